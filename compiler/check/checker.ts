@@ -1,0 +1,270 @@
+// The checker: AST of the entry file and its imports → diagnostics and checked IR.
+import type { Arg, Decl, Expr, ModelStmt, Span } from '../../grammar/ast.js';
+import type { Diagnostic, Label } from '../diagnostics.js';
+import type { CheckedProgram, DataIR, IRNode, KnownRequirement, ModelIR, TaskIR } from '../ir.js';
+import { Dim } from '../shapes/dim.js';
+import type { DType, Shape } from '../shapes/shape.js';
+import { describeValue, POISON, type ParamSpec, type ParamType, type Value } from '../values.js';
+import { bindArgs } from './args.js';
+import { Sink, type GlobalSymbol, type SourceModule } from './context.js';
+import { Evaluator, type Env, type Globals, type ModelBuilder } from './evaluate.js';
+import { Loader, type CompilerHost } from './loader.js';
+import { checkTask } from './tasks.js';
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  program: CheckedProgram;
+  /** Every loaded module by path (the entry first), for tools that map spans to text. */
+  sources: Map<string, string>;
+  /** Model IR by declaration, for hovers and summaries (default arguments). */
+  modelsByDecl: Map<Decl, ModelIR>;
+}
+
+const PARAM_TYPES: Record<string, ParamType> = {
+  Int: { kind: 'int', symbolic: true }, Float: { kind: 'float' }, Bool: { kind: 'bool' }, String: { kind: 'string' },
+};
+
+type ModelDecl = Extract<Decl, { kind: 'model' }>;
+
+class Checker implements Globals {
+  readonly sink = new Sink();
+  readonly evaluator = new Evaluator(this);
+  private layerIds = 0;
+  private readonly globalValues = new Map<Decl, Value>();
+  private readonly inProgress = new Set<Decl>();
+  readonly modelsByDecl = new Map<Decl, ModelIR>();
+
+  nextLayerId(): number {
+    return ++this.layerIds;
+  }
+
+  value(sym: GlobalSymbol, span: Span, env: Env): Value {
+    if (sym.kind === 'builtin') return this.evaluator.dataCall(sym.name, [], span, env);
+    if (sym.kind === 'module') {
+      this.sink.report('E0207', env.module.path, span, 'a module is not a value', { help: 'name one of its members, e.g. `m.Name`' });
+      return POISON;
+    }
+    const decl = sym.decl;
+    if (decl.kind === 'model') {
+      const ir = this.instantiate(decl.name.name, sym.module, [], span, env);
+      if (!ir) return POISON;
+      const layer = { id: this.nextLayerId(), layer: decl.name.name, isModel: true, args: ir.args, span, model: ir };
+      return env.builder ? this.evaluator.applyToFlow(layer, span, env) : { kind: 'layer', layer };
+    }
+    return this.globalValue(decl, sym.module);
+  }
+
+  globalValue(decl: Extract<Decl, { kind: 'let' | 'data' }>, module: SourceModule): Value {
+    const done = this.globalValues.get(decl);
+    if (done) return done;
+    if (this.inProgress.has(decl)) {
+      this.sink.report('E0205', module.path, decl.name.span, `'${decl.name.name}' is defined in terms of itself`);
+      return POISON;
+    }
+    this.inProgress.add(decl);
+    const env: Env = { module, locals: new Map() };
+    let v = this.evaluator.eval(decl.value, env);
+    if (decl.kind === 'data' && v.kind !== 'data' && v.kind !== 'poison') {
+      this.sink.report('E0207', module.path, decl.value.span, `data '${decl.name.name}' must be a data source`, { found: describeValue(v), help: 'e.g. csv("file.csv", columns: ["a"]) or windows(...)' });
+      v = POISON;
+    }
+    this.inProgress.delete(decl);
+    this.globalValues.set(decl, v);
+    return v;
+  }
+
+  private readonly instances = new Map<string, ModelIR | undefined>();
+
+  instantiate(modelName: string, module: SourceModule, args: readonly Arg[], span: Span, env: Env): ModelIR | undefined {
+    const sym = module.scope.get(modelName);
+    if (sym?.kind !== 'decl' || sym.decl.kind !== 'model') return undefined;
+    const decl = sym.decl;
+    if (this.inProgress.has(decl)) {
+      this.sink.report('E0205', env.module.path, span, `model ${modelName} contains itself`);
+      return undefined;
+    }
+    const specs: ParamSpec[] = decl.params.map((p) => ({
+      name: p.name.name, type: PARAM_TYPES[p.type.name] ?? { kind: 'any' }, doc: '', positional: true,
+      default: p.default ? this.evaluator.eval(p.default, { module, locals: new Map() }) : undefined,
+    }));
+    // Int parameters without a default stay symbolic: `model M(units: Int)` has a `units` dim.
+    const defaults = specs.map((s) => (s.default || s.type.kind !== 'int' ? s : { ...s, default: { kind: 'dim', dim: Dim.sym(s.name) } as Value }));
+    const bound = bindArgs(modelName, defaults, args, span, (x, t) => this.evaluator.eval(x, env, t), this.sink, env.module.path);
+    if (!bound.ok || [...bound.values.values()].some((v) => v.kind === 'poison')) return undefined;
+    const key = `${module.path}:${modelName}:${[...bound.values].map(([k, v]) => `${k}=${valueKey(v)}`).join(',')}`;
+    if (this.instances.has(key)) return this.instances.get(key);
+    const isDefault = args.length === 0;
+    let ir: ModelIR | undefined;
+    if (isDefault) ir = this.checkModel(decl, module, bound.values);
+    else {
+      const trial = this.sink.quietly(() => this.checkModel(decl, module, bound.values));
+      if (trial.errors > 0) {
+        this.sink.report('E0211', env.module.path, span, `${modelName} does not check with these arguments`, { help: `check the model alone with the same values to see the error` });
+      }
+      ir = trial.errors ? undefined : trial.result;
+    }
+    this.instances.set(key, ir);
+    return ir;
+  }
+
+  checkModel(decl: ModelDecl, module: SourceModule, args: Map<string, Value>): ModelIR | undefined {
+    this.inProgress.add(decl);
+    try {
+      const builder: ModelBuilder = { nodes: [], requires: [], counters: new Map() };
+      const env: Env = { module, locals: new Map(args), builder };
+      const ir: ModelIR = { name: decl.name.name, doc: decl.doc, file: module.path, span: decl.span, args, inputs: [], outputs: [], nodes: builder.nodes, requires: builder.requires };
+      const named = new Set<string>();
+      for (const stmt of decl.body) this.modelStmt(stmt, env, ir, named);
+      if (!ir.inputs.length) {
+        this.sink.report('E0212', module.path, decl.name.span, `model ${decl.name.name} has no input`, { help: 'add a line like `input x: [batch, 10, 1]`' });
+        return undefined;
+      }
+      if (!ir.outputs.length) {
+        const flow = builder.flow;
+        if (flow?.kind === 'tensor') ir.outputs.push({ node: flow.tensor.node });
+        else if (!flow || flow.kind !== 'poison') this.sink.report('E0212', module.path, decl.name.span, `model ${decl.name.name} produces no output`);
+      }
+      return ir.outputs.length ? ir : undefined;
+    } finally {
+      this.inProgress.delete(decl);
+    }
+  }
+
+  private modelStmt(stmt: ModelStmt, env: Env, ir: ModelIR, named: Set<string>): void {
+    const b = env.builder!;
+    const path = env.module.path;
+    const claim = (name: string, span: Span): boolean => {
+      if (named.has(name) || (env.locals.has(name) && ir.args.has(name) === false && env.locals.get(name)?.kind !== 'dim')) {
+        this.sink.report('E0203', path, span, `'${name}' is already defined in this model`);
+        return false;
+      }
+      named.add(name);
+      return true;
+    };
+    switch (stmt.kind) {
+      case 'input': {
+        const shape = this.inputShape(stmt.shape, env);
+        if (!claim(stmt.name.name, stmt.name.span)) return;
+        const node: IRNode = { id: b.nodes.length, op: 'input', name: stmt.name.name, inputs: [], shape, params: Dim.const(0), span: stmt.span };
+        b.nodes.push(node);
+        ir.inputs.push({ name: stmt.name.name, node: node.id });
+        const v: Value = { kind: 'tensor', tensor: { node: node.id, shape } };
+        env.locals.set(stmt.name.name, v);
+        b.flow = v;
+        return;
+      }
+      case 'bind': {
+        const v = this.evaluator.eval(stmt.value, env);
+        if (!claim(stmt.name.name, stmt.name.span)) return;
+        env.locals.set(stmt.name.name, v);
+        if (v.kind === 'tensor') {
+          const node = b.nodes[v.tensor.node]!;
+          if (node.op === 'layer' && /_\d+$/.test(node.name)) node.name = stmt.name.name;
+          b.flow = v;
+        } else if (v.kind === 'poison') b.flow = v;
+        return;
+      }
+      case 'flow': {
+        let v = this.evaluator.eval(stmt.value, env);
+        if (v.kind === 'layer') v = this.evaluator.applyToFlow(v.layer, stmt.value.span, env);
+        if (v.kind === 'tensor' || v.kind === 'poison') b.flow = v;
+        else this.sink.report('E0211', path, stmt.value.span, 'a line in a model must be a layer or a tensor', { found: describeValue(v) });
+        return;
+      }
+      case 'output': {
+        for (const item of stmt.outputs) {
+          const v = this.evaluator.eval(item.value, env);
+          const t = v.kind === 'layer' ? this.evaluator.applyToFlow(v.layer, item.value.span, env) : v;
+          if (t.kind === 'tensor') {
+            ir.outputs.push({ name: item.name?.name, node: t.tensor.node });
+            if (item.name) b.nodes[t.tensor.node]!.name = item.name.name;
+          } else if (t.kind !== 'poison') this.sink.report('E0211', path, item.value.span, 'an output must be a tensor', { found: describeValue(t) });
+        }
+        return;
+      }
+    }
+  }
+
+  /** Input shapes introduce their named dims (`batch`, `vocab`) into the model's scope. */
+  private inputShape(s: { dtype?: { name: string; span: Span }; dims: Expr[] }, env: Env): Shape {
+    let dtype: DType = 'float32';
+    if (s.dtype) {
+      if (s.dtype.name === 'int32' || s.dtype.name === 'float32') dtype = s.dtype.name;
+      else this.sink.report('E0207', env.module.path, s.dtype.span, `unknown dtype '${s.dtype.name}'`, { expected: 'float32 or int32' });
+    }
+    const dims = s.dims.map((e) => {
+      if (e.kind === 'name' && !env.locals.has(e.name) && !env.module.scope.has(e.name)) {
+        const d = Dim.sym(e.name);
+        env.locals.set(e.name, { kind: 'dim', dim: d });
+        return d;
+      }
+      const v = this.evaluator.eval(e, env);
+      if (v.kind === 'int') {
+        if (v.value < 1) this.sink.report('E0305', env.module.path, e.span, 'dims must be positive', { found: String(v.value) });
+        return Dim.const(v.value);
+      }
+      if (v.kind === 'dim') return v.dim;
+      if (v.kind !== 'poison') this.sink.report('E0207', env.module.path, e.span, 'a dim must be an Int or a named dim', { found: describeValue(v) });
+      return Dim.UNKNOWN;
+    });
+    return { dtype, dims };
+  }
+
+  reportUnbound(r: KnownRequirement, why: string, labels: Label[] = []): void {
+    this.sink.report('E0303', r.file, r.span, `${r.why}, but it is ${r.dim} and ${why}`, {
+      labels, help: 'give the dim a number in the input shape, or train the model on data that fixes it',
+    });
+  }
+
+  run(entry: SourceModule, modules: SourceModule[]): CheckedProgram {
+    const program: CheckedProgram = { file: entry.path, models: new Map(), data: new Map(), tasks: [] };
+    const trained = new Set(entry.ast.decls.flatMap((d) => (d.kind === 'task' && d.subject ? [d.subject.name] : [])));
+    for (const mod of modules) {
+      const isEntry = mod === entry;
+      for (const decl of mod.ast.decls) {
+        if (decl.kind === 'model' && decl.name.name) {
+          const ir = this.instantiate(decl.name.name, mod, [], decl.name.span, { module: mod, locals: new Map() });
+          if (ir) {
+            this.modelsByDecl.set(decl, ir);
+            // A named dim a layer needs as a number must be bound by the data of a task.
+            if (isEntry && !trained.has(decl.name.name)) for (const r of ir.requires) this.reportUnbound(r, 'no task binds it from data');
+            if (isEntry) program.models.set(decl.name.name, ir);
+          }
+        } else if (decl.kind === 'let' || decl.kind === 'data') {
+          const v = this.globalValue(decl, mod);
+          if (isEntry && decl.kind === 'data' && v.kind === 'data') program.data.set(decl.name.name, { name: decl.name.name, doc: decl.doc, value: v.data, span: decl.span } satisfies DataIR);
+        } else if (decl.kind === 'task' && isEntry) {
+          const task: TaskIR | undefined = checkTask(decl, mod, this);
+          if (task) program.tasks.push(task);
+        }
+      }
+    }
+    return program;
+  }
+}
+
+function valueKey(v: Value): string {
+  switch (v.kind) {
+    case 'int': case 'float': case 'bool': return `${v.value}`;
+    case 'string': return JSON.stringify(v.value);
+    case 'dim': return `d:${v.dim}`;
+    case 'enum': return `e:${v.name}`;
+    case 'list': return `[${v.items.map(valueKey).join(',')}]`;
+    default: return `${v.kind}`;
+  }
+}
+
+/** Checks `path` (with `text` if given, else read through the host) and all it imports. */
+export function check(path: string, host: CompilerHost, text?: string): CheckResult {
+  const checker = new Checker();
+  const loader = new Loader(host, checker.sink);
+  const source = text ?? host.readFile(path);
+  if (source === undefined) throw new Error(`cannot read ${path}`);
+  const entry = loader.loadText(path, source);
+  const modules = [...loader.modules.values()];
+  const program = checker.run(entry, modules);
+  const sources = new Map(modules.map((m) => [m.path, m.text]));
+  return { diagnostics: checker.sink.diagnostics, program, sources, modelsByDecl: checker.modelsByDecl };
+}
+
+export type { Checker };

@@ -1,0 +1,424 @@
+// Expression evaluation during checking. Inside a model body, layer applications add IR
+// nodes; everywhere, values carry enough type to check the next use. A poison value
+// (from an earlier error) silences every check that depends on it.
+import type { Arg, Expr, Span } from '../../grammar/ast.js';
+import { cover } from '../../grammar/ast.js';
+import { DATA_SOURCES, DataTypeError } from '../data/sources.js';
+import { didYouMean } from '../diagnostics.js';
+import type { IRNode, KnownRequirement, ModelIR } from '../ir.js';
+import { layerCtx } from '../layers/ctx.js';
+import { LAYERS, ShapeError, type LayerDef } from '../layers/index.js';
+import { Dim } from '../shapes/dim.js';
+import { formatShape, type Shape } from '../shapes/shape.js';
+import { unifyShapes } from '../shapes/unify.js';
+import { OPTIMIZERS } from '../tasks/schemas.js';
+import { describeValue, POISON, type DataType, type LayerInstance, type ParamType, type TensorRef, type Value } from '../values.js';
+import { bindArgs } from './args.js';
+import type { GlobalSymbol, Sink, SourceModule } from './context.js';
+import { exportsOf } from './loader.js';
+
+/** A model body under construction. */
+export interface ModelBuilder {
+  nodes: IRNode[];
+  requires: KnownRequirement[];
+  flow?: Value;
+  counters: Map<string, number>;
+}
+
+export interface Env {
+  module: SourceModule;
+  locals: Map<string, Value>;
+  builder?: ModelBuilder;
+}
+
+/** Resolves top-level declarations (memoised, cycle-safe); implemented by the checker. */
+export interface Globals {
+  sink: Sink;
+  value(sym: GlobalSymbol, span: Span, env: Env): Value;
+  /** Instantiates a model with arguments (checked), for nesting. */
+  instantiate(modelName: string, module: SourceModule, args: readonly Arg[], span: Span, env: Env): ModelIR | undefined;
+  nextLayerId(): number;
+}
+
+const MERGE_OPS: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'multiply' };
+
+export class Evaluator {
+  constructor(private readonly g: Globals) {}
+
+  private report(env: Env, ...args: Parameters<Sink['report']> extends [unknown, unknown, ...infer R] ? [Parameters<Sink['report']>[0], ...R] : never): void {
+    const [code, span, detail, extra] = args;
+    this.g.sink.report(code, env.module.path, span, detail, extra);
+  }
+
+  eval(e: Expr, env: Env, expected?: ParamType): Value {
+    switch (e.kind) {
+      case 'number': return e.isInt && Number.isSafeInteger(e.value) ? { kind: 'int', value: e.value } : { kind: 'float', value: e.value };
+      case 'string': return { kind: 'string', value: e.value };
+      case 'bool': return { kind: 'bool', value: e.value };
+      case 'unknownDim': return { kind: 'dim', dim: Dim.UNKNOWN };
+      case 'error': return POISON;
+      case 'name': return this.name(e.name, e.span, env, expected);
+      case 'member': return this.member(e, env);
+      case 'list': {
+        const of = expected?.kind === 'list' ? expected.of : undefined;
+        return { kind: 'list', items: e.items.map((i) => this.eval(i, env, of)) };
+      }
+      case 'map': {
+        const fields = expected?.kind === 'map' ? expected.fields : [];
+        return { kind: 'map', entries: new Map(e.entries.map((f) => [f.name.name, this.eval(f.value, env, fields.find((x) => x.name === f.name.name)?.type)])) };
+      }
+      case 'negate': {
+        const v = this.eval(e.operand, env);
+        if (v.kind === 'int' || v.kind === 'float') return { ...v, value: -v.value };
+        if (v.kind === 'dim') return { kind: 'dim', dim: v.dim.neg() };
+        if (v.kind !== 'poison') this.report(env, 'E0207', e.span, 'cannot negate this', { expected: 'a number', found: describeValue(v) });
+        return POISON;
+      }
+      case 'binary': return this.binary(e, env);
+      case 'pipe': return this.pipe(e.stages, env);
+      case 'call': return this.call(e, env, expected);
+    }
+  }
+
+  // ---- names ---------------------------------------------------------------------------
+
+  private name(name: string, span: Span, env: Env, expected?: ParamType): Value {
+    if (expected?.kind === 'enum' && expected.values.includes(name)) return { kind: 'enum', name };
+    if (expected?.kind === 'enum' && !env.locals.has(name) && !env.module.scope.has(name)) return { kind: 'enum', name };
+    if (expected?.kind === 'call' && OPTIMIZERS.has(name)) return this.callable(name, [], span, env);
+    const local = env.locals.get(name);
+    if (local) return local;
+    const sym = env.module.scope.get(name);
+    if (sym) return this.g.value(sym, span, env);
+    if (LAYERS.has(name)) return this.layerCall(LAYERS.get(name)!, [], span, env);
+    if (DATA_SOURCES.has(name) && DATA_SOURCES.get(name)!.module === 'core') return this.dataCall(name, [], span, env);
+    if (name === 'none') return { kind: 'null' };
+    const candidates = [...env.locals.keys(), ...env.module.scope.keys(), ...LAYERS.keys(), ...[...DATA_SOURCES.values()].filter((d) => d.module === 'core').map((d) => d.name)];
+    const guess = didYouMean(name, candidates);
+    const stdHome = DATA_SOURCES.get(name)?.module;
+    this.report(env, 'E0201', span, `'${name}' is not defined`, {
+      help: stdHome && stdHome !== 'core' ? `it is in ${stdHome}: add \`import ${stdHome}\`` : guess ? `did you mean '${guess}'?` : undefined,
+    });
+    return POISON;
+  }
+
+  private member(e: Extract<Expr, { kind: 'member' }>, env: Env): Value {
+    const mod = this.moduleOf(e.object, env);
+    if (mod === undefined) {
+      const obj = this.eval(e.object, env);
+      if (obj.kind !== 'poison') this.report(env, 'E0201', e.member.span, `'${e.member.name}' is not a member of ${describeValue(obj)}`);
+      return POISON;
+    }
+    if (mod === null) return POISON;
+    const sym = mod.exports.get(e.member.name);
+    if (!sym) {
+      const guess = didYouMean(e.member.name, mod.exports.keys());
+      this.report(env, 'E0201', e.member.span, `${mod.label} has no '${e.member.name}'`, { help: guess ? `did you mean '${guess}'?` : undefined });
+      return POISON;
+    }
+    return this.g.value(sym, e.member.span, env);
+  }
+
+  /** The module an expression like `m` or `std.data` names: undefined if it is not a module
+   *  path, null if it is one that failed (already reported). */
+  private moduleOf(e: Expr, env: Env): { label: string; exports: Map<string, GlobalSymbol> } | null | undefined {
+    const path: string[] = [];
+    let cur = e;
+    while (cur.kind === 'member') {
+      path.unshift(cur.member.name);
+      cur = cur.object;
+    }
+    if (cur.kind !== 'name') return undefined;
+    path.unshift(cur.name);
+    const sym = env.module.scope.get(path[0]!);
+    if (sym?.kind === 'module' && path.length === 1) return { label: sym.stdName ?? path[0]!, exports: exportsOf(sym.module, sym.stdName ?? '') };
+    if (path[0] === 'std' && path.length === 2 && !env.locals.has('std')) {
+      const label = path.join('.');
+      for (const s of env.module.scope.values()) if (s.kind === 'module' && s.stdName === label) return { label, exports: exportsOf(s.module, s.stdName ?? '') };
+      const exports = new Map<string, GlobalSymbol>();
+      for (const d of DATA_SOURCES.values()) if (d.module === label) exports.set(d.name, { kind: 'builtin', name: d.name, table: 'data', stdModule: label });
+      if (exports.size) return { label, exports };
+      this.report(env, 'E0201', e.span, `no module ${label} is imported`, { help: `add \`import ${label}\`` });
+      return null;
+    }
+    return undefined;
+  }
+
+  // ---- arithmetic ----------------------------------------------------------------------
+
+  private binary(e: Extract<Expr, { kind: 'binary' }>, env: Env): Value {
+    let acc = this.eval(e.first, env);
+    let accSpan = e.first.span;
+    for (const t of e.rest) {
+      const rhs = this.eval(t.operand, env);
+      const span = cover(accSpan, t.operand.span);
+      acc = this.arith(t.op, acc, rhs, span, t.opSpan, env);
+      accSpan = span;
+    }
+    return acc;
+  }
+
+  private arith(op: string, a: Value, b: Value, span: Span, opSpan: Span, env: Env): Value {
+    if (a.kind === 'poison' || b.kind === 'poison') return POISON;
+    if (a.kind === 'tensor' || b.kind === 'tensor') {
+      const merge = MERGE_OPS[op];
+      if (a.kind !== 'tensor' || b.kind !== 'tensor' || !merge) {
+        this.report(env, 'E0207', opSpan, `'${op}' on tensors needs two tensors and one of + - *`, { found: `${describeValue(a)} ${op} ${describeValue(b)}` });
+        return POISON;
+      }
+      return this.apply(this.instance(LAYERS.get(merge)!, new Map(), span), [a.tensor, b.tensor], [span, span], span, env);
+    }
+    if ((a.kind === 'int' || a.kind === 'float') && (b.kind === 'int' || b.kind === 'float')) {
+      const x = a.value, y = b.value;
+      if (a.kind === 'int' && b.kind === 'int') {
+        if (op === '/') {
+          if (y === 0) { this.report(env, 'E0210', span, 'division by zero'); return POISON; }
+          return { kind: 'int', value: Math.floor(x / y) };
+        }
+        return { kind: 'int', value: op === '+' ? x + y : op === '-' ? x - y : x * y };
+      }
+      return { kind: 'float', value: op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : x / y };
+    }
+    const da = asDim(a), db = asDim(b);
+    if (da && db) {
+      const d = op === '+' ? da.add(db) : op === '-' ? da.sub(db) : op === '*' ? da.mul(db) : da.floorDiv(db);
+      return d.value !== undefined ? { kind: 'int', value: d.value } : { kind: 'dim', dim: d };
+    }
+    this.report(env, 'E0207', opSpan, `cannot apply '${op}'`, { expected: 'numbers, dims or tensors', found: `${describeValue(a)} and ${describeValue(b)}` });
+    return POISON;
+  }
+
+  // ---- pipes and calls -----------------------------------------------------------------
+
+  private pipe(stages: Expr[], env: Env): Value {
+    let acc = this.eval(stages[0]!, env);
+    if (acc.kind === 'layer') acc = this.applyToFlow(acc.layer, stages[0]!.span, env);
+    for (let i = 1; i < stages.length; i++) {
+      const stage = this.eval(stages[i]!, env);
+      if (acc.kind === 'poison' || stage.kind === 'poison') { acc = POISON; continue; }
+      if (acc.kind !== 'tensor') {
+        this.report(env, 'E0211', stages[i - 1]!.span, 'only a tensor can be piped into a layer', { found: describeValue(acc) });
+        return POISON;
+      }
+      if (stage.kind !== 'layer') {
+        this.report(env, 'E0211', stages[i]!.span, 'the right side of -> must be a layer', { found: describeValue(stage), help: 'layers are calls like dense(8) or names like flatten' });
+        return POISON;
+      }
+      acc = this.apply(stage.layer, [acc.tensor], [stages[i - 1]!.span], stages[i]!.span, env);
+    }
+    return acc;
+  }
+
+  /** A layer written where a tensor is wanted (a bare line, the start of a pipe) applies
+   *  to the current flow. */
+  applyToFlow(layer: LayerInstance, span: Span, env: Env): Value {
+    const flow = env.builder?.flow;
+    if (!env.builder) return { kind: 'layer', layer };
+    if (!flow) {
+      this.report(env, 'E0212', span, `nothing flows into ${layer.layer} yet`, { help: 'declare an `input` first' });
+      return POISON;
+    }
+    if (flow.kind !== 'tensor') return POISON;
+    return this.apply(layer, [flow.tensor], [span], span, env);
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>, env: Env, expected?: ParamType): Value {
+    const callee = e.callee;
+    if (callee.kind === 'name' && !env.locals.has(callee.name)) {
+      const sym = env.module.scope.get(callee.name);
+      if (sym?.kind === 'decl' && sym.decl.kind === 'model') return this.modelCall(sym.decl.name.name, sym.module, e, env);
+      if (sym?.kind === 'builtin') return this.dataCall(sym.name, e.args, e.span, env);
+      if (!sym) {
+        const def = LAYERS.get(callee.name);
+        if (def) return this.layerCall(def, e.args, e.span, env);
+        if (DATA_SOURCES.get(callee.name)?.module === 'core') return this.dataCall(callee.name, e.args, e.span, env);
+        if (OPTIMIZERS.has(callee.name) && (expected?.kind === 'call' || !env.builder)) return this.callable(callee.name, e.args, e.span, env);
+      }
+    }
+    if (callee.kind === 'member') {
+      const mod = this.moduleOf(callee.object, env);
+      if (mod === null) return POISON;
+      const sym = mod?.exports.get(callee.member.name);
+      if (sym?.kind === 'decl' && sym.decl.kind === 'model') return this.modelCall(sym.decl.name.name, sym.module, e, env);
+      if (sym?.kind === 'builtin') return this.dataCall(sym.name, e.args, e.span, env);
+    }
+    // Applying a layer value to tensors: `enc(x)`, `dense(8)(x)`.
+    const fn = this.eval(callee, env);
+    if (fn.kind === 'poison') return POISON;
+    if (fn.kind !== 'layer') {
+      this.report(env, 'E0211', callee.span, `${describeValue(fn)} cannot be called`);
+      return POISON;
+    }
+    const inputs = e.args.map((a) => this.eval(a.value, env));
+    if (inputs.some((v) => v.kind === 'poison')) return POISON;
+    const bad = inputs.findIndex((v) => v.kind !== 'tensor');
+    if (bad >= 0 || inputs.length === 0 || e.args.some((a) => a.name)) {
+      this.report(env, 'E0211', bad >= 0 ? e.args[bad]!.span : e.span, `a layer is applied to tensors`, { found: bad >= 0 ? describeValue(inputs[bad]!) : 'no tensor' });
+      return POISON;
+    }
+    return this.apply(fn.layer, inputs.map((v) => (v as { tensor: TensorRef }).tensor), e.args.map((a) => a.span), e.span, env);
+  }
+
+  callable(name: string, args: readonly Arg[], span: Span, env: Env): Value {
+    const def = OPTIMIZERS.get(name)!;
+    const bound = bindArgs(name, def.params, args, span, (x, t) => this.eval(x, env, t), this.g.sink, env.module.path);
+    return bound.ok && ![...bound.values.values()].some((v) => v.kind === 'poison') ? { kind: 'call', table: 'optimizer', name, args: bound.values } : POISON;
+  }
+
+  dataCall(name: string, args: readonly Arg[], span: Span, env: Env): Value {
+    const def = DATA_SOURCES.get(name)!;
+    const bound = bindArgs(name, def.params, args, span, (x, t) => this.eval(x, env, t), this.g.sink, env.module.path);
+    if (!bound.ok || [...bound.values.values()].some((v) => v.kind === 'poison')) return POISON;
+    try {
+      const type: DataType = def.type({
+        args: bound.values,
+        int: (n) => (bound.values.get(n) as { value: number }).value,
+        data: (n) => {
+          const v = bound.values.get(n)!;
+          if (v.kind !== 'data') throw new DataTypeError(`'${n}' must be data`, n, 'E0407');
+          return v.data.type;
+        },
+      });
+      return { kind: 'data', data: { source: name, args: bound.values, type } };
+    } catch (err) {
+      if (!(err instanceof DataTypeError)) throw err;
+      this.report(env, err.code, (err.at && bound.spans.get(err.at)) || span, err.detail);
+      return POISON;
+    }
+  }
+
+  private layerCall(def: LayerDef, args: readonly Arg[], span: Span, env: Env): Value {
+    // Leading positional tensors are the layer's inputs: concat(a, b), sampling(m, v).
+    const tensorArgs: { value: TensorRef; span: Span }[] = [];
+    let rest = [...args];
+    if (def.arity !== 1 || env.builder) {
+      while (rest.length && !rest[0]!.name) {
+        const first = rest[0]!;
+        if (!this.looksLikeTensor(first.value, env)) break;
+        const v = this.eval(first.value, env);
+        if (v.kind === 'poison') return POISON;
+        if (v.kind !== 'tensor') break;
+        tensorArgs.push({ value: v.tensor, span: first.span });
+        rest = rest.slice(1);
+      }
+    }
+    const bound = bindArgs(def.name, def.params, rest, span, (x, t) => this.eval(x, env, t), this.g.sink, env.module.path);
+    if (!bound.ok || [...bound.values.values()].some((v) => v.kind === 'poison')) return POISON;
+    const inst = this.instance(def, bound.values, span, bound.spans);
+    if (tensorArgs.length) return this.apply(inst, tensorArgs.map((t) => t.value), tensorArgs.map((t) => t.span), span, env);
+    return { kind: 'layer', layer: inst };
+  }
+
+  /** Cheap syntactic test so evaluating an argument as a tensor does not report errors twice. */
+  private looksLikeTensor(e: Expr, env: Env): boolean {
+    if (e.kind === 'name') return env.locals.get(e.name)?.kind === 'tensor';
+    return e.kind === 'pipe' || e.kind === 'call' || e.kind === 'binary';
+  }
+
+  private argSpans = new WeakMap<LayerInstance, Map<string, Span>>();
+
+  private instance(def: LayerDef, args: Map<string, import('../values.js').Value>, span: Span, spans?: Map<string, Span>): LayerInstance {
+    const inst: LayerInstance = { id: this.g.nextLayerId(), layer: def.name, isModel: false, args, span };
+    if (spans) this.argSpans.set(inst, spans);
+    return inst;
+  }
+
+  private modelCall(name: string, module: SourceModule, e: Extract<Expr, { kind: 'call' }>, env: Env): Value {
+    const tensors = e.args.filter((a) => !a.name && this.looksLikeTensor(a.value, env));
+    const params = e.args.filter((a) => !tensors.includes(a));
+    const ir = this.g.instantiate(name, module, params, e.span, env);
+    if (!ir) return POISON;
+    const inst: LayerInstance = { id: this.g.nextLayerId(), layer: name, isModel: true, args: ir.args, span: e.span, model: ir };
+    if (tensors.length) {
+      const vals = tensors.map((t) => this.eval(t.value, env));
+      if (vals.some((v) => v.kind !== 'tensor')) return POISON;
+      return this.apply(inst, vals.map((v) => (v as { tensor: TensorRef }).tensor), tensors.map((t) => t.span), e.span, env);
+    }
+    return { kind: 'layer', layer: inst };
+  }
+
+  // ---- layer application ---------------------------------------------------------------
+
+  apply(layer: LayerInstance, inputs: TensorRef[], inputSpans: Span[], span: Span, env: Env, name?: string): Value {
+    const b = env.builder;
+    if (!b) {
+      this.report(env, 'E0211', span, 'layers can only be applied inside a model');
+      return POISON;
+    }
+    const result = layer.isModel ? this.applyModel(layer, inputs, inputSpans, span, env) : this.applyLayer(layer, inputs, inputSpans, span, env);
+    if (!result) return POISON;
+    const count = (b.counters.get(layer.layer) ?? 0) + 1;
+    b.counters.set(layer.layer, count);
+    const node: IRNode = {
+      id: b.nodes.length, op: 'layer', name: name ?? `${layer.layer}_${count}`, layerId: layer.id, layer: layer.layer,
+      args: layer.args, model: layer.model, inputs: inputs.map((t) => t.node), shape: result.shape, params: result.params, span,
+    };
+    b.nodes.push(node);
+    return { kind: 'tensor', tensor: { node: node.id, shape: result.shape } };
+  }
+
+  private applyLayer(layer: LayerInstance, inputs: TensorRef[], inputSpans: Span[], span: Span, env: Env): { shape: Shape; params: Dim } | undefined {
+    const def = LAYERS.get(layer.layer)!;
+    const want = def.arity === 'many' ? 'at least 2' : String(def.arity);
+    if (def.arity === 'many' ? inputs.length < 2 : inputs.length !== def.arity) {
+      this.report(env, 'E0209', span, `${def.name} takes ${want} tensor${def.arity === 1 ? '' : 's'}, given ${inputs.length}`);
+      return undefined;
+    }
+    try {
+      const defer = (dim: Dim, why: string) => env.builder!.requires.push({ dim, why, span, file: env.module.path });
+      const ctx = layerCtx(def.name, layer.args, inputs.map((t) => t.shape), defer);
+      return { shape: def.outputShape(ctx), params: def.paramCount(ctx) };
+    } catch (err) {
+      if (!(err instanceof ShapeError)) throw err;
+      const at = err.extra.at;
+      const argSpan = at && at !== 'input' ? this.argSpans.get(layer)?.get(at) : undefined;
+      const where = at === 'input' ? inputSpans[err.extra.inputIndex ?? 0] ?? span : argSpan ?? layer.span;
+      this.report(env, err.code, where, `${err.detail}`, { expected: err.extra.expected, found: err.extra.found, help: err.extra.help });
+      return undefined;
+    }
+  }
+
+  private applyModel(layer: LayerInstance, inputs: TensorRef[], inputSpans: Span[], span: Span, env: Env): { shape: Shape; params: Dim } | undefined {
+    const ir = layer.model!;
+    if (inputs.length !== ir.inputs.length) {
+      this.report(env, 'E0209', span, `${ir.name} takes ${ir.inputs.length} input${ir.inputs.length === 1 ? '' : 's'}, given ${inputs.length}`);
+      return undefined;
+    }
+    if (ir.outputs.length !== 1) {
+      this.report(env, 'E0211', span, `${ir.name} has ${ir.outputs.length} outputs; nesting needs exactly one`);
+      return undefined;
+    }
+    const bindings = new Map<string, Dim>();
+    const flexible = modelSymbols(ir);
+    for (let i = 0; i < inputs.length; i++) {
+      const want = ir.nodes[ir.inputs[i]!.node]!.shape;
+      const fail = unifyShapes(want, inputs[i]!.shape, bindings, flexible);
+      if (fail) {
+        this.report(env, fail === 'rank' ? 'E0302' : 'E0301', inputSpans[i] ?? span, `${ir.name} input '${ir.inputs[i]!.name}' does not match`, {
+          expected: formatShape(want), found: formatShape(inputs[i]!.shape),
+        });
+        return undefined;
+      }
+    }
+    for (const r of ir.requires) {
+      const dim = r.dim.substitute(bindings);
+      if (dim.value === undefined) env.builder!.requires.push({ dim, why: r.why, span, file: env.module.path });
+    }
+    const out = ir.nodes[ir.outputs[0]!.node]!.shape;
+    const params = ir.nodes.reduce((acc, n) => acc.add(n.params), Dim.const(0)).substitute(bindings);
+    return { shape: { dtype: out.dtype, dims: out.dims.map((d) => d.substitute(bindings)) }, params };
+  }
+}
+
+function asDim(v: Value): Dim | undefined {
+  if (v.kind === 'int') return Dim.const(v.value);
+  if (v.kind === 'dim') return v.dim;
+  return undefined;
+}
+
+/** Named dims a model leaves open (from its input shapes): bindable by whoever uses it. */
+export function modelSymbols(ir: ModelIR): Set<string> {
+  const out = new Set<string>();
+  for (const i of ir.inputs) for (const d of ir.nodes[i.node]!.shape.dims) d.symbols(out);
+  return out;
+}

@@ -1,0 +1,122 @@
+// Loads the entry file and everything it imports (depth first, cycles reported, each file
+// parsed once), then builds each module's top-level scope.
+import type { Decl, Span } from '../../grammar/ast.js';
+import { parse } from '../../grammar/parse.js';
+import { DATA_SOURCES } from '../data/sources.js';
+import type { Code } from '../diagnostics.js';
+import type { GlobalSymbol, Sink, SourceModule } from './context.js';
+
+export interface CompilerHost {
+  /** File contents, or undefined when it cannot be read. */
+  readFile(path: string): string | undefined;
+  /** Resolves an import path relative to the importing file. */
+  resolve(fromFile: string, relative: string): string;
+  /** File path of a standard-library module (`std.recurrent` → .../runtime/std/recurrent.nn). */
+  stdModulePath(path: readonly string[]): string | undefined;
+}
+
+const SYNTAX_CODES: Record<string, Code> = { lex: 'E0100', parse: 'E0101', depth: 'E0102' };
+
+/** Names of std modules that have no .nn file but export table entries. */
+const TABLE_MODULES = new Set<string>([...DATA_SOURCES.values()].map((d) => d.module).filter((m) => m !== 'core'));
+
+export class Loader {
+  readonly modules = new Map<string, SourceModule>();
+  private readonly loading: string[] = [];
+
+  constructor(private readonly host: CompilerHost, private readonly sink: Sink) {}
+
+  /** Loads a module from text (the entry, or an open editor buffer) and its imports. */
+  loadText(path: string, text: string): SourceModule {
+    const { program, errors } = parse(text);
+    const mod: SourceModule = { path, text, ast: program, scope: new Map() };
+    this.modules.set(path, mod);
+    for (const e of errors) this.sink.report(SYNTAX_CODES[e.kind]!, path, e.span, e.message);
+    this.loading.push(path);
+    this.buildScope(mod);
+    this.loading.pop();
+    return mod;
+  }
+
+  private loadImport(path: string, from: SourceModule, span: Span): SourceModule | undefined {
+    if (this.loading.includes(path)) {
+      const cycle = [...this.loading.slice(this.loading.indexOf(path)), path].join(' → ');
+      this.sink.report('E0205', from.path, span, `${cycle}`, { help: 'move the shared declarations into a third file that both import' });
+      return undefined;
+    }
+    const done = this.modules.get(path);
+    if (done) return done;
+    const text = this.host.readFile(path);
+    if (text === undefined) {
+      this.sink.report('E0204', from.path, span, `cannot read ${path}`);
+      return undefined;
+    }
+    return this.loadText(path, text);
+  }
+
+  private buildScope(mod: SourceModule): void {
+    const owners = new Map<string, { span: Span; origin: string }>();
+    const define = (name: string, sym: GlobalSymbol, span: Span, origin: string) => {
+      const prev = owners.get(name);
+      if (prev) {
+        if (prev.origin === origin) return; // the same export reached twice
+        const code: Code = origin === mod.path && prev.origin === mod.path ? 'E0203' : 'E0206';
+        this.sink.report(code, mod.path, span, code === 'E0203' ? `'${name}' is already defined` : `'${name}' comes from both ${prev.origin} and ${origin}`, {
+          labels: [{ span: prev.span, message: code === 'E0203' ? 'first defined here' : `'${name}' from ${prev.origin}` }],
+          help: code === 'E0206' ? 'import one of the modules with `as NAME` to keep its names qualified' : undefined,
+        });
+        return;
+      }
+      owners.set(name, { span, origin });
+      mod.scope.set(name, sym);
+    };
+    for (const decl of mod.ast.decls) {
+      if (decl.kind !== 'import') continue;
+      const imported = this.resolveImport(decl, mod);
+      if (!imported) continue;
+      const { target, label } = imported;
+      if (decl.alias) {
+        define(decl.alias.name, { kind: 'module', module: target, stdName: label }, decl.alias.span, mod.path);
+        continue;
+      }
+      for (const [name, sym] of exportsOf(target, label)) define(name, sym, decl.span, label);
+    }
+    for (const decl of mod.ast.decls) {
+      if (decl.kind === 'let' || decl.kind === 'model' || decl.kind === 'data') {
+        if (decl.name.name) define(decl.name.name, { kind: 'decl', decl, module: mod }, decl.name.span, mod.path);
+      }
+    }
+  }
+
+  private resolveImport(decl: Extract<Decl, { kind: 'import' }>, mod: SourceModule): { target: SourceModule | 'builtin'; label: string } | undefined {
+    const t = decl.target;
+    if (t.kind === 'file') {
+      const m = this.loadImport(this.host.resolve(mod.path, t.path), mod, t.span);
+      return m ? { target: m, label: m.path } : undefined;
+    }
+    const label = t.path.join('.');
+    if (t.path[0] !== 'std' || t.path.length !== 2) {
+      this.sink.report('E0204', mod.path, t.span, `no module named ${label}`, { help: 'standard-library modules are named std.NAME; files are imported by a quoted path' });
+      return undefined;
+    }
+    const file = this.host.stdModulePath(t.path);
+    if (file) {
+      const m = this.loadImport(file, mod, t.span);
+      return m ? { target: m, label } : undefined;
+    }
+    if (TABLE_MODULES.has(label)) return { target: 'builtin', label };
+    this.sink.report('E0204', mod.path, t.span, `no module named ${label}`);
+    return undefined;
+  }
+}
+
+/** The names a module exports: its own top-level declarations, plus table entries (data
+ *  sets, ...) registered under a std module's name. */
+export function exportsOf(target: SourceModule | 'builtin', label: string): Map<string, GlobalSymbol> {
+  const out = new Map<string, GlobalSymbol>();
+  if (target !== 'builtin') {
+    for (const [name, sym] of target.scope) if (sym.kind === 'decl' && sym.module === target) out.set(name, sym);
+  }
+  for (const d of DATA_SOURCES.values()) if (d.module === label) out.set(d.name, { kind: 'builtin', name: d.name, table: 'data', stdModule: label });
+  return out;
+}

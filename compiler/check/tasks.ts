@@ -1,0 +1,142 @@
+// Checking of task declarations against their schema, and of data against models.
+import type { Decl } from '../../grammar/ast.js';
+import { didYouMean } from '../diagnostics.js';
+import type { ModelIR, TaskIR } from '../ir.js';
+import { Dim } from '../shapes/dim.js';
+import { formatShape, type Shape } from '../shapes/shape.js';
+import { unifyShapes } from '../shapes/unify.js';
+import { TASKS } from '../tasks/schemas.js';
+import { POISON, type DataValue, type Value } from '../values.js';
+import { checkType } from './args.js';
+import type { Checker } from './checker.js';
+import type { SourceModule } from './context.js';
+import { modelSymbols } from './evaluate.js';
+
+type TaskDecl = Extract<Decl, { kind: 'task' }>;
+
+export function checkTask(decl: TaskDecl, mod: SourceModule, checker: Checker): TaskIR | undefined {
+  const file = mod.path;
+  const sink = checker.sink;
+  const schema = TASKS.get(decl.taskKind.name);
+  if (!schema) {
+    const guess = didYouMean(decl.taskKind.name, TASKS.keys());
+    sink.report('E0401', file, decl.taskKind.span, `'${decl.taskKind.name}' is not a task kind`, { help: guess ? `did you mean '${guess}'?` : `known kinds: ${[...TASKS.keys()].join(', ')}` });
+    return undefined;
+  }
+  const env = { module: mod, locals: new Map<string, Value>() };
+  let model: ModelIR | undefined;
+  let ok = true;
+  if (schema.subjectIsModel) {
+    if (!decl.subject) {
+      sink.report('E0407', file, decl.taskKind.span, `${schema.kind} needs the model to act on`, { help: `write \`${schema.kind} MyModel on data { ... }\`` });
+      ok = false;
+    } else {
+      const sym = mod.scope.get(decl.subject.name);
+      if (sym?.kind === 'decl' && sym.decl.kind === 'model') model = checker.instantiate(decl.subject.name, sym.module, [], decl.subject.span, env);
+      else {
+        const models = [...mod.scope.entries()].filter(([, s]) => s.kind === 'decl' && s.decl.kind === 'model').map(([n]) => n);
+        const guess = didYouMean(decl.subject.name, models);
+        sink.report(sym ? 'E0407' : 'E0201', file, decl.subject.span, sym ? `'${decl.subject.name}' is not a model` : `'${decl.subject.name}' is not defined`, { help: guess ? `did you mean '${guess}'?` : undefined });
+        ok = false;
+      }
+    }
+  }
+  let data: DataValue | undefined;
+  if (decl.on) {
+    const v = checker.evaluator.eval(decl.on, env);
+    if (v.kind === 'data') data = v.data;
+    else if (v.kind !== 'poison') sink.report('E0207', file, decl.on.span, `${schema.kind} needs data after 'on'`, { found: v.kind });
+  } else if (schema.needsData) {
+    sink.report('E0403', file, decl.taskKind.span, `${schema.kind} needs data: add \`on NAME\``);
+  }
+
+  const fields = new Map<string, Value>();
+  for (const f of decl.fields) {
+    const spec = schema.fields.find((s) => s.name === f.name.name);
+    if (!spec) {
+      const guess = didYouMean(f.name.name, schema.fields.map((s) => s.name));
+      sink.report('E0402', file, f.name.span, `${schema.kind} has no field '${f.name.name}'`, { help: guess ? `did you mean '${guess}'?` : `fields: ${schema.fields.map((s) => s.name).join(', ')}` });
+      continue;
+    }
+    if (fields.has(spec.name)) {
+      sink.report('E0213', file, f.name.span, `'${spec.name}' is given twice`);
+      continue;
+    }
+    const raw = checker.evaluator.eval(f.value, env, spec.type);
+    const v = checkType(raw, spec.type, f.value.span, spec.name, sink, file);
+    fields.set(spec.name, v ? fillMapDefaults(v, spec.type) : POISON);
+  }
+  for (const spec of schema.fields) {
+    if (fields.has(spec.name)) continue;
+    if (spec.default) fields.set(spec.name, spec.default);
+    else {
+      sink.report('E0403', file, decl.taskKind.span, `${schema.kind} needs '${spec.name}'`, { help: spec.doc });
+      ok = false;
+    }
+  }
+  const bindings = new Map<string, Dim>();
+  if (model && data) ok = fitDataToModel(decl, file, model, data, fields, bindings, checker) && ok;
+  const name = decl.subject?.name ?? decl.taskKind.name;
+  return ok ? { kind: schema.kind, name, model, data, fields, span: decl.span, bindings } : undefined;
+}
+
+function fillMapDefaults(v: Value, t: import('../values.js').ParamType): Value {
+  if (v.kind !== 'map' || t.kind !== 'map') return v;
+  const entries = new Map(v.entries);
+  for (const f of t.fields) if (!entries.has(f.name) && f.default) entries.set(f.name, f.default);
+  return { kind: 'map', entries };
+}
+
+/** `train M on D`: D.x against M's input, D.y against its output, and the loss against both. */
+function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: DataValue, fields: Map<string, Value>, bindings: Map<string, Dim>, checker: Checker): boolean {
+  const sink = checker.sink;
+  const span = decl.on!.span;
+  const t = data.type;
+  if (t.kind !== 'dataset' || !t.y) {
+    sink.report('E0404', file, span, `training needs examples with targets (x and y)`, { found: t.kind === 'text' ? 'text' : `a series ${t.kind === 'array' ? formatShape(t.shape) : ''}`, help: 'make pairs with windows(...), char_sequences(...) or tokenize(...)' });
+    return false;
+  }
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    sink.report('E0404', file, decl.subject!.span, `train fits a model with one input and one output; ${model.name} has ${model.inputs.length} and ${model.outputs.length}`);
+    return false;
+  }
+  const inShape = model.nodes[model.inputs[0]!.node]!.shape;
+  const flexible = modelSymbols(model);
+  const mismatch = (what: string, want: Shape, got: Shape) => {
+    sink.report('E0404', file, span, `${what} of the data does not fit ${model.name}`, {
+      expected: formatShape(want), found: formatShape(got),
+      labels: [{ span: model.span, file: model.file, message: `${model.name} is declared here` }],
+    });
+    return false;
+  };
+  if (unifyShapes(inShape, t.x, bindings, flexible)) return mismatch('x', inShape, t.x);
+  if (inShape.dtype !== t.x.dtype) return mismatch('x (dtype)', inShape, t.x);
+  const outRaw = model.nodes[model.outputs[0]!.node]!.shape;
+  const out: Shape = { dtype: outRaw.dtype, dims: outRaw.dims.map((d) => d.substitute(bindings)) };
+  const loss = fields.get('loss');
+  const lossName = loss?.kind === 'enum' ? loss.name : undefined;
+  const last = out.dims[out.dims.length - 1];
+  const lossProblem = (need: string) => {
+    sink.report('E0405', file, span, `${lossName} needs ${need}`, { found: formatShape(out), labels: [{ span: model.span, file: model.file, message: `${model.name}'s output` }] });
+    return false;
+  };
+  if (lossName === 'categorical_crossentropy' || lossName === 'sparse_categorical_crossentropy') {
+    if (out.dims.length !== 2 || last?.value === 1) return lossProblem('an output [batch, classes] with 2 or more classes (softmax)');
+  }
+  if (lossName === 'binary_crossentropy' && (out.dims.length !== 2 || last?.value !== 1)) return lossProblem('an output [batch, 1] (sigmoid)');
+  if (lossName !== 'sparse_categorical_crossentropy' && unifyShapes(out, t.y, bindings, flexible)) return mismatch('y', out, t.y); // sparse: y holds class ids
+  // Weight sizes may come from data (`vocab`), never from the sample count.
+  const samples = t.x.dims[0]!.symbols();
+  const dataDims = new Set<string>();
+  for (const d of [...t.x.dims, ...t.y.dims]) d.symbols(dataDims);
+  let ok = true;
+  for (const r of model.requires) {
+    const d = r.dim.substitute(bindings);
+    if (d.value === undefined && (d.unknown || [...d.symbols()].some((s) => samples.has(s) || !dataDims.has(s)))) {
+      checker.reportUnbound({ ...r, dim: d }, `the data does not fix it`, [{ span, file, message: 'trained on this data' }]);
+      ok = false;
+    }
+  }
+  return ok;
+}
+

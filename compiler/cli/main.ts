@@ -1,0 +1,72 @@
+// The nnc command line. Every failure is one line on stderr and a non-zero exit; no stack
+// traces reach the user.
+import { Command, CommanderError } from 'commander';
+import { check } from '../check/checker.js';
+import { renderJson, renderText } from '../render.js';
+import { renderSummary } from '../summary.js';
+import { nodeHost, readUserFile } from './host.js';
+
+class UserError extends Error {}
+
+interface Out { out: (s: string) => void; err: (s: string) => void }
+const stdio: Out = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+function checkFile(path: string) {
+  const read = readUserFile(path);
+  if ('error' in read) throw new UserError(read.error);
+  return check(path, nodeHost, read.text);
+}
+
+export async function main(argv: string[], io: Out = stdio): Promise<number> {
+  let exit = 0;
+  const program = new Command('nnc')
+    .description('A declarative language for neural networks: check, summarise, run and compile .nn files.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run nnc --help for usage)');
+
+  program.command('check')
+    .description('Type- and shape-check .nn files; exit 1 on errors.')
+    .argument('<files...>', '.nn files')
+    .option('--format <format>', 'text or json', 'text')
+    .action((files: string[], opts: { format: string }) => {
+      if (opts.format !== 'text' && opts.format !== 'json') throw new UserError(`--format must be text or json, not ${opts.format}`);
+      const all: ReturnType<typeof checkFile>[] = files.map(checkFile);
+      const diags = all.flatMap((r) => r.diagnostics);
+      const sources = new Map(all.flatMap((r) => [...r.sources]));
+      if (opts.format === 'json') io.out(renderJson(diags, sources) + '\n');
+      else if (diags.length) io.err(renderText(diags, sources));
+      const errors = diags.filter((d) => d.severity === 'error').length;
+      if (opts.format === 'text') io.err(errors ? `${errors} error${errors === 1 ? '' : 's'}\n` : '');
+      if (errors) exit = 1;
+    });
+
+  program.command('summary')
+    .description("Per-layer output shapes and parameter counts, like Keras' model.summary().")
+    .argument('<file>', '.nn file')
+    .option('--model <name>', 'only this model')
+    .action((file: string, opts: { model?: string }) => {
+      const r = checkFile(file);
+      if (r.diagnostics.length) {
+        io.err(renderText(r.diagnostics, r.sources));
+        exit = 1;
+      }
+      const models = opts.model ? [r.program.models.get(opts.model)] : [...r.program.models.values()];
+      if (opts.model && !models[0]) throw new UserError(`${file} has no model ${opts.model}${r.program.models.size ? ` (models: ${[...r.program.models.keys()].join(', ')})` : ''}`);
+      io.out(models.map((m) => renderSummary(m!)).join('\n\n') + '\n');
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof UserError) {
+      io.err(`nnc: ${err.message}\n`);
+      return 2;
+    }
+    io.err(`nnc: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 70;
+  }
+  return exit;
+}

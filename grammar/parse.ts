@@ -1,0 +1,75 @@
+// Source text → AST plus syntax errors. Errors are plain data; the compiler gives them codes.
+import type { IToken } from 'chevrotain';
+import type { Program, Span } from './ast.js';
+import { astBuilder, attachDocs } from './cst-to-ast.js';
+import { nnParser } from './parser.js';
+import { nnLexer, LParen, LSquare, LCurly, RParen, RSquare, RCurly } from './tokens.js';
+
+export type SyntaxErrorKind = 'lex' | 'parse' | 'depth';
+export interface SyntaxProblem { kind: SyntaxErrorKind; message: string; span: Span }
+export interface ParseResult { program: Program; errors: SyntaxProblem[] }
+
+/** Brackets nested deeper than this are refused before parsing: a recursive-descent parser
+ *  would otherwise overflow the stack on adversarial input. */
+export const MAX_NESTING = 100;
+
+export function parse(text: string): ParseResult {
+  const lexed = nnLexer.tokenize(text);
+  const errors: SyntaxProblem[] = lexed.errors.map((e) => ({
+    kind: 'lex',
+    message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + e.length).slice(0, 1))}`,
+    span: { start: e.offset, end: e.offset + Math.max(1, Math.min(e.length, 1)) },
+  }));
+  const whole: Span = { start: 0, end: text.length };
+  const tooDeep = findTooDeep(lexed.tokens);
+  if (tooDeep) {
+    errors.push({ kind: 'depth', message: `brackets nested more than ${MAX_NESTING} deep`, span: { start: tooDeep.startOffset, end: tooDeep.startOffset + 1 } });
+    return { program: { decls: [], span: whole }, errors };
+  }
+  nnParser.input = lexed.tokens;
+  const cst = nnParser.program();
+  for (const e of nnParser.errors) {
+    const t = e.token;
+    const start = Number.isFinite(t.startOffset) ? t.startOffset : prevTokenEnd((e as { previousToken?: IToken }).previousToken, text);
+    const end = Number.isFinite(t.endOffset) ? (t.endOffset as number) + 1 : start;
+    errors.push({ kind: 'parse', message: humanise(e.message), span: { start, end: Math.max(end, start) } });
+  }
+  const program: Program = astBuilder.visit(cst) ?? { decls: [], span: whole };
+  attachDocs(program.decls, (lexed.groups.docs ?? []) as IToken[]);
+  return { program: { ...program, span: whole }, errors };
+}
+
+function prevTokenEnd(prev: IToken | undefined, text: string): number {
+  if (prev && Number.isFinite(prev.endOffset)) return (prev.endOffset as number) + 1;
+  return text.length;
+}
+
+function findTooDeep(tokens: IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const t of tokens) {
+    const tt = t.tokenType;
+    if (tt === LParen || tt === LSquare || tt === LCurly) {
+      if (++depth > MAX_NESTING) return t;
+    } else if (tt === RParen || tt === RSquare || tt === RCurly) depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
+/** chevrotain's messages name token types (`--> 'RParen' <--`); say what a user typed instead. */
+const TOKEN_TEXT: Record<string, string> = {
+  LCurly: "'{'", RCurly: "'}'", LParen: "'('", RParen: "')'", LSquare: "'['", RSquare: "']'", Comma: "','", Colon: "':'",
+  Equals: "'='", Arrow: "'->'", Plus: "'+'", Minus: "'-'", Star: "'*'", Slash: "'/'", Dot: "'.'", Question: "'?'",
+  Identifier: 'a name', NumberLiteral: 'a number', StringLiteral: 'a string', EOF: 'end of file',
+};
+
+function humanise(message: string): string {
+  const found = /but found:? (?:--> )?'([^']*)'/.exec(message)?.[1];
+  const expectedOne = /Expecting token of type --> (\w+) <--/.exec(message)?.[1];
+  const foundText = found === undefined || found === '' ? 'end of file' : `'${found}'`;
+  if (expectedOne) return `expected ${TOKEN_TEXT[expectedOne] ?? `'${expectedOne.toLowerCase()}'`}, found ${foundText}`;
+  if (/Expecting: one of these possible Token sequences|Expecting: expecting at least one/.test(message)) {
+    return `unexpected ${foundText}`;
+  }
+  if (/Redundant input, expecting EOF/.test(message)) return `unexpected ${foundText}: expected a declaration (import, let, model, data or a task)`;
+  return message.split('\n')[0]!;
+}

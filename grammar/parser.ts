@@ -1,0 +1,254 @@
+// The .nn grammar as a chevrotain CstParser. Pure syntax: meaning is given by the
+// CST→AST visitor in cst-to-ast.ts. Rules are class properties so a wrong reference is a
+// compile error. Unary minus is a loop, not recursion, so long chains cannot overflow.
+import { CstParser, type CstNode } from 'chevrotain';
+import * as T from './tokens.js';
+
+export class NnParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset' });
+    this.performSelfAnalysis();
+  }
+
+  program = this.RULE('program', () => {
+    this.MANY(() => this.SUBRULE(this.decl));
+  });
+
+  decl = this.RULE('decl', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.letDecl) },
+      { ALT: () => this.SUBRULE(this.modelDecl) },
+      { ALT: () => this.SUBRULE(this.dataDecl) },
+      { ALT: () => this.SUBRULE(this.taskDecl) },
+    ]);
+  });
+
+  importDecl = this.RULE('importDecl', () => {
+    this.CONSUME(T.Import);
+    this.OR([
+      { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'file' }) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: 'path' });
+          this.MANY(() => {
+            this.CONSUME(T.Dot);
+            this.CONSUME2(T.AnyWord, { LABEL: 'path' });
+          });
+        },
+      },
+    ]);
+    this.OPTION(() => {
+      this.CONSUME(T.As);
+      this.CONSUME3(T.Identifier, { LABEL: 'alias' });
+    });
+  });
+
+  letDecl = this.RULE('letDecl', () => {
+    this.CONSUME(T.Let);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  dataDecl = this.RULE('dataDecl', () => {
+    this.CONSUME(T.Data);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  modelDecl = this.RULE('modelDecl', () => {
+    this.CONSUME(T.Model);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.param) });
+      this.CONSUME(T.RParen);
+    });
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.modelStmt));
+    this.CONSUME(T.RCurly);
+  });
+
+  param = this.RULE('param', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Colon);
+    this.CONSUME2(T.Identifier, { LABEL: 'type' });
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expr, { LABEL: 'default' });
+    });
+  });
+
+  modelStmt = this.RULE('modelStmt', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.inputStmt) },
+      { ALT: () => this.SUBRULE(this.outputStmt) },
+      { GATE: () => this.LA(2).tokenType === T.Equals, ALT: () => this.SUBRULE(this.bindStmt) },
+      { ALT: () => this.SUBRULE(this.expr, { LABEL: 'flow' }) },
+    ]);
+  });
+
+  inputStmt = this.RULE('inputStmt', () => {
+    this.CONSUME(T.Input);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.shapeType);
+  });
+
+  shapeType = this.RULE('shapeType', () => {
+    this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: 'dtype' }));
+    this.CONSUME(T.LSquare);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expr, { LABEL: 'dims' }) });
+    this.CONSUME(T.RSquare);
+  });
+
+  outputStmt = this.RULE('outputStmt', () => {
+    this.CONSUME(T.Output);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.outputItem) });
+  });
+
+  outputItem = this.RULE('outputItem', () => {
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === T.Colon,
+      DEF: () => {
+        this.CONSUME(T.Identifier, { LABEL: 'name' });
+        this.CONSUME(T.Colon);
+      },
+    });
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  bindStmt = this.RULE('bindStmt', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  taskDecl = this.RULE('taskDecl', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'kind' });
+    this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: 'subject' }));
+    this.OPTION2(() => {
+      this.CONSUME(T.On);
+      this.SUBRULE(this.expr, { LABEL: 'on' });
+    });
+    this.SUBRULE(this.fieldBlock);
+  });
+
+  fieldBlock = this.RULE('fieldBlock', () => {
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.field);
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  field = this.RULE('field', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  expr = this.RULE('expr', () => {
+    this.SUBRULE(this.additive, { LABEL: 'stages' });
+    this.MANY(() => {
+      this.CONSUME(T.Arrow);
+      this.SUBRULE2(this.additive, { LABEL: 'stages' });
+    });
+  });
+
+  additive = this.RULE('additive', () => {
+    this.SUBRULE(this.multiplicative, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) },
+      ]);
+      this.SUBRULE2(this.multiplicative, { LABEL: 'operands' });
+    });
+  });
+
+  multiplicative = this.RULE('multiplicative', () => {
+    this.SUBRULE(this.unary, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star, { LABEL: 'ops' }) },
+        { ALT: () => this.CONSUME(T.Slash, { LABEL: 'ops' }) },
+      ]);
+      this.SUBRULE2(this.unary, { LABEL: 'operands' });
+    });
+  });
+
+  unary = this.RULE('unary', () => {
+    this.MANY(() => this.CONSUME(T.Minus, { LABEL: 'minus' }));
+    this.SUBRULE(this.postfix);
+  });
+
+  postfix = this.RULE('postfix', () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: 'suffixes' }) },
+        { ALT: () => this.SUBRULE(this.memberSuffix, { LABEL: 'suffixes' }) },
+      ]);
+    });
+  });
+
+  callSuffix = this.RULE('callSuffix', () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.arg) });
+    this.CONSUME(T.RParen);
+  });
+
+  memberSuffix = this.RULE('memberSuffix', () => {
+    this.CONSUME(T.Dot);
+    this.CONSUME(T.AnyWord, { LABEL: 'name' });
+  });
+
+  arg = this.RULE('arg', () => {
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === T.Colon,
+      DEF: () => {
+        this.CONSUME(T.Identifier, { LABEL: 'name' });
+        this.CONSUME(T.Colon);
+      },
+    });
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.Question) },
+      { ALT: () => this.SUBRULE(this.parenExpr) },
+      { ALT: () => this.SUBRULE(this.listExpr) },
+      { ALT: () => this.SUBRULE(this.mapExpr) },
+    ]);
+  });
+
+  parenExpr = this.RULE('parenExpr', () => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expr);
+    this.CONSUME(T.RParen);
+  });
+
+  listExpr = this.RULE('listExpr', () => {
+    this.CONSUME(T.LSquare);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expr, { LABEL: 'items' }) });
+    this.CONSUME(T.RSquare);
+  });
+
+  mapExpr = this.RULE('mapExpr', () => {
+    this.SUBRULE(this.fieldBlock);
+  });
+}
+
+/** One shared parser: chevrotain parsers are built once and reused via `.input = tokens`. */
+export const nnParser = new NnParser();
+export type { CstNode };

@@ -1,0 +1,57 @@
+// Tokens of the .nn language. Newlines are whitespace: statements need no separator.
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+/** Any word, keywords included: module paths and members (`std.data`) may be keywords. */
+export const AnyWord = createToken({ name: 'AnyWord', pattern: Lexer.NA });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [AnyWord] });
+
+function keyword(word: string): TokenType {
+  return createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, categories: [AnyWord] });
+}
+
+export const Import = keyword('import');
+export const As = keyword('as');
+export const Let = keyword('let');
+export const Model = keyword('model');
+export const Input = keyword('input');
+export const Output = keyword('output');
+export const Data = keyword('data');
+export const On = keyword('on');
+export const True = keyword('true');
+export const False = keyword('false');
+
+export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/[^\n\r]*/, group: 'docs' });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: Lexer.SKIPPED });
+export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: Lexer.SKIPPED, line_breaks: true });
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED, line_breaks: true });
+
+export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?/ });
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^\\"\n\r]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/ });
+
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
+export const LCurly = createToken({ name: 'LCurly', pattern: /\{/ });
+export const RCurly = createToken({ name: 'RCurly', pattern: /\}/ });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
+export const LSquare = createToken({ name: 'LSquare', pattern: /\[/ });
+export const RSquare = createToken({ name: 'RSquare', pattern: /\]/ });
+export const Comma = createToken({ name: 'Comma', pattern: /,/ });
+export const Colon = createToken({ name: 'Colon', pattern: /:/ });
+export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
+export const Minus = createToken({ name: 'Minus', pattern: /-/ });
+export const Star = createToken({ name: 'Star', pattern: /\*/ });
+export const Slash = createToken({ name: 'Slash', pattern: /\// });
+export const Question = createToken({ name: 'Question', pattern: /\?/ });
+export const Dot = createToken({ name: 'Dot', pattern: /\./ });
+
+// Order matters: comments before Slash, Arrow before Minus, keywords before Identifier.
+export const allTokens: TokenType[] = [
+  WhiteSpace, DocComment, LineComment, BlockComment,
+  Import, As, Let, Model, Input, Output, Data, On, True, False, Identifier, AnyWord,
+  NumberLiteral, StringLiteral,
+  Arrow, LCurly, RCurly, LParen, RParen, LSquare, RSquare, Comma, Colon, Equals,
+  Plus, Minus, Star, Slash, Question, Dot,
+];
+
+export const nnLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
