@@ -14,7 +14,7 @@ export const DIAGNOSTIC_CODES = {
   E0202: { severity: 'error', title: 'unknown argument' },
   E0203: { severity: 'error', title: 'duplicate definition' },
   E0204: { severity: 'error', title: 'module not found' },
-  E0205: { severity: 'error', title: 'import cycle' },
+  E0205: { severity: 'error', title: 'cycle' },
   E0206: { severity: 'error', title: 'conflicting imports' },
   E0207: { severity: 'error', title: 'wrong argument type' },
   E0208: { severity: 'error', title: 'missing argument' },

@@ -17,7 +17,7 @@ export function parse(text: string): ParseResult {
   const lexed = nnLexer.tokenize(text);
   const errors: SyntaxProblem[] = lexed.errors.map((e) => ({
     kind: 'lex',
-    message: `unexpected character ${JSON.stringify(text.slice(e.offset, e.offset + e.length).slice(0, 1))}`,
+    message: JSON.stringify(text.slice(e.offset, e.offset + 1)),
     span: { start: e.offset, end: e.offset + Math.max(1, Math.min(e.length, 1)) },
   }));
   const whole: Span = { start: 0, end: text.length };

@@ -26,6 +26,7 @@ export function bindArgs(
   let pi = 0;
   const restItems: Value[] = [];
   let restSpan: Span | undefined;
+  let excessReported = false;
   for (const arg of args) {
     let spec: ParamSpec | undefined;
     if (arg.name) {
@@ -42,6 +43,8 @@ export function bindArgs(
       spec = positional[pi];
       if (spec && !spec.rest) pi++;
       if (!spec) {
+        if (!ok && excessReported) continue;
+        excessReported = true;
         sink.report('E0209', file, arg.span, `${what} takes ${positional.length} positional argument${positional.length === 1 ? '' : 's'}`, {
           help: positional.length ? `give the others by name, e.g. \`${params.find((p) => !p.positional)?.name ?? positional[0]!.name}: ...\`` : undefined,
         });
@@ -51,7 +54,9 @@ export function bindArgs(
     }
     if (spec.rest && !arg.name) {
       const v = evaluate(arg.value, spec.type.kind === 'list' ? spec.type.of : spec.type);
-      restItems.push(checkType(v, spec.type.kind === 'list' ? spec.type.of : spec.type, arg.value.span, spec.name, sink, file) ?? POISON);
+      const checked = checkType(v, spec.type.kind === 'list' ? spec.type.of : spec.type, arg.value.span, spec.name, sink, file);
+      if (!checked) ok = false;
+      restItems.push(checked ?? POISON);
       restSpan = restSpan ? { start: restSpan.start, end: arg.span.end } : arg.span;
       continue;
     }
@@ -72,7 +77,8 @@ export function bindArgs(
           sink.report('E0208', file, callSpan, `${what} needs '${spec.name}'`, { help: spec.doc });
           ok = false;
         }
-        values.set(spec.name, restItems.length ? { kind: 'list', items: restItems } : spec.default ?? POISON);
+        const poisoned = restItems.some((i) => i.kind === 'poison');
+        values.set(spec.name, poisoned ? POISON : restItems.length ? { kind: 'list', items: restItems } : spec.default ?? POISON);
         if (restSpan) spans.set(spec.name, restSpan);
       }
       continue;
@@ -89,10 +95,10 @@ export function bindArgs(
 }
 
 /** Returns the value (ints widened to floats where a Float is wanted) or undefined after reporting. */
-export function checkType(v: Value, t: ParamType, span: Span, name: string, sink: Sink, file: string): Value | undefined {
+export function checkType(v: Value, t: ParamType, span: Span, name: string, sink: Sink, file: string, wrongType: 'E0207' | 'E0406' = 'E0207'): Value | undefined {
   if (v.kind === 'poison') return v;
   const wrong = (): undefined => {
-    sink.report('E0207', file, span, `'${name}'`, { expected: describeType(t), found: describeValue(v) });
+    sink.report(wrongType, file, span, `'${name}'`, { expected: describeType(t), found: describeValue(v) });
     return undefined;
   };
   const range = (detail: string): undefined => {
@@ -147,7 +153,7 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
       if (v.kind !== 'list') return wrong();
       const items: Value[] = [];
       for (const item of v.items) {
-        const c = checkType(item, t.of, span, name, sink, file);
+        const c = checkType(item, t.of, span, name, sink, file, wrongType);
         if (!c) return undefined;
         items.push(c);
       }

@@ -116,6 +116,7 @@ class Checker implements Globals {
       const named = new Set<string>();
       for (const stmt of decl.body) this.modelStmt(stmt, env, ir, named);
       if (!ir.inputs.length) {
+        if (builder.noFlowReported) return undefined;
         this.sink.report('E0212', module.path, decl.name.span, `model ${decl.name.name} has no input`, { help: 'add a line like `input x: [batch, 10, 1]`' });
         return undefined;
       }

@@ -22,6 +22,8 @@ export interface ModelBuilder {
   nodes: IRNode[];
   requires: KnownRequirement[];
   flow?: Value;
+  /** Set once "nothing flows" is reported, so "model has no input" does not repeat it. */
+  noFlowReported?: boolean;
   counters: Map<string, number>;
 }
 
@@ -68,7 +70,12 @@ export class Evaluator {
         return { kind: 'map', entries: new Map(e.entries.map((f) => [f.name.name, this.eval(f.value, env, fields.find((x) => x.name === f.name.name)?.type)])) };
       }
       case 'negate': {
-        const v = this.eval(e.operand, env);
+        // Iterative, so `- - - ... x` of any length cannot overflow the stack.
+        let inner: Expr = e.operand;
+        let odd = true;
+        while (inner.kind === 'negate') { inner = inner.operand; odd = !odd; }
+        const v = this.eval(inner, env);
+        if (!odd && v.kind !== 'tensor') return v;
         if (v.kind === 'int' || v.kind === 'float') return { ...v, value: -v.value };
         if (v.kind === 'dim') return { kind: 'dim', dim: v.dim.neg() };
         if (v.kind !== 'poison') this.report(env, 'E0207', e.span, 'cannot negate this', { expected: 'a number', found: describeValue(v) });
@@ -215,6 +222,8 @@ export class Evaluator {
     const flow = env.builder?.flow;
     if (!env.builder) return { kind: 'layer', layer };
     if (!flow) {
+      if (env.builder.noFlowReported) return POISON;
+      env.builder.noFlowReported = true;
       this.report(env, 'E0212', span, `nothing flows into ${layer.layer} yet`, { help: 'declare an `input` first' });
       return POISON;
     }

@@ -55,11 +55,11 @@ export class Loader {
   }
 
   private buildScope(mod: SourceModule): void {
-    const owners = new Map<string, { span: Span; origin: string }>();
+    const owners = new Map<string, { span: Span; origin: string; sym: GlobalSymbol }>();
     const define = (name: string, sym: GlobalSymbol, span: Span, origin: string) => {
       const prev = owners.get(name);
       if (prev) {
-        if (prev.origin === origin) return; // the same export reached twice
+        if (sameSymbol(prev.sym, sym)) return; // the same export reached through two imports
         const code: Code = origin === mod.path && prev.origin === mod.path ? 'E0203' : 'E0206';
         this.sink.report(code, mod.path, span, code === 'E0203' ? `'${name}' is already defined` : `'${name}' comes from both ${prev.origin} and ${origin}`, {
           labels: [{ span: prev.span, message: code === 'E0203' ? 'first defined here' : `'${name}' from ${prev.origin}` }],
@@ -67,7 +67,7 @@ export class Loader {
         });
         return;
       }
-      owners.set(name, { span, origin });
+      owners.set(name, { span, origin, sym });
       mod.scope.set(name, sym);
     };
     for (const decl of mod.ast.decls) {
@@ -119,4 +119,10 @@ export function exportsOf(target: SourceModule | 'builtin', label: string): Map<
   }
   for (const d of DATA_SOURCES.values()) if (d.module === label) out.set(d.name, { kind: 'builtin', name: d.name, table: 'data', stdModule: label });
   return out;
+}
+
+function sameSymbol(a: GlobalSymbol, b: GlobalSymbol): boolean {
+  if (a.kind === 'decl' && b.kind === 'decl') return a.decl === b.decl;
+  if (a.kind === 'builtin' && b.kind === 'builtin') return a.name === b.name;
+  return false;
 }

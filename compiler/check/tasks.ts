@@ -63,7 +63,7 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: Checker): 
       continue;
     }
     const raw = checker.evaluator.eval(f.value, env, spec.type);
-    const v = checkType(raw, spec.type, f.value.span, spec.name, sink, file);
+    const v = checkType(raw, spec.type, f.value.span, spec.name, sink, file, 'E0406');
     fields.set(spec.name, v ? fillMapDefaults(v, spec.type) : POISON);
   }
   for (const spec of schema.fields) {

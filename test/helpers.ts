@@ -1,0 +1,21 @@
+// Test helpers: check source text in memory, with files from a virtual map.
+import { dirname, join, normalize } from 'node:path';
+import { check, type CheckResult } from '../compiler/check/checker.js';
+import type { CompilerHost } from '../compiler/check/loader.js';
+import { nodeHost } from '../compiler/cli/host.js';
+
+export function memoryHost(files: Record<string, string>): CompilerHost {
+  return {
+    readFile: (p) => files[normalize(p)] ?? nodeHost.readFile(p),
+    resolve: (from, rel) => normalize(join(dirname(from), rel)),
+    stdModulePath: nodeHost.stdModulePath,
+  };
+}
+
+export function checkText(text: string, files: Record<string, string> = {}): CheckResult {
+  return check('main.nn', memoryHost(files), text);
+}
+
+export function codes(text: string): string[] {
+  return checkText(text).diagnostics.map((d) => d.code);
+}
