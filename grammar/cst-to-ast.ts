@@ -159,43 +159,37 @@ class AstBuilder extends BaseVisitor {
     return { name: ident(tok(c, 'name'), span), value: this.exprOf(c, 'value', span), span };
   }
 
+  /** Precedence: `->` binds loosest, then `+ -`, then `* /`; all left-associative. */
   expr(c: Children, span: Span): Expr {
-    const stages = nodes(c, 'stages').map((s) => this.visit(s) as Expr);
-    if (stages.length === 1) return stages[0]!;
-    if (stages.length === 0) return { kind: 'error', span };
-    return { kind: 'pipe', stages, span };
-  }
-
-  additive(c: Children, span: Span): Expr {
-    return this.binary(c, span);
-  }
-
-  multiplicative(c: Children, span: Span): Expr {
-    return this.binary(c, span);
-  }
-
-  private binary(c: Children, span: Span): Expr {
     const operands = nodes(c, 'operands').map((o) => this.visit(o) as Expr);
     const ops = (c.ops ?? []) as IToken[];
     if (operands.length === 0) return { kind: 'error', span };
-    if (operands.length === 1) return operands[0]!;
-    const rest: BinaryTail[] = [];
-    for (let i = 1; i < operands.length; i++) {
-      const op = ops[i - 1];
-      rest.push({ op: (op?.image ?? '+') as BinaryOp, opSpan: op ? tokenSpan(op) : span, operand: operands[i]! });
-    }
-    return { kind: 'binary', first: operands[0]!, rest, span };
+    const stages: Expr[] = [];
+    let terms: { op?: IToken; e: Expr }[] = [];
+    let factors: { op?: IToken; e: Expr }[] = [];
+    const closeTerm = () => terms.push({ op: factors[0]!.op, e: binary(factors.map((f, i) => ({ op: i ? f.op : undefined, e: f.e }))) });
+    const closeStage = () => {
+      closeTerm();
+      stages.push(binary(terms));
+      terms = [];
+    };
+    operands.forEach((e, i) => {
+      const op = i ? ops[i - 1] : undefined;
+      const image = op?.image;
+      if (image === '*' || image === '/') factors.push({ op, e });
+      else {
+        if (factors.length) {
+          if (image === '->') closeStage();
+          else closeTerm();
+        }
+        factors = [{ op: image === '->' ? undefined : op, e }];
+      }
+    });
+    closeStage();
+    return stages.length === 1 ? stages[0]! : { kind: 'pipe', stages, span };
   }
 
-  unary(c: Children, span: Span): Expr {
-    const p = node(c, 'postfix');
-    let e: Expr = p ? this.visit(p) : { kind: 'error', span };
-    const minus = tokens(c, 'minus');
-    for (let i = minus.length - 1; i >= 0; i--) e = { kind: 'negate', operand: e, span: { start: tokenSpan(minus[i]!).start, end: span.end } };
-    return e;
-  }
-
-  postfix(c: Children, span: Span): Expr {
+  operand(c: Children, span: Span): Expr {
     const p = node(c, 'primary');
     let e: Expr = p ? this.visit(p) : { kind: 'error', span };
     for (const s of nodes(c, 'suffixes')) {
@@ -209,6 +203,8 @@ class AstBuilder extends BaseVisitor {
         e = { kind: 'member', object: e, member: ident(nameTok, sspan), span: whole };
       }
     }
+    const minus = tokens(c, 'minus');
+    for (let i = minus.length - 1; i >= 0; i--) e = { kind: 'negate', operand: e, span: { start: tokenSpan(minus[i]!).start, end: span.end } };
     return e;
   }
 
@@ -262,6 +258,15 @@ class AstBuilder extends BaseVisitor {
     if (!one) return undefined;
     return super.visit(one, nodeSpan(one));
   }
+}
+
+/** Left-associative chain of one precedence level; the first item has no operator. */
+function binary(items: { op?: IToken; e: Expr }[]): Expr {
+  if (items.length === 1) return items[0]!.e;
+  const first = items[0]!.e;
+  const rest: BinaryTail[] = items.slice(1).map(({ op, e }) => ({ op: (op?.image ?? '+') as BinaryOp, opSpan: op ? tokenSpan(op) : e.span, operand: e }));
+  const last = rest[rest.length - 1]!.operand;
+  return { kind: 'binary', first, rest, span: { start: first.span.start, end: last.span.end } };
 }
 
 function unquote(image: string): string {

@@ -151,44 +151,20 @@ export class NnParser extends CstParser {
     this.SUBRULE(this.expr, { LABEL: 'value' });
   });
 
+  // Operators are one flat loop (`a -> b + c * d`); the CST→AST visitor applies precedence.
+  // Fewer rule levels per operand keep parsing fast on long files.
   expr = this.RULE('expr', () => {
-    this.SUBRULE(this.additive, { LABEL: 'stages' });
+    this.SUBRULE(this.operand, { LABEL: 'operands' });
     this.MANY(() => {
-      this.CONSUME(T.Arrow);
-      this.SUBRULE2(this.additive, { LABEL: 'stages' });
+      this.CONSUME(T.BinaryOperator, { LABEL: 'ops' });
+      this.SUBRULE2(this.operand, { LABEL: 'operands' });
     });
   });
 
-  additive = this.RULE('additive', () => {
-    this.SUBRULE(this.multiplicative, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) },
-        { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) },
-      ]);
-      this.SUBRULE2(this.multiplicative, { LABEL: 'operands' });
-    });
-  });
-
-  multiplicative = this.RULE('multiplicative', () => {
-    this.SUBRULE(this.unary, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star, { LABEL: 'ops' }) },
-        { ALT: () => this.CONSUME(T.Slash, { LABEL: 'ops' }) },
-      ]);
-      this.SUBRULE2(this.unary, { LABEL: 'operands' });
-    });
-  });
-
-  unary = this.RULE('unary', () => {
+  operand = this.RULE('operand', () => {
     this.MANY(() => this.CONSUME(T.Minus, { LABEL: 'minus' }));
-    this.SUBRULE(this.postfix);
-  });
-
-  postfix = this.RULE('postfix', () => {
     this.SUBRULE(this.primary);
-    this.MANY(() => {
+    this.MANY2(() => {
       this.OR([
         { ALT: () => this.SUBRULE(this.callSuffix, { LABEL: 'suffixes' }) },
         { ALT: () => this.SUBRULE(this.memberSuffix, { LABEL: 'suffixes' }) },

@@ -28,7 +28,9 @@ export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, grou
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?/ });
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^\\"\n\r]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/ });
 
-export const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
+/** Category of the infix operators, so the parser loops over them in one rule. */
+export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA });
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/, categories: [BinaryOperator] });
 export const LCurly = createToken({ name: 'LCurly', pattern: /\{/ });
 export const RCurly = createToken({ name: 'RCurly', pattern: /\}/ });
 export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
@@ -38,10 +40,10 @@ export const RSquare = createToken({ name: 'RSquare', pattern: /\]/ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 export const Colon = createToken({ name: 'Colon', pattern: /:/ });
 export const Equals = createToken({ name: 'Equals', pattern: /=/ });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
-export const Minus = createToken({ name: 'Minus', pattern: /-/ });
-export const Star = createToken({ name: 'Star', pattern: /\*/ });
-export const Slash = createToken({ name: 'Slash', pattern: /\// });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, categories: [BinaryOperator] });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, categories: [BinaryOperator] });
+export const Star = createToken({ name: 'Star', pattern: /\*/, categories: [BinaryOperator] });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, categories: [BinaryOperator] });
 export const Question = createToken({ name: 'Question', pattern: /\?/ });
 export const Dot = createToken({ name: 'Dot', pattern: /\./ });
 
@@ -51,7 +53,7 @@ export const allTokens: TokenType[] = [
   Import, As, Let, Model, Input, Output, Data, On, True, False, Identifier, AnyWord,
   NumberLiteral, StringLiteral,
   Arrow, LCurly, RCurly, LParen, RParen, LSquare, RSquare, Comma, Colon, Equals,
-  Plus, Minus, Star, Slash, Question, Dot,
+  Plus, Minus, Star, Slash, Question, Dot, BinaryOperator,
 ];
 
 export const nnLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
