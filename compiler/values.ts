@@ -112,9 +112,3 @@ export function describeType(t: ParamType): string {
   }
 }
 
-export const int = (value: number): Value => ({ kind: 'int', value });
-export const float = (value: number): Value => ({ kind: 'float', value });
-export const bool = (value: boolean): Value => ({ kind: 'bool', value });
-export const str = (value: string): Value => ({ kind: 'string', value });
-export const enumValue = (name: string): Value => ({ kind: 'enum', name });
-export const NULL: Value = { kind: 'null' };

@@ -49,10 +49,6 @@ export type Decl =
 
 export interface Program { decls: Decl[]; span: Span }
 
-export function isExpr<K extends Expr['kind']>(e: Expr, kind: K): e is Extract<Expr, { kind: K }> {
-  return e.kind === kind;
-}
-
 export function cover(a: Span, b: Span): Span {
   return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
 }

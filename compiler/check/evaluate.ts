@@ -4,7 +4,7 @@
 import type { Arg, Expr, Span } from '../../grammar/ast.js';
 import { cover } from '../../grammar/ast.js';
 import { DATA_SOURCES, DataTypeError } from '../data/sources.js';
-import { didYouMean } from '../diagnostics.js';
+import { didYouMean, type Code, type DiagnosticInput } from '../diagnostics.js';
 import type { IRNode, KnownRequirement, ModelIR } from '../ir.js';
 import { layerCtx } from '../layers/ctx.js';
 import { LAYERS, ShapeError, type LayerDef } from '../layers/index.js';
@@ -47,8 +47,7 @@ const MERGE_OPS: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'm
 export class Evaluator {
   constructor(private readonly g: Globals) {}
 
-  private report(env: Env, ...args: Parameters<Sink['report']> extends [unknown, unknown, ...infer R] ? [Parameters<Sink['report']>[0], ...R] : never): void {
-    const [code, span, detail, extra] = args;
+  private report(env: Env, code: Code, span: Span, detail: string, extra?: DiagnosticInput): void {
     this.g.sink.report(code, env.module.path, span, detail, extra);
   }
 

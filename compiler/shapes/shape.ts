@@ -16,10 +16,6 @@ export function formatShape(s: Shape): string {
   return s.dtype === 'float32' ? body : `${s.dtype}${body}`;
 }
 
-export function shapesEqual(a: Shape, b: Shape): boolean {
-  return a.dims.length === b.dims.length && a.dims.every((d, i) => d.equals(b.dims[i]!));
-}
-
 export function product(dims: readonly Dim[]): Dim {
   return dims.reduce((acc, d) => acc.mul(d), Dim.const(1));
 }
