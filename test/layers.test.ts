@@ -4,16 +4,18 @@ import { formatShape } from '../compiler/shapes/shape.js';
 import { totalParams } from '../compiler/summary.js';
 import { checkText } from './helpers.js';
 
-function outShape(input: string, body: string): string {
+/** Checks a one-input model, asserting it has no diagnostics. */
+function model(input: string, body: string) {
   const r = checkText(`model M {\n  input x: ${input}\n  ${body}\n}`);
   expect(r.diagnostics.map((d) => d.message)).toEqual([]);
-  const m = r.program.models.get('M')!;
+  return r.program.models.get('M')!;
+}
+function outShape(input: string, body: string): string {
+  const m = model(input, body);
   return formatShape(m.nodes[m.outputs[0]!.node]!.shape);
 }
 function params(input: string, body: string): string {
-  const r = checkText(`model M {\n  input x: ${input}\n  ${body}\n}`);
-  expect(r.diagnostics.map((d) => d.message)).toEqual([]);
-  return totalParams(r.program.models.get('M')!).toString();
+  return totalParams(model(input, body)).toString();
 }
 
 describe('shape rules', () => {
