@@ -141,8 +141,7 @@ export class Evaluator {
     if (path[0] === 'std' && path.length === 2 && !env.locals.has('std')) {
       const label = path.join('.');
       for (const s of env.module.scope.values()) if (s.kind === 'module' && s.stdName === label) return { label, exports: exportsOf(s.module, s.stdName ?? '') };
-      const exports = new Map<string, GlobalSymbol>();
-      for (const d of DATA_SOURCES.values()) if (d.module === label) exports.set(d.name, { kind: 'builtin', name: d.name, table: 'data', stdModule: label });
+      const exports = exportsOf('builtin', label);
       if (exports.size) return { label, exports };
       this.report(env, 'E0201', e.span, `no module ${label} is imported`, { help: `add \`import ${label}\`` });
       return null;
