@@ -1,0 +1,76 @@
+// Backend selection: tensorflow (tfjs-node-gpu, then tfjs-node, when the user installed one)
+// → wasm (XNNPACK, with our kernels for what it lacks) → cpu. `--backend` / NNC_BACKEND
+// override the ladder; asking for one that cannot load is a one-line error.
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmKernels } from './kernels/wasm.js';
+
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export class BackendError extends Error {}
+
+export interface BackendInfo { name: 'tensorflow' | 'wasm' | 'cpu'; detail: string }
+
+const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+async function loadTensorflow(): Promise<BackendInfo | string> {
+  const reasons: string[] = [];
+  for (const pkg of TENSORFLOW_PACKAGES) {
+    try {
+      // A variable specifier keeps bundlers and tsc from resolving an optional peer.
+      const spec: string = pkg;
+      await import(spec);
+      if (await tf.setBackend('tensorflow')) return { name: 'tensorflow', detail: `${pkg} (libtensorflow${pkg.endsWith('gpu') ? ', CUDA' : ''})` };
+      reasons.push(`${pkg} loaded but its backend did not start`);
+    } catch (err) {
+      reasons.push(`${pkg}: ${firstLine(err)}`);
+    }
+  }
+  return reasons.join('; ');
+}
+
+async function loadWasm(): Promise<BackendInfo | string> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+    registerWasmKernels();
+    if (await tf.setBackend('wasm')) return { name: 'wasm', detail: 'XNNPACK, SIMD, 1 thread' };
+    return 'the wasm backend did not start';
+  } catch (err) {
+    return firstLine(err);
+  }
+}
+
+async function loadCpu(): Promise<BackendInfo | string> {
+  return (await tf.setBackend('cpu')) ? { name: 'cpu', detail: 'pure JavaScript' } : 'the cpu backend did not start';
+}
+
+const LOADERS = { tensorflow: loadTensorflow, wasm: loadWasm, cpu: loadCpu };
+
+const INSTALL_HINT: Record<string, string> = {
+  tensorflow: 'install one with `npm install @tensorflow/tfjs-node` (CPU) or `npm install @tensorflow/tfjs-node-gpu` (CUDA)',
+  wasm: 'reinstall with `npm install` (it ships @tensorflow/tfjs-backend-wasm)',
+  cpu: 'reinstall with `npm install`',
+};
+
+/** Picks and starts a backend. `auto` walks the ladder; a named one must load. */
+export async function selectBackend(choice: string = process.env['NNC_BACKEND'] ?? 'auto'): Promise<BackendInfo> {
+  if (!(BACKENDS as readonly string[]).includes(choice)) throw new BackendError(`unknown backend '${choice}' (choose ${BACKENDS.join(', ')})`);
+  // The cpu backend prints a banner urging tfjs-node unless IS_TEST is set (its only other
+  // effect is on deprecation warnings); the CLI says what it picked instead.
+  tf.env().set('IS_TEST', true);
+  if (choice !== 'auto') {
+    const got = await LOADERS[choice as keyof typeof LOADERS]();
+    if (typeof got === 'string') throw new BackendError(`backend '${choice}' cannot load (${got}); ${INSTALL_HINT[choice]}`);
+    return got;
+  }
+  for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
+    const got = await LOADERS[name]();
+    if (typeof got !== 'string') return got;
+  }
+  throw new BackendError('no tfjs backend could start');
+}
+
+function firstLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0]!.replace(/^Cannot find (package|module) '([^']+)'.*/, '$2 is not installed');
+}

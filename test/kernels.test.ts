@@ -1,0 +1,77 @@
+// The kernels we supply for wasm give the cpu backend's gradients, on random shapes.
+import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../runtime/backend.js';
+import { WASM_SUPPLIED_KERNELS } from '../runtime/kernels/wasm.js';
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
+
+/** Runs `f` on cpu and on wasm with the same inputs; returns both results as arrays. */
+async function onBoth(inputs: { shape: number[]; seed: number; dtype?: 'int32'; max?: number }[], f: (...xs: tf.Tensor[]) => tf.Tensor[]) {
+  const values = inputs.map((s) => tf.tidy(() => (s.dtype === 'int32'
+    ? tf.randomUniform(s.shape, 0, s.max!, 'int32', s.seed)
+    : tf.randomNormal(s.shape, 0, 1, 'float32', s.seed)).arraySync()));
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    return tf.tidy(() => f(...values.map((v, i) => tf.tensor(v as number[], inputs[i]!.shape, inputs[i]!.dtype))).map((t) => t.arraySync()));
+  };
+  const cpu = await run('cpu');
+  const before = tf.memory().numTensors;
+  const wasm = await run('wasm');
+  expect(tf.memory().numTensors).toBe(before); // no leaks from our kernels
+  return { cpu, wasm };
+}
+
+function expectClose(a: unknown, b: unknown, tol = 1e-3) {
+  const fa = (a as number[]).flat(Infinity as 1) as number[];
+  const fb = (b as number[]).flat(Infinity as 1) as number[];
+  expect(fa.length).toBe(fb.length);
+  const scale = Math.max(1, ...fa.map(Math.abs));
+  for (let i = 0; i < fa.length; i++) expect(Math.abs(fa[i]! - fb[i]!)).toBeLessThan(tol * scale);
+}
+
+const convCase = fc.record({
+  b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 9 }), w: fc.integer({ min: 3, max: 9 }),
+  cin: fc.integer({ min: 1, max: 4 }), k: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }),
+  pad: fc.constantFrom('same' as const, 'valid' as const), seed: fc.integer({ min: 0, max: 1000 }),
+});
+
+describe('wasm kernels we supply', () => {
+  it('lists the kernels tfjs-backend-wasm 4.22 lacks and registers them', () => {
+    expect(WASM_SUPPLIED_KERNELS).toEqual(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
+    for (const k of WASM_SUPPLIED_KERNELS) expect(tf.getKernel(k, 'wasm')).toBeDefined();
+  });
+
+  it('Conv2DBackpropFilter equals cpu on random shapes', async () => {
+    await fc.assert(fc.asyncProperty(convCase, fc.integer({ min: 1, max: 5 }), async (c, cout) => {
+      const { cpu, wasm } = await onBoth([{ shape: [c.b, c.h, c.w, c.cin], seed: c.seed }, { shape: [c.k, c.k, c.cin, cout], seed: c.seed + 1 }],
+        (x, f) => {
+          const g = tf.grads((x: tf.Tensor, f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad).square().sum());
+          return g([x!, f!]);
+        });
+      expectClose(cpu[0], wasm[0]);
+      expectClose(cpu[1], wasm[1]);
+    }), { numRuns: 25 });
+  });
+
+  it('depthwise conv gradients (filter and input) equal cpu on random shapes', async () => {
+    await fc.assert(fc.asyncProperty(convCase, fc.integer({ min: 1, max: 3 }), async (c, mult) => {
+      const { cpu, wasm } = await onBoth([{ shape: [c.b, c.h, c.w, c.cin], seed: c.seed }, { shape: [c.k, c.k, c.cin, mult], seed: c.seed + 1 }],
+        (x, f) => tf.grads((x: tf.Tensor, f: tf.Tensor) => tf.depthwiseConv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad).square().sum())([x!, f!]));
+      expectClose(cpu[0], wasm[0]);
+      expectClose(cpu[1], wasm[1]);
+    }), { numRuns: 25 });
+  });
+
+  it('UnsortedSegmentSum (the gradient of gather) equals cpu', async () => {
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 1000 }),
+      async (vocab, n, d, seed) => {
+        const { cpu, wasm } = await onBoth([{ shape: [vocab, d], seed }, { shape: [n], seed: seed + 1, dtype: 'int32', max: vocab }],
+          (table, ids) => [tf.grad((t: tf.Tensor) => tf.gather(t, ids!).square().sum())(table!)]);
+        expectClose(cpu[0], wasm[0]);
+      }), { numRuns: 25 });
+  });
+});
