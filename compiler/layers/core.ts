@@ -36,6 +36,27 @@ function mergeLayer(name: string, fn: string, doc: string): LayerDef {
   };
 }
 
+/** reshape's rule: the target dims, with a -1 solved from the element count. */
+function reshapeOutput(ctx: LayerCtx): Shape {
+  const x = ctx.input({ min: 1 });
+  const target = (ctx.args.get('target_shape') as { kind: 'list'; items: { kind: string; value?: number; dim?: Dim }[] }).items
+    .map((v) => (v.kind === 'dim' ? v.dim! : c(v.value!)));
+  const have = product(x.dims.slice(1));
+  const inferred = target.findIndex((d) => d.value === -1);
+  const fixed = product(target.filter((_, i) => i !== inferred));
+  let dims = target;
+  if (inferred >= 0) {
+    const q = have.floorDiv(fixed);
+    if (!q.mul(fixed).equals(have)) throw new ShapeError('E0304', `cannot infer the -1 dim: ${have} elements do not divide by ${fixed}`, { at: 'target_shape' });
+    dims = target.map((d, i) => (i === inferred ? q : d));
+  } else if (!fixed.equals(have) && !have.unknown) {
+    throw new ShapeError('E0304', `reshape must keep the element count`, {
+      expected: `${have} elements (from ${formatShape(x)})`, found: `${fixed} (from [${target.join(', ')}])`, at: 'target_shape',
+    });
+  }
+  return shape([x.dims[0]!, ...dims]);
+}
+
 export const coreLayers: LayerDef[] = [
   {
     name: 'dense', category: 'core', arity: 1,
@@ -80,27 +101,10 @@ export const coreLayers: LayerDef[] = [
     doc: 'Reshapes the non-batch axes; the element count must stay the same. One dim may be -1 (inferred).',
     shapeDoc: '[b, n] → [b, d1, d2, ...] with n = d1*d2*...',
     params: [P.rest('target_shape', 'The new non-batch dims.')],
-    outputShape(ctx) {
-      const x = ctx.input({ min: 1 });
-      const target = (ctx.args.get('target_shape') as { kind: 'list'; items: { kind: string; value?: number; dim?: Dim }[] }).items
-        .map((v) => (v.kind === 'dim' ? v.dim! : c(v.value!)));
-      const have = product(x.dims.slice(1));
-      const inferred = target.findIndex((d) => d.value === -1);
-      const fixed = product(target.filter((_, i) => i !== inferred));
-      let dims = target;
-      if (inferred >= 0) {
-        const q = have.floorDiv(fixed);
-        if (!q.mul(fixed).equals(have)) throw new ShapeError('E0304', `cannot infer the -1 dim: ${have} elements do not divide by ${fixed}`, { at: 'target_shape' });
-        dims = target.map((d, i) => (i === inferred ? q : d));
-      } else if (!fixed.equals(have) && !have.unknown) {
-        throw new ShapeError('E0304', `reshape must keep the element count`, {
-          expected: `${have} elements (from ${formatShape(x)})`, found: `${fixed} (from [${target.join(', ')}])`, at: 'target_shape',
-        });
-      }
-      return shape([x.dims[0]!, ...dims]);
-    },
+    outputShape: reshapeOutput,
     paramCount: () => ZERO,
-    tfjs: (ctx) => ({ fn: 'reshape', config: { targetShape: ctx.ints('target_shape', -1) } }),
+    // tfjs leaves a -1 dim unknown in its static shapes; give it the dims the rule solved.
+    tfjs: (ctx) => ({ fn: 'reshape', config: { targetShape: reshapeOutput(ctx).dims.slice(1).map((d) => d.value ?? -1) } }),
   },
   {
     name: 'permute', category: 'core', arity: 1,

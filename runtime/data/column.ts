@@ -1,0 +1,97 @@
+// Data at run time: columns of samples kept in host memory, turned into tensors one batch at
+// a time (so a one-hot text corpus never exists as one huge tensor).
+import * as tf from '@tensorflow/tfjs';
+
+export type HostDType = 'float32' | 'int32';
+type Buffer = Float32Array | Int32Array;
+
+/** Samples along axis 0; each sample has `sampleShape`. */
+export interface Column {
+  readonly n: number;
+  readonly sampleShape: readonly number[];
+  readonly dtype: HostDType;
+  /** Rows [start, end) without copying. */
+  slice(start: number, end: number): Column;
+  /** A batch tensor of the given rows. */
+  gather(rows: ArrayLike<number>): tf.Tensor;
+}
+
+/** A numeric column over one typed array. Row i starts at `i * stride`; a stride smaller
+ *  than the row size gives overlapping windows of a series without copying it. */
+export class DenseColumn implements Column {
+  readonly n: number;
+  readonly rowSize: number;
+  readonly stride: number;
+  constructor(readonly data: Buffer, readonly sampleShape: readonly number[], stride?: number) {
+    this.rowSize = sampleShape.reduce((a, b) => a * b, 1);
+    this.stride = stride ?? this.rowSize;
+    this.n = data.length < this.rowSize || this.rowSize === 0 ? 0 : Math.floor((data.length - this.rowSize) / this.stride) + 1;
+  }
+  get dtype(): HostDType { return this.data instanceof Int32Array ? 'int32' : 'float32'; }
+  static of(rows: readonly (readonly number[])[], dtype: HostDType = 'float32'): DenseColumn {
+    const width = rows[0]?.length ?? 0;
+    const data = dtype === 'int32' ? new Int32Array(rows.length * width) : new Float32Array(rows.length * width);
+    rows.forEach((r, i) => data.set(r, i * width));
+    return new DenseColumn(data, [width]);
+  }
+  row(i: number): Buffer {
+    return this.data.subarray(i * this.stride, i * this.stride + this.rowSize);
+  }
+  slice(start: number, end: number): DenseColumn {
+    if (end <= start) return new DenseColumn(this.data.subarray(0, 0), this.sampleShape, this.stride);
+    return new DenseColumn(this.data.subarray(start * this.stride, (end - 1) * this.stride + this.rowSize), this.sampleShape, this.stride);
+  }
+  gather(rows: ArrayLike<number>): tf.Tensor {
+    const out = this.dtype === 'int32' ? new Int32Array(rows.length * this.rowSize) : new Float32Array(rows.length * this.rowSize);
+    for (let i = 0; i < rows.length; i++) out.set(this.row(rows[i]!), i * this.rowSize);
+    return tf.tensor(out, [rows.length, ...this.sampleShape], this.dtype);
+  }
+}
+
+/** Integer ids expanded to one-hot vectors of `depth` when a batch is made. */
+export class OneHotColumn implements Column {
+  readonly dtype = 'float32';
+  readonly sampleShape: readonly number[];
+  constructor(readonly ids: DenseColumn, readonly depth: number) {
+    this.sampleShape = [...ids.sampleShape, depth];
+  }
+  get n(): number { return this.ids.n; }
+  slice(start: number, end: number): OneHotColumn {
+    return new OneHotColumn(this.ids.slice(start, end), this.depth);
+  }
+  gather(rows: ArrayLike<number>): tf.Tensor {
+    const per = this.ids.rowSize;
+    const out = new Float32Array(rows.length * per * this.depth);
+    for (let i = 0; i < rows.length; i++) {
+      const r = this.ids.row(rows[i]!);
+      for (let k = 0; k < per; k++) out[(i * per + k) * this.depth + r[k]!] = 1;
+    }
+    return tf.tensor(out, [rows.length, ...this.sampleShape]);
+  }
+}
+
+/** Labelled raw texts (before `tokenize`); not a tensor. */
+export interface TextSamples { texts: string[] }
+
+export type RuntimeData =
+  | { kind: 'array'; column: DenseColumn }
+  | { kind: 'text'; text: string }
+  | { kind: 'texts'; texts: string[]; y: DenseColumn }
+  | { kind: 'dataset'; x: Column; y?: Column; info: DatasetInfo };
+
+export interface DatasetInfo {
+  /** Characters of a char_sequences vocabulary, saved with checkpoints for generation. */
+  vocab?: string[];
+  /** For windows(): the input feature that the target repeats, for the naive baseline. */
+  lastValueFeature?: number;
+}
+
+/** The concrete shape of data, for binding the checker's symbolic dims. */
+export function concreteShapes(d: RuntimeData): { x?: number[]; y?: number[] } {
+  switch (d.kind) {
+    case 'array': return { x: [d.column.n, ...d.column.sampleShape] };
+    case 'text': return {};
+    case 'texts': return { x: [d.texts.length], y: [d.y.n, ...d.y.sampleShape] };
+    case 'dataset': return { x: [d.x.n, ...d.x.sampleShape], y: d.y ? [d.y.n, ...d.y.sampleShape] : undefined };
+  }
+}
