@@ -7,7 +7,9 @@ import { registerWasmKernels } from './kernels/wasm.js';
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
-export class BackendError extends Error {}
+export class BackendError extends Error {
+  readonly userFacing = true;
+}
 
 export interface BackendInfo { name: 'tensorflow' | 'wasm' | 'cpu'; detail: string }
 

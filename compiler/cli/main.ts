@@ -5,8 +5,9 @@ import { check } from '../check/checker.js';
 import { renderJson, renderText } from '../render.js';
 import { renderSummary } from '../summary.js';
 import { nodeHost, readUserFile } from './host.js';
+import { isUserError, UserError } from './errors.js';
+import { runCommand } from './run.js';
 
-class UserError extends Error {}
 
 interface Out { out: (s: string) => void; err: (s: string) => void }
 const stdio: Out = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
@@ -57,11 +58,23 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
       io.out(models.map((m) => renderSummary(m!)).join('\n\n') + '\n');
     });
 
+  program.command('run')
+    .description('Check a .nn file, then run its tasks (train, ...) on TensorFlow.js.')
+    .argument('<file>', '.nn file')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: $NNC_BACKEND or auto)')
+    .option('--seed <n>', 'random seed (overrides the tasks\' seed)')
+    .option('--resume', 'continue from the checkpoint in the output folder', false)
+    .option('--task <name>', 'run only this task')
+    .option('--out <dir>', 'output folder (overrides the tasks\' save)')
+    .action(async (file: string, opts: { backend?: string; seed?: string; resume: boolean; task?: string; out?: string }) => {
+      exit = await runCommand(file, opts, io);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof UserError) {
+    if (isUserError(err)) {
       io.err(`nnc: ${err.message}\n`);
       return 2;
     }

@@ -68,8 +68,10 @@ const defs: DataSourceDef[] = [
     doc: 'Cuts a series `[n, f]` into windows: `x` is `lookback` steps, `y` the value `horizon` steps after the window. Type: `x: [n, lookback, f]`, `y: [n, f]` (or `[n, 1]` with `target`).',
     params: [
       dataParam('series', 'A numeric series `[n, f]`.'),
-      posInt('lookback', 'Steps in each input window.'), posInt('horizon', 'How far ahead the target lies.', 1), posInt('step', 'Stride between windows.', 1),
+      posInt('lookback', 'Steps in each input window.'), posInt('horizon', 'How far ahead the target lies, in sampled steps.', 1), posInt('step', 'Stride between windows, in rows.', 1),
+      posInt('sampling_rate', 'Take every k-th row, inside windows and to the target (a coarser time step).', 1),
       { name: 'target', type: { kind: 'int', min: 0 }, doc: 'Predict only this column (0-based); all columns by default.', default: { kind: 'null' } },
+      { name: 'relative', type: { kind: 'bool' }, doc: "Express each window and its target as changes from the window's last row: the model forecasts the change, which keeps a drifting series in the range it was trained on.", default: { kind: 'bool', value: false } },
     ],
     type(ctx) {
       const s = arrayOf(ctx.data('series'), 'windows', 2);

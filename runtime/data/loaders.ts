@@ -94,6 +94,40 @@ function sliceData(d: RuntimeData, start: (n: number) => number, end: (n: number
 
 const WORD = /[a-z0-9']+/g;
 
+interface WindowSpec { lookback: number; horizon: number; step: number; rate: number; target?: number; relative: boolean }
+
+/** Input windows of `lookback` rows taken every `rate` rows, and the row `horizon` sampled
+ *  steps after each window as the target. Plain windows share the series' memory. */
+function windows(s: DenseColumn, w: WindowSpec): RuntimeData {
+  const { lookback, horizon, step, rate, target, relative } = w;
+  const f = s.rowSize;
+  if (target !== undefined && target >= f) throw new DataError(`windows: target column ${target} does not exist; the series has ${f} column${f === 1 ? '' : 's'}`);
+  const span = (lookback - 1 + horizon) * rate + 1;
+  const n = Math.floor((s.n - span) / step) + 1;
+  if (n < 1) throw new DataError(`windows: the series has ${s.n} rows, too few for lookback ${lookback} + horizon ${horizon}${rate > 1 ? ` at sampling rate ${rate}` : ''} (${span} rows)`);
+  const yw = target === undefined ? f : 1;
+  const y = new Float32Array(n * yw);
+  for (let i = 0; i < n; i++) {
+    const r = s.row(i * step + (lookback - 1 + horizon) * rate);
+    const last = s.row(i * step + (lookback - 1) * rate);
+    for (let k = 0; k < yw; k++) y[i * yw + k] = r[target ?? k]! - (relative ? last[target ?? k]! : 0);
+  }
+  let x: DenseColumn;
+  if (rate === 1 && !relative) x = new DenseColumn(s.data.subarray(0, ((n - 1) * step + lookback) * f), [lookback, f], step * f);
+  else {
+    const data = new Float32Array(n * lookback * f);
+    for (let i = 0; i < n; i++) {
+      const last = s.row(i * step + (lookback - 1) * rate);
+      for (let j = 0; j < lookback; j++) {
+        const r = s.row(i * step + j * rate);
+        for (let k = 0; k < f; k++) data[(i * lookback + j) * f + k] = r[k]! - (relative ? last[k]! : 0);
+      }
+    }
+    x = new DenseColumn(data, [lookback, f]);
+  }
+  return { kind: 'dataset', x, y: new DenseColumn(y, [yw]), info: { lastValueFeature: target ?? (f === 1 ? 0 : undefined) } };
+}
+
 export const LOADERS: ReadonlyMap<string, Loader> = new Map<string, Loader>([
   ['csv', (args, ctx) => ({ kind: 'array', column: DenseColumn.of(readCsv(path(args, 'path', ctx), strings(args, 'columns')).rows) })],
   ['text', (args, ctx) => {
@@ -106,24 +140,11 @@ export const LOADERS: ReadonlyMap<string, Loader> = new Map<string, Loader>([
   }],
   ['image', () => { throw new DataError('image() is checked but not yet read by nnc run (it arrives with the image tasks)'); }],
   ['images', () => { throw new DataError('images() is checked but not yet read by nnc run (it arrives with the image tasks)'); }],
-  ['windows', async (args, ctx) => {
-    const s = series(await input(args, 'series', ctx), 'windows');
-    const lookback = num(args, 'lookback'), horizon = num(args, 'horizon'), step = num(args, 'step');
-    const target = args.get('target')?.kind === 'int' ? num(args, 'target') : undefined;
-    const f = s.rowSize;
-    if (target !== undefined && target >= f) throw new DataError(`windows: target column ${target} does not exist; the series has ${f} column${f === 1 ? '' : 's'}`);
-    const n = Math.floor((s.n - lookback - horizon) / step) + 1;
-    if (n < 1) throw new DataError(`windows: the series has ${s.n} rows, too few for lookback ${lookback} + horizon ${horizon}`);
-    const x = new DenseColumn(s.data.subarray(0, ((n - 1) * step + lookback) * f), [lookback, f], step * f);
-    const yw = target === undefined ? f : 1;
-    const y = new Float32Array(n * yw);
-    for (let i = 0; i < n; i++) {
-      const r = s.row(i * step + lookback + horizon - 1);
-      if (target === undefined) y.set(r, i * f);
-      else y[i] = r[target]!;
-    }
-    return { kind: 'dataset', x, y: new DenseColumn(y, [yw]), info: { lastValueFeature: target ?? (f === 1 ? 0 : undefined) } };
-  }],
+  ['windows', async (args, ctx) => windows(series(await input(args, 'series', ctx), 'windows'), {
+    lookback: num(args, 'lookback'), horizon: num(args, 'horizon'), step: num(args, 'step'), rate: num(args, 'sampling_rate'),
+    target: args.get('target')?.kind === 'int' ? num(args, 'target') : undefined,
+    relative: args.get('relative')?.kind === 'bool' && (args.get('relative') as { value: boolean }).value,
+  })],
   ['char_sequences', async (args, ctx) => {
     const d = await input(args, 'text', ctx);
     if (d.kind !== 'text') throw new DataError('char_sequences needs text');

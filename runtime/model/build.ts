@@ -14,7 +14,9 @@ import { CUSTOM_LAYERS } from './custom.js';
 
 export type Bindings = ReadonlyMap<string, Dim>;
 
-export class BuildError extends Error {}
+export class BuildError extends Error {
+  readonly userFacing = true;
+}
 
 export function bindValue(v: Value, b: Bindings): Value {
   switch (v.kind) {

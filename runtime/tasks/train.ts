@@ -1,0 +1,223 @@
+// The `train` task procedure: a plain function over tfjs, shared by `nnc run` and the code
+// `nnc compile` emits. Mini-batches are made from host memory each step; a checkpoint is
+// written after every good epoch; NaN/Inf stops training without touching it; an interrupt
+// saves the weights and returns.
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+import type { Column, DatasetInfo } from '../data/column.js';
+import { DenseColumn } from '../data/column.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { lossCurveSvg } from '../io/plot.js';
+import { fmt, type Reporter } from '../progress.js';
+import { mulberry32, permutation } from '../random.js';
+import { TFJS_LOSSES } from './vocab.js';
+
+export interface TrainData { x: Column; y: Column; info: DatasetInfo }
+
+export interface TrainOptions {
+  name: string;
+  /** A fresh, uncompiled model (also used to check a checkpoint against the source). */
+  build: () => tf.LayersModel;
+  data: TrainData;
+  validationData?: TrainData;
+  validationSplit: number;
+  loss: keyof typeof TFJS_LOSSES;
+  optimizer: () => tf.Optimizer;
+  metrics: string[];
+  epochs: number;
+  batchSize: number;
+  shuffle: boolean;
+  earlyStopping?: { patience: number; monitor: 'loss' | 'val_loss' };
+  seed: number;
+  outDir: string;
+  resume: boolean;
+  reporter: Reporter;
+  /** Set by the caller (Ctrl-C); checked between steps. */
+  interrupt?: { requested: boolean };
+  /** Saved with the checkpoint (e.g. a text vocabulary). */
+  extraState?: Record<string, unknown>;
+}
+
+export type EpochLog = Record<string, number> & { epoch: number };
+
+export interface Baseline { name: string; metric: string; baseline: number; model: number }
+
+export interface TrainResult {
+  status: 'done' | 'early_stopped' | 'nan' | 'interrupted';
+  message: string;
+  history: EpochLog[];
+  baseline?: Baseline;
+  samplesPerSecond: number;
+  model: tf.LayersModel;
+}
+
+interface SavedState { epoch: number; history: EpochLog[]; best: number; wait: number }
+
+const TFJS_METRIC: Record<string, string> = { mae: 'mae', mse: 'mse', accuracy: 'accuracy' };
+
+function compile(model: tf.LayersModel, o: TrainOptions, optimizer: tf.Optimizer) {
+  model.compile({ optimizer, loss: TFJS_LOSSES[o.loss], metrics: o.metrics.map((m) => TFJS_METRIC[m]!) });
+}
+
+/** Weighted means of [loss, ...metrics] over `rows` of a split, in batches, no training. */
+function evaluate(model: tf.LayersModel, d: TrainData, batchSize: number): number[] {
+  const sums: number[] = [];
+  for (let start = 0; start < d.x.n; start += batchSize) {
+    const rows = range(start, Math.min(d.x.n, start + batchSize));
+    tf.tidy(() => {
+      const out = model.evaluate(d.x.gather(rows), d.y.gather(rows), { batchSize: rows.length });
+      (Array.isArray(out) ? out : [out]).forEach((s, i) => { sums[i] = (sums[i] ?? 0) + s.dataSync()[0]! * rows.length; });
+    });
+  }
+  return sums.map((s) => s / d.x.n);
+}
+
+const range = (a: number, b: number) => Int32Array.from({ length: b - a }, (_, i) => a + i);
+
+function splitData(o: TrainOptions): { train: TrainData; val?: TrainData } {
+  if (o.validationData) return { train: o.data, val: o.validationData };
+  const n = o.data.x.n;
+  const nVal = Math.floor(n * o.validationSplit);
+  if (!nVal) return { train: o.data };
+  const part = (a: number, b: number): TrainData => ({ x: o.data.x.slice(a, b), y: o.data.y.slice(a, b), info: o.data.info });
+  return { train: part(0, n - nVal), val: part(n - nVal, n) };
+}
+
+/** The figure a model must beat: the last value of the window (forecasts) or the majority
+ *  class (classifiers), on the validation data. */
+function baseline(model: tf.LayersModel, o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Baseline | undefined {
+  if (!val || !(val.x instanceof DenseColumn) || !(val.y instanceof DenseColumn)) {
+    return classifierBaseline(o, val, last);
+  }
+  const feature = val.info.lastValueFeature;
+  const [lookback, f] = val.x.sampleShape;
+  if (feature === undefined || f === undefined || val.y.rowSize !== 1 || val.x.sampleShape.length !== 2) return classifierBaseline(o, val, last);
+  let naive = 0, err = 0;
+  for (let start = 0; start < val.x.n; start += 1024) {
+    const rows = range(start, Math.min(val.x.n, start + 1024));
+    const pred = tf.tidy(() => (model.predict(val.x.gather(rows)) as tf.Tensor).dataSync());
+    rows.forEach((r, i) => {
+      const y = val.y instanceof DenseColumn ? val.y.row(r)[0]! : NaN;
+      naive += Math.abs((val.x as DenseColumn).row(r)[(lookback! - 1) * f + feature]! - y);
+      err += Math.abs(pred[i]! - y);
+    });
+  }
+  return { name: 'naive last value', metric: 'val_mae', baseline: naive / val.x.n, model: err / val.x.n };
+}
+
+function classifierBaseline(o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Baseline | undefined {
+  if (!val || !['categorical_crossentropy', 'binary_crossentropy'].includes(o.loss) || last?.['val_accuracy'] === undefined) return undefined;
+  const counts = new Map<number, number>();
+  for (let start = 0; start < val.y.n; start += 4096) {
+    const rows = range(start, Math.min(val.y.n, start + 4096));
+    const y = tf.tidy(() => {
+      const t = val.y.gather(rows);
+      return (t.shape[1] === 1 ? t.reshape([-1]).round() : t.argMax(-1)).dataSync();
+    });
+    for (const c of y) counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  return { name: 'majority class', metric: 'val_accuracy', baseline: Math.max(...counts.values()) / val.y.n, model: last['val_accuracy'] };
+}
+
+async function resumeFrom(o: TrainOptions, model: tf.LayersModel): Promise<{ state: SavedState; optimizer: tf.Optimizer } | undefined> {
+  const ckpt = await loadCheckpoint(o.outDir);
+  if (!ckpt) return undefined;
+  // Variable names get numeric suffixes per process; compare layer names and weight shapes.
+  const signature = (m: tf.LayersModel) => m.layers.flatMap((l) => l.weights.map((w) => `${l.name} [${w.shape}]`));
+  const want = signature(model);
+  const have = signature(ckpt.model);
+  const diff = want.findIndex((w, i) => w !== have[i]);
+  if (diff >= 0 || want.length !== have.length) {
+    throw new CheckpointError(`the checkpoint in ${o.outDir} does not fit ${o.name} (${want[diff] ?? 'no weight'} vs ${have[diff] ?? 'no weight'}); delete it or run without --resume`);
+  }
+  model.setWeights(ckpt.model.getWeights());
+  const optimizer = ckpt.model.optimizer ?? o.optimizer();
+  const saved = ckpt.state as Partial<SavedState>;
+  // JSON has no Infinity: a run that never improved saved best as null.
+  return { state: { epoch: saved.epoch ?? 0, history: saved.history ?? [], best: saved.best ?? Infinity, wait: saved.wait ?? 0 }, optimizer };
+}
+
+export async function train(o: TrainOptions): Promise<TrainResult> {
+  const { train: tr, val } = splitData(o);
+  if (tr.x.n < 1) throw new CheckpointError(`${o.name}: no training samples left after the validation split`);
+  const model = o.build();
+  let state: SavedState = { epoch: 0, history: [], best: Infinity, wait: 0 };
+  let optimizer: tf.Optimizer | undefined;
+  if (o.resume) {
+    const r = await resumeFrom(o, model);
+    if (r) {
+      ({ state, optimizer } = r);
+      o.reporter.line(`resuming ${o.name} from ${o.outDir} after epoch ${state.epoch}`);
+    } else o.reporter.line(`no checkpoint in ${o.outDir}; starting ${o.name} from scratch`);
+  }
+  compile(model, o, optimizer ?? o.optimizer());
+  const names = ['loss', ...o.metrics];
+  const random = mulberry32(o.seed);
+  const steps = Math.ceil(tr.x.n / o.batchSize);
+  const save = (tag: string) => saveCheckpoint(model, o.outDir, tag, { ...state, ...o.extraState });
+  const finish = (status: TrainResult['status'], message: string, seen: number, seconds: number): TrainResult => {
+    writeFileAtomic(join(o.outDir, 'loss.svg'), lossCurveSvg(`${o.name}: loss per epoch`, [
+      { name: 'loss', color: '#1f77b4', values: state.history.map((h) => h['loss']!) },
+      ...(val ? [{ name: 'val_loss', color: '#ff7f0e', values: state.history.map((h) => h['val_loss']!) }] : []),
+    ]));
+    const base = state.history.length ? baseline(model, o, val, state.history[state.history.length - 1]) : undefined;
+    const samplesPerSecond = seconds > 0 ? seen / seconds : 0;
+    writeFileAtomic(join(o.outDir, 'metrics.json'), JSON.stringify({
+      task: o.name, status, message, epochs: state.epoch, final: state.history[state.history.length - 1] ?? null,
+      baseline: base ?? null, samplesPerSecond, history: state.history,
+    }, null, 2) + '\n');
+    return { status, message, history: state.history, baseline: base, samplesPerSecond, model };
+  };
+
+  let seen = 0;
+  let seconds = 0;
+  for (let epoch = state.epoch; epoch < o.epochs; epoch++) {
+    const order = o.shuffle ? permutation(tr.x.n, random) : range(0, tr.x.n);
+    const sums = names.map(() => 0);
+    let count = 0;
+    const t0 = performance.now();
+    o.reporter.epochStart(epoch + 1, o.epochs, steps);
+    for (let s = 0; s < steps; s++) {
+      const rows = order.subarray(s * o.batchSize, Math.min(tr.x.n, (s + 1) * o.batchSize));
+      const xb = tr.x.gather(rows), yb = tr.y.gather(rows);
+      const out = await model.trainOnBatch(xb, yb);
+      tf.dispose([xb, yb]);
+      const values = Array.isArray(out) ? out : [out];
+      if (!values.every(Number.isFinite)) {
+        o.reporter.epochEnd();
+        const kept = state.epoch ? `the last good checkpoint (epoch ${state.epoch}) is in ${o.outDir}` : 'no epoch finished, so there is no checkpoint';
+        return finish('nan', `training ${o.name} stopped: the loss became ${values[0]} at epoch ${epoch + 1}, step ${s + 1}; ${kept}. Try a smaller learning rate.`, seen, seconds);
+      }
+      values.forEach((v, i) => { sums[i]! += v * rows.length; });
+      count += rows.length;
+      o.reporter.step(s + 1, Object.fromEntries(names.map((n, i) => [n, sums[i]! / count])));
+      if (o.interrupt?.requested) {
+        o.reporter.epochEnd();
+        await save(`e${epoch + 1}-interrupted`);
+        return finish('interrupted', `interrupted in epoch ${epoch + 1}; the weights so far are saved in ${o.outDir} (nnc run --resume repeats epoch ${epoch + 1})`, seen + count, seconds + (performance.now() - t0) / 1000);
+      }
+    }
+    o.reporter.epochEnd();
+    seconds += (performance.now() - t0) / 1000;
+    seen += count;
+    const log: EpochLog = { epoch: epoch + 1, ...Object.fromEntries(names.map((n, i) => [n, sums[i]! / count])) } as EpochLog;
+    if (val) evaluate(model, val, Math.max(o.batchSize, 256)).forEach((v, i) => { log[`val_${names[i]}`] = v; });
+    if (!Object.values(log).every(Number.isFinite)) {
+      return finish('nan', `training ${o.name} stopped: validation loss became ${log['val_loss']} at epoch ${epoch + 1}; the last good checkpoint (epoch ${state.epoch}) is in ${o.outDir}`, seen, seconds);
+    }
+    state.history.push(log);
+    state.epoch = epoch + 1;
+    const monitor = o.earlyStopping?.monitor === 'loss' || !val ? 'loss' : 'val_loss';
+    if (log[monitor]! < state.best) {
+      state.best = log[monitor]!;
+      state.wait = 0;
+    } else state.wait++;
+    await save(`e${epoch + 1}`);
+    o.reporter.line(`epoch ${epoch + 1}/${o.epochs}  ${fmt(Object.fromEntries(Object.entries(log).filter(([k]) => k !== 'epoch')))}  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    if (o.earlyStopping && state.wait >= o.earlyStopping.patience) {
+      return finish('early_stopped', `early stopping: ${monitor} has not improved for ${state.wait} epochs`, seen, seconds);
+    }
+  }
+  return finish('done', `trained ${o.name} for ${state.epoch} epochs`, seen, seconds);
+}

@@ -1,0 +1,101 @@
+// Data loaders: values on tiny inputs, and one-line errors for bad files.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DATA_SOURCES } from '../compiler/data/sources.js';
+import type { DataValue, Value } from '../compiler/values.js';
+import { DenseColumn, type RuntimeData } from '../runtime/data/column.js';
+import { LOADERS, makeLoader } from '../runtime/data/loaders.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nnc-data-'));
+const int = (value: number): Value => ({ kind: 'int', value });
+const str = (value: string): Value => ({ kind: 'string', value });
+const dv = (source: string, args: Record<string, Value>): DataValue => ({ source, args: new Map(Object.entries(args)), type: { kind: 'text' } });
+const data = (d: DataValue): Value => ({ kind: 'data', data: d });
+const load = (d: DataValue) => makeLoader(dir)(d);
+const rows = (t: { arraySync(): unknown }) => t.arraySync();
+
+function csv(name: string, text: string): string {
+  writeFileSync(join(dir, name), text);
+  return name;
+}
+const series = (values: number[]) => csv(`s${values.length}.csv`, 'v\n' + values.join('\n') + '\n');
+const windowsOf = (values: number[], extra: Record<string, Value>) =>
+  dv('windows', { series: data(dv('csv', { path: str(series(values)), columns: { kind: 'list', items: [str('v')] } })), lookback: int(3), horizon: int(1), step: int(1), sampling_rate: int(1), target: { kind: 'null' }, relative: { kind: 'bool', value: false }, ...extra });
+
+async function dataset(d: DataValue) {
+  const r = await load(d) as Extract<RuntimeData, { kind: 'dataset' }>;
+  expect(r.kind).toBe('dataset');
+  const all = Array.from({ length: r.x.n }, (_, i) => i);
+  return { x: rows(r.x.gather(all)), y: rows(r.y!.gather(all)), r };
+}
+
+describe('data loaders', () => {
+  it('has a runtime loader for every entry of the data-source table', () => {
+    expect([...LOADERS.keys()].sort()).toEqual([...DATA_SOURCES.keys()].sort());
+  });
+
+  it('windows: lookback rows in, the row horizon steps later out', async () => {
+    const { x, y } = await dataset(windowsOf([1, 2, 3, 4, 5, 6], {}));
+    expect(x).toEqual([[[1], [2], [3]], [[2], [3], [4]], [[3], [4], [5]]]);
+    expect(y).toEqual([[4], [5], [6]]);
+  });
+
+  it('windows: sampling_rate, step and relative', async () => {
+    const { x, y } = await dataset(windowsOf([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], { lookback: int(2), sampling_rate: int(3), step: int(2), relative: { kind: 'bool', value: true } }));
+    // windows at rows 0 and 2: [1, 4] → 7 and [3, 6] → 9, relative to the last row.
+    expect(x).toEqual([[[-3], [0]], [[-3], [0]]]);
+    expect(y).toEqual([[3], [3]]);
+  });
+
+  it('windows: too few rows is a one-line error naming the sizes', async () => {
+    await expect(load(windowsOf([1, 2, 3], {}))).rejects.toThrow(/the series has 3 rows, too few for lookback 3 \+ horizon 1/);
+  });
+
+  it('normalize takes its statistics from the leading fit fraction', async () => {
+    const r = await load(dv('normalize', { data: data(dv('csv', { path: str(series([1, 3, 100, 100])), columns: { kind: 'list', items: [str('v')] } })), fit: { kind: 'float', value: 0.5 } }));
+    const c = (r as { column: DenseColumn }).column;
+    expect(Array.from(c.data)).toEqual([-1, 1, 98, 98]);
+  });
+
+  it('char_sequences: sorted vocabulary, one-hot windows, next character', async () => {
+    writeFileSync(join(dir, 'abc.txt'), 'abcab');
+    const { x, y, r } = await dataset(dv('char_sequences', { text: data(dv('text', { path: str('abc.txt') })), maxlen: int(2), step: int(1) }));
+    expect(r.info.vocab).toEqual(['a', 'b', 'c']);
+    expect(x).toEqual([[[1, 0, 0], [0, 1, 0]], [[0, 1, 0], [0, 0, 1]], [[0, 0, 1], [1, 0, 0]]]);
+    expect(y).toEqual([[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
+  });
+
+  it('split keeps the first fraction or the rest, in order', async () => {
+    const src = data(dv('csv', { path: str(series([1, 2, 3, 4])), columns: { kind: 'list', items: [str('v')] } }));
+    const first = await load(dv('split', { data: src, fraction: { kind: 'float', value: 0.75 } }));
+    const second = await load(dv('split', { data: src, fraction: { kind: 'float', value: 0.75 }, part: { kind: 'enum', name: 'second' } }));
+    expect(Array.from((first as { column: DenseColumn }).column.data)).toEqual([1, 2, 3]);
+    expect(Array.from((second as { column: DenseColumn }).column.data)).toEqual([4]);
+  });
+
+  it('the packaged sensor series and MNIST load offline', async () => {
+    const s = await load(dv('sensor_network', { columns: { kind: 'list', items: [str('temperature')] }, mote: int(3) }));
+    expect((s as { column: DenseColumn }).column.n).toBeGreaterThan(4000);
+    const m = await dataset(dv('mnist', { count: int(20) }));
+    expect(m.r.x.sampleShape).toEqual([28, 28, 1]);
+    expect((m.y as number[][]).map((r) => r.indexOf(1))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe('CSV errors name the file and the line', () => {
+  const read = (text: string, columns = ['a', 'b']) =>
+    load(dv('csv', { path: str(csv(`bad${text.length}.csv`, text)), columns: { kind: 'list', items: columns.map(str) } }));
+  it.each([
+    ['a,b\n1,2\n3\n', /bad\d+\.csv: Invalid Record Length: .*line 3/],
+    ['a,b\n1,2\n3,x\n', /bad\d+\.csv:3: column 'b' is "x", not a number/],
+    ['a,c\n1,2\n', /no column 'b'.*columns are a, c/],
+    ['a,b\n', /no data rows/],
+  ])('%j', async (text, message) => {
+    await expect(read(text)).rejects.toThrow(message);
+  });
+  it('a missing file', async () => {
+    await expect(load(dv('csv', { path: str('nope.csv'), columns: { kind: 'list', items: [str('a')] } }))).rejects.toThrow(/cannot read .*nope\.csv: no such file/);
+  });
+});

@@ -1,0 +1,97 @@
+// `nnc run` end to end, as a user runs it: a .nn file over a CSV it made, on the cpu backend.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+function nnc(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A folder with a sine series in series.csv and a forecaster over it. */
+function project(csv?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'nnc-run-'));
+  const rows = Array.from({ length: 300 }, (_, i) => `${i},${Math.sin(i / 8).toFixed(4)}`);
+  writeFileSync(join(dir, 'series.csv'), csv ?? `t,value\n${rows.join('\n')}\n`);
+  writeFileSync(join(dir, 'sine.nn'), `
+model Forecaster {
+  input x: [batch, 12, 1]
+  gru(8)
+  dense(1)
+}
+
+data waves = windows(csv("series.csv", columns: ["value"]), lookback: 12, horizon: 1)
+
+train Forecaster on waves {
+  loss: mse
+  optimizer: adam(lr: 0.01)
+  epochs: 3
+  batch_size: 16
+  validation_split: 0.2
+  metrics: [mae]
+  save: "out"
+}
+`);
+  return dir;
+}
+
+describe('nnc run', () => {
+  it('trains, prints the backend, one line per epoch and the baseline, and writes its outputs', () => {
+    const dir = project();
+    const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--seed', '3');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^backend: cpu/);
+    expect(r.stdout).toMatch(/train Forecaster: 288 samples of \[12, 1\], seed 3/);
+    expect(r.stdout).toMatch(/epoch 3\/3 +loss \d/);
+    expect(r.stdout).toMatch(/val_mae: model [\d.]+ vs naive last value [\d.]+/);
+    for (const f of ['model.json', 'metrics.json', 'loss.svg']) expect(existsSync(join(dir, 'out', f))).toBe(true);
+    const m = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8'));
+    expect(m.history.length).toBe(3);
+    expect(m.history[2].loss).toBeLessThan(m.history[0].loss);
+    // --resume with all epochs done: nothing more to train, the history is kept.
+    const again = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--resume');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/resuming Forecaster from .* after epoch 3/);
+  });
+
+  it('bad data is one line naming the file and row, before training', () => {
+    const dir = project('t,value\n1,0.5\n2,oops\n');
+    const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^nnc: .*series\.csv:3: column 'value' is "oops", not a number/);
+  });
+
+  it('a corrupt checkpoint with --resume is one line', () => {
+    const dir = project();
+    expect(nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu').code).toBe(0);
+    writeFileSync(join(dir, 'out', 'model.json'), '{"modelTopology": ');
+    const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--resume');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^nnc: .*model\.json is not a readable checkpoint/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('an unknown backend and a missing file are one-line errors', () => {
+    const a = nnc('run', 'examples/seed/lstm.nn', '--backend', 'gpu');
+    expect(a.stderr).toMatch(/^nnc: unknown backend 'gpu' \(choose auto, tensorflow, wasm, cpu\)\n$/);
+    const b = nnc('run', 'nope.nn');
+    expect(b.code).toBe(2);
+    expect(b.stderr.trim().split('\n')).toHaveLength(1);
+    const c = nnc('run', 'examples/seed/lstm.nn', '--backend', 'tensorflow');
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/^nnc: backend 'tensorflow' cannot load .*npm install @tensorflow\/tfjs-node/);
+  });
+
+  it('source errors are diagnostics with file:line:col, and nothing runs', () => {
+    const dir = project();
+    writeFileSync(join(dir, 'bad.nn'), 'model M {\n  input x: [b, 4]\n  lstm(3)\n}\n');
+    const r = nnc('run', join(dir, 'bad.nn'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.nn\(3,3\): error E0302/);
+    expect(r.stdout).toBe('');
+  });
+});
