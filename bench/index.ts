@@ -1,4 +1,8 @@
 // `npm run bench`: every benchmark, figures printed side by side in one run.
+// `npm run bench -- check` or `-- train` runs one part.
 import { benchCheck } from './check.js';
+import { benchTrain } from './train.js';
 
-benchCheck();
+const only = process.argv[2];
+if (!only || only === 'check') benchCheck();
+if (!only || only === 'train') await benchTrain();

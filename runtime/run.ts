@@ -104,6 +104,7 @@ async function runTrain(task: TaskIR, file: string, load: Load, o: RunOptions): 
     epochs: num(task.fields.get('epochs'), 10),
     batchSize: num(task.fields.get('batch_size'), 32),
     shuffle: field(task, 'shuffle', 'bool')?.value ?? true,
+    restoreBest: field(task, 'restore_best', 'bool')?.value ?? true,
     earlyStopping: es ? { patience: num(es.entries.get('patience'), 3), monitor: (es.entries.get('monitor') as { name: 'loss' | 'val_loss' }).name } : undefined,
     seed, outDir, resume: o.resume, reporter: o.reporter, interrupt: o.interrupt,
     extraState: data.info.vocab ? { vocab: data.info.vocab } : undefined,

@@ -41,7 +41,7 @@ function options(over: Partial<TrainOptions> = {}): TrainOptions {
   seedGlobalRandom(seed);
   return {
     name: 'Tiny', build, data: linearData(), validationSplit: 0.25, loss: 'mse', optimizer: () => tf.train.adam(0.02),
-    metrics: ['mae'], epochs: 8, batchSize: 16, shuffle: true, seed, outDir: mkdtempSync(join(tmpdir(), 'nnc-train-')),
+    metrics: ['mae'], epochs: 8, restoreBest: false, batchSize: 16, shuffle: true, seed, outDir: mkdtempSync(join(tmpdir(), 'nnc-train-')),
     resume: false, reporter: silentReporter, ...over,
   };
 }
@@ -95,6 +95,20 @@ describe('train', () => {
     const resumed = await train({ ...o, resume: true, interrupt: undefined, reporter: silentReporter });
     expect(resumed.status).toBe('done');
     expect(resumed.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('restore_best ends with the weights of the epoch with the lowest val_loss', async () => {
+    const o = options({ epochs: 10, optimizer: () => tf.train.adam(0.3), restoreBest: true });
+    const r = await train(o);
+    const losses = r.history.map((h) => h['val_loss']!);
+    const best = Math.min(...losses);
+    const m = JSON.parse(readFileSync(join(o.outDir, 'metrics.json'), 'utf8'));
+    expect(m.best_epoch).toBe(losses.indexOf(best) + 1);
+    // The validation split is the last quarter of the data.
+    const d = linearData();
+    const rows = Array.from({ length: 64 }, (_, i) => 192 + i);
+    const loss = tf.losses.meanSquaredError(d.y.gather(rows), r.model.predict(d.x.gather(rows)) as tf.Tensor).dataSync()[0]!;
+    expect(loss).toBeCloseTo(best, 4);
   });
 
   it('early stopping ends when the monitored loss stops improving', async () => {

@@ -47,6 +47,7 @@ export const TASKS: ReadonlyMap<string, TaskSchema> = new Map([
           { name: 'monitor', type: { kind: 'enum', values: ['val_loss', 'loss'] }, doc: 'What to watch.', default: { kind: 'enum', name: 'val_loss' } },
         ] },
       },
+      { name: 'restore_best', type: { kind: 'bool' }, doc: 'End with the weights of the epoch with the lowest monitored loss (val_loss when there is validation data), as Keras\' ModelCheckpoint(save_best_only) recipe does; they are also saved in `best/` of the output folder.', default: { kind: 'bool', value: true } },
       { name: 'seed', type: { kind: 'int', min: 0 }, doc: 'Random seed for weights, shuffling and dropout.', default: { kind: 'null' } },
       { name: 'shuffle', type: { kind: 'bool' }, doc: 'Shuffle the training samples each epoch.', default: { kind: 'bool', value: true } },
       { name: 'save', type: { kind: 'string' }, doc: 'Output folder for checkpoints, metrics and plots.', default: { kind: 'null' } },

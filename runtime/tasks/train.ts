@@ -29,6 +29,8 @@ export interface TrainOptions {
   batchSize: number;
   shuffle: boolean;
   earlyStopping?: { patience: number; monitor: 'loss' | 'val_loss' };
+  /** End with the best epoch's weights (saved in best/) instead of the last epoch's. */
+  restoreBest: boolean;
   seed: number;
   outDir: string;
   resume: boolean;
@@ -52,7 +54,7 @@ export interface TrainResult {
   model: tf.LayersModel;
 }
 
-interface SavedState { epoch: number; history: EpochLog[]; best: number; wait: number }
+interface SavedState { epoch: number; history: EpochLog[]; best: number; bestEpoch: number; wait: number }
 
 const TFJS_METRIC: Record<string, string> = { mae: 'mae', mse: 'mse', accuracy: 'accuracy' };
 
@@ -135,14 +137,14 @@ async function resumeFrom(o: TrainOptions, model: tf.LayersModel): Promise<{ sta
   const optimizer = ckpt.model.optimizer ?? o.optimizer();
   const saved = ckpt.state as Partial<SavedState>;
   // JSON has no Infinity: a run that never improved saved best as null.
-  return { state: { epoch: saved.epoch ?? 0, history: saved.history ?? [], best: saved.best ?? Infinity, wait: saved.wait ?? 0 }, optimizer };
+  return { state: { epoch: saved.epoch ?? 0, history: saved.history ?? [], best: saved.best ?? Infinity, bestEpoch: saved.bestEpoch ?? 0, wait: saved.wait ?? 0 }, optimizer };
 }
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const { train: tr, val } = splitData(o);
   if (tr.x.n < 1) throw new CheckpointError(`${o.name}: no training samples left after the validation split`);
   const model = o.build();
-  let state: SavedState = { epoch: 0, history: [], best: Infinity, wait: 0 };
+  let state: SavedState = { epoch: 0, history: [], best: Infinity, bestEpoch: 0, wait: 0 };
   let optimizer: tf.Optimizer | undefined;
   if (o.resume) {
     const r = await resumeFrom(o, model);
@@ -153,10 +155,18 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   compile(model, o, optimizer ?? o.optimizer());
   const names = ['loss', ...o.metrics];
+  const monitor = o.earlyStopping?.monitor === 'loss' || !val ? 'loss' : 'val_loss';
   const random = mulberry32(o.seed);
   const steps = Math.ceil(tr.x.n / o.batchSize);
   const save = (tag: string) => saveCheckpoint(model, o.outDir, tag, { ...state, ...o.extraState });
-  const finish = (status: TrainResult['status'], message: string, seen: number, seconds: number): TrainResult => {
+  const finish = async (status: TrainResult['status'], message: string, seen: number, seconds: number): Promise<TrainResult> => {
+    if (o.restoreBest && status !== 'interrupted' && state.bestEpoch && state.bestEpoch !== state.epoch) {
+      const best = await loadCheckpoint(join(o.outDir, 'best'));
+      if (best) {
+        model.setWeights(best.model.getWeights());
+        message += `; kept the weights of epoch ${state.bestEpoch}, the best by ${monitor}`;
+      }
+    }
     writeFileAtomic(join(o.outDir, 'loss.svg'), lossCurveSvg(`${o.name}: loss per epoch`, [
       { name: 'loss', color: '#1f77b4', values: state.history.map((h) => h['loss']!) },
       ...(val ? [{ name: 'val_loss', color: '#ff7f0e', values: state.history.map((h) => h['val_loss']!) }] : []),
@@ -164,7 +174,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const base = state.history.length ? baseline(model, o, val, state.history[state.history.length - 1]) : undefined;
     const samplesPerSecond = seconds > 0 ? seen / seconds : 0;
     writeFileAtomic(join(o.outDir, 'metrics.json'), JSON.stringify({
-      task: o.name, status, message, epochs: state.epoch, final: state.history[state.history.length - 1] ?? null,
+      task: o.name, status, message, epochs: state.epoch, best_epoch: state.bestEpoch || null, final: state.history[state.history.length - 1] ?? null,
       baseline: base ?? null, samplesPerSecond, history: state.history,
     }, null, 2) + '\n');
     return { status, message, history: state.history, baseline: base, samplesPerSecond, model };
@@ -208,12 +218,14 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     }
     state.history.push(log);
     state.epoch = epoch + 1;
-    const monitor = o.earlyStopping?.monitor === 'loss' || !val ? 'loss' : 'val_loss';
-    if (log[monitor]! < state.best) {
+    const improved = log[monitor]! < state.best;
+    if (improved) {
       state.best = log[monitor]!;
+      state.bestEpoch = epoch + 1;
       state.wait = 0;
     } else state.wait++;
     await save(`e${epoch + 1}`);
+    if (improved && o.restoreBest) await saveCheckpoint(model, join(o.outDir, 'best'), `e${epoch + 1}`, { ...state, ...o.extraState });
     o.reporter.line(`epoch ${epoch + 1}/${o.epochs}  ${fmt(Object.fromEntries(Object.entries(log).filter(([k]) => k !== 'epoch')))}  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     if (o.earlyStopping && state.wait >= o.earlyStopping.patience) {
       return finish('early_stopped', `early stopping: ${monitor} has not improved for ${state.wait} epochs`, seen, seconds);

@@ -1,0 +1,45 @@
+"""The bench's models in PyTorch, same shapes and batch sizes; prints samples/s as JSON.
+Run by bench/train.ts when python3 can import torch; exits 1 otherwise."""
+import json, sys, time
+try:
+    import torch
+    from torch import nn
+except ImportError:
+    sys.exit(1)
+
+torch.manual_seed(0)
+
+class Seq(nn.Module):
+    def __init__(self, kind):
+        super().__init__()
+        self.rnn = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind](1, 32, batch_first=True)
+        self.out = nn.Linear(32, 1)
+    def forward(self, x):
+        return self.out(self.rnn(x)[0][:, -1])
+
+def conv1d():
+    return nn.Sequential(Perm(), nn.Conv1d(1, 32, 3), nn.ReLU(), nn.MaxPool1d(2), nn.Conv1d(32, 32, 3), nn.ReLU(),
+                         nn.AdaptiveMaxPool1d(1), nn.Flatten(), nn.Linear(32, 1))
+
+class Perm(nn.Module):
+    def forward(self, x):
+        return x.transpose(1, 2) if x.dim() == 3 else x.permute(0, 3, 1, 2)
+
+def mnist():
+    return nn.Sequential(Perm(), nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(),
+                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 5 * 5, 10))
+
+def rate(model, shape, out, batch, loss, steps=30):
+    opt = torch.optim.RMSprop(model.parameters(), lr=1e-3)
+    x = torch.rand(batch, *shape); y = torch.rand(batch, out)
+    for i in range(steps + 5):
+        if i == 5: t0 = time.perf_counter()
+        opt.zero_grad(); loss(model(x), y).backward(); opt.step()
+    return batch * steps / (time.perf_counter() - t0)
+
+mse = nn.MSELoss(); ce = lambda p, y: nn.functional.cross_entropy(p, y.softmax(-1))
+print(json.dumps({
+    "rnn": rate(Seq("rnn"), (10, 1), 1, 32, mse), "lstm": rate(Seq("lstm"), (10, 1), 1, 32, mse),
+    "gru": rate(Seq("gru"), (10, 1), 1, 32, mse), "conv1d": rate(conv1d(), (10, 1), 1, 32, mse),
+    "mnist": rate(mnist(), (28, 28, 1), 10, 64, ce),
+}))
