@@ -1,5 +1,5 @@
 // `nnc run` end to end, as a user runs it: a .nn file over a CSV it made, on the cpu backend.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,31 @@ describe('nnc run', () => {
     const again = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--resume');
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/resuming Forecaster from .* after epoch 3/);
+  });
+
+  it('Ctrl-C saves a checkpoint and exits 130; --resume continues from it', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'sine.nn'), readFileSync(join(dir, 'sine.nn'), 'utf8').replace('epochs: 3', 'epochs: 200'));
+    const child = spawn(process.execPath, ['bin/nnc.js', 'run', join(dir, 'sine.nn'), '--backend', 'cpu'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '', sent = false;
+    child.stderr.on('data', (b: Buffer) => { stderr += b; });
+    const code = await new Promise<number | null>((done) => {
+      child.stdout.on('data', (b: Buffer) => {
+        stdout += b;
+        if (!sent && /epoch 2\/200/.test(stdout)) sent = child.kill('SIGINT'); // once: a second Ctrl-C quits at once
+      });
+      child.on('exit', (c) => done(c));
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupt: finishing this step and saving a checkpoint/);
+    expect(stdout).toMatch(/interrupted in epoch \d+; the weights so far are saved/);
+    // Two more epochs after the interrupted one.
+    const done = Number(/interrupted in epoch (\d+)/.exec(stdout)![1]) - 1;
+    writeFileSync(join(dir, 'sine.nn'), readFileSync(join(dir, 'sine.nn'), 'utf8').replace('epochs: 200', `epochs: ${done + 2}`));
+    const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--resume');
+    expect(r.stdout).toMatch(new RegExp(`resuming Forecaster from .* after epoch ${done}`));
+    expect(r.stdout).toMatch(new RegExp(`epoch ${done + 2}/${done + 2}`));
+    expect(r.code).toBe(0);
   });
 
   it('bad data is one line naming the file and row, before training', () => {

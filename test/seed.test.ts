@@ -1,4 +1,5 @@
 // The seed's first four Keras snippets, written in .nn, check clean and have Keras' counts.
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { check } from '../compiler/check/checker.js';
 import { nodeHost } from '../compiler/cli/host.js';
@@ -20,5 +21,14 @@ describe('seed snippets', () => {
     expect(r.program.tasks).toHaveLength(1);
     const total = totalParams(r.program.models.get(model)!).substitute(new Map([['vocab', Dim.const(57)]]));
     expect(total.value).toBe(count);
+  });
+});
+
+describe('examples', () => {
+  const files = readdirSync('examples').filter((f) => f.endsWith('.nn')).map((f) => `examples/${f}`);
+  it.each(files)('%s checks clean and has a task', (file) => {
+    const r = check(file, nodeHost);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.program.tasks.length).toBeGreaterThan(0);
   });
 });

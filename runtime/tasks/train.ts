@@ -202,6 +202,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       values.forEach((v, i) => { sums[i]! += v * rows.length; });
       count += rows.length;
       o.reporter.step(s + 1, Object.fromEntries(names.map((n, i) => [n, sums[i]! / count])));
+      // trainOnBatch settles in microtasks only; yield to the event loop so signal handlers
+      // (Ctrl-C) and the progress bar's timers get to run.
+      await new Promise((done) => setImmediate(done));
       if (o.interrupt?.requested) {
         o.reporter.epochEnd();
         await save(`e${epoch + 1}-interrupted`);
