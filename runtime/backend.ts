@@ -60,6 +60,7 @@ export async function selectBackend(choice: string = process.env['NNC_BACKEND'] 
   // PROD silences tfjs's console warnings (the cpu backend's banner urging tfjs-node among
   // them); the CLI says what it picked instead.
   tf.env().set('PROD', true);
+  quietOrthogonalWarning();
   if (choice !== 'auto') {
     const got = await LOADERS[choice as keyof typeof LOADERS]();
     if (typeof got === 'string') throw new BackendError(`backend '${choice}' cannot load (${got}); ${INSTALL_HINT[choice]}`);
@@ -75,4 +76,19 @@ export async function selectBackend(choice: string = process.env['NNC_BACKEND'] 
 function firstLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return msg.split('\n')[0]!.replace(/^Cannot find (package|module) '([^']+)'.*/, '$2 is not installed');
+}
+
+let quieted = false;
+
+/** tfjs-layers warns "Orthogonal initializer is being called on a matrix with more than
+ *  2000 elements: Slowness may result" with console.warn, bypassing PROD, for every LSTM/GRU
+ *  of 32+ units; the cost is milliseconds at build time, so it only alarms users. */
+function quietOrthogonalWarning() {
+  if (quieted) return;
+  quieted = true;
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('Orthogonal initializer is being called')) return;
+    warn(...args);
+  };
 }

@@ -30,7 +30,6 @@ export async function runCommand(file: string, opts: { backend?: string; seed?: 
   const { selectBackend } = await import('../../runtime/backend.js');
   const { runTasks } = await import('../../runtime/run.js');
   const { consoleReporter } = await import('../../runtime/progress.js');
-  quietTfjsNoise();
   const backend = await selectBackend(opts.backend ?? process.env['NNC_BACKEND'] ?? 'auto');
   io.out(`backend: ${backend.name} (${backend.detail})\n`);
   const interrupt = { requested: false };
@@ -59,13 +58,3 @@ export async function runCommand(file: string, opts: { backend?: string; seed?: 
   }
 }
 
-/** tfjs-layers warns "Orthogonal initializer is being called on a matrix with more than
- *  2000 elements: Slowness may result" for every LSTM/GRU of 32+ units; the cost is a few
- *  milliseconds at build time, so the warning only alarms users. Everything else passes. */
-function quietTfjsNoise() {
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].startsWith('Orthogonal initializer is being called')) return;
-    warn(...args);
-  };
-}

@@ -19,6 +19,11 @@ const asInfo = (t: tf.Tensor): tf.TensorInfo => t;
 
 interface KernelArgs { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }
 
+/** The forward convolution's geometry (output size, padding, strides, dilations), NHWC. */
+function convInfo(inShape: [number, number, number, number], filterShape: [number, number, number, number], a: ConvAttrs, depthwise: boolean): Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(inShape, filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise, 'channelsLast');
+}
+
 /** The input, zero-padded as the forward convolution padded it. */
 function padInput(x: tf.Tensor4D, info: Conv2DInfo): tf.Tensor4D {
   const { top, bottom, left, right } = info.padInfo;
@@ -42,7 +47,7 @@ function conv2DBackpropFilter({ inputs, attrs }: KernelArgs): tf.TensorInfo {
   if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports NHWC only');
   return asInfo(tf.tidy(() => {
     const [kh, kw, cin, cout] = a.filterShape;
-    const info = tf.backend_util.computeConv2DInfo(x.shape, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+    const info = convInfo(x.shape, a.filterShape, { ...a, dilations: 1 }, false);
     const xp = padInput(x, info);
     const taps: tf.Tensor4D[] = [];
     for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) taps.push(tap(xp, info, i, j));
@@ -58,7 +63,7 @@ function depthwiseBackpropFilter({ inputs, attrs }: KernelArgs): tf.TensorInfo {
   const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
   return asInfo(tf.tidy(() => {
     const [kh, kw, cin, mult] = a.filterShape;
-    const info = tf.backend_util.computeConv2DInfo(x.shape, a.filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true, 'channelsLast');
+    const info = convInfo(x.shape, a.filterShape, a, true);
     const xp = padInput(x, info);
     const rows = x.shape[0] * info.outHeight * info.outWidth;
     const g = dy.reshape([rows, cin, mult]);
@@ -75,7 +80,7 @@ function depthwiseBackpropInput({ inputs, attrs }: KernelArgs): tf.TensorInfo {
   const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
   return asInfo(tf.tidy(() => {
     const [kh, kw, cin, mult] = filter.shape;
-    const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true, 'channelsLast');
+    const info = convInfo(a.inputShape, filter.shape, a, true);
     const [b, h, w] = a.inputShape;
     const { top, left } = info.padInfo;
     const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
