@@ -7,24 +7,15 @@ import { formatShape, shape } from '../compiler/shapes/shape.js';
 import { unifyShapes } from '../compiler/shapes/unify.js';
 import { OPTIMIZERS } from '../compiler/tasks/schemas.js';
 import type { DataValue, Value } from '../compiler/values.js';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { concreteShapes, type RuntimeData } from './data/column.js';
 import { DataError } from './data/errors.js';
 import { makeLoader } from './data/loaders.js';
 import { buildModel, type Bindings } from './model/build.js';
-import { seedGlobalRandom } from './random.js';
-import type { Reporter } from './progress.js';
-import { train, type TrainData, type TrainResult } from './tasks/train.js';
-import { makeOptimizer, type TFJS_LOSSES } from './tasks/vocab.js';
-
-export interface RunOptions {
-  seed?: number;
-  resume: boolean;
-  /** Output folder for all tasks (overrides each task's `save`). */
-  out?: string;
-  reporter: Reporter;
-  interrupt: { requested: boolean };
-}
+import type { Session } from './session.js';
+import type { TrainResult } from './tasks/train.js';
+import { runTrainTask, type TrainFields } from './tasks/train-task.js';
+import type { LossName } from './tasks/vocab.js';
 
 type Load = (v: DataValue) => Promise<RuntimeData>;
 
@@ -48,12 +39,6 @@ function dataDims(v: DataValue, d: RuntimeData): Map<string, Dim> {
   return env;
 }
 
-async function trainingData(v: DataValue, load: Load, what: string): Promise<{ data: TrainData; env: Map<string, Dim> }> {
-  const d = await load(v);
-  if (d.kind !== 'dataset' || !d.y) throw new DataError(`${what} needs examples with targets`);
-  return { data: { x: d.x, y: d.y, info: d.info }, env: dataDims(v, d) };
-}
-
 /** Model dims bound through the task's bindings and the data's sizes; the sample count is
  *  never bound into the model (its batch axis stays free). */
 function modelBindings(task: TaskIR, env: Map<string, Dim>): Bindings {
@@ -66,65 +51,63 @@ function modelBindings(task: TaskIR, env: Map<string, Dim>): Bindings {
   return out;
 }
 
-function refuseMisfit(task: TaskIR, data: TrainData, bindings: Bindings) {
-  const model = task.model!;
-  const input = model.nodes[model.inputs[0]!.node]!.shape.dims.slice(1).map((d) => d.substitute(bindings).value);
-  const have = data.x.sampleShape;
-  if (input.length !== have.length || input.some((d, i) => d !== undefined && d !== have[i])) {
-    throw new DataError(`the data's samples are [${have.join(', ')}] but ${model.name} takes [${input.map((d) => d ?? '?').join(', ')}]`);
+/** `rmsprop(lr: 0.01)` → { name: 'rmsprop', params: { lr: 0.01, rho: 0.9, ... } } (defaults
+ *  from the optimizer table); the emitter prints the same object. */
+export function optimizerSpec(v: Value | undefined): { name: string; params: Record<string, number> } {
+  const name = v?.kind === 'call' ? v.name : 'adam';
+  const params: Record<string, number> = {};
+  for (const p of OPTIMIZERS.get(name)?.params ?? []) {
+    const a = (v?.kind === 'call' ? v.args.get(p.name) : undefined) ?? p.default;
+    if (a?.kind === 'float' || a?.kind === 'int') params[p.name] = a.value;
   }
+  return { name, params };
 }
 
 const num = (v: Value | undefined, def: number) => (v?.kind === 'int' || v?.kind === 'float' ? v.value : def);
 
-async function runTrain(task: TaskIR, file: string, load: Load, o: RunOptions): Promise<TrainResult> {
-  const { data, env } = await trainingData(task.data!, load, `train ${task.name}`);
-  const bindings = modelBindings(task, env);
-  refuseMisfit(task, data, bindings);
-  const valValue = field(task, 'validation_data', 'data');
-  const validationData = valValue ? (await trainingData(valValue.data, load, 'validation_data')).data : undefined;
-  const baseDir = dirname(file);
-  const save = field(task, 'save', 'string')?.value ?? `out/${task.model!.name.toLowerCase()}`;
-  const outDir = o.out ?? (isAbsolute(save) ? save : resolve(baseDir, save));
-  const seed = o.seed ?? field(task, 'seed', 'int')?.value ?? Math.floor(Math.random() * 2 ** 31);
-  const opt = task.fields.get('optimizer')!;
-  const optDefaults = new Map((OPTIMIZERS.get(opt.kind === 'call' ? opt.name : 'adam')?.params ?? []).map((p) => [p.name, p.default!]));
+/** The checked train block's fields as the shared procedure takes them. */
+export function trainFields(task: TaskIR): TrainFields {
   const es = field(task, 'early_stopping', 'map');
-  const boundDims = [...bindings].filter(([, d]) => d.value !== undefined).map(([k, d]) => `${k} = ${d}`);
-  seedGlobalRandom(seed);
-  o.reporter.line(`train ${task.name}: ${data.x.n} samples of [${data.x.sampleShape.join(', ')}]${boundDims.length ? ` (${boundDims.join(', ')})` : ''}, seed ${seed}, saving to ${outDir}`);
-  return train({
-    name: task.name,
-    build: () => buildModel(task.model!, bindings),
-    data, validationData,
-    validationSplit: num(task.fields.get('validation_split'), 0),
-    loss: (field(task, 'loss', 'enum')!.name) as keyof typeof TFJS_LOSSES,
-    optimizer: () => makeOptimizer(opt, optDefaults),
-    metrics: (field(task, 'metrics', 'list')?.items ?? []).map((m) => (m.kind === 'enum' ? m.name : '')),
+  return {
+    loss: field(task, 'loss', 'enum')!.name as LossName,
+    optimizer: optimizerSpec(task.fields.get('optimizer')),
     epochs: num(task.fields.get('epochs'), 10),
     batchSize: num(task.fields.get('batch_size'), 32),
-    shuffle: field(task, 'shuffle', 'bool')?.value ?? true,
-    restoreBest: field(task, 'restore_best', 'bool')?.value ?? true,
+    validationSplit: num(task.fields.get('validation_split'), 0),
+    metrics: (field(task, 'metrics', 'list')?.items ?? []).map((m) => (m.kind === 'enum' ? m.name : '')),
     earlyStopping: es ? { patience: num(es.entries.get('patience'), 3), monitor: (es.entries.get('monitor') as { name: 'loss' | 'val_loss' }).name } : undefined,
-    seed, outDir, resume: o.resume, reporter: o.reporter, interrupt: o.interrupt,
-    extraState: data.info.vocab ? { vocab: data.info.vocab } : undefined,
-  });
+    restoreBest: field(task, 'restore_best', 'bool')?.value ?? true,
+    seed: field(task, 'seed', 'int')?.value,
+    shuffle: field(task, 'shuffle', 'bool')?.value ?? true,
+    save: field(task, 'save', 'string')?.value ?? `out/${task.model!.name.toLowerCase()}`,
+  };
+}
+
+async function runTrain(task: TaskIR, file: string, load: Load, s: Session): Promise<TrainResult> {
+  const data = await load(task.data!);
+  const bindings = modelBindings(task, dataDims(task.data!, data));
+  const valValue = field(task, 'validation_data', 'data');
+  const dims = Object.fromEntries([...bindings].filter(([, d]) => d.value !== undefined).map(([k, d]) => [k, d.value!]));
+  return runTrainTask({
+    name: task.name, baseDir: dirname(file), data, validationData: valValue ? await load(valValue.data) : undefined,
+    fields: trainFields(task), build: () => buildModel(task.model!, bindings), dims,
+  }, s);
 }
 
 /** One procedure per task kind (the kinds of compiler/tasks/schemas.ts). */
-export const TASK_PROCEDURES: ReadonlyMap<string, (task: TaskIR, file: string, load: Load, o: RunOptions) => Promise<TrainResult>> = new Map([
+export const TASK_PROCEDURES: ReadonlyMap<string, (task: TaskIR, file: string, load: Load, s: Session) => Promise<TrainResult>> = new Map([
   ['train', runTrain],
 ]);
 
-export async function runTasks(file: string, tasks: readonly TaskIR[], o: RunOptions): Promise<TrainResult[]> {
+/** Runs the tasks in order, telling each outcome; stops after a NaN or an interrupt.
+ *  Returns the exit code. */
+export async function runTasks(file: string, tasks: readonly TaskIR[], s: Session): Promise<number> {
   const load = makeLoader(dirname(file));
-  const results: TrainResult[] = [];
   for (const task of tasks) {
     const proc = TASK_PROCEDURES.get(task.kind);
     if (!proc) throw new DataError(`nnc run cannot run ${task.kind} tasks yet`);
-    const r = await proc(task, file, load, o);
-    results.push(r);
-    if (r.status === 'nan' || r.status === 'interrupted') break;
+    const code = s.report(await proc(task, file, load, s));
+    if (code) return code;
   }
-  return results;
+  return 0;
 }

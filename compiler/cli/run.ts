@@ -27,34 +27,15 @@ export async function runCommand(file: string, opts: { backend?: string; seed?: 
   }
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UserError(`--seed must be an integer, not ${opts.seed}`);
-  const { selectBackend } = await import('../../runtime/backend.js');
+  const { startSession } = await import('../../runtime/session.js');
   const { runTasks } = await import('../../runtime/run.js');
   const { consoleReporter } = await import('../../runtime/progress.js');
-  const backend = await selectBackend(opts.backend ?? process.env['NNC_BACKEND'] ?? 'auto');
-  io.out(`backend: ${backend.name} (${backend.detail})\n`);
-  const interrupt = { requested: false };
-  const onSigint = () => {
-    if (interrupt.requested) process.exit(130);
-    interrupt.requested = true;
-    io.err('\ninterrupt: finishing this step and saving a checkpoint (Ctrl-C again to quit at once)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const reporter = consoleReporter();
+  const session = await startSession({ backend: opts.backend, seed, resume: opts.resume, out: opts.out && resolve(opts.out) }, reporter, io.err);
   try {
-    const reporter = consoleReporter();
-    const results = await runTasks(resolve(file), tasks, { seed, resume: opts.resume, out: opts.out && resolve(opts.out), reporter, interrupt });
-    for (const res of results) {
-      io.out(res.message + '\n');
-      if (res.baseline) {
-        const b = res.baseline;
-        const better = b.metric.endsWith('accuracy') ? b.model > b.baseline : b.model < b.baseline;
-        io.out(`${b.metric}: model ${b.model.toFixed(4)} vs ${b.name} ${b.baseline.toFixed(4)} (${better ? 'beats' : 'does not beat'} the baseline)\n`);
-      }
-      if (res.status === 'nan') return 1;
-      if (res.status === 'interrupted') return 130;
-    }
-    return 0;
+    return await runTasks(resolve(file), tasks, session);
   } finally {
-    process.off('SIGINT', onSigint);
+    session.close();
   }
 }
 

@@ -1,7 +1,6 @@
 // Numeric CSV tables through csv-parse, with errors that name the file and line.
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
-import { didYouMean } from '../../compiler/diagnostics.js';
 import { DataError } from './errors.js';
 
 export interface NumericTable { columns: string[]; rows: number[][] }
@@ -23,8 +22,7 @@ export function readCsv(path: string, columns: readonly string[]): NumericTable 
   const header = Object.keys(records[0]!.record);
   for (const c of columns) {
     if (!header.includes(c)) {
-      const guess = didYouMean(c, header);
-      throw new DataError(`${path}: no column '${c}'${guess ? ` (did you mean '${guess}'?)` : ''}; columns are ${header.join(', ')}`);
+      throw new DataError(`${path}: no column '${c}'; columns are ${header.join(', ')}`);
     }
   }
   const rows = records.map(({ record, info }) => columns.map((c) => {

@@ -11,7 +11,7 @@ import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../io/checkpoin
 import { lossCurveSvg } from '../io/plot.js';
 import { fmt, type Reporter } from '../progress.js';
 import { mulberry32, permutation } from '../random.js';
-import { TFJS_LOSSES } from './vocab.js';
+import { TFJS_LOSSES, type LossName } from './vocab.js';
 
 export interface TrainData { x: Column; y: Column; info: DatasetInfo }
 
@@ -22,7 +22,7 @@ export interface TrainOptions {
   data: TrainData;
   validationData?: TrainData;
   validationSplit: number;
-  loss: keyof typeof TFJS_LOSSES;
+  loss: LossName;
   optimizer: () => tf.Optimizer;
   metrics: string[];
   epochs: number;

@@ -1,10 +1,8 @@
 // The runtime meaning of the task vocabularies in compiler/tasks/schemas.ts: one entry per
-// loss and optimizer name, checked complete by the compiler (`satisfies Record<...>`).
+// loss and optimizer name (test/vocab.test.ts checks both tables are complete). Free of
+// compiler imports, so `nnc compile` can copy it next to the emitted code.
 import * as tf from '@tensorflow/tfjs';
-import type { LOSSES, OPTIMIZERS } from '../../compiler/tasks/schemas.js';
-import type { Value } from '../../compiler/values.js';
 
-type LossName = (typeof LOSSES)[number];
 type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 
 /** Huber (δ = 1) per sample, as Keras computes it. */
@@ -23,23 +21,19 @@ export const TFJS_LOSSES = {
   categorical_crossentropy: 'categoricalCrossentropy',
   sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
   huber,
-} satisfies Record<LossName, string | LossFn>;
+} satisfies Record<string, string | LossFn>;
 
-type OptimizerName = typeof OPTIMIZERS extends ReadonlyMap<infer K, unknown> ? K : never;
+export type LossName = keyof typeof TFJS_LOSSES;
+
 type Numbers = (name: string) => number;
 
 export const TFJS_OPTIMIZERS: Record<string, (n: Numbers) => tf.Optimizer> = {
   adam: (n) => tf.train.adam(n('lr'), n('beta1'), n('beta2'), n('epsilon')),
   rmsprop: (n) => tf.train.rmsprop(n('lr'), n('rho'), n('momentum'), n('epsilon')),
   sgd: (n) => (n('momentum') > 0 ? tf.train.momentum(n('lr'), n('momentum')) : tf.train.sgd(n('lr'))),
-} satisfies Record<string, (n: Numbers) => tf.Optimizer> & Record<OptimizerName & string, unknown>;
+};
 
-/** An optimizer from a checked `adam(lr: ...)` value, defaults filled from the schema. */
-export function makeOptimizer(v: Value, defaults: ReadonlyMap<string, Value>): tf.Optimizer {
-  if (v.kind !== 'call') throw new Error('optimizer must be a call');
-  const n: Numbers = (name) => {
-    const a = v.args.get(name) ?? defaults.get(name);
-    return a?.kind === 'float' || a?.kind === 'int' ? a.value : NaN;
-  };
-  return TFJS_OPTIMIZERS[v.name]!(n);
+/** An optimizer by name with all its parameters given (the checker filled the defaults). */
+export function makeOptimizer(name: string, params: Readonly<Record<string, number>>): tf.Optimizer {
+  return TFJS_OPTIMIZERS[name]!((p) => params[p] ?? NaN);
 }

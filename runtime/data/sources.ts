@@ -1,0 +1,161 @@
+// The data functions of the data-source table (compiler/data/sources.ts), typed, over
+// host-memory data. `nnc run` calls them through the loaders' adapter (loaders.ts); code
+// emitted by `nnc compile` calls them directly, so both read data identically.
+import { readFileSync } from 'node:fs';
+import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
+import { readCsv } from './csv.js';
+import { DataError } from './errors.js';
+import { mnistLike, mobyDick, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
+
+export type { RuntimeData };
+
+export function csv(path: string, columns: string[]): RuntimeData {
+  return { kind: 'array', column: DenseColumn.of(readCsv(path, columns).rows) };
+}
+
+export function text(path: string): RuntimeData {
+  try {
+    return { kind: 'text', text: readFileSync(path, 'utf8') };
+  } catch (err) {
+    throw new DataError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+}
+
+export function image(): RuntimeData {
+  throw new DataError('image() is checked but not yet read by nnc run (it arrives with the image tasks)');
+}
+export const images = image;
+
+function series(d: RuntimeData, what: string): DenseColumn {
+  if (d.kind !== 'array') throw new DataError(`${what} needs a numeric series`);
+  return d.column;
+}
+
+/** Per-feature (last axis) mean and standard deviation over the first `rows` samples. */
+function featureStats(c: DenseColumn, rows: number) {
+  const f = c.sampleShape[c.sampleShape.length - 1] ?? 1;
+  const mean = new Float64Array(f), sq = new Float64Array(f);
+  const values = c.slice(0, rows);
+  let count = 0;
+  for (let i = 0; i < values.n; i++) {
+    const r = values.row(i);
+    for (let k = 0; k < r.length; k++) {
+      mean[k % f] += r[k]!;
+      sq[k % f] += r[k]! * r[k]!;
+    }
+    count += r.length / f;
+  }
+  const std = new Float64Array(f);
+  for (let k = 0; k < f; k++) {
+    mean[k] /= count;
+    std[k] = Math.sqrt(Math.max(sq[k]! / count - mean[k]! * mean[k]!, 0)) || 1;
+  }
+  return { mean, std, f };
+}
+
+function normalized(c: DenseColumn, fit: number): DenseColumn {
+  if (!(c.data instanceof Float32Array) || c.stride !== c.rowSize) throw new DataError('normalize needs a numeric series or windows of one');
+  const { mean, std, f } = featureStats(c, Math.max(1, Math.floor(c.n * fit)));
+  const out = new Float32Array(c.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = (c.data[i]! - mean[i % f]!) / std[i % f]!;
+  return new DenseColumn(out, c.sampleShape);
+}
+
+export function normalize(d: RuntimeData, fit = 0.8): RuntimeData {
+  if (d.kind === 'array') return { kind: 'array', column: normalized(d.column, fit) };
+  if (d.kind === 'dataset' && d.x instanceof DenseColumn) return { ...d, x: normalized(d.x, fit) };
+  throw new DataError('normalize needs a numeric series or dataset');
+}
+
+function sliceData(d: RuntimeData, start: (n: number) => number, end: (n: number) => number): RuntimeData {
+  switch (d.kind) {
+    case 'array': return { kind: 'array', column: d.column.slice(start(d.column.n), end(d.column.n)) };
+    case 'text': return { kind: 'text', text: d.text.slice(start(d.text.length), end(d.text.length)) };
+    case 'texts': {
+      const n = d.texts.length;
+      return { kind: 'texts', texts: d.texts.slice(start(n), end(n)), y: d.y.slice(start(n), end(n)) };
+    }
+    case 'dataset': {
+      const n = d.x.n;
+      return { ...d, x: d.x.slice(start(n), end(n)), y: d.y?.slice(start(n), end(n)) };
+    }
+  }
+}
+
+export function split(d: RuntimeData, fraction: number, part: 'first' | 'second' = 'first'): RuntimeData {
+  const cut = (n: number) => Math.floor(n * fraction);
+  return part === 'first' ? sliceData(d, () => 0, cut) : sliceData(d, cut, (n) => n);
+}
+
+const WORD = /[a-z0-9']+/g;
+
+export interface WindowSpec { lookback: number; horizon: number; step: number; rate: number; target?: number; relative: boolean }
+
+/** Input windows of `lookback` rows taken every `rate` rows, and the row `horizon` sampled
+ *  steps after each window as the target. Plain windows share the series' memory. */
+export function windows(d: RuntimeData, w: WindowSpec): RuntimeData {
+  const s = series(d, 'windows');
+  const { lookback, horizon, step, rate, target, relative } = w;
+  const f = s.rowSize;
+  if (target !== undefined && target >= f) throw new DataError(`windows: target column ${target} does not exist; the series has ${f} column${f === 1 ? '' : 's'}`);
+  const span = (lookback - 1 + horizon) * rate + 1;
+  const n = Math.floor((s.n - span) / step) + 1;
+  if (n < 1) throw new DataError(`windows: the series has ${s.n} rows, too few for lookback ${lookback} + horizon ${horizon}${rate > 1 ? ` at sampling rate ${rate}` : ''} (${span} rows)`);
+  const yw = target === undefined ? f : 1;
+  const y = new Float32Array(n * yw);
+  for (let i = 0; i < n; i++) {
+    const r = s.row(i * step + (lookback - 1 + horizon) * rate);
+    const last = s.row(i * step + (lookback - 1) * rate);
+    for (let k = 0; k < yw; k++) y[i * yw + k] = r[target ?? k]! - (relative ? last[target ?? k]! : 0);
+  }
+  let x: DenseColumn;
+  if (rate === 1 && !relative) x = new DenseColumn(s.data.subarray(0, ((n - 1) * step + lookback) * f), [lookback, f], step * f);
+  else {
+    const data = new Float32Array(n * lookback * f);
+    for (let i = 0; i < n; i++) {
+      const last = s.row(i * step + (lookback - 1) * rate);
+      for (let j = 0; j < lookback; j++) {
+        const r = s.row(i * step + j * rate);
+        for (let k = 0; k < f; k++) data[(i * lookback + j) * f + k] = r[k]! - (relative ? last[k]! : 0);
+      }
+    }
+    x = new DenseColumn(data, [lookback, f]);
+  }
+  return { kind: 'dataset', x, y: new DenseColumn(y, [yw]), info: { lastValueFeature: target ?? (f === 1 ? 0 : undefined) } };
+}
+
+export function charSequences(d: RuntimeData, maxlen: number, step = 3): RuntimeData {
+  if (d.kind !== 'text') throw new DataError('char_sequences needs text');
+  const vocab = [...new Set(d.text)].sort();
+  const index = new Map(vocab.map((c, i) => [c, i]));
+  const chars = [...d.text];
+  const ids = Int32Array.from(chars, (c) => index.get(c)!);
+  const n = Math.floor((ids.length - maxlen - 1) / step) + 1;
+  if (n < 1) throw new DataError(`char_sequences: the text has ${ids.length} characters, too few for maxlen ${maxlen}`);
+  const x = new OneHotColumn(new DenseColumn(ids.subarray(0, (n - 1) * step + maxlen), [maxlen], step), vocab.length);
+  const next = new Int32Array(n);
+  for (let i = 0; i < n; i++) next[i] = ids[i * step + maxlen]!;
+  return { kind: 'dataset', x, y: new OneHotColumn(new DenseColumn(next, []), vocab.length), info: { vocab } };
+}
+
+export function tokenize(d: RuntimeData, vocabSize: number, length: number): RuntimeData {
+  if (d.kind !== 'texts') throw new DataError('tokenize needs labelled texts');
+  const docs = d.texts.map((t) => t.toLowerCase().match(WORD) ?? []);
+  const counts = new Map<string, number>();
+  for (const doc of docs) for (const w of doc) counts.set(w, (counts.get(w) ?? 0) + 1);
+  // 0 pads, 1 stands for words outside the vocabulary; ties broken alphabetically.
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, Math.max(0, vocabSize - 2));
+  const id = new Map(ranked.map(([w], i) => [w, i + 2]));
+  const x = new Int32Array(docs.length * length);
+  docs.forEach((doc, i) => doc.slice(0, length).forEach((w, k) => { x[i * length + k] = id.get(w) ?? 1; }));
+  return { kind: 'dataset', x: new DenseColumn(x, [length]), y: d.y, info: {} };
+}
+
+export const mnist = (count = 10000): RuntimeData => ({ kind: 'dataset', ...mnistLike('mnist', count), info: {} });
+export const fashionMnist = (count = 10000): RuntimeData => ({ kind: 'dataset', ...mnistLike('fashion-mnist', count), info: {} });
+export const mobyDickText = (): RuntimeData => ({ kind: 'text', text: mobyDick() });
+export const sensorNetwork = (columns: string[] = ['temperature'], mote = 1): RuntimeData => ({ kind: 'array', column: sensorSeries(columns, mote) });
+export function spamAssassin(): RuntimeData {
+  const { texts, labels } = spamEmails();
+  return { kind: 'texts', texts, y: DenseColumn.of(labels.map((l) => [l])) };
+}

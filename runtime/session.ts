@@ -1,0 +1,93 @@
+// A run of tasks, as `nnc run` and emitted programs start it: flags, the backend (printed),
+// Ctrl-C handling, the reporter, and how a task's result is told and turned into an exit code.
+import { selectBackend } from './backend.js';
+import { consoleReporter, type Reporter } from './progress.js';
+import type { TrainResult } from './tasks/train.js';
+
+/** A bad flag: one line, exit 2, like nnc's own errors. */
+export class FlagError extends Error {
+  readonly userFacing = true;
+}
+
+export interface RunFlags {
+  backend?: string;
+  seed?: number;
+  resume: boolean;
+  /** Output folder for all tasks (overrides each task's `save`). */
+  out?: string;
+}
+
+export interface Session {
+  flags: RunFlags;
+  reporter: Reporter;
+  interrupt: { requested: boolean };
+  /** Prints a task's outcome; returns the exit code it implies (0, 1 for NaN, 130 for Ctrl-C). */
+  report(r: TrainResult): number;
+  close(): void;
+}
+
+export async function startSession(flags: RunFlags, reporter: Reporter = consoleReporter(), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<Session> {
+  const backend = await selectBackend(flags.backend ?? process.env['NNC_BACKEND'] ?? 'auto');
+  reporter.line(`backend: ${backend.name} (${backend.detail})`);
+  const interrupt = { requested: false };
+  const onSigint = () => {
+    if (interrupt.requested) process.exit(130);
+    interrupt.requested = true;
+    err('\ninterrupt: finishing this step and saving a checkpoint (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
+  return {
+    flags, reporter, interrupt,
+    report(r) {
+      reporter.line(r.message);
+      if (r.baseline) {
+        const b = r.baseline;
+        const better = b.metric.endsWith('accuracy') ? b.model > b.baseline : b.model < b.baseline;
+        reporter.line(`${b.metric}: model ${b.model.toFixed(4)} vs ${b.name} ${b.baseline.toFixed(4)} (${better ? 'beats' : 'does not beat'} the baseline)`);
+      }
+      return r.status === 'nan' ? 1 : r.status === 'interrupted' ? 130 : 0;
+    },
+    close: () => process.off('SIGINT', onSigint),
+  };
+}
+
+/** `--backend wasm --seed 3 --resume --out DIR`, as `nnc run` takes them; for emitted programs. */
+export function parseFlags(argv: readonly string[]): RunFlags {
+  const flags: RunFlags = { resume: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new FlagError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--backend') flags.backend = value();
+    else if (a === '--seed') {
+      const v = value();
+      flags.seed = Number(v);
+      if (!Number.isInteger(flags.seed)) throw new FlagError(`--seed must be an integer, not ${v}`);
+    } else if (a === '--resume') flags.resume = true;
+    else if (a === '--out') flags.out = value();
+    else throw new FlagError(`unknown option ${a} (options: --backend, --seed, --resume, --out)`);
+  }
+  return flags;
+}
+
+/** The main of an emitted program: flags, session, the tasks, an exit code; errors for bad
+ *  input are one line (exit 2), anything else an internal error (exit 70). */
+export async function runMain(argv: readonly string[], tasks: (s: Session) => Promise<number>): Promise<never> {
+  let code: number;
+  try {
+    const session = await startSession(parseFlags(argv));
+    try {
+      code = await tasks(session);
+    } finally {
+      session.close();
+    }
+  } catch (err) {
+    const userFacing = err instanceof Error && (err as { userFacing?: unknown }).userFacing === true;
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    code = userFacing ? 2 : 70;
+  }
+  process.exit(code);
+}

@@ -1,0 +1,77 @@
+// The `train` task as both back ends call it: `nnc run` with values decoded from the checked
+// IR, the program `nnc compile` emits with the same values as literals. Seeding, the output
+// folder and the data checks live here so the two cannot drift apart.
+import type * as tf from '@tensorflow/tfjs';
+import { isAbsolute, resolve } from 'node:path';
+import type { RuntimeData } from '../data/column.js';
+import { DataError } from '../data/errors.js';
+import { seedGlobalRandom } from '../random.js';
+import type { Session } from '../session.js';
+import { train, type TrainData, type TrainResult } from './train.js';
+import { makeOptimizer, type LossName } from './vocab.js';
+
+/** The fields of a train block, every default filled in. */
+export interface TrainFields {
+  loss: LossName;
+  optimizer: { name: string; params: Record<string, number> };
+  epochs: number;
+  batchSize: number;
+  validationSplit: number;
+  metrics: string[];
+  earlyStopping?: { patience: number; monitor: 'loss' | 'val_loss' };
+  restoreBest: boolean;
+  seed?: number;
+  shuffle: boolean;
+  /** Output folder, relative to the .nn file's folder. */
+  save: string;
+}
+
+export interface TrainTask {
+  name: string;
+  /** Folder of the .nn file. */
+  baseDir: string;
+  data: RuntimeData;
+  validationData?: RuntimeData;
+  fields: TrainFields;
+  /** Builds the model once the data are known (named dims such as `vocab` come from them). */
+  build: (data: TrainData) => tf.LayersModel;
+  /** Named dims bound from the data, for the log line. */
+  dims?: Record<string, number>;
+}
+
+export function trainingData(d: RuntimeData, what: string): TrainData {
+  if (d.kind !== 'dataset' || !d.y) throw new DataError(`${what} needs examples with targets`);
+  return { x: d.x, y: d.y, info: d.info };
+}
+
+/** Data whose samples do not fit the model's input are refused before any training. */
+function refuseMisfit(name: string, model: tf.LayersModel, data: TrainData) {
+  const want = model.inputs[0]!.shape.slice(1);
+  const have = data.x.sampleShape;
+  if (want.length !== have.length || want.some((d, i) => d !== null && d !== have[i])) {
+    throw new DataError(`the data's samples are [${have.join(', ')}] but ${name} takes [${want.map((d) => d ?? '?').join(', ')}]`);
+  }
+}
+
+export async function runTrainTask(t: TrainTask, s: Session): Promise<TrainResult> {
+  const data = trainingData(t.data, `train ${t.name}`);
+  const validationData = t.validationData ? trainingData(t.validationData, 'validation_data') : undefined;
+  const f = t.fields;
+  const outDir = s.flags.out ?? (isAbsolute(f.save) ? f.save : resolve(t.baseDir, f.save));
+  const seed = s.flags.seed ?? f.seed ?? Math.floor(Math.random() * 2 ** 31);
+  seedGlobalRandom(seed);
+  const dims = Object.entries(t.dims ?? {}).map(([k, v]) => `${k} = ${v}`);
+  s.reporter.line(`train ${t.name}: ${data.x.n} samples of [${data.x.sampleShape.join(', ')}]${dims.length ? ` (${dims.join(', ')})` : ''}, seed ${seed}, saving to ${outDir}`);
+  const build = () => {
+    const model = t.build(data);
+    refuseMisfit(t.name, model, data);
+    return model;
+  };
+  return train({
+    name: t.name, build, data, validationData,
+    validationSplit: f.validationSplit, loss: f.loss, optimizer: () => makeOptimizer(f.optimizer.name, f.optimizer.params),
+    metrics: f.metrics, epochs: f.epochs, batchSize: f.batchSize, shuffle: f.shuffle, restoreBest: f.restoreBest,
+    earlyStopping: f.earlyStopping, seed, outDir, resume: s.flags.resume, reporter: s.reporter, interrupt: s.interrupt,
+    extraState: data.info.vocab ? { vocab: data.info.vocab } : undefined,
+  });
+}
