@@ -1,7 +1,9 @@
-// The data functions of the data-source table (compiler/data/sources.ts), typed, over
-// host-memory data. `nnc run` calls them through the loaders' adapter (loaders.ts); code
-// emitted by `nnc compile` calls them directly, so both read data identically.
+// The data functions of the data-source table (compiler/data/sources.ts), one per entry,
+// under the entry's name, taking the entry's parameters as one object (snake_case, as in
+// .nn files) and a context with the .nn file's folder. `nnc run` decodes checked values into
+// these objects (loaders.ts); `nnc compile` prints them as literals. Same code, same data.
 import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
 import { readCsv } from './csv.js';
 import { DataError } from './errors.js';
@@ -9,11 +11,19 @@ import { mnistLike, mobyDick, sensorNetwork as sensorSeries, spamAssassin as spa
 
 export type { RuntimeData };
 
-export function csv(path: string, columns: string[]): RuntimeData {
-  return { kind: 'array', column: DenseColumn.of(readCsv(path, columns).rows) };
+export interface DataCtx {
+  /** Folder of the .nn file; data paths are relative to it. */
+  baseDir: string;
 }
 
-export function text(path: string): RuntimeData {
+const at = (ctx: DataCtx, path: string) => (isAbsolute(path) ? path : resolve(ctx.baseDir, path));
+
+export function csv(a: { path: string; columns: string[] }, ctx: DataCtx): RuntimeData {
+  return { kind: 'array', column: DenseColumn.of(readCsv(at(ctx, a.path), a.columns).rows) };
+}
+
+export function text(a: { path: string }, ctx: DataCtx): RuntimeData {
+  const path = at(ctx, a.path);
   try {
     return { kind: 'text', text: readFileSync(path, 'utf8') };
   } catch (err) {
@@ -21,10 +31,12 @@ export function text(path: string): RuntimeData {
   }
 }
 
-export function image(): RuntimeData {
+export function image(_a: { path: string; height: number; width: number }): RuntimeData {
   throw new DataError('image() is checked but not yet read by nnc run (it arrives with the image tasks)');
 }
-export const images = image;
+export function images(_a: { dir: string; height: number; width: number }): RuntimeData {
+  return image({ path: _a.dir, height: _a.height, width: _a.width });
+}
 
 function series(d: RuntimeData, what: string): DenseColumn {
   if (d.kind !== 'array') throw new DataError(`${what} needs a numeric series`);
@@ -61,7 +73,7 @@ function normalized(c: DenseColumn, fit: number): DenseColumn {
   return new DenseColumn(out, c.sampleShape);
 }
 
-export function normalize(d: RuntimeData, fit = 0.8): RuntimeData {
+export function normalize({ data: d, fit }: { data: RuntimeData; fit: number }): RuntimeData {
   if (d.kind === 'array') return { kind: 'array', column: normalized(d.column, fit) };
   if (d.kind === 'dataset' && d.x instanceof DenseColumn) return { ...d, x: normalized(d.x, fit) };
   throw new DataError('normalize needs a numeric series or dataset');
@@ -82,20 +94,21 @@ function sliceData(d: RuntimeData, start: (n: number) => number, end: (n: number
   }
 }
 
-export function split(d: RuntimeData, fraction: number, part: 'first' | 'second' = 'first'): RuntimeData {
+export function split({ data: d, fraction, part }: { data: RuntimeData; fraction: number; part: 'first' | 'second' }): RuntimeData {
   const cut = (n: number) => Math.floor(n * fraction);
-  return part === 'first' ? sliceData(d, () => 0, cut) : sliceData(d, cut, (n) => n);
+  return part === 'second' ? sliceData(d, cut, (n) => n) : sliceData(d, () => 0, cut);
 }
 
 const WORD = /[a-z0-9']+/g;
 
-export interface WindowSpec { lookback: number; horizon: number; step: number; rate: number; target?: number; relative: boolean }
+export interface WindowSpec { series: RuntimeData; lookback: number; horizon: number; step: number; sampling_rate: number; target: number | null; relative: boolean }
 
 /** Input windows of `lookback` rows taken every `rate` rows, and the row `horizon` sampled
  *  steps after each window as the target. Plain windows share the series' memory. */
-export function windows(d: RuntimeData, w: WindowSpec): RuntimeData {
-  const s = series(d, 'windows');
-  const { lookback, horizon, step, rate, target, relative } = w;
+export function windows(w: WindowSpec): RuntimeData {
+  const s = series(w.series, 'windows');
+  const { lookback, horizon, step, sampling_rate: rate, relative } = w;
+  const target = w.target ?? undefined;
   const f = s.rowSize;
   if (target !== undefined && target >= f) throw new DataError(`windows: target column ${target} does not exist; the series has ${f} column${f === 1 ? '' : 's'}`);
   const span = (lookback - 1 + horizon) * rate + 1;
@@ -124,7 +137,7 @@ export function windows(d: RuntimeData, w: WindowSpec): RuntimeData {
   return { kind: 'dataset', x, y: new DenseColumn(y, [yw]), info: { lastValueFeature: target ?? (f === 1 ? 0 : undefined) } };
 }
 
-export function charSequences(d: RuntimeData, maxlen: number, step = 3): RuntimeData {
+export function char_sequences({ text: d, maxlen, step }: { text: RuntimeData; maxlen: number; step: number }): RuntimeData {
   if (d.kind !== 'text') throw new DataError('char_sequences needs text');
   const vocab = [...new Set(d.text)].sort();
   const index = new Map(vocab.map((c, i) => [c, i]));
@@ -138,7 +151,7 @@ export function charSequences(d: RuntimeData, maxlen: number, step = 3): Runtime
   return { kind: 'dataset', x, y: new OneHotColumn(new DenseColumn(next, []), vocab.length), info: { vocab } };
 }
 
-export function tokenize(d: RuntimeData, vocabSize: number, length: number): RuntimeData {
+export function tokenize({ texts: d, vocab_size: vocabSize, length }: { texts: RuntimeData; vocab_size: number; length: number }): RuntimeData {
   if (d.kind !== 'texts') throw new DataError('tokenize needs labelled texts');
   const docs = d.texts.map((t) => t.toLowerCase().match(WORD) ?? []);
   const counts = new Map<string, number>();
@@ -151,11 +164,17 @@ export function tokenize(d: RuntimeData, vocabSize: number, length: number): Run
   return { kind: 'dataset', x: new DenseColumn(x, [length]), y: d.y, info: {} };
 }
 
-export const mnist = (count = 10000): RuntimeData => ({ kind: 'dataset', ...mnistLike('mnist', count), info: {} });
-export const fashionMnist = (count = 10000): RuntimeData => ({ kind: 'dataset', ...mnistLike('fashion-mnist', count), info: {} });
-export const mobyDickText = (): RuntimeData => ({ kind: 'text', text: mobyDick() });
-export const sensorNetwork = (columns: string[] = ['temperature'], mote = 1): RuntimeData => ({ kind: 'array', column: sensorSeries(columns, mote) });
-export function spamAssassin(): RuntimeData {
+export const mnist = (a: { count: number }): RuntimeData => ({ kind: 'dataset', ...mnistLike('mnist', a.count), info: {} });
+export const fashion_mnist = (a: { count: number }): RuntimeData => ({ kind: 'dataset', ...mnistLike('fashion-mnist', a.count), info: {} });
+export const moby_dick = (_a: Record<string, never>): RuntimeData => ({ kind: 'text', text: mobyDick() });
+export const sensor_network = (a: { columns: string[]; mote: number }): RuntimeData => ({ kind: 'array', column: sensorSeries(a.columns, a.mote) });
+export function spam_assassin(_a: Record<string, never>): RuntimeData {
   const { texts, labels } = spamEmails();
   return { kind: 'texts', texts, y: DenseColumn.of(labels.map((l) => [l])) };
 }
+
+/** Every data function by its table name. */
+export const DATA_FUNCTIONS = {
+  csv, text, image, images, windows, char_sequences, tokenize, normalize, split,
+  mnist, fashion_mnist, moby_dick, sensor_network, spam_assassin,
+};
