@@ -112,3 +112,19 @@ export function describeType(t: ParamType): string {
   }
 }
 
+
+/** A value with named dims replaced (vocab → 57), inside lists, maps and wrapped layers. */
+export function substituteValue(v: Value, b: ReadonlyMap<string, Dim>): Value {
+  switch (v.kind) {
+    case 'dim': return { kind: 'dim', dim: v.dim.substitute(b) };
+    case 'list': return { kind: 'list', items: v.items.map((i) => substituteValue(i, b)) };
+    case 'map': return { kind: 'map', entries: substituteArgs(v.entries, b) };
+    case 'layer': return { kind: 'layer', layer: { ...v.layer, args: substituteArgs(v.layer.args, b) } };
+    default: return v;
+  }
+}
+
+export const substituteArgs = (args: ReadonlyMap<string, Value>, b: ReadonlyMap<string, Dim>) =>
+  new Map([...args].map(([k, v]) => [k, substituteValue(v, b)]));
+
+export const substituteShape = (s: Shape, b: ReadonlyMap<string, Dim>): Shape => ({ dtype: s.dtype, dims: s.dims.map((d) => d.substitute(b)) });

@@ -5,7 +5,7 @@ import type { TaskIR } from '../compiler/ir.js';
 import { Dim } from '../compiler/shapes/dim.js';
 import { formatShape, shape } from '../compiler/shapes/shape.js';
 import { unifyShapes } from '../compiler/shapes/unify.js';
-import { OPTIMIZERS } from '../compiler/tasks/schemas.js';
+import { trainFields } from '../compiler/tasks/fields.js';
 import type { DataValue, Value } from '../compiler/values.js';
 import { dirname } from 'node:path';
 import { concreteShapes, type RuntimeData } from './data/column.js';
@@ -15,7 +15,6 @@ import { buildModel, type Bindings } from './model/build.js';
 import type { Session } from './session.js';
 import type { TrainResult } from './tasks/train.js';
 import { runTrainTask, type TrainFields } from './tasks/train-task.js';
-import type { LossName } from './tasks/vocab.js';
 
 type Load = (v: DataValue) => Promise<RuntimeData>;
 
@@ -51,37 +50,6 @@ function modelBindings(task: TaskIR, env: Map<string, Dim>): Bindings {
   return out;
 }
 
-/** `rmsprop(lr: 0.01)` → { name: 'rmsprop', params: { lr: 0.01, rho: 0.9, ... } } (defaults
- *  from the optimizer table); the emitter prints the same object. */
-export function optimizerSpec(v: Value | undefined): { name: string; params: Record<string, number> } {
-  const name = v?.kind === 'call' ? v.name : 'adam';
-  const params: Record<string, number> = {};
-  for (const p of OPTIMIZERS.get(name)?.params ?? []) {
-    const a = (v?.kind === 'call' ? v.args.get(p.name) : undefined) ?? p.default;
-    if (a?.kind === 'float' || a?.kind === 'int') params[p.name] = a.value;
-  }
-  return { name, params };
-}
-
-const num = (v: Value | undefined, def: number) => (v?.kind === 'int' || v?.kind === 'float' ? v.value : def);
-
-/** The checked train block's fields as the shared procedure takes them. */
-export function trainFields(task: TaskIR): TrainFields {
-  const es = field(task, 'early_stopping', 'map');
-  return {
-    loss: field(task, 'loss', 'enum')!.name as LossName,
-    optimizer: optimizerSpec(task.fields.get('optimizer')),
-    epochs: num(task.fields.get('epochs'), 10),
-    batchSize: num(task.fields.get('batch_size'), 32),
-    validationSplit: num(task.fields.get('validation_split'), 0),
-    metrics: (field(task, 'metrics', 'list')?.items ?? []).map((m) => (m.kind === 'enum' ? m.name : '')),
-    earlyStopping: es ? { patience: num(es.entries.get('patience'), 3), monitor: (es.entries.get('monitor') as { name: 'loss' | 'val_loss' }).name } : undefined,
-    restoreBest: field(task, 'restore_best', 'bool')?.value ?? true,
-    seed: field(task, 'seed', 'int')?.value,
-    shuffle: field(task, 'shuffle', 'bool')?.value ?? true,
-    save: field(task, 'save', 'string')?.value ?? `out/${task.model!.name.toLowerCase()}`,
-  };
-}
 
 async function runTrain(task: TaskIR, file: string, load: Load, s: Session): Promise<TrainResult> {
   const data = await load(task.data!);
@@ -90,7 +58,7 @@ async function runTrain(task: TaskIR, file: string, load: Load, s: Session): Pro
   const dims = Object.fromEntries([...bindings].filter(([, d]) => d.value !== undefined).map(([k, d]) => [k, d.value!]));
   return runTrainTask({
     name: task.name, baseDir: dirname(file), data, validationData: valValue ? await load(valValue.data) : undefined,
-    fields: trainFields(task), build: () => buildModel(task.model!, bindings), dims,
+    fields: trainFields(task) as TrainFields, build: () => buildModel(task.model!, bindings), dims,
   }, s);
 }
 

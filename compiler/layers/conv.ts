@@ -49,7 +49,8 @@ function convLayer(name: 'conv1d' | 'conv2d', n: 1 | 2, doc: string): LayerDef {
     // tfjs-layers cannot run causal padding nor train dilated kernels; the runtime's taps
     // convolutions (same weights layout) do both.
     tfjs: (ctx) => ({
-      fn: ctx.enum('padding') === 'causal' || ctx.ints('dilation_rate', n).some((d) => d > 1) ? `taps${name[0]!.toUpperCase()}${name.slice(1)}` : name, config: {
+      ...(ctx.enum('padding') === 'causal' || ctx.ints('dilation_rate', n).some((d) => d > 1) ? { fn: `taps${name[0]!.toUpperCase()}${name.slice(1)}`, runtime: true as const } : { fn: name }),
+      config: {
         filters: ctx.int('filters'), kernelSize: ctx.ints('kernel_size', n), strides: ctx.ints('strides', n), padding: ctx.enum('padding'),
         dilationRate: ctx.ints('dilation_rate', n), activation: tfjsActivation(ctx.enum('activation')), useBias: ctx.bool('use_bias'),
       },

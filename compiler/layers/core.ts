@@ -32,7 +32,7 @@ function mergeLayer(name: string, fn: string, doc: string): LayerDef {
       return { ...out, dtype: 'float32' };
     },
     paramCount: () => ZERO,
-    tfjs: () => ({ fn, config: {} }),
+    tfjs: () => ({ fn, config: {}, ...(fn === 'subtract' ? { runtime: true as const } : {}) }),
   };
 }
 
@@ -250,6 +250,6 @@ export const coreLayers: LayerDef[] = [
       return mean!;
     },
     paramCount: () => ZERO,
-    tfjs: () => ({ fn: 'sampling', config: {} }),
+    tfjs: () => ({ fn: 'sampling', config: {}, runtime: true }),
   },
 ];

@@ -7,7 +7,13 @@ import type { LayerInstance, ParamSpec, ParamType, Value } from '../values.js';
 
 /** A tfjs-layers factory call as plain data: `tf.layers[fn](config)`. Nested layers
  *  (wrappers) appear as another LayerConfig inside `config`. */
-export interface LayerConfig { fn: string; config: Record<string, unknown> }
+export interface LayerConfig {
+  fn: string;
+  config: Record<string, unknown>;
+  /** Built by the runtime's own layer class (runtime/model/custom.ts), not tf.layers: tfjs
+   *  4.22 lacks it (subtract, sampling) or cannot train it (causal or dilated convs). */
+  runtime?: true;
+}
 
 /** Thrown by a shape rule; the checker turns it into a diagnostic on the right span. */
 export class ShapeError extends Error {

@@ -9,8 +9,8 @@ import { LAYERS } from '../../compiler/layers/index.js';
 import type { LayerConfig } from '../../compiler/layers/types.js';
 import type { Dim } from '../../compiler/shapes/dim.js';
 import { formatShape, type Shape } from '../../compiler/shapes/shape.js';
-import type { LayerInstance, Value } from '../../compiler/values.js';
-import { CUSTOM_LAYERS } from './custom.js';
+import { substituteArgs, substituteShape, type LayerInstance } from '../../compiler/values.js';
+import { nncLayers } from './custom.js';
 
 export type Bindings = ReadonlyMap<string, Dim>;
 
@@ -18,26 +18,13 @@ export class BuildError extends Error {
   readonly userFacing = true;
 }
 
-export function bindValue(v: Value, b: Bindings): Value {
-  switch (v.kind) {
-    case 'dim': return { kind: 'dim', dim: v.dim.substitute(b) };
-    case 'list': return { kind: 'list', items: v.items.map((i) => bindValue(i, b)) };
-    case 'map': return { kind: 'map', entries: bindArgs(v.entries, b) };
-    case 'layer': return { kind: 'layer', layer: { ...v.layer, args: bindArgs(v.layer.args, b) } };
-    default: return v;
-  }
-}
-
-export const bindArgs = (args: ReadonlyMap<string, Value>, b: Bindings) => new Map([...args].map(([k, v]) => [k, bindValue(v, b)]));
-export const bindShape = (s: Shape, b: Bindings): Shape => ({ dtype: s.dtype, dims: s.dims.map((d) => d.substitute(b)) });
-
 type LayerFactory = (config: Record<string, unknown>) => tf.layers.Layer;
 // tf.layers is a namespace of factories; index it by the table's `fn` names.
 const TFJS_FACTORIES = tf.layers as unknown as Record<string, LayerFactory | undefined>;
 
 /** Instantiates a layer-table config; wrappers get their inner layer built first. */
 function makeLayer(cfg: LayerConfig, name: string, inner?: tf.layers.Layer): tf.layers.Layer {
-  const factory = CUSTOM_LAYERS.get(cfg.fn) ?? TFJS_FACTORIES[cfg.fn];
+  const factory = cfg.runtime ? (nncLayers as Record<string, LayerFactory | undefined>)[cfg.fn] : TFJS_FACTORIES[cfg.fn];
   if (!factory) throw new BuildError(`no tfjs layer '${cfg.fn}' for ${name}`);
   const config: Record<string, unknown> = { ...cfg.config, name };
   if (config['layer'] === 'layer') config['layer'] = inner;
@@ -47,8 +34,8 @@ function makeLayer(cfg: LayerConfig, name: string, inner?: tf.layers.Layer): tf.
 
 function tableLayer(instance: LayerInstance, inputShapes: Shape[], name: string, b: Bindings): tf.layers.Layer {
   const def = LAYERS.get(instance.layer)!;
-  const args = bindArgs(instance.args, b);
-  const ctx = layerCtx(instance.layer, args, inputShapes.map((s) => bindShape(s, b)));
+  const args = substituteArgs(instance.args, b);
+  const ctx = layerCtx(instance.layer, args, inputShapes.map((s) => substituteShape(s, b)));
   const inner = args.get('layer');
   const innerLayer = inner?.kind === 'layer'
     ? makeLayer(LAYERS.get(inner.layer.layer)!.tfjs(layerCtx(inner.layer.layer, inner.layer.args, [])), `${name}_${inner.layer.layer}`)
@@ -59,9 +46,9 @@ function tableLayer(instance: LayerInstance, inputShapes: Shape[], name: string,
 const runtimeShape = (t: tf.SymbolicTensor) => `[${t.shape.map((d) => d ?? '?').join(', ')}]`;
 
 function assertShape(node: IRNode, t: tf.SymbolicTensor, b: Bindings, model: string) {
-  const want = bindShape(node.shape, b).dims;
+  const want = substituteShape(node.shape, b).dims;
   const ok = want.length === t.shape.length && want.every((d, i) => d.value === undefined || t.shape[i] === null || d.value === t.shape[i]);
-  if (!ok) throw new BuildError(`${model}.${node.name}: the checker says ${formatShape(bindShape(node.shape, b))} but tfjs made ${runtimeShape(t)}`);
+  if (!ok) throw new BuildError(`${model}.${node.name}: the checker says ${formatShape(substituteShape(node.shape, b))} but tfjs made ${runtimeShape(t)}`);
 }
 
 /** Builds `model` with named dims bound by `bindings` (e.g. vocab → 57). */
@@ -70,7 +57,7 @@ export function buildModel(model: ModelIR, bindings: Bindings = new Map(), name 
   const shared = new Map<number, tf.layers.Layer | tf.LayersModel>();
   for (const node of model.nodes) {
     if (node.op === 'input') {
-      const dims = bindShape(node.shape, bindings).dims.slice(1).map((d) => d.value ?? null);
+      const dims = substituteShape(node.shape, bindings).dims.slice(1).map((d) => d.value ?? null);
       tensors.set(node.id, tf.input({ shape: dims, name: node.name, dtype: node.shape.dtype }));
       continue;
     }

@@ -109,9 +109,11 @@ export const TapsConv2D = tapsConv(2, 'NncTapsConv2D');
 
 for (const cls of [Sampling, Subtract, TapsConv1D, TapsConv2D]) tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
 
-export const CUSTOM_LAYERS: ReadonlyMap<string, (config: Config) => tf.layers.Layer> = new Map<string, (config: Config) => tf.layers.Layer>([
-  ['sampling', (config) => new Sampling(config as { name?: string })],
-  ['subtract', (config) => new Subtract(config as { name?: string })],
-  ['tapsConv1d', (config) => new TapsConv1D(config)],
-  ['tapsConv2d', (config) => new TapsConv2D(config)],
-]);
+/** The runtime's layers by the table's `fn` names (LayerConfig.runtime); emitted code calls
+ *  them as `nncLayers.tapsConv1d({...})`. */
+export const nncLayers = {
+  sampling: (config: Config): tf.layers.Layer => new Sampling(config as { name?: string }),
+  subtract: (config: Config): tf.layers.Layer => new Subtract(config as { name?: string }),
+  tapsConv1d: (config: Config): tf.layers.Layer => new TapsConv1D(config),
+  tapsConv2d: (config: Config): tf.layers.Layer => new TapsConv2D(config),
+};
