@@ -6,6 +6,7 @@ import { renderJson, renderText } from '../render.js';
 import { renderSummary } from '../summary.js';
 import { nodeHost, readUserFile } from './host.js';
 import { isUserError, UserError } from './errors.js';
+import { compileCommand } from './compile.js';
 import { runCommand } from './run.js';
 
 
@@ -68,6 +69,15 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
     .option('--out <dir>', 'output folder (overrides the tasks\' save)')
     .action(async (file: string, opts: { backend?: string; seed?: string; resume: boolean; task?: string; out?: string }) => {
       exit = await runCommand(file, opts, io);
+    });
+
+  program.command('compile')
+    .description('Emit standalone TypeScript (tf.layers builders, data, a main running the tasks) into a folder.')
+    .argument('<file>', '.nn file')
+    .requiredOption('-o, --out <dir>', 'output folder')
+    .option('--force', 'overwrite files nnc did not write', false)
+    .action((file: string, opts: { out: string; force: boolean }) => {
+      exit = compileCommand(file, opts.out, opts.force, io);
     });
 
   try {

@@ -31,10 +31,10 @@ export function text(a: { path: string }, ctx: DataCtx): RuntimeData {
   }
 }
 
-export function image(_a: { path: string; height: number; width: number }): RuntimeData {
+export function image(_a: { path: string; height: number; width: number }, _ctx?: DataCtx): RuntimeData {
   throw new DataError('image() is checked but not yet read by nnc run (it arrives with the image tasks)');
 }
-export function images(_a: { dir: string; height: number; width: number }): RuntimeData {
+export function images(_a: { dir: string; height: number; width: number }, _ctx?: DataCtx): RuntimeData {
   return image({ path: _a.dir, height: _a.height, width: _a.width });
 }
 
@@ -73,7 +73,7 @@ function normalized(c: DenseColumn, fit: number): DenseColumn {
   return new DenseColumn(out, c.sampleShape);
 }
 
-export function normalize({ data: d, fit }: { data: RuntimeData; fit: number }): RuntimeData {
+export function normalize({ data: d, fit }: { data: RuntimeData; fit: number }, _ctx?: DataCtx): RuntimeData {
   if (d.kind === 'array') return { kind: 'array', column: normalized(d.column, fit) };
   if (d.kind === 'dataset' && d.x instanceof DenseColumn) return { ...d, x: normalized(d.x, fit) };
   throw new DataError('normalize needs a numeric series or dataset');
@@ -94,7 +94,7 @@ function sliceData(d: RuntimeData, start: (n: number) => number, end: (n: number
   }
 }
 
-export function split({ data: d, fraction, part }: { data: RuntimeData; fraction: number; part: 'first' | 'second' }): RuntimeData {
+export function split({ data: d, fraction, part }: { data: RuntimeData; fraction: number; part: 'first' | 'second' }, _ctx?: DataCtx): RuntimeData {
   const cut = (n: number) => Math.floor(n * fraction);
   return part === 'second' ? sliceData(d, cut, (n) => n) : sliceData(d, () => 0, cut);
 }
@@ -105,7 +105,7 @@ export interface WindowSpec { series: RuntimeData; lookback: number; horizon: nu
 
 /** Input windows of `lookback` rows taken every `rate` rows, and the row `horizon` sampled
  *  steps after each window as the target. Plain windows share the series' memory. */
-export function windows(w: WindowSpec): RuntimeData {
+export function windows(w: WindowSpec, _ctx?: DataCtx): RuntimeData {
   const s = series(w.series, 'windows');
   const { lookback, horizon, step, sampling_rate: rate, relative } = w;
   const target = w.target ?? undefined;
@@ -137,7 +137,7 @@ export function windows(w: WindowSpec): RuntimeData {
   return { kind: 'dataset', x, y: new DenseColumn(y, [yw]), info: { lastValueFeature: target ?? (f === 1 ? 0 : undefined) } };
 }
 
-export function char_sequences({ text: d, maxlen, step }: { text: RuntimeData; maxlen: number; step: number }): RuntimeData {
+export function char_sequences({ text: d, maxlen, step }: { text: RuntimeData; maxlen: number; step: number }, _ctx?: DataCtx): RuntimeData {
   if (d.kind !== 'text') throw new DataError('char_sequences needs text');
   const vocab = [...new Set(d.text)].sort();
   const index = new Map(vocab.map((c, i) => [c, i]));
@@ -151,7 +151,7 @@ export function char_sequences({ text: d, maxlen, step }: { text: RuntimeData; m
   return { kind: 'dataset', x, y: new OneHotColumn(new DenseColumn(next, []), vocab.length), info: { vocab } };
 }
 
-export function tokenize({ texts: d, vocab_size: vocabSize, length }: { texts: RuntimeData; vocab_size: number; length: number }): RuntimeData {
+export function tokenize({ texts: d, vocab_size: vocabSize, length }: { texts: RuntimeData; vocab_size: number; length: number }, _ctx?: DataCtx): RuntimeData {
   if (d.kind !== 'texts') throw new DataError('tokenize needs labelled texts');
   const docs = d.texts.map((t) => t.toLowerCase().match(WORD) ?? []);
   const counts = new Map<string, number>();
@@ -164,16 +164,17 @@ export function tokenize({ texts: d, vocab_size: vocabSize, length }: { texts: R
   return { kind: 'dataset', x: new DenseColumn(x, [length]), y: d.y, info: {} };
 }
 
-export const mnist = (a: { count: number }): RuntimeData => ({ kind: 'dataset', ...mnistLike('mnist', a.count), info: {} });
-export const fashion_mnist = (a: { count: number }): RuntimeData => ({ kind: 'dataset', ...mnistLike('fashion-mnist', a.count), info: {} });
-export const moby_dick = (_a: Record<string, never>): RuntimeData => ({ kind: 'text', text: mobyDick() });
-export const sensor_network = (a: { columns: string[]; mote: number }): RuntimeData => ({ kind: 'array', column: sensorSeries(a.columns, a.mote) });
-export function spam_assassin(_a: Record<string, never>): RuntimeData {
+export const mnist = (a: { count: number }, _ctx?: DataCtx): RuntimeData => ({ kind: 'dataset', ...mnistLike('mnist', a.count), info: {} });
+export const fashion_mnist = (a: { count: number }, _ctx?: DataCtx): RuntimeData => ({ kind: 'dataset', ...mnistLike('fashion-mnist', a.count), info: {} });
+export const moby_dick = (_a: Record<string, never>, _ctx?: DataCtx): RuntimeData => ({ kind: 'text', text: mobyDick() });
+export const sensor_network = (a: { columns: string[]; mote: number }, _ctx?: DataCtx): RuntimeData => ({ kind: 'array', column: sensorSeries(a.columns, a.mote) });
+export function spam_assassin(_a: Record<string, never>, _ctx?: DataCtx): RuntimeData {
   const { texts, labels } = spamEmails();
   return { kind: 'texts', texts, y: DenseColumn.of(labels.map((l) => [l])) };
 }
 
-/** Every data function by its table name. */
+/** Every data function by its table name. Each takes the context (the .nn file's folder),
+ *  so emitted calls are uniform; only the ones reading files use it. */
 export const DATA_FUNCTIONS = {
   csv, text, image, images, windows, char_sequences, tokenize, normalize, split,
   mnist, fashion_mnist, moby_dick, sensor_network, spam_assassin,

@@ -1,0 +1,257 @@
+// `nnc compile`: checked IR → readable TypeScript with ts-morph. One module per source file
+// (builders of its models, its data definitions), a main.ts that runs the tasks through the
+// same runtime procedures `nnc run` uses (copied next to the output), and nothing that
+// executes at emit time. Every string from the source goes through JSON.stringify, every
+// identifier through `ident`, every doc comment through `docText`.
+import { Project, QuoteKind, type SourceFile } from 'ts-morph';
+import { dirname, relative } from 'node:path';
+import type { CheckResult } from '../check/checker.js';
+import type { IRNode, ModelIR, TaskIR } from '../ir.js';
+import { layerCtx } from '../layers/ctx.js';
+import { LAYERS } from '../layers/index.js';
+import type { LayerConfig } from '../layers/types.js';
+import { Dim } from '../shapes/dim.js';
+import { trainFields } from '../tasks/fields.js';
+import { substituteArgs, substituteShape, type DataValue, type LayerInstance, type Value } from '../values.js';
+
+export class EmitError extends Error {
+  readonly userFacing = true;
+}
+
+const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for function if import in ' +
+  'instanceof new null return super switch this throw true try typeof var void while with as implements interface let package private protected public ' +
+  'static yield await tf dims data ctx nncLayers').split(' '));
+
+/** A safe, readable TypeScript identifier for a name from the source. */
+export function ident(name: string, prefix = ''): string {
+  let id = (prefix + name).replace(/[^A-Za-z0-9_$]/g, '_');
+  if (/^[0-9]/.test(id)) id = '_' + id;
+  return RESERVED.has(id) ? id + '_' : id;
+}
+
+/** Doc text that cannot close the comment it sits in. */
+const docText = (s: string) => s.replace(/\*\//g, '*\\/');
+const pascal = (s: string) => ident(s.charAt(0).toUpperCase() + s.slice(1));
+
+/** Named dims a model needs as numbers, with a sentinel each: configs are computed with the
+ *  sentinel and the printed number is replaced by `dims.name`. */
+function sentinels(model: ModelIR): Map<string, number> {
+  const names = new Set<string>();
+  for (const r of model.requires) r.dim.symbols(names);
+  const input = model.nodes.filter((n) => n.op === 'input');
+  for (const n of input) n.shape.dims.slice(1).forEach((d) => { if (d.symbol && model.requires.some((r) => r.dim.symbols().has(d.symbol!))) names.add(d.symbol); });
+  return new Map([...names].sort().map((n, i) => [n, 1_000_003 + 7_919 * i]));
+}
+
+class Printer {
+  constructor(private readonly dimsBySentinel: Map<number, string>) {}
+  value(v: unknown): string {
+    if (v === null) return 'null';
+    if (typeof v === 'number') {
+      const dim = this.dimsBySentinel.get(v);
+      if (dim) return `dims.${ident(dim)}`;
+      if (v >= 1_000_003) throw new EmitError('a layer argument computed from a named dim (e.g. 2 * vocab) cannot be compiled yet');
+      return Number.isFinite(v) ? String(v) : 'NaN';
+    }
+    if (typeof v === 'string') return JSON.stringify(v);
+    if (typeof v === 'boolean') return String(v);
+    if (Array.isArray(v)) return `[${v.map((x) => this.value(x)).join(', ')}]`;
+    if (typeof v === 'object' && v && 'code' in v) return (v as { code: string }).code;
+    if (typeof v === 'object' && v) {
+      const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+      return `{ ${entries.map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${this.value(x)}`).join(', ')} }`;
+    }
+    throw new EmitError(`cannot print ${typeof v}`);
+  }
+}
+
+const code = (c: string) => ({ code: c });
+
+function layerExpr(cfg: LayerConfig, name: string, p: Printer, inner?: string): string {
+  const config: Record<string, unknown> = { name, ...cfg.config };
+  if (config['layer'] === 'layer') config['layer'] = code(inner!);
+  const factory = cfg.runtime ? `nncLayers.${cfg.fn}` : `tf.layers.${cfg.fn}`;
+  return `${factory}(${p.value(config)})`;
+}
+
+function layerFor(instance: LayerInstance, node: IRNode, model: ModelIR, b: Map<string, Dim>, p: Printer): string {
+  const def = LAYERS.get(instance.layer)!;
+  const args = substituteArgs(instance.args, b);
+  const ctx = layerCtx(instance.layer, args, node.inputs.map((i) => substituteShape(model.nodes[i]!.shape, b)));
+  const inner = args.get('layer');
+  const innerExpr = inner?.kind === 'layer'
+    ? layerExpr(LAYERS.get(inner.layer.layer)!.tfjs(layerCtx(inner.layer.layer, inner.layer.args, [])), `${node.name}_${inner.layer.layer}`, p)
+    : undefined;
+  return layerExpr(def.tfjs(ctx), node.name, p, innerExpr);
+}
+
+/** `export function buildName(dims): tf.LayersModel { ... }` for one model (and, first, the
+ *  models it nests). */
+function emitBuilder(file: SourceFile, model: ModelIR, done: Set<string>): string {
+  const fnName = `build${pascal(model.name)}`;
+  if (done.has(fnName)) return fnName;
+  done.add(fnName);
+  const marks = sentinels(model);
+  const b = new Map([...marks].map(([k, v]) => [k, Dim.const(v)]));
+  const p = new Printer(new Map([...marks].map(([k, v]) => [v, k])));
+  const vars = new Map<number, string>();
+  const used = new Set<string>();
+  const varName = (n: IRNode) => {
+    let v = ident(n.name);
+    while (used.has(v)) v += '_';
+    used.add(v);
+    return v;
+  };
+  const shared = new Map<number, number>();
+  for (const n of model.nodes) if (n.layerId !== undefined) shared.set(n.layerId, (shared.get(n.layerId) ?? 0) + 1);
+  const layerVars = new Map<number, string>();
+  const lines: string[] = [];
+  for (const n of model.nodes) {
+    const v = varName(n);
+    vars.set(n.id, v);
+    if (n.op === 'input') {
+      const dims = substituteShape(n.shape, b).dims.slice(1).map((d) => (d.value !== undefined ? d.value : null));
+      lines.push(`const ${v} = tf.input(${p.value({ shape: dims, name: n.name, dtype: n.shape.dtype })});`);
+      continue;
+    }
+    const inputs = n.inputs.map((i) => vars.get(i)!);
+    const arg = inputs.length === 1 ? inputs[0]! : `[${inputs.join(', ')}]`;
+    let layer: string;
+    if (n.model) {
+      const nested = emitBuilder(file, n.model, done);
+      const nestedDims = sentinels(n.model);
+      layer = `${nested}(${nestedDims.size ? p.value(Object.fromEntries([...nestedDims.keys()].map((k) => [k, code(`dims.${ident(k)}`)]))) : ''})`;
+    } else {
+      const instance: LayerInstance = { id: n.layerId ?? -1, layer: n.layer!, isModel: false, args: n.args ?? new Map(), span: n.span };
+      layer = layerFor(instance, n, model, b, p);
+    }
+    if (n.layerId !== undefined && (shared.get(n.layerId) ?? 0) > 1) {
+      let lv = layerVars.get(n.layerId);
+      if (!lv) {
+        lv = `${v}Layer`;
+        layerVars.set(n.layerId, lv);
+        lines.push(`const ${lv} = ${layer};`);
+      }
+      layer = lv;
+    }
+    lines.push(`const ${v} = ${layer}.apply(${arg}) as tf.SymbolicTensor;`);
+  }
+  const ins = model.inputs.map((i) => vars.get(i.node)!);
+  const outs = model.outputs.map((o) => vars.get(o.node)!);
+  lines.push(`return tf.model({ name: ${JSON.stringify(model.name)}, inputs: [${ins.join(', ')}], outputs: [${outs.join(', ')}] });`);
+  file.addFunction({
+    name: fnName, isExported: true, returnType: 'tf.LayersModel', statements: lines,
+    parameters: marks.size ? [{ name: 'dims', type: `{ ${[...marks.keys()].map((k) => `${ident(k)}: number`).join('; ')} }` }] : [],
+    docs: [docText((model.doc ? model.doc + '\n\n' : '') + `Model ${model.name} from ${model.file.split(/[\\/]/).pop()}.`)],
+  });
+  return fnName;
+}
+
+/** A data value as a call of the runtime's data functions. */
+function dataExpr(v: DataValue, named: Map<DataValue, string>, p: Printer): string {
+  const ref = named.get(v);
+  if (ref) return `${ref}()`;
+  const args: Record<string, unknown> = {};
+  const decode = (a: Value): unknown => {
+    switch (a.kind) {
+      case 'int': case 'float': case 'string': case 'bool': return a.value;
+      case 'enum': return a.name;
+      case 'null': return null;
+      case 'dim': return a.dim.value ?? null;
+      case 'list': return a.items.map(decode);
+      case 'data': return code(dataExpr(a.data, named, p));
+      default: throw new EmitError(`a data argument of ${v.source} cannot be compiled (${a.kind})`);
+    }
+  };
+  for (const [k, a] of v.args) args[k] = decode(a);
+  return `data.${ident(v.source)}(${p.value(args)}, ctx)`;
+}
+
+/** How a task's build gets each named dim from the data: `d.x.sampleShape[1]`. */
+function dimsFromData(task: TaskIR, model: ModelIR): string {
+  const marks = sentinels(model);
+  if (!marks.size) return '';
+  const t = task.data!.type;
+  const parts = [...marks.keys()].map((k) => {
+    const bound = task.bindings.get(k) ?? Dim.sym(k);
+    for (const [side, shape] of [['x', t.kind === 'dataset' ? t.x : undefined], ['y', t.kind === 'dataset' ? t.y : undefined]] as const) {
+      const axis = shape?.dims.findIndex((d, i) => i > 0 && d.equals(bound)) ?? -1;
+      if (axis > 0) return `${ident(k)}: d.${side}.sampleShape[${axis - 1}]!`;
+    }
+    throw new EmitError(`${model.name} needs ${k} from the data, which nnc compile cannot find`);
+  });
+  return `{ ${parts.join(', ')} }`;
+}
+
+export interface Emitted { files: Map<string, string> }
+
+/** Emits the entry file's module and main.ts into `outDir` (paths relative to it). */
+export function emitProgram(result: CheckResult, entry: string, outDir: string): Emitted {
+  const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { quoteKind: QuoteKind.Single } });
+  const stem = ident(entry.split(/[\\/]/).pop()!.replace(/\.nn$/, ''));
+  const mod = project.createSourceFile(`${stem}.ts`, '');
+  mod.addImportDeclarations([
+    { namespaceImport: 'tf', moduleSpecifier: '@tensorflow/tfjs' },
+    { namedImports: ['fileURLToPath'], moduleSpecifier: 'node:url' },
+    { namespaceImport: 'data', moduleSpecifier: './nnc-runtime/data/sources.js' },
+    { namedImports: ['nncLayers'], moduleSpecifier: './nnc-runtime/model/custom.js' },
+  ]);
+  const baseRel = relative(outDir, dirname(entry)).split('\\').join('/') || '.';
+  mod.addStatements([
+    '/** The .nn file\'s folder: data paths are relative to it. */',
+    `export const baseDir = fileURLToPath(new URL(${JSON.stringify(baseRel + '/')}, import.meta.url));`,
+    'const ctx: data.DataCtx = { baseDir };',
+  ]);
+  const done = new Set<string>();
+  for (const m of result.program.models.values()) emitBuilder(mod, m, done);
+  const named = new Map<DataValue, string>();
+  const p = new Printer(new Map());
+  for (const [name, d] of result.program.data) {
+    const fn = `load${pascal(name)}`;
+    mod.addFunction({ name: fn, isExported: true, returnType: 'data.RuntimeData', statements: [`return ${dataExpr(d.value, named, p)};`], docs: [docText(d.doc ?? `Data ${name}.`)] });
+    named.set(d.value, fn);
+  }
+  // Task data that is not a named `data` declaration gets a loader of its own.
+  const dataRef = (v: DataValue, what: string) => {
+    if (!named.has(v)) {
+      const fn = `load${pascal(what)}`;
+      mod.addFunction({ name: fn, isExported: true, returnType: 'data.RuntimeData', statements: [`return ${dataExpr(v, named, p)};`] });
+      named.set(v, fn);
+    }
+    return `program.${named.get(v)}()`;
+  };
+  const main = project.createSourceFile('main.ts', '');
+  main.addImportDeclarations([
+    { namedImports: ['runMain'], moduleSpecifier: './nnc-runtime/session.js' },
+    { namedImports: ['runTrainTask'], moduleSpecifier: './nnc-runtime/tasks/train-task.js' },
+    { namespaceImport: 'program', moduleSpecifier: `./${stem}.js` },
+  ]);
+  const body: string[] = [];
+  for (const task of result.program.tasks) {
+    if (task.kind !== 'train') throw new EmitError(`nnc compile cannot compile ${task.kind} tasks yet`);
+    const model = task.model!;
+    const builder = `program.build${pascal(model.name)}`;
+    const dims = dimsFromData(task, model);
+    const valData = task.fields.get('validation_data');
+    const fields = trainFields(task);
+    body.push(`code = s.report(await runTrainTask(${p.value({
+      name: task.name, baseDir: code('program.baseDir'),
+      data: code(dataRef(task.data!, `${task.name}Data`)),
+      validationData: valData?.kind === 'data' ? code(dataRef(valData.data, `${task.name}ValidationData`)) : undefined,
+      fields: { ...fields, loss: fields.loss },
+      build: code(`(${dims ? 'd' : ''}) => ${builder}(${dims})`),
+    })}, s));`, 'if (code) return code;');
+  }
+  main.addStatements([`await runMain(process.argv.slice(2), async (s) => {\n  let code = 0;\n${body.map((l) => '  ' + l).join('\n')}\n  return code;\n});`]);
+  const files = new Map<string, string>();
+  const source = JSON.stringify(entry.split(/[\\/]/).pop());
+  const headers = new Map([
+    [mod, `// Generated by nnc compile from ${source}: model builders and data. Regenerate rather than edit.\n`],
+    [main, `// Generated by nnc compile: runs the tasks of ${source} as \`nnc run\` would.\n// Usage: npx tsx main.ts [--backend auto|tensorflow|wasm|cpu] [--seed N] [--resume] [--out DIR]\n`],
+  ]);
+  for (const [f, header] of headers) {
+    f.formatText({ indentSize: 2, convertTabsToSpaces: true });
+    files.set(f.getBaseName(), header + f.getFullText());
+  }
+  return { files };
+}
