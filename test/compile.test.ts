@@ -71,7 +71,8 @@ describe('nnc compile', () => {
 
   it('every example compiles to strictly type-checked code', () => {
     const dir = mkdtempSync(join(resolve('out'), 'compile-examples-'));
-    for (const f of ['seed/simple_rnn', 'seed/char_lstm', 'spam_conv1d']) {
+    const examples = ['seed/simple_rnn', 'seed/lstm', 'seed/conv1d', 'seed/char_lstm', 'spam_lstm', 'spam_conv1d'];
+    for (const f of examples) {
       const out = join(dir, f.replace('/', '_'));
       expect(nnc('compile', `examples/${f}.nn`, '-o', out).code).toBe(0);
       const typed = tsc(out);
