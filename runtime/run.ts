@@ -15,6 +15,7 @@ import { buildModel, type Bindings } from './model/build.js';
 import type { Session } from './session.js';
 import type { TrainResult } from './tasks/train.js';
 import { runTrainTask, type TrainFields } from './tasks/train-task.js';
+import type { LossName } from './tasks/vocab.js';
 
 type Load = (v: DataValue) => Promise<RuntimeData>;
 
@@ -56,9 +57,13 @@ async function runTrain(task: TaskIR, file: string, load: Load, s: Session): Pro
   const bindings = modelBindings(task, dataDims(task.data!, data));
   const valValue = field(task, 'validation_data', 'data');
   const dims = Object.fromEntries([...bindings].filter(([, d]) => d.value !== undefined).map(([k, d]) => [k, d.value!]));
+  // Spelled out (no cast) so the compiler's plain fields and the runtime's TrainFields,
+  // which cannot import each other's types, are checked against each other here.
+  const plain = trainFields(task);
+  const fields: TrainFields = { ...plain, loss: plain.loss as LossName };
   return runTrainTask({
     name: task.name, baseDir: dirname(file), data, validationData: valValue ? await load(valValue.data) : undefined,
-    fields: trainFields(task) as TrainFields, build: () => buildModel(task.model!, bindings), dims,
+    fields, build: () => buildModel(task.model!, bindings), dims,
   }, s);
 }
 

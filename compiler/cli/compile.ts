@@ -4,11 +4,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check } from '../check/checker.js';
 import { emitProgram } from '../emit/emit.js';
-import { renderText } from '../render.js';
+import { checkedOrExitCode } from './checked.js';
 import { UserError } from './errors.js';
-import { nodeHost, readUserFile } from './host.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RUNTIME = join(ROOT, 'runtime');
@@ -49,13 +47,8 @@ const TSCONFIG = JSON.stringify({
 }, null, 2) + '\n';
 
 export function compileCommand(file: string, outDir: string, force: boolean, io: { out: (s: string) => void; err: (s: string) => void }): number {
-  const read = readUserFile(file);
-  if ('error' in read) throw new UserError(read.error);
-  const result = check(file, nodeHost, read.text);
-  if (result.diagnostics.length) {
-    io.err(renderText(result.diagnostics, result.sources));
-    if (result.diagnostics.some((d) => d.severity === 'error')) return 1;
-  }
+  const result = checkedOrExitCode(file, io.err);
+  if (result === 1) return 1;
   const out = resolve(outDir);
   const files = new Map(emitProgram(result, resolve(file), out).files);
   for (const rel of runtimeClosure()) files.set(`nnc-runtime/${rel}`, readFileSync(join(RUNTIME, rel), 'utf8'));

@@ -1,21 +1,14 @@
 // `nnc run`: the CLI edge of the runtime. tfjs is imported only here, on demand, so `nnc
 // check` and the LSP start without it.
 import { resolve } from 'node:path';
-import { check } from '../check/checker.js';
-import { renderText } from '../render.js';
+import { checkedOrExitCode } from './checked.js';
 import { UserError } from './errors.js';
-import { nodeHost, readUserFile } from './host.js';
 
 interface Out { out: (s: string) => void; err: (s: string) => void }
 
 export async function runCommand(file: string, opts: { backend?: string; seed?: string; resume: boolean; task?: string; out?: string }, io: Out): Promise<number> {
-  const read = readUserFile(file);
-  if ('error' in read) throw new UserError(read.error);
-  const r = check(file, nodeHost, read.text);
-  if (r.diagnostics.length) {
-    io.err(renderText(r.diagnostics, r.sources));
-    if (r.diagnostics.some((d) => d.severity === 'error')) return 1;
-  }
+  const r = checkedOrExitCode(file, io.err);
+  if (r === 1) return 1;
   let tasks = r.program.tasks;
   if (opts.task) {
     tasks = tasks.filter((t) => t.name === opts.task);
