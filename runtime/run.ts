@@ -5,8 +5,8 @@ import type { TaskIR } from '../compiler/ir.js';
 import { Dim } from '../compiler/shapes/dim.js';
 import { formatShape, shape } from '../compiler/shapes/shape.js';
 import { unifyShapes } from '../compiler/shapes/unify.js';
-import { trainFields } from '../compiler/tasks/fields.js';
-import type { DataValue, Value } from '../compiler/values.js';
+import { field, trainFields } from '../compiler/tasks/fields.js';
+import type { DataValue } from '../compiler/values.js';
 import { dirname } from 'node:path';
 import { concreteShapes, type RuntimeData } from './data/column.js';
 import { DataError } from './data/errors.js';
@@ -18,11 +18,6 @@ import { runTrainTask, type TrainFields } from './tasks/train-task.js';
 import type { LossName } from './tasks/vocab.js';
 
 type Load = (v: DataValue) => Promise<RuntimeData>;
-
-const field = <T extends Value['kind']>(t: TaskIR, name: string, kind: T) => {
-  const v = t.fields.get(name);
-  return v?.kind === kind ? (v as Extract<Value, { kind: T }>) : undefined;
-};
 
 /** Binds the checker's symbolic data type to the loaded data's sizes: { n: 4407, vocab: 57 }. */
 function dataDims(v: DataValue, d: RuntimeData): Map<string, Dim> {

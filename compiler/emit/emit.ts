@@ -23,8 +23,8 @@ const RESERVED = new Set(('break case catch class const continue debugger defaul
   'static yield await tf dims data ctx nncLayers').split(' '));
 
 /** A safe, readable TypeScript identifier for a name from the source. */
-export function ident(name: string, prefix = ''): string {
-  let id = (prefix + name).replace(/[^A-Za-z0-9_$]/g, '_');
+export function ident(name: string): string {
+  let id = name.replace(/[^A-Za-z0-9_$]/g, '_');
   if (/^[0-9]/.test(id)) id = '_' + id;
   return RESERVED.has(id) ? id + '_' : id;
 }

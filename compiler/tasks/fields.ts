@@ -18,7 +18,8 @@ export interface PlainTrainFields {
   save: string;
 }
 
-const field = <T extends Value['kind']>(t: TaskIR, name: string, kind: T) => {
+/** A task field's checked value, if it has the given kind. */
+export const field = <T extends Value['kind']>(t: TaskIR, name: string, kind: T) => {
   const v = t.fields.get(name);
   return v?.kind === kind ? (v as Extract<Value, { kind: T }>) : undefined;
 };
