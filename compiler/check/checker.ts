@@ -83,10 +83,13 @@ class Checker implements Globals {
       this.sink.report('E0205', env.module.path, span, `model ${modelName} contains itself`);
       return undefined;
     }
+    // A default may name the model itself (`model M(n: Int = M)`): it is in progress meanwhile.
+    this.inProgress.add(decl);
     const specs: ParamSpec[] = decl.params.map((p) => ({
       name: p.name.name, type: PARAM_TYPES[p.type.name] ?? { kind: 'any' }, doc: '', positional: true,
       default: p.default ? this.evaluator.eval(p.default, { module, locals: new Map() }) : undefined,
     }));
+    this.inProgress.delete(decl);
     // Int parameters without a default stay symbolic: `model M(units: Int)` has a `units` dim.
     const defaults = specs.map((s) => (s.default || s.type.kind !== 'int' ? s : { ...s, default: { kind: 'dim', dim: Dim.sym(s.name) } as Value }));
     const bound = bindArgs(modelName, defaults, args, span, (x, t) => this.evaluator.eval(x, env, t), this.sink, env.module.path);
