@@ -1,10 +1,13 @@
 // `npm run bench`: every benchmark, figures printed side by side in one run.
-// `npm run bench -- check`, `-- train` or `-- compile` runs one part.
+// `npm run bench -- check`, `-- train` or `-- compile` runs one part; `-- digits PNG...`
+// scores generated digit grids (not part of the default run: it needs the PNGs).
 import { benchCheck } from './check.js';
 import { benchCompile } from './compile.js';
+import { benchDigits } from './digits.js';
 import { benchTrain } from './train.js';
 
 const only = process.argv[2];
 if (!only || only === 'check') benchCheck();
 if (!only || only === 'train') await benchTrain();
 if (!only || only === 'compile') benchCompile();
+if (only === 'digits') await benchDigits(process.argv.slice(3));

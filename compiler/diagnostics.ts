@@ -36,6 +36,8 @@ export const DIAGNOSTIC_CODES = {
   E0405: { severity: 'error', title: 'loss does not fit the output' },
   E0406: { severity: 'error', title: 'wrong field type' },
   E0407: { severity: 'error', title: 'not a model' },
+  E0408: { severity: 'error', title: 'the models of a task do not fit together' },
+  E0409: { severity: 'error', title: 'task kind not imported' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof DIAGNOSTIC_CODES;

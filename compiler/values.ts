@@ -13,6 +13,7 @@ export type ParamType =
   | { kind: 'ints'; length?: number; min?: number } // an int, or a list of ints (kernel_size: 3 or [3, 3])
   | { kind: 'list'; of: ParamType }
   | { kind: 'layer' }
+  | { kind: 'model' }
   | { kind: 'data' }
   | { kind: 'call'; table: 'optimizer' }
   | { kind: 'map'; fields: readonly ParamSpec[] }
@@ -105,6 +106,7 @@ export function describeType(t: ParamType): string {
     case 'ints': return t.length ? `an Int or a list of ${t.length} Ints` : 'an Int or a list of Ints';
     case 'list': return `a list of ${describeType(t.of)}`;
     case 'layer': return 'a layer';
+    case 'model': return 'a model';
     case 'data': return 'data';
     case 'call': return `an ${t.table}`;
     case 'map': return `a map with fields ${t.fields.map((f) => f.name).join(', ')}`;

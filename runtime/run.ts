@@ -5,7 +5,7 @@ import type { TaskIR } from '../compiler/ir.js';
 import { Dim } from '../compiler/shapes/dim.js';
 import { formatShape, shape } from '../compiler/shapes/shape.js';
 import { unifyShapes } from '../compiler/shapes/unify.js';
-import { field, trainFields } from '../compiler/tasks/fields.js';
+import { field, ganFields, modelField, trainFields, vaeFields } from '../compiler/tasks/fields.js';
 import type { DataValue } from '../compiler/values.js';
 import { dirname } from 'node:path';
 import { concreteShapes, type RuntimeData } from './data/column.js';
@@ -13,8 +13,10 @@ import { DataError } from './data/errors.js';
 import { makeLoader } from './data/loaders.js';
 import { buildModel, type Bindings } from './model/build.js';
 import type { Session } from './session.js';
-import type { TrainResult } from './tasks/train.js';
+import { runGanTask } from './tasks/gan.js';
+import type { TaskOutcome } from './tasks/outcome.js';
 import { runTrainTask, type TrainFields } from './tasks/train-task.js';
+import { runVaeTask, type VaeFields } from './tasks/vae.js';
 import type { LossName } from './tasks/vocab.js';
 
 type Load = (v: DataValue) => Promise<RuntimeData>;
@@ -47,7 +49,7 @@ function modelBindings(task: TaskIR, env: Map<string, Dim>): Bindings {
 }
 
 
-async function runTrain(task: TaskIR, file: string, load: Load, s: Session): Promise<TrainResult> {
+async function runTrain(task: TaskIR, file: string, load: Load, s: Session): Promise<TaskOutcome> {
   const data = await load(task.data!);
   const bindings = modelBindings(task, dataDims(task.data!, data));
   const valValue = field(task, 'validation_data', 'data');
@@ -62,9 +64,29 @@ async function runTrain(task: TaskIR, file: string, load: Load, s: Session): Pro
   }, s);
 }
 
+async function runVae(task: TaskIR, file: string, load: Load, s: Session): Promise<TaskOutcome> {
+  const plain = vaeFields(task);
+  const fields: VaeFields = { ...plain, reconstruction: plain.reconstruction as VaeFields['reconstruction'] };
+  const encoder = modelField(task, 'encoder'), decoder = modelField(task, 'decoder');
+  return runVaeTask({
+    name: task.name, baseDir: dirname(file), data: await load(task.data!), fields,
+    encoder: () => buildModel(encoder, new Map()), decoder: () => buildModel(decoder, new Map()),
+  }, s);
+}
+
+async function runGan(task: TaskIR, file: string, load: Load, s: Session): Promise<TaskOutcome> {
+  const generator = modelField(task, 'generator'), discriminator = modelField(task, 'discriminator');
+  return runGanTask({
+    name: task.name, baseDir: dirname(file), data: await load(task.data!), fields: ganFields(task),
+    generator: () => buildModel(generator, new Map()), discriminator: () => buildModel(discriminator, new Map()),
+  }, s);
+}
+
 /** One procedure per task kind (the kinds of compiler/tasks/schemas.ts). */
-export const TASK_PROCEDURES: ReadonlyMap<string, (task: TaskIR, file: string, load: Load, s: Session) => Promise<TrainResult>> = new Map([
+export const TASK_PROCEDURES: ReadonlyMap<string, (task: TaskIR, file: string, load: Load, s: Session) => Promise<TaskOutcome>> = new Map([
   ['train', runTrain],
+  ['vae', runVae],
+  ['gan', runGan],
 ]);
 
 /** Runs the tasks in order, telling each outcome; stops after a NaN or an interrupt.

@@ -2,7 +2,7 @@
 // Ctrl-C handling, the reporter, and how a task's result is told and turned into an exit code.
 import { selectBackend } from './backend.js';
 import { consoleReporter, type Reporter } from './progress.js';
-import type { TrainResult } from './tasks/train.js';
+import type { TaskOutcome } from './tasks/outcome.js';
 
 /** A bad flag: one line, exit 2, like nnc's own errors. */
 export class FlagError extends Error {
@@ -22,7 +22,7 @@ export interface Session {
   reporter: Reporter;
   interrupt: { requested: boolean };
   /** Prints a task's outcome; returns the exit code it implies (0, 1 for NaN, 130 for Ctrl-C). */
-  report(r: TrainResult): number;
+  report(r: TaskOutcome): number;
   close(): void;
 }
 

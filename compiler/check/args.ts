@@ -160,6 +160,7 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
       return { kind: 'list', items };
     }
     case 'layer': return v.kind === 'layer' ? v : wrong();
+    case 'model': return v.kind === 'layer' && v.layer.model ? v : wrong();
     case 'data': return v.kind === 'data' || (v.kind === 'null') ? v : wrong();
     case 'call': return v.kind === 'call' && v.table === t.table ? v : wrong();
     case 'map': return v.kind === 'map' ? v : wrong();

@@ -9,6 +9,8 @@ export interface SourceModule {
   ast: Program;
   /** Unqualified names visible at top level: own declarations and imported exports. */
   scope: Map<string, GlobalSymbol>;
+  /** Standard-library modules this module imports (with or without `as`): their task kinds are usable. */
+  stdImports: Set<string>;
 }
 
 export type GlobalSymbol =

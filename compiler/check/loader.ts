@@ -3,6 +3,7 @@
 import type { Decl, Span } from '../../grammar/ast.js';
 import { parse } from '../../grammar/parse.js';
 import { DATA_SOURCES } from '../data/sources.js';
+import { TASKS } from '../tasks/schemas.js';
 import type { Code } from '../diagnostics.js';
 import type { GlobalSymbol, Sink, SourceModule } from './context.js';
 
@@ -18,7 +19,7 @@ export interface CompilerHost {
 const SYNTAX_CODES: Record<string, Code> = { lex: 'E0100', parse: 'E0101', depth: 'E0102' };
 
 /** Names of std modules that have no .nn file but export table entries. */
-const TABLE_MODULES = new Set<string>([...DATA_SOURCES.values()].map((d) => d.module).filter((m) => m !== 'core'));
+const TABLE_MODULES = new Set<string>([...DATA_SOURCES.values(), ...TASKS.values()].map((d) => d.module).filter((m) => m !== 'core'));
 
 export class Loader {
   readonly modules = new Map<string, SourceModule>();
@@ -29,7 +30,7 @@ export class Loader {
   /** Loads a module from text (the entry, or an open editor buffer) and its imports. */
   loadText(path: string, text: string): SourceModule {
     const { program, errors } = parse(text);
-    const mod: SourceModule = { path, text, ast: program, scope: new Map() };
+    const mod: SourceModule = { path, text, ast: program, scope: new Map(), stdImports: new Set() };
     this.modules.set(path, mod);
     for (const e of errors) this.sink.report(SYNTAX_CODES[e.kind]!, path, e.span, e.message);
     this.loading.push(path);
@@ -75,6 +76,7 @@ export class Loader {
       const imported = this.resolveImport(decl, mod);
       if (!imported) continue;
       const { target, label } = imported;
+      if (decl.target.kind !== 'file') mod.stdImports.add(label);
       if (decl.alias) {
         define(decl.alias.name, { kind: 'module', module: target, stdName: label }, decl.alias.span, mod.path);
         continue;

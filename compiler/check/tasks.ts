@@ -23,6 +23,10 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: Checker): 
     sink.report('E0401', file, decl.taskKind.span, `'${decl.taskKind.name}' is not a task kind`, { help: guess ? `did you mean '${guess}'?` : `known kinds: ${[...TASKS.keys()].join(', ')}` });
     return undefined;
   }
+  if (schema.module !== 'core' && !mod.stdImports.has(schema.module)) {
+    sink.report('E0409', file, decl.taskKind.span, `${schema.kind} tasks come from ${schema.module}`, { help: `add \`import ${schema.module}\` at the top of the file` });
+    return undefined;
+  }
   const env = { module: mod, locals: new Map<string, Value>() };
   let model: ModelIR | undefined;
   let ok = true;
@@ -76,6 +80,8 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: Checker): 
   }
   const bindings = new Map<string, Dim>();
   if (model && data) ok = fitDataToModel(decl, file, model, data, fields, bindings, checker) && ok;
+  const fit = MODEL_FIELD_FITS[schema.kind];
+  if (fit && data && ok) ok = fit({ decl, file, data, fields, sink, bindings });
   const name = decl.subject?.name ?? decl.taskKind.name;
   return ok ? { kind: schema.kind, name, model, data, fields, span: decl.span, bindings } : undefined;
 }
@@ -140,3 +146,96 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
   return ok;
 }
 
+
+interface FitCtx { decl: TaskDecl; file: string; data: DataValue; fields: Map<string, Value>; sink: Checker['sink']; bindings: Map<string, Dim> }
+
+/** A model-valued field's checked IR (`encoder: Encoder`). */
+function modelField(c: FitCtx, name: string): ModelIR | undefined {
+  const v = c.fields.get(name);
+  return v?.kind === 'layer' ? v.layer.model : undefined;
+}
+
+const inShape = (m: ModelIR, i = 0): Shape => m.nodes[m.inputs[i]!.node]!.shape;
+const outShape = (m: ModelIR, i = 0): Shape => m.nodes[m.outputs[i]!.node]!.shape;
+const fieldSpan = (c: FitCtx, name: string) => c.decl.fields.find((f) => f.name.name === name)?.value.span ?? c.decl.taskKind.span;
+
+/** Whether two tensors hold the same samples: equal rank and equal dims after the batch axis
+ *  (named dims of the models may be bound, e.g. `latent`). */
+function sameSamples(a: Shape, b: Shape, c: FitCtx, flexible: ReadonlySet<string>): boolean {
+  if (a.dims.length !== b.dims.length || a.dtype !== b.dtype) return false;
+  const drop = (s: Shape): Shape => ({ dtype: s.dtype, dims: s.dims.slice(1) });
+  return !unifyShapes(drop(a), drop(b), c.bindings, flexible);
+}
+
+function arity(c: FitCtx, field: string, m: ModelIR, inputs: number, outputs: number, what: string): boolean {
+  if (m.inputs.length === inputs && m.outputs.length === outputs) return true;
+  c.sink.report('E0408', c.file, fieldSpan(c, field), `the ${field} must ${what}; ${m.name} has ${m.inputs.length} input(s) and ${m.outputs.length} output(s)`, {
+    labels: [{ span: m.span, file: m.file, message: `${m.name} is declared here` }],
+  });
+  return false;
+}
+
+function imagesOf(c: FitCtx): Shape | undefined {
+  const t = c.data.type;
+  if (t.kind === 'dataset') return t.x;
+  if (t.kind === 'array') return t.shape;
+  c.sink.report('E0404', c.file, c.decl.on!.span, `${c.decl.taskKind.name} needs images, found text`, { help: 'e.g. mnist() from std.data' });
+  return undefined;
+}
+
+/** vae: encoder image → (z_mean, z_log_var) of one shape [b, L]; decoder [b, L] → image; the
+ *  decoder's images are the encoder's, and the data's. */
+function fitVae(c: FitCtx): boolean {
+  const enc = modelField(c, 'encoder'), dec = modelField(c, 'decoder'), images = imagesOf(c);
+  if (!enc || !dec || !images) return false;
+  if (!arity(c, 'encoder', enc, 1, 2, 'take one image and give two outputs, z_mean and z_log_var') || !arity(c, 'decoder', dec, 1, 1, 'take one latent vector and give one image')) return false;
+  const flexible = new Set([...modelSymbols(enc), ...modelSymbols(dec)]);
+  const [mean, logVar] = [outShape(enc, 0), outShape(enc, 1)];
+  if (mean.dims.length !== 2 || !sameSamples(mean, logVar, c, flexible)) {
+    c.sink.report('E0408', c.file, fieldSpan(c, 'encoder'), `the encoder's outputs z_mean and z_log_var must both be [batch, latent]`, { found: `${formatShape(mean)} and ${formatShape(logVar)}`, labels: [{ span: enc.span, file: enc.file, message: `${enc.name} is declared here` }] });
+    return false;
+  }
+  const problems: [string, Shape, Shape, string][] = [
+    ['decoder', inShape(dec), mean, `the decoder's input must be the encoder's latent vector`],
+    ['decoder', outShape(dec), inShape(enc), `the decoder must make images of the encoder's input shape`],
+  ];
+  for (const [field, want, got, message] of problems) {
+    if (sameSamples(want, got, c, flexible)) continue;
+    c.sink.report('E0408', c.file, fieldSpan(c, field), message, { expected: formatShape(got), found: formatShape(want), labels: [{ span: dec.span, file: dec.file, message: `${dec.name} is declared here` }] });
+    return false;
+  }
+  if (!sameSamples(inShape(enc), images, c, flexible)) {
+    c.sink.report('E0404', c.file, c.decl.on!.span, `the images of the data do not fit the encoder ${enc.name}`, { expected: formatShape(inShape(enc)), found: formatShape(images) });
+    return false;
+  }
+  return true;
+}
+
+/** gan: generator [b, L] → image; discriminator image → [b, 1]; generated images, the
+ *  discriminator's input and the data agree (one message names all three). */
+function fitGan(c: FitCtx): boolean {
+  const gen = modelField(c, 'generator'), disc = modelField(c, 'discriminator'), images = imagesOf(c);
+  if (!gen || !disc || !images) return false;
+  if (!arity(c, 'generator', gen, 1, 1, 'take one latent vector and give one image') || !arity(c, 'discriminator', disc, 1, 1, 'take one image and give one score')) return false;
+  const flexible = new Set([...modelSymbols(gen), ...modelSymbols(disc)]);
+  if (inShape(gen).dims.length !== 2) {
+    c.sink.report('E0408', c.file, fieldSpan(c, 'generator'), `the generator's input must be a latent vector [batch, latent]`, { found: formatShape(inShape(gen)) });
+    return false;
+  }
+  const score = outShape(disc);
+  if (score.dims.length !== 2 || score.dims[1]!.value !== 1) {
+    c.sink.report('E0408', c.file, fieldSpan(c, 'discriminator'), `the discriminator must give one score per image, [batch, 1] (sigmoid)`, { found: formatShape(score) });
+    return false;
+  }
+  const made = outShape(gen), judged = inShape(disc);
+  if (!sameSamples(made, judged, c, flexible) || !sameSamples(judged, images, c, flexible)) {
+    c.sink.report('E0408', c.file, c.decl.taskKind.span, `the generated images, the discriminator's input and the data must have one shape: generator ${gen.name} makes ${formatShape(made)}, discriminator ${disc.name} takes ${formatShape(judged)}, the data are ${formatShape(images)}`, {
+      labels: [{ span: gen.span, file: gen.file, message: `${gen.name} is declared here` }, { span: disc.span, file: disc.file, message: `${disc.name} is declared here` }],
+    });
+    return false;
+  }
+  return true;
+}
+
+/** Agreement rules of the task kinds whose fields name models. */
+const MODEL_FIELD_FITS: Record<string, (c: FitCtx) => boolean> = { vae: fitVae, gan: fitGan };

@@ -1,6 +1,6 @@
 // A checked train block's fields as plain data, every default filled: what the runtime's
 // train procedure takes, and what the emitter prints as a literal.
-import type { TaskIR } from '../ir.js';
+import type { ModelIR, TaskIR } from '../ir.js';
 import type { Value } from '../values.js';
 import { OPTIMIZERS } from './schemas.js';
 
@@ -55,3 +55,50 @@ export function trainFields(task: TaskIR): PlainTrainFields {
   };
 }
 
+
+/** A model-valued field's checked IR (`encoder: ConvEncoder(latent: 2)`). */
+export function modelField(task: TaskIR, name: string): ModelIR {
+  const v = task.fields.get(name);
+  if (v?.kind !== 'layer' || !v.layer.model) throw new Error(`task ${task.name} has no model field ${name}`);
+  return v.layer.model;
+}
+
+const saveOf = (task: TaskIR) => field(task, 'save', 'string')?.value ?? `out/${task.name.toLowerCase()}`;
+
+export interface PlainVaeFields {
+  reconstruction: string; klWeight: number; optimizer: { name: string; params: Record<string, number> };
+  epochs: number; batchSize: number; grid: number; seed?: number; save: string;
+}
+
+export function vaeFields(task: TaskIR): PlainVaeFields {
+  return {
+    reconstruction: field(task, 'reconstruction', 'enum')?.name ?? 'binary_crossentropy',
+    klWeight: num(task.fields.get('kl_weight'), 1),
+    optimizer: optimizerSpec(task.fields.get('optimizer')),
+    epochs: num(task.fields.get('epochs'), 10),
+    batchSize: num(task.fields.get('batch_size'), 128),
+    grid: num(task.fields.get('grid'), 15),
+    seed: field(task, 'seed', 'int')?.value,
+    save: saveOf(task),
+  };
+}
+
+export interface PlainGanFields {
+  steps: number; batchSize: number; dOptimizer: { name: string; params: Record<string, number> }; gOptimizer: { name: string; params: Record<string, number> };
+  clipValue: number; labelNoise: number; sampleEvery: number; grid: number; seed?: number; save: string;
+}
+
+export function ganFields(task: TaskIR): PlainGanFields {
+  return {
+    steps: num(task.fields.get('steps'), 2000),
+    batchSize: num(task.fields.get('batch_size'), 64),
+    dOptimizer: optimizerSpec(task.fields.get('d_optimizer')),
+    gOptimizer: optimizerSpec(task.fields.get('g_optimizer')),
+    clipValue: num(task.fields.get('clip_value'), 1),
+    labelNoise: num(task.fields.get('label_noise'), 0.05),
+    sampleEvery: num(task.fields.get('sample_every'), 200),
+    grid: num(task.fields.get('grid'), 8),
+    seed: field(task, 'seed', 'int')?.value,
+    save: saveOf(task),
+  };
+}

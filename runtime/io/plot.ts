@@ -2,7 +2,7 @@
 // dependency-free (a plotting library would be larger than this file).
 export interface Series { name: string; color: string; values: number[] }
 
-export function lossCurveSvg(title: string, series: Series[], width = 640, height = 360): string {
+export function lossCurveSvg(title: string, series: Series[], width = 640, height = 360, xLabel = 'epoch'): string {
   const pad = { l: 64, r: 16, t: 32, b: 40 };
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   const n = Math.max(1, ...series.map((s) => s.values.length));
@@ -16,7 +16,7 @@ export function lossCurveSvg(title: string, series: Series[], width = 640, heigh
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`,
     ...ticks.map((v) => `<line x1="${pad.l}" x2="${width - pad.r}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end">${v.toPrecision(3)}</text>`),
-    `<text x="${width / 2}" y="${height - 8}" text-anchor="middle">epoch (1 to ${n})</text>`,
+    `<text x="${width / 2}" y="${height - 8}" text-anchor="middle">${esc(xLabel)} (1 to ${n})</text>`,
   ];
   series.forEach((s, k) => {
     const pts = s.values.map((v, i) => (Number.isFinite(v) ? `${x(i).toFixed(1)},${y(v).toFixed(1)}` : '')).filter(Boolean).join(' ');

@@ -5,16 +5,20 @@ import * as tf from '@tensorflow/tfjs';
 type Config = Record<string, unknown>;
 
 /** VAE reparameterisation: z = mean + exp(log_var / 2) · ε, ε ~ N(0, 1). */
+/** The reparameterisation trick: z = mean + exp(logVar / 2) * eps, eps ~ N(0, 1); shared by
+ *  the `sampling` layer and the `vae` task. */
+export function sampleLatent(mean: tf.Tensor, logVar: tf.Tensor, eps: tf.Tensor = tf.randomNormal(mean.shape)): tf.Tensor {
+  return tf.tidy(() => mean.add(tf.exp(logVar.mul(0.5)).mul(eps)));
+}
+
 export class Sampling extends tf.layers.Layer {
   static className = 'NncSampling';
   override computeOutputShape(inputShape: tf.Shape[]): tf.Shape {
     return inputShape[0]!;
   }
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const [mean, logVar] = inputs as tf.Tensor[];
-      return mean!.add(tf.exp(logVar!.mul(0.5)).mul(tf.randomNormal(mean!.shape)));
-    });
+    const [mean, logVar] = inputs as tf.Tensor[];
+    return sampleLatent(mean!, logVar!);
   }
 }
 

@@ -2,11 +2,10 @@
 // IR, the program `nnc compile` emits with the same values as literals. Seeding, the output
 // folder and the data checks live here so the two cannot drift apart.
 import type * as tf from '@tensorflow/tfjs';
-import { isAbsolute, resolve } from 'node:path';
 import type { RuntimeData } from '../data/column.js';
 import { DataError } from '../data/errors.js';
-import { seedGlobalRandom } from '../random.js';
 import type { Session } from '../session.js';
+import { taskSetup } from './setup.js';
 import { train, type TrainData, type TrainResult } from './train.js';
 import { makeOptimizer, type LossName } from './vocab.js';
 
@@ -57,9 +56,7 @@ export async function runTrainTask(t: TrainTask, s: Session): Promise<TrainResul
   const data = trainingData(t.data, `train ${t.name}`);
   const validationData = t.validationData ? trainingData(t.validationData, 'validation_data') : undefined;
   const f = t.fields;
-  const outDir = s.flags.out ?? (isAbsolute(f.save) ? f.save : resolve(t.baseDir, f.save));
-  const seed = s.flags.seed ?? f.seed ?? Math.floor(Math.random() * 2 ** 31);
-  seedGlobalRandom(seed);
+  const { outDir, seed } = taskSetup(s, t.baseDir, f.save, f.seed);
   const dims = Object.entries(t.dims ?? {}).map(([k, v]) => `${k} = ${v}`);
   s.reporter.line(`train ${t.name}: ${data.x.n} samples of [${data.x.sampleShape.join(', ')}]${dims.length ? ` (${dims.join(', ')})` : ''}, seed ${seed}, saving to ${outDir}`);
   const build = () => {

@@ -11,6 +11,7 @@ import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../io/checkpoin
 import { lossCurveSvg } from '../io/plot.js';
 import { fmt, type Reporter } from '../progress.js';
 import { mulberry32, permutation } from '../random.js';
+import type { Baseline, TaskOutcome } from './outcome.js';
 import { TFJS_LOSSES, type LossName } from './vocab.js';
 
 export interface TrainData { x: Column; y: Column; info: DatasetInfo }
@@ -43,13 +44,8 @@ export interface TrainOptions {
 
 export type EpochLog = Record<string, number> & { epoch: number };
 
-export interface Baseline { name: string; metric: string; baseline: number; model: number }
-
-export interface TrainResult {
-  status: 'done' | 'early_stopped' | 'nan' | 'interrupted';
-  message: string;
+export interface TrainResult extends TaskOutcome {
   history: EpochLog[];
-  baseline?: Baseline;
   samplesPerSecond: number;
   model: tf.LayersModel;
 }

@@ -1,0 +1,76 @@
+// How recognisable generated digits are: a small MNIST classifier (trained here on the
+// packaged MNIST images, cached in out/bench/digit-classifier) reads every 28×28 cell of a
+// grid PNG written by the vae or gan task, and we report the fraction of cells it
+// classifies with max probability ≥ 0.8, beside the same figure for held-out real digits
+// (the ceiling) and for noise and blurred noise (the floor), and which digits appear.
+//   npm run bench -- digits out/vae/grid.png out/gan/samples.png
+import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { selectBackend } from '../runtime/backend.js';
+import { mnistLike } from '../runtime/data/packaged.js';
+import { loadCheckpoint, saveCheckpoint } from '../runtime/io/checkpoint.js';
+import { gridCells, readPng } from '../runtime/io/png.js';
+import { seedGlobalRandom } from '../runtime/random.js';
+
+const CONFIDENT = 0.8;
+const TRAIN = 7000, TOTAL = 8000;
+
+async function classifier(dir: string): Promise<tf.LayersModel> {
+  if (existsSync(join(dir, 'model.json'))) return (await loadCheckpoint(dir))!.model;
+  seedGlobalRandom(7);
+  const { x, y } = mnistLike('mnist', TOTAL);
+  const model = tf.sequential({ layers: [
+    tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: 'relu' }),
+    tf.layers.maxPooling2d({ poolSize: 2 }),
+    tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+    tf.layers.maxPooling2d({ poolSize: 2 }),
+    tf.layers.flatten(), tf.layers.dropout({ rate: 0.3 }),
+    tf.layers.dense({ units: 10, activation: 'softmax' }),
+  ] });
+  model.compile({ optimizer: tf.train.adam(0.002), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const rows = Int32Array.from({ length: TRAIN }, (_, i) => i);
+  await model.fit(x.gather(rows), y.gather(rows), { epochs: 4, batchSize: 64, shuffle: true, verbose: 0 });
+  await saveCheckpoint(model, dir, 'c', {});
+  return model;
+}
+
+/** Fraction of images classified with max probability ≥ CONFIDENT, and the count per digit. */
+function confidence(model: tf.LayersModel, images: tf.Tensor4D): { confident: number; perDigit: number[] } {
+  return tf.tidy(() => {
+    const p = model.predict(images) as tf.Tensor2D;
+    const max = p.max(1).dataSync(), arg = p.argMax(1).dataSync();
+    const perDigit = Array<number>(10).fill(0);
+    let confident = 0;
+    max.forEach((m, i) => {
+      if (m >= CONFIDENT) {
+        confident++;
+        perDigit[arg[i]!]!++;
+      }
+    });
+    return { confident: confident / max.length, perDigit };
+  });
+}
+
+export async function benchDigits(pngs: string[]): Promise<void> {
+  await selectBackend('wasm');
+  const model = await classifier('out/bench/digit-classifier');
+  const { x, y } = mnistLike('mnist', TOTAL);
+  const held = Int32Array.from({ length: TOTAL - TRAIN }, (_, i) => TRAIN + i);
+  const acc = tf.tidy(() => (model.predict(x.gather(held)) as tf.Tensor).argMax(1).equal(y.gather(held).argMax(1)).mean().dataSync()[0]!);
+  const row = (name: string, r: { confident: number; perDigit: number[] }, n: number) =>
+    console.log(`${name.padEnd(44)} ${String(n).padStart(5)} cells  ${(100 * r.confident).toFixed(1).padStart(5)}% ≥ ${CONFIDENT}   digits ${r.perDigit.join(' ')}`);
+  console.log(`digit classifier: held-out accuracy ${(100 * acc).toFixed(1)}% on ${TOTAL - TRAIN} real MNIST digits`);
+  row('real digits (ceiling)', confidence(model, x.gather(held) as tf.Tensor4D), TOTAL - TRAIN);
+  seedGlobalRandom(1);
+  const noise = tf.randomUniform([500, 28, 28, 1]) as tf.Tensor4D;
+  row('uniform noise (floor)', confidence(model, noise), 500);
+  const blurred = tf.tidy(() => tf.avgPool(noise, 5, 1, 'same').sub(0.5).mul(4).sigmoid() as tf.Tensor4D);
+  row('blurred noise (floor)', confidence(model, blurred), 500);
+  for (const png of pngs) {
+    const cells = gridCells(readPng(png, 1), 28, 28);
+    const images = tf.tensor4d(cells.images, [cells.n, 28, 28, 1]);
+    row(png, confidence(model, images), cells.n);
+    images.dispose();
+  }
+}

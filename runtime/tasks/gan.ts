@@ -1,0 +1,149 @@
+// The `gan` task (std.gan): the adversarial loop. Each step trains the discriminator on a
+// batch of real images (label 1) and as many generated ones (label 0), both labels blurred
+// by uniform noise, then the generator through the discriminator (whose weights are not
+// updated) towards label 1. Every `sample_every` steps: a grid of samples from fixed latent
+// points, checkpoints of both models, and a line of averaged losses.
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+import type { RuntimeData } from '../data/column.js';
+import { imageGrid, writePng } from '../io/png.js';
+import { fmt } from '../progress.js';
+import type { Session } from '../session.js';
+import { imagesOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
+import type { TaskOutcome } from './outcome.js';
+import { taskSetup } from './setup.js';
+import { makeOptimizer } from './vocab.js';
+
+type OptimizerSpec = { name: string; params: Record<string, number> };
+
+export interface GanFields {
+  steps: number;
+  batchSize: number;
+  dOptimizer: OptimizerSpec;
+  gOptimizer: OptimizerSpec;
+  clipValue: number;
+  labelNoise: number;
+  sampleEvery: number;
+  grid: number;
+  seed?: number;
+  save: string;
+}
+
+export interface GanTask {
+  name: string;
+  baseDir: string;
+  data: RuntimeData;
+  fields: GanFields;
+  generator: () => tf.LayersModel;
+  discriminator: () => tf.LayersModel;
+}
+
+/** Losses averaged over the `sample_every` steps ending at `step`; d_real/d_fake are the
+ *  discriminator's mean scores of real and generated images. */
+export interface GanLog { step: number; d_loss: number; g_loss: number; d_real: number; d_fake: number }
+export interface GanResult extends TaskOutcome { history: GanLog[]; generator: tf.LayersModel; discriminator: tf.LayersModel }
+
+/** Mean binary cross-entropy of probabilities `p` against `labels`. */
+export function binaryCrossentropy(labels: tf.Tensor, p: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
+    return tf.neg(tf.mean(tf.add(tf.mul(labels, tf.log(q)), tf.mul(tf.sub(1, labels), tf.log(tf.sub(1, q)))))) as tf.Scalar;
+  });
+}
+
+/** Discriminator labels: 1 for the `real` first rows, 0 for the rest, each moved towards the
+ *  other class by uniform noise of size `noise`. */
+export function noisyLabels(real: number, fake: number, noise: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const clean = tf.concat([tf.ones([real, 1]), tf.zeros([fake, 1])]);
+    const jitter = tf.randomUniform([real + fake, 1], 0, noise);
+    return tf.add(clean, tf.mul(tf.sub(1, tf.mul(clean, 2)), jitter)) as tf.Tensor2D;
+  });
+}
+
+function writeSamples(outDir: string, step: number, generator: tf.LayersModel, points: tf.Tensor, grid: number): string {
+  const images = tf.tidy(() => generator.predict(points) as tf.Tensor);
+  const [n, h, w, c] = images.shape as number[];
+  const picture = imageGrid(images.dataSync() as Float32Array, n!, h!, w!, c!, grid);
+  images.dispose();
+  const path = join(outDir, `samples-${String(step).padStart(6, '0')}.png`);
+  writePng(path, picture);
+  writePng(join(outDir, 'samples.png'), picture);
+  return path;
+}
+
+export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
+  const f = t.fields;
+  const images = imagesOf(t.data, `gan ${t.name}`);
+  const { outDir, seed } = taskSetup(s, t.baseDir, f.save, f.seed);
+  s.reporter.line(`gan ${t.name}: ${images.n} images of [${images.sampleShape.join(', ')}], seed ${seed}, saving to ${outDir}`);
+  const generator = t.generator(), discriminator = t.discriminator();
+  const latent = generator.inputs[0]!.shape[1]!;
+  const points = tf.randomNormal([f.grid * f.grid, latent]);
+  const models = { generator, discriminator };
+  let history: GanLog[] = [];
+  let done = 0;
+  if (s.flags.resume) {
+    const state = await loadModels(outDir, models, 'step');
+    if (state) {
+      done = Number(state['step'] ?? 0);
+      history = (state['history'] as GanLog[] | undefined) ?? [];
+      s.reporter.line(`resuming gan ${t.name} from ${outDir} after step ${done} (the optimizers start afresh)`);
+    } else s.reporter.line(`no checkpoint in ${outDir}; starting gan ${t.name} from scratch`);
+  }
+  const dOpt = makeOptimizer(f.dOptimizer.name, f.dOptimizer.params), gOpt = makeOptimizer(f.gOptimizer.name, f.gOptimizer.params);
+  const dVars = trainableVariables(discriminator), gVars = trainableVariables(generator);
+  const b = f.batchSize;
+  const finish = (status: TaskOutcome['status'], message: string): GanResult => {
+    writeSummary(outDir, `gan ${t.name}: losses per ${f.sampleEvery} steps`, `${f.sampleEvery} steps`, { task: t.name, kind: 'gan', status, message, steps: done, final: history[history.length - 1] ?? null, history }, [
+      { name: 'd_loss', values: history.map((h) => h.d_loss) },
+      { name: 'g_loss', values: history.map((h) => h.g_loss) },
+    ]);
+    points.dispose();
+    return { status, message, history, generator, discriminator };
+  };
+  const chunks = Math.ceil(f.steps / f.sampleEvery);
+  while (done < f.steps) {
+    const chunkSteps = Math.min(f.sampleEvery, f.steps - done);
+    const sums = { d_loss: 0, g_loss: 0, d_real: 0, d_fake: 0 };
+    const t0 = performance.now();
+    s.reporter.epochStart(Math.floor(done / f.sampleEvery) + 1, chunks, chunkSteps);
+    for (let k = 0; k < chunkSteps; k++) {
+      const rows = Int32Array.from({ length: b }, () => Math.floor(Math.random() * images.n));
+      const real = images.gather(rows);
+      let scores: number[] = [NaN, NaN];
+      const dLoss = optimizeStep(dOpt, dVars, () => {
+        const fake = generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor;
+        const p = discriminator.apply(tf.concat([real, fake]), { training: true }) as tf.Tensor;
+        scores = [p.slice([0, 0], [b, 1]).mean().dataSync()[0]!, p.slice([b, 0], [b, 1]).mean().dataSync()[0]!];
+        return binaryCrossentropy(noisyLabels(b, b, f.labelNoise), p);
+      }, f.clipValue);
+      real.dispose();
+      const gLoss = optimizeStep(gOpt, gVars, () => {
+        const p = discriminator.apply(generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor, { training: true }) as tf.Tensor;
+        return binaryCrossentropy(tf.ones([b, 1]), p);
+      }, f.clipValue);
+      if (!Number.isFinite(dLoss) || !Number.isFinite(gLoss)) {
+        s.reporter.epochEnd();
+        const kept = history.length ? `the last good checkpoint (step ${done - k}) is in ${outDir}` : 'no checkpoint was written yet';
+        return finish('nan', `gan ${t.name} stopped: a loss became NaN/Inf at step ${done + 1}; ${kept}. Try smaller learning rates or clip_value.`);
+      }
+      sums.d_loss += dLoss; sums.g_loss += gLoss; sums.d_real += scores[0]!; sums.d_fake += scores[1]!;
+      done++;
+      s.reporter.step(k + 1, { d_loss: sums.d_loss / (k + 1), g_loss: sums.g_loss / (k + 1) });
+      await new Promise((resolve) => setImmediate(resolve));
+      if (s.interrupt.requested) {
+        s.reporter.epochEnd();
+        await saveModels(outDir, models, `s${done}-interrupted`, { step: done, history });
+        return finish('interrupted', `interrupted at step ${done}; both models are saved in ${outDir} (nnc run --resume continues from there)`);
+      }
+    }
+    s.reporter.epochEnd();
+    const log: GanLog = { step: done, d_loss: sums.d_loss / chunkSteps, g_loss: sums.g_loss / chunkSteps, d_real: sums.d_real / chunkSteps, d_fake: sums.d_fake / chunkSteps };
+    history.push(log);
+    await saveModels(outDir, models, `s${done}`, { step: done, history });
+    const picture = writeSamples(outDir, done, generator, points, f.grid);
+    s.reporter.line(`step ${done}/${f.steps}  ${fmt({ d_loss: log.d_loss, g_loss: log.g_loss, d_real: log.d_real, d_fake: log.d_fake })}  (${((performance.now() - t0) / 1000).toFixed(1)} s) ${picture}`);
+  }
+  return finish('done', `trained gan ${t.name} for ${done} steps; samples in ${join(outDir, 'samples.png')}`);
+}

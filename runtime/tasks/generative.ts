@@ -1,0 +1,71 @@
+// Pieces shared by the custom training loops of the generative tasks (vae, gan): the images
+// of the data, the trainable variables of models, gradient clipping, checkpoints of several
+// models at once, and the closing metrics and loss plot.
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+import type { Column, RuntimeData } from '../data/column.js';
+import { DataError } from '../data/errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { lossCurveSvg } from '../io/plot.js';
+
+/** The images of a data set (its x; targets, if any, are not used). */
+export function imagesOf(d: RuntimeData, task: string): Column {
+  if (d.kind === 'text' || d.kind === 'texts') throw new DataError(`${task} needs images, not text`);
+  const x = d.kind === 'array' ? d.column : d.x;
+  if (x.sampleShape.length !== 3) throw new DataError(`${task} needs images [n, height, width, channels], found samples of [${x.sampleShape.join(', ')}]`);
+  return x;
+}
+
+export function trainableVariables(...models: tf.LayersModel[]): tf.Variable[] {
+  // LayerVariable.read() returns the backing tf.Variable itself.
+  return models.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
+}
+
+/** One optimizer step on `loss` over `vars`, each gradient element clipped to ±clip (0: off),
+ *  as Keras' clipvalue. Returns the loss value. */
+export function optimizeStep(optimizer: tf.Optimizer, vars: tf.Variable[], loss: () => tf.Scalar, clip = 0): number {
+  return tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(loss, vars);
+    const clipped = clip > 0 ? Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.clipByValue(g, -clip, clip)])) : grads;
+    optimizer.applyGradients(clipped);
+    return value.dataSync()[0]!;
+  });
+}
+
+/** Saves each model in `dir/NAME/` (the tfjs layers format), all with the same state. */
+export async function saveModels(dir: string, models: Record<string, tf.LayersModel>, tag: string, state: Record<string, unknown>): Promise<void> {
+  for (const [name, model] of Object.entries(models)) await saveCheckpoint(model, join(dir, name), tag, state);
+}
+
+/** Loads the weights saved by saveModels into `models`; returns the saved state, or undefined
+ *  when there is no checkpoint. The models must agree on where they stopped. */
+export async function loadModels(dir: string, models: Record<string, tf.LayersModel>, counter: string): Promise<Record<string, unknown> | undefined> {
+  let state: Record<string, unknown> | undefined;
+  for (const [name, model] of Object.entries(models)) {
+    const ckpt = await loadCheckpoint(join(dir, name));
+    if (!ckpt) {
+      if (state) throw new CheckpointError(`${join(dir, name)} has no checkpoint but the other models do; delete ${dir} or run without --resume`);
+      continue;
+    }
+    const want = model.getWeights(), have = ckpt.model.getWeights();
+    const bad = want.findIndex((w, i) => !have[i] || w.shape.join() !== have[i]!.shape.join());
+    if (bad >= 0 || want.length !== have.length) throw new CheckpointError(`the checkpoint in ${join(dir, name)} does not fit the ${name} model; delete it or run without --resume`);
+    model.setWeights(have);
+    if (state && state[counter] !== ckpt.state[counter]) {
+      throw new CheckpointError(`the checkpoints in ${dir} stop at different points (${counter} ${String(state[counter])} and ${String(ckpt.state[counter])}); delete the folder or run without --resume`);
+    }
+    state = ckpt.state;
+  }
+  return state;
+}
+
+export interface LossSeries { name: string; values: number[] }
+
+const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728'];
+
+/** metrics.json and loss.svg of a finished (or stopped) loop. */
+export function writeSummary(outDir: string, title: string, xLabel: string, summary: Record<string, unknown>, series: LossSeries[]): void {
+  writeFileAtomic(join(outDir, 'loss.svg'), lossCurveSvg(title, series.map((s, i) => ({ ...s, color: COLORS[i % COLORS.length]! })), 640, 360, xLabel));
+  writeFileAtomic(join(outDir, 'metrics.json'), JSON.stringify(summary, null, 2) + '\n');
+}

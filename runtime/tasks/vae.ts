@@ -1,0 +1,165 @@
+// The `vae` task (std.vae): a custom training loop for a variational autoencoder. Each step
+// encodes a batch to z_mean and z_log_var, draws z with the reparameterisation trick,
+// decodes it, and descends reconstruction + kl_weight × KL. After every epoch: both models
+// are saved (atomically, so an interrupt or NaN keeps the last good epoch) and a picture of
+// the latent space is written.
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+import type { RuntimeData } from '../data/column.js';
+import { imageGrid, writePng } from '../io/png.js';
+import { sampleLatent } from '../model/custom.js';
+import { fmt } from '../progress.js';
+import { permutation } from '../random.js';
+import type { Session } from '../session.js';
+import { imagesOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
+import type { TaskOutcome } from './outcome.js';
+import { taskSetup } from './setup.js';
+import { makeOptimizer } from './vocab.js';
+
+export interface VaeFields {
+  reconstruction: 'binary_crossentropy' | 'mse';
+  klWeight: number;
+  optimizer: { name: string; params: Record<string, number> };
+  epochs: number;
+  batchSize: number;
+  grid: number;
+  seed?: number;
+  save: string;
+}
+
+export interface VaeTask {
+  name: string;
+  baseDir: string;
+  data: RuntimeData;
+  fields: VaeFields;
+  encoder: () => tf.LayersModel;
+  decoder: () => tf.LayersModel;
+}
+
+export interface VaeEpoch { epoch: number; loss: number; reconstruction: number; kl: number }
+export interface VaeResult extends TaskOutcome { history: VaeEpoch[]; encoder: tf.LayersModel; decoder: tf.LayersModel }
+
+/** The VAE loss of a batch, each term a mean over the batch of a per-image sum:
+ *  reconstruction (binary cross-entropy or squared error over the pixels) and
+ *  KL(N(mean, exp(logVar)) ‖ N(0, 1)) = -½ Σ (1 + logVar − mean² − exp(logVar)). */
+export function vaeLoss(x: tf.Tensor, decoded: tf.Tensor, mean: tf.Tensor, logVar: tf.Tensor, reconstruction: VaeFields['reconstruction'], klWeight: number): { total: tf.Scalar; reconstruction: tf.Scalar; kl: tf.Scalar } {
+  return tf.tidy(() => {
+    const n = x.shape[0]!;
+    const flat = (t: tf.Tensor) => t.reshape([n, -1]);
+    const [xs, ps] = [flat(x), flat(decoded)];
+    let perPixel: tf.Tensor;
+    if (reconstruction === 'mse') perPixel = tf.squaredDifference(xs, ps);
+    else {
+      const p = tf.clipByValue(ps, 1e-7, 1 - 1e-7);
+      perPixel = tf.neg(tf.add(tf.mul(xs, tf.log(p)), tf.mul(tf.sub(1, xs), tf.log(tf.sub(1, p)))));
+    }
+    const rec = tf.mean(tf.sum(perPixel, 1)) as tf.Scalar;
+    const kl = tf.mean(tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mean)), tf.exp(logVar)), 1))) as tf.Scalar;
+    return { total: tf.add(rec, tf.mul(klWeight, kl)) as tf.Scalar, reconstruction: rec, kl };
+  });
+}
+
+/** The inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const tail = (q: number) => (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
+  const q = p - 0.5, r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+/** Latent points for the picture: for a 2-D latent, a grid×grid lattice over the normal
+ *  quantiles 0.05…0.95 (the classic figure; row = second coordinate, top = high); otherwise
+ *  grid² random normal points. */
+export function latentPoints(grid: number, latent: number): tf.Tensor2D {
+  if (latent !== 2) return tf.randomNormal([grid * grid, latent]);
+  const q = Array.from({ length: grid }, (_, i) => normalQuantile(0.05 + (0.9 * i) / Math.max(1, grid - 1)));
+  const pts: number[] = [];
+  for (let r = 0; r < grid; r++) for (let c = 0; c < grid; c++) pts.push(q[c]!, q[grid - 1 - r]!);
+  return tf.tensor2d(pts, [grid * grid, 2]);
+}
+
+function writeLatentPicture(path: string, decoder: tf.LayersModel, points: tf.Tensor2D, grid: number): void {
+  const images = tf.tidy(() => decoder.predict(points) as tf.Tensor);
+  const [n, h, w, c] = images.shape as number[];
+  writePng(path, imageGrid(images.dataSync() as Float32Array, n!, h!, w!, c!, grid));
+  images.dispose();
+}
+
+export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
+  const f = t.fields;
+  const images = imagesOf(t.data, `vae ${t.name}`);
+  const { outDir, seed } = taskSetup(s, t.baseDir, f.save, f.seed);
+  s.reporter.line(`vae ${t.name}: ${images.n} images of [${images.sampleShape.join(', ')}], seed ${seed}, saving to ${outDir}`);
+  const encoder = t.encoder(), decoder = t.decoder();
+  const latent = decoder.inputs[0]!.shape[1]!;
+  const points = latentPoints(f.grid, latent);
+  const models = { encoder, decoder };
+  let history: VaeEpoch[] = [];
+  if (s.flags.resume) {
+    const state = await loadModels(outDir, models, 'epoch');
+    if (state) {
+      history = (state['history'] as VaeEpoch[] | undefined) ?? [];
+      s.reporter.line(`resuming vae ${t.name} from ${outDir} after epoch ${history.length} (the optimizer starts afresh)`);
+    } else s.reporter.line(`no checkpoint in ${outDir}; starting vae ${t.name} from scratch`);
+  }
+  const optimizer = makeOptimizer(f.optimizer.name, f.optimizer.params);
+  const vars = trainableVariables(encoder, decoder);
+  const steps = Math.ceil(images.n / f.batchSize);
+  const finish = (status: TaskOutcome['status'], message: string): VaeResult => {
+    writeSummary(outDir, `vae ${t.name}: loss per epoch`, 'epoch', { task: t.name, kind: 'vae', status, message, epochs: history.length, final: history[history.length - 1] ?? null, history }, [
+      { name: 'loss', values: history.map((h) => h.loss) },
+      { name: 'reconstruction', values: history.map((h) => h.reconstruction) },
+      { name: 'kl', values: history.map((h) => h.kl) },
+    ]);
+    points.dispose();
+    return { status, message, history, encoder, decoder };
+  };
+  for (let epoch = history.length; epoch < f.epochs; epoch++) {
+    const order = permutation(images.n);
+    const sums = { loss: 0, reconstruction: 0, kl: 0 };
+    let count = 0;
+    const t0 = performance.now();
+    s.reporter.epochStart(epoch + 1, f.epochs, steps);
+    for (let step = 0; step < steps; step++) {
+      const rows = order.subarray(step * f.batchSize, Math.min(images.n, (step + 1) * f.batchSize));
+      const x = images.gather(rows);
+      let parts: [number, number] = [NaN, NaN];
+      const loss = optimizeStep(optimizer, vars, () => {
+        const [mean, logVar] = encoder.apply(x, { training: true }) as tf.Tensor[];
+        const decoded = decoder.apply(sampleLatent(mean!, logVar!), { training: true }) as tf.Tensor;
+        const l = vaeLoss(x, decoded, mean!, logVar!, f.reconstruction, f.klWeight);
+        parts = [l.reconstruction.dataSync()[0]!, l.kl.dataSync()[0]!];
+        return l.total;
+      });
+      x.dispose();
+      if (!Number.isFinite(loss)) {
+        s.reporter.epochEnd();
+        const kept = history.length ? `the last good checkpoint (epoch ${history.length}) is in ${outDir}` : 'no epoch finished, so there is no checkpoint';
+        return finish('nan', `vae ${t.name} stopped: the loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}; ${kept}. Try a smaller learning rate.`);
+      }
+      sums.loss += loss * rows.length;
+      sums.reconstruction += parts[0] * rows.length;
+      sums.kl += parts[1] * rows.length;
+      count += rows.length;
+      s.reporter.step(step + 1, { loss: sums.loss / count, reconstruction: sums.reconstruction / count, kl: sums.kl / count });
+      await new Promise((done) => setImmediate(done));
+      if (s.interrupt.requested) {
+        s.reporter.epochEnd();
+        await saveModels(outDir, models, `e${epoch + 1}-interrupted`, { epoch: history.length, history });
+        return finish('interrupted', `interrupted in epoch ${epoch + 1}; the weights so far are saved in ${outDir} (nnc run --resume repeats epoch ${epoch + 1})`);
+      }
+    }
+    s.reporter.epochEnd();
+    const log: VaeEpoch = { epoch: epoch + 1, loss: sums.loss / count, reconstruction: sums.reconstruction / count, kl: sums.kl / count };
+    history.push(log);
+    await saveModels(outDir, models, `e${epoch + 1}`, { epoch: epoch + 1, history });
+    writeLatentPicture(join(outDir, 'grid.png'), decoder, points, f.grid);
+    s.reporter.line(`epoch ${epoch + 1}/${f.epochs}  ${fmt({ loss: log.loss, reconstruction: log.reconstruction, kl: log.kl })}  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  return finish('done', `trained vae ${t.name} for ${history.length} epochs; the latent space is pictured in ${join(outDir, 'grid.png')}`);
+}
