@@ -34,8 +34,8 @@ function expectClose(a: unknown, b: unknown, tol = 1e-3) {
 }
 
 const convCase = fc.record({
-  b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 9 }), w: fc.integer({ min: 3, max: 9 }),
-  cin: fc.integer({ min: 1, max: 4 }), k: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }),
+  b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 4, max: 9 }), w: fc.integer({ min: 4, max: 9 }),
+  cin: fc.integer({ min: 1, max: 4 }), k: fc.integer({ min: 1, max: 4 }), stride: fc.integer({ min: 1, max: 3 }),
   pad: fc.constantFrom('same' as const, 'valid' as const), seed: fc.integer({ min: 0, max: 1000 }),
 });
 
@@ -55,6 +55,24 @@ describe('wasm kernels we supply', () => {
       expectClose(cpu[0], wasm[0]);
       expectClose(cpu[1], wasm[1]);
     }), { numRuns: 25 });
+  });
+
+  it('conv2d_transpose (our Conv2DBackpropInput as a stride-1 conv) and its gradients equal cpu, even kernels and strides up to 3', async () => {
+    const transposeCase = fc.record({
+      b: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 6 }), w: fc.integer({ min: 1, max: 6 }), cin: fc.integer({ min: 1, max: 3 }),
+      cout: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 5 }), stride: fc.integer({ min: 1, max: 3 }),
+      pad: fc.constantFrom('same' as const, 'valid' as const), seed: fc.integer({ min: 0, max: 1000 }),
+    });
+    await fc.assert(fc.asyncProperty(transposeCase, async (c) => {
+      // The output size conv2d_transpose layers use: h·s for same, h·s + max(k − s, 0) for valid.
+      const out = (n: number) => (c.pad === 'same' ? n * c.stride : n * c.stride + Math.max(c.k - c.stride, 0));
+      const shape: [number, number, number, number] = [c.b, out(c.h), out(c.w), c.cout];
+      const { cpu, wasm } = await onBoth([{ shape: [c.b, c.h, c.w, c.cin], seed: c.seed }, { shape: [c.k, c.k, c.cout, c.cin], seed: c.seed + 1 }], (x, f) => {
+        const y = (x: tf.Tensor, f: tf.Tensor) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, shape, c.stride, c.pad);
+        return [y(x!, f!), ...tf.grads((x: tf.Tensor, f: tf.Tensor) => y(x, f).square().sum())([x!, f!])];
+      });
+      cpu.forEach((r, i) => expectClose(r, wasm[i]));
+    }), { numRuns: 40 });
   });
 
   it('depthwise conv gradients (filter and input) equal cpu on random shapes', async () => {

@@ -30,14 +30,39 @@ function padInput(x: tf.Tensor4D, info: Conv2DInfo): tf.Tensor4D {
   return top || bottom || left || right ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
 }
 
-/** The input values that kernel tap (i, j) saw at every output position: [b, oh, ow, c]. */
-function tap(xp: tf.Tensor4D, info: Conv2DInfo, i: number, j: number): tf.Tensor4D {
-  const r0 = i * info.dilationHeight;
-  const c0 = j * info.dilationWidth;
-  return tf.stridedSlice(xp,
-    [0, r0, c0, 0],
-    [xp.shape[0], r0 + (info.outHeight - 1) * info.strideHeight + 1, c0 + (info.outWidth - 1) * info.strideWidth + 1, xp.shape[3]],
-    [1, info.strideHeight, info.strideWidth, 1]) as tf.Tensor4D;
+/** The kernel taps of a convolution over the padded input xp: tap (i, j) is what the tap saw
+ *  at every output position, [b, oh, ow, c]. Strides are taken by cutting xp into its stride
+ *  phases with reshapes and rank-4 slices: tfjs-backend-wasm's strided slice, and its slice
+ *  of rank > 4, are 20x slower than a rank-4 slice. */
+function taps(xp: tf.Tensor4D, info: Conv2DInfo, kh: number, kw: number): tf.Tensor4D[] {
+  const { strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const [b, h, w, c] = xp.shape;
+  const rows = Math.ceil(h / sh), cols = Math.ceil(w / sw);
+  const even = rows * sh > h || cols * sw > w ? tf.pad(xp, [[0, 0], [0, rows * sh - h], [0, cols * sw - w], [0, 0]]) : xp;
+  // [b·rows, sh, cols, sw·c]: phase (r, q) is the slice [:, r, :, q·c : (q+1)·c].
+  const grouped = even.reshape([b * rows, sh, cols, sw * c]);
+  const phase = new Map<string, tf.Tensor4D>();
+  const phaseOf = (r: number, q: number) => {
+    const key = `${r},${q}`;
+    let p = phase.get(key);
+    if (!p) phase.set(key, (p = grouped.slice([0, r, 0, q * c], [b * rows, 1, cols, c]).reshape([b, rows, cols, c])));
+    return p;
+  };
+  const out: tf.Tensor4D[] = [];
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const r0 = i * info.dilationHeight, c0 = j * info.dilationWidth;
+      out.push(phaseOf(r0 % sh, c0 % sw).slice([0, Math.floor(r0 / sh), Math.floor(c0 / sw), 0], [b, oh, ow, c]));
+    }
+  }
+  return out;
+}
+
+/** aᵀ·b for tall a [rows, m] and b [rows, n]: the transpose goes to the narrower operand
+ *  (and, if that is b, to the small result), because transposing is what costs here. */
+function tallTransposedMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  if (a.shape[1] <= b.shape[1]) return tf.matMul(tf.transpose(a), b);
+  return tf.transpose(tf.matMul(tf.transpose(b), a));
 }
 
 /** dW = im2col(x)ᵀ · dy: one matmul over all taps, which XNNPACK runs fast. */
@@ -48,13 +73,47 @@ function conv2DBackpropFilter({ inputs, attrs }: KernelArgs): tf.TensorInfo {
   return asInfo(tf.tidy(() => {
     const [kh, kw, cin, cout] = a.filterShape;
     const info = convInfo(x.shape, a.filterShape, { ...a, dilations: 1 }, false);
-    const xp = padInput(x, info);
-    const taps: tf.Tensor4D[] = [];
-    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) taps.push(tap(xp, info, i, j));
+    const all = taps(padInput(x, info), info, kh, kw);
     const rows = x.shape[0] * info.outHeight * info.outWidth;
-    const cols = (taps.length === 1 ? taps[0]! : tf.concat(taps, 3)).reshape([rows, kh * kw * cin]);
-    return tf.matMul(cols, dy.reshape([rows, cout]), true, false).reshape([kh, kw, cin, cout]);
+    const cols = (all.length === 1 ? all[0]! : tf.concat(all, 3)).reshape([rows, kh * kw * cin]) as tf.Tensor2D;
+    return tallTransposedMatMul(cols, dy.reshape([rows, cout])).reshape([kh, kw, cin, cout]);
   }));
+}
+
+/** Zeros between the rows and columns of x ([b, h, w, c] → [b, (h-1)·sh+1, (w-1)·sw+1, c]):
+ *  where a stride-s convolution's output gradient lands on its input grid. */
+function dilate(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  if (sh === 1 && sw === 1) return x;
+  const [b, h, w, c] = x.shape;
+  return tf.pad(x.reshape([b, h, 1, w, 1, c]) as tf.Tensor, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]])
+    .reshape([b, h * sh, w * sw, c])
+    .slice([0, 0, 0, 0], [b, (h - 1) * sh + 1, (w - 1) * sw + 1, c]) as tf.Tensor4D;
+}
+
+/** dx of a convolution (also the forward pass of conv2d_transpose) as one stride-1 XNNPACK
+ *  convolution: the output gradient, dilated by the stride and padded by kernel − 1 − pad,
+ *  correlated with the filter rotated 180° and with its channel axes swapped. The native
+ *  wasm kernel is a plain loop, 10x slower. Dilated filters go to the native kernel. */
+function conv2DBackpropInput(native: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { dy, filter } = args.inputs as { dy: tf.Tensor4D; filter: tf.Tensor4D };
+    const a = args.attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
+    const dilated = Array.isArray(a.dilations) ? a.dilations.some((d) => d !== 1) : (a.dilations ?? 1) !== 1;
+    if (dilated || a.dataFormat === 'NCHW') return native(args);
+    return asInfo(tf.tidy(() => {
+      const [kh, kw] = filter.shape;
+      const info = convInfo(a.inputShape, filter.shape, a, false);
+      const [b, h, w, cin] = a.inputShape;
+      const d = dilate(dy, info.strideHeight, info.strideWidth);
+      // Pad (or crop, where negative) so a valid correlation gives h × w outputs.
+      const top = kh - 1 - info.padInfo.top, left = kw - 1 - info.padInfo.left;
+      const bottom = h + kh - 1 - top - d.shape[1], right = w + kw - 1 - left - d.shape[2];
+      const padded = tf.pad(d, [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]]);
+      const fitted = padded.slice([0, Math.max(-top, 0), Math.max(-left, 0), 0], [b, h + kh - 1, w + kw - 1, padded.shape[3]]);
+      const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+      return tf.conv2d(fitted, rotated, 1, 'valid').reshape([b, h, w, cin]);
+    }));
+  };
 }
 
 /** Depthwise dW[i, j, c, m] = Σ x_tap(i,j)[…, c] · dy[…, c·mult + m]. */
@@ -64,12 +123,10 @@ function depthwiseBackpropFilter({ inputs, attrs }: KernelArgs): tf.TensorInfo {
   return asInfo(tf.tidy(() => {
     const [kh, kw, cin, mult] = a.filterShape;
     const info = convInfo(x.shape, a.filterShape, a, true);
-    const xp = padInput(x, info);
     const rows = x.shape[0] * info.outHeight * info.outWidth;
     const g = dy.reshape([rows, cin, mult]);
-    const taps: tf.Tensor[] = [];
-    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) taps.push(tap(xp, info, i, j).reshape([rows, cin, 1]).mul(g).sum(0));
-    return tf.stack(taps).reshape([kh, kw, cin, mult]);
+    const sums = taps(padInput(x, info), info, kh, kw).map((t) => t.reshape([rows, cin, 1]).mul(g).sum(0));
+    return tf.stack(sums).reshape([kh, kw, cin, mult]);
   }));
 }
 
@@ -157,19 +214,56 @@ function plainOperands(original: tf.KernelFunc): tf.KernelFunc {
       b?.dispose();
     }
   };
-  wrapped.add(func);
   return func;
 }
 
-/** Registers our kernels for the wasm backend, once, skipping any a later tfjs provides. */
+/** tfjs-backend-wasm 4.22 convolutions (plain, fused, depthwise) return zeros when the kernel
+ *  is smaller than the stride (e.g. conv2d(8, 1, strides: 2)). Such a call is rewritten as
+ *  the same convolution with the kernel zero-padded up to the stride and the input padded
+ *  explicitly (valid padding), which gives the same outputs. */
+function coverStride(native: tf.KernelFunc, depthwise: boolean): tf.KernelFunc {
+  return (args) => {
+    const { x, filter } = args.inputs as { x: tf.Tensor4D; filter: tf.Tensor4D };
+    const a = args.attrs as unknown as ConvAttrs;
+    const [kh, kw] = filter.shape;
+    const [sh, sw] = typeof a.strides === 'number' ? [a.strides, a.strides] : a.strides;
+    const dilated = Array.isArray(a.dilations) ? a.dilations.some((d) => d !== 1) : (a.dilations ?? 1) !== 1;
+    if ((kh >= sh && kw >= sw) || dilated || a.dataFormat === 'NCHW') return native(args);
+    const info = convInfo(x.shape, filter.shape, a, depthwise);
+    const { top, bottom, left, right } = info.padInfo;
+    const [eh, ew] = [Math.max(sh - kh, 0), Math.max(sw - kw, 0)];
+    const xp = tf.pad(x, [[0, 0], [top, bottom + eh], [left, right + ew], [0, 0]]);
+    const fp = tf.pad(filter, [[0, eh], [0, ew], [0, 0], [0, 0]]);
+    try {
+      return native({ ...args, inputs: { ...args.inputs, x: xp, filter: fp }, attrs: { ...args.attrs, pad: 'valid', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap });
+    } finally {
+      xp.dispose();
+      fp.dispose();
+    }
+  };
+}
+
+/** Native wasm kernels replaced by a faster or correct version built on the native one. */
+const REPLACED: [string, (native: tf.KernelFunc) => tf.KernelFunc][] = [
+  ['Conv2DBackpropInput', conv2DBackpropInput],
+  ...TRANSPOSING_MATMULS.map((k): [string, (native: tf.KernelFunc) => tf.KernelFunc] => [k, plainOperands]),
+  ['Conv2D', (n) => coverStride(n, false)],
+  ['FusedConv2D', (n) => coverStride(n, false)],
+  ['DepthwiseConv2dNative', (n) => coverStride(n, true)],
+];
+
+/** Registers our kernels for the wasm backend, once, skipping any a later tfjs provides, and
+ *  replaces the native kernels of REPLACED (once: a replacement is never wrapped again). */
 export function registerWasmKernels(): void {
   for (const [kernelName, kernelFunc] of KERNELS) {
     if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   }
-  for (const kernelName of TRANSPOSING_MATMULS) {
+  for (const [kernelName, replace] of REPLACED) {
     const config = tf.getKernel(kernelName, 'wasm');
     if (!config || wrapped.has(config.kernelFunc)) continue;
+    const kernelFunc = replace(config.kernelFunc);
+    wrapped.add(kernelFunc);
     tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ ...config, kernelFunc: plainOperands(config.kernelFunc) });
+    tf.registerKernel({ ...config, kernelFunc });
   }
 }
