@@ -16,7 +16,7 @@ import type { Session } from './session.js';
 import { runGanTask } from './tasks/gan.js';
 import type { TaskOutcome } from './tasks/outcome.js';
 import { runTrainTask, type TrainFields } from './tasks/train-task.js';
-import { runVaeTask, type VaeFields } from './tasks/vae.js';
+import { runVaeTask } from './tasks/vae.js';
 import type { LossName } from './tasks/vocab.js';
 
 type Load = (v: DataValue) => Promise<RuntimeData>;
@@ -65,11 +65,9 @@ async function runTrain(task: TaskIR, file: string, load: Load, s: Session): Pro
 }
 
 async function runVae(task: TaskIR, file: string, load: Load, s: Session): Promise<TaskOutcome> {
-  const plain = vaeFields(task);
-  const fields: VaeFields = { ...plain, reconstruction: plain.reconstruction as VaeFields['reconstruction'] };
   const encoder = modelField(task, 'encoder'), decoder = modelField(task, 'decoder');
   return runVaeTask({
-    name: task.name, baseDir: dirname(file), data: await load(task.data!), fields,
+    name: task.name, baseDir: dirname(file), data: await load(task.data!), fields: vaeFields(task),
     encoder: () => buildModel(encoder, new Map()), decoder: () => buildModel(decoder, new Map()),
   }, s);
 }

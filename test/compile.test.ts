@@ -2,7 +2,7 @@
 // same weights as `nnc run` (bit for bit on cpu with one seed); hostile strings stay inert;
 // files nnc did not write are not overwritten; the emitted code of an example is golden.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../compiler/check/checker.js';
@@ -71,9 +71,10 @@ describe('nnc compile', () => {
 
   it('every example compiles to strictly type-checked code', () => {
     const dir = mkdtempSync(join(resolve('out'), 'compile-examples-'));
-    const examples = ['seed/simple_rnn', 'seed/lstm', 'seed/conv1d', 'seed/char_lstm', 'spam_lstm', 'spam_conv1d'];
+    const examples = ['.', 'seed'].flatMap((sub) => readdirSync(join('examples', sub)).filter((f) => f.endsWith('.nn')).map((f) => join(sub, f.replace(/\.nn$/, ''))));
+    expect(examples.length).toBeGreaterThanOrEqual(10);
     for (const f of examples) {
-      const out = join(dir, f.replace('/', '_'));
+      const out = join(dir, f.replace(/[\/]/g, '_'));
       expect(nnc('compile', `examples/${f}.nn`, '-o', out).code).toBe(0);
       const typed = tsc(out);
       expect(typed.stdout + typed.stderr).toBe('');

@@ -1,5 +1,6 @@
 // Data loaders: values on tiny inputs, and one-line errors for bad files.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -98,5 +99,52 @@ describe('CSV errors name the file and the line', () => {
   });
   it('a missing file', async () => {
     await expect(load(dv('csv', { path: str('nope.csv'), columns: { kind: 'list', items: [str('a')] } }))).rejects.toThrow(/cannot read .*nope\.csv: no such file/);
+  });
+});
+
+/** An unsigned-byte IDX file of `dims`, gzipped when the name ends in .gz. */
+function idxFile(name: string, dims: number[], values: number[], header = [0, 0, 8, dims.length]): string {
+  const head = Buffer.alloc(4 + 4 * dims.length);
+  header.forEach((b, i) => head.writeUInt8(b, i));
+  dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+  const bytes = Buffer.concat([head, Buffer.from(values)]);
+  writeFileSync(join(dir, name), name.endsWith('.gz') ? gzipSync(bytes) : bytes);
+  return name;
+}
+
+describe('idx: the MNIST-family files', () => {
+  const nul: Value = { kind: 'null' };
+  const idx = (images: string, labels: Value, over: Record<string, Value> = {}) =>
+    dv('idx', { images: str(images), labels, height: int(2), width: int(3), classes: int(4), count: nul, ...over });
+  const images = idxFile('img.gz', [3, 2, 3], Array.from({ length: 18 }, (_, i) => i * 15));
+  const labels = idxFile('lab', [3], [2, 0, 3]);
+
+  it('reads gzipped or plain files: pixels / 255, one-hot labels, count', async () => {
+    const d = await dataset(idx(images, str(labels)));
+    expect(d.r.x.sampleShape).toEqual([2, 3, 1]);
+    expect((d.x as number[][][][])[1]![0]![0]![0]).toBeCloseTo(90 / 255, 6);
+    expect(d.y).toEqual([[0, 0, 1, 0], [1, 0, 0, 0], [0, 0, 0, 1]]);
+    const two = await load(idx(images, nul, { count: int(2) })) as Extract<RuntimeData, { kind: 'array' }>;
+    expect([two.kind, two.column.n]).toEqual(['array', 2]);
+  });
+
+  it.each([
+    ['a size other than the call says', () => idx(images, nul, { height: int(3), width: int(2) }), /img\.gz holds 2 x 3 images; the idx\(\) call says 3 x 2/],
+    ['a label out of range', () => idx(images, str(labels), { classes: int(3) }), /lab: label 3 of image 3 is not below classes = 3/],
+    ['too few labels', () => idx(images, str(idxFile('lab2', [2], [0, 1]))), /lab2 holds 2 labels for 3 images/],
+    ['a file cut short', () => idx(idxFile('short', [3, 2, 3], [1, 2, 3]), nul), /short is cut short: its header promises \[3, 2, 3\] = 18 values, it holds 3/],
+    ['not IDX', () => idx(csv('notidx', 'a,b\n'), nul), /notidx is not an IDX file/],
+    ['another value type', () => idx(idxFile('floats', [1, 2, 3], [0, 0, 0, 0, 0, 0], [0, 0, 0x0d, 3]), nul), /IDX type 0xd; only unsigned bytes/],
+    ['more images than the file holds', () => idx(images, nul, { count: int(9) }), /holds 3 images; asked for 9/],
+    ['a missing file', () => idx('none.gz', nul), /cannot read .*none\.gz: no such file/],
+  ])('%s is a one-line error naming the file', async (_, d, message) => {
+    await expect(load(d())).rejects.toThrow(message);
+  });
+
+  it("reads Debian's full Fashion-MNIST files where dataset-fashion-mnist is installed", async (ctx) => {
+    const root = '/usr/share/datasets/fashion-mnist';
+    if (!existsSync(root)) return ctx.skip();
+    const d = await load(idx(`${root}/t10k-images-idx3-ubyte.gz`, str(`${root}/t10k-labels-idx1-ubyte.gz`), { height: int(28), width: int(28), classes: int(10) })) as Extract<RuntimeData, { kind: 'dataset' }>;
+    expect([d.x.n, ...d.x.sampleShape]).toEqual([10000, 28, 28, 1]);
   });
 });

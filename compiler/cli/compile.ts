@@ -10,12 +10,15 @@ import { UserError } from './errors.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RUNTIME = join(ROOT, 'runtime');
-/** What emitted code imports from the runtime; the copy is their import closure. */
-const RUNTIME_ENTRIES = ['session.ts', 'tasks/train-task.ts', 'data/sources.ts', 'model/custom.ts'];
 const MANIFEST = '.nnc-generated.json';
 
+/** The runtime files emitted code imports (`./nnc-runtime/X.js` → `X.ts`). */
+export function runtimeImports(emitted: Iterable<string>): string[] {
+  return [...new Set([...emitted].flatMap((text) => [...text.matchAll(/from '\.\/nnc-runtime\/([^']+)\.js'/g)].map((m) => m[1]! + '.ts')))];
+}
+
 /** The runtime files the entries import, transitively; all must stay inside runtime/. */
-export function runtimeClosure(): string[] {
+export function runtimeClosure(entries: readonly string[]): string[] {
   const seen = new Set<string>();
   const visit = (rel: string) => {
     if (seen.has(rel)) return;
@@ -27,7 +30,7 @@ export function runtimeClosure(): string[] {
       visit(target);
     }
   };
-  RUNTIME_ENTRIES.forEach(visit);
+  entries.forEach(visit);
   return [...seen].sort();
 }
 
@@ -51,7 +54,7 @@ export function compileCommand(file: string, outDir: string, force: boolean, io:
   if (result === 1) return 1;
   const out = resolve(outDir);
   const files = new Map(emitProgram(result, resolve(file), out).files);
-  for (const rel of runtimeClosure()) files.set(`nnc-runtime/${rel}`, readFileSync(join(RUNTIME, rel), 'utf8'));
+  for (const rel of runtimeClosure(runtimeImports(files.values()))) files.set(`nnc-runtime/${rel}`, readFileSync(join(RUNTIME, rel), 'utf8'));
   files.set('package.json', packageJson());
   files.set('tsconfig.json', TSCONFIG);
   const manifestPath = join(out, MANIFEST);

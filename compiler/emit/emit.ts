@@ -11,7 +11,7 @@ import { layerCtx } from '../layers/ctx.js';
 import { LAYERS } from '../layers/index.js';
 import type { LayerConfig } from '../layers/types.js';
 import { Dim } from '../shapes/dim.js';
-import { trainFields } from '../tasks/fields.js';
+import { ganFields, modelField, trainFields, vaeFields } from '../tasks/fields.js';
 import { substituteArgs, substituteShape, type DataValue, type LayerInstance, type Value } from '../values.js';
 
 export class EmitError extends Error {
@@ -85,12 +85,19 @@ function layerFor(instance: LayerInstance, node: IRNode, model: ModelIR, b: Map<
   return layerExpr(def.tfjs(ctx), node.name, p, innerExpr);
 }
 
+/** The builders emitted so far: checked model instances are shared, so identity is the key. */
+interface Builders { byModel: Map<ModelIR, string>; names: Set<string> }
+
 /** `export function buildName(dims): tf.LayersModel { ... }` for one model (and, first, the
  *  models it nests). */
-function emitBuilder(file: SourceFile, model: ModelIR, done: Set<string>): string {
-  const fnName = `build${pascal(model.name)}`;
-  if (done.has(fnName)) return fnName;
-  done.add(fnName);
+function emitBuilder(file: SourceFile, model: ModelIR, done: Builders): string {
+  const known = done.byModel.get(model);
+  if (known) return known;
+  // One builder per instance: ConvEncoder(latent: 2) and ConvEncoder(latent: 8) get two.
+  let fnName = `build${pascal(model.name)}`;
+  for (let k = 2; done.names.has(fnName); k++) fnName = `build${pascal(model.name)}${k}`;
+  done.names.add(fnName);
+  done.byModel.set(model, fnName);
   const marks = sentinels(model);
   const b = new Map([...marks].map(([k, v]) => [k, Dim.const(v)]));
   const p = new Printer(new Map([...marks].map(([k, v]) => [v, k])));
@@ -183,6 +190,50 @@ function dimsFromData(task: TaskIR, model: ModelIR): string {
   return `{ ${parts.join(', ')} }`;
 }
 
+interface TaskEmitCtx {
+  p: Printer;
+  /** `program.loadName()` for a data value (declaring a loader when it has no name). */
+  dataRef: (v: DataValue, what: string) => string;
+  /** `program.buildName` for a model. */
+  builderOf: (m: ModelIR) => string;
+  /** The same for a model that must need no dims from the data (built without any). */
+  builder: (m: ModelIR) => string;
+}
+
+/** How main.ts runs each task kind: the runtime procedure (in nnc-runtime/tasks/MODULE.ts)
+ *  and its argument object, the same values run.ts passes it. */
+const TASK_EMITTERS: Record<string, { procedure: string; module: string; args: (task: TaskIR, c: TaskEmitCtx) => Record<string, unknown> }> = {
+  train: {
+    procedure: 'runTrainTask', module: 'train-task',
+    args: (task, c) => {
+      const model = task.model!;
+      const dims = dimsFromData(task, model);
+      const valData = task.fields.get('validation_data');
+      return {
+        name: task.name, baseDir: code('program.baseDir'),
+        data: code(c.dataRef(task.data!, `${task.name}Data`)),
+        validationData: valData?.kind === 'data' ? code(c.dataRef(valData.data, `${task.name}ValidationData`)) : undefined,
+        fields: trainFields(task),
+        build: code(`(${dims ? 'd' : ''}) => ${c.builderOf(model)}(${dims})`),
+      };
+    },
+  },
+  vae: {
+    procedure: 'runVaeTask', module: 'vae',
+    args: (task, c) => ({
+      name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)), fields: vaeFields(task),
+      encoder: code(c.builder(modelField(task, 'encoder'))), decoder: code(c.builder(modelField(task, 'decoder'))),
+    }),
+  },
+  gan: {
+    procedure: 'runGanTask', module: 'gan',
+    args: (task, c) => ({
+      name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)), fields: ganFields(task),
+      generator: code(c.builder(modelField(task, 'generator'))), discriminator: code(c.builder(modelField(task, 'discriminator'))),
+    }),
+  },
+};
+
 export interface Emitted { files: Map<string, string> }
 
 /** Emits the entry file's module and main.ts into `outDir` (paths relative to it). */
@@ -202,7 +253,7 @@ export function emitProgram(result: CheckResult, entry: string, outDir: string):
     `export const baseDir = fileURLToPath(new URL(${JSON.stringify(baseRel + '/')}, import.meta.url));`,
     'const ctx: data.DataCtx = { baseDir };',
   ]);
-  const done = new Set<string>();
+  const done: Builders = { byModel: new Map(), names: new Set() };
   for (const m of result.program.models.values()) emitBuilder(mod, m, done);
   const named = new Map<DataValue, string>();
   const p = new Printer(new Map());
@@ -221,27 +272,27 @@ export function emitProgram(result: CheckResult, entry: string, outDir: string):
     return `program.${named.get(v)}()`;
   };
   const main = project.createSourceFile('main.ts', '');
+  const procedures = new Map<string, string>();
+  const body: string[] = [];
+  const emitCtx: TaskEmitCtx = {
+    p, dataRef,
+    builderOf: (m) => `program.${emitBuilder(mod, m, done)}`,
+    builder: (m) => {
+      if (sentinels(m).size) throw new EmitError(`${m.name} needs dims from the data, which nnc compile can only pass to a train task's model`);
+      return `program.${emitBuilder(mod, m, done)}`;
+    },
+  };
+  for (const task of result.program.tasks) {
+    const emitter = TASK_EMITTERS[task.kind];
+    if (!emitter) throw new EmitError(`nnc compile cannot compile ${task.kind} tasks yet`);
+    procedures.set(emitter.procedure, emitter.module);
+    body.push(`code = s.report(await ${emitter.procedure}(${p.value(emitter.args(task, emitCtx))}, s));`, 'if (code) return code;');
+  }
   main.addImportDeclarations([
     { namedImports: ['runMain'], moduleSpecifier: './nnc-runtime/session.js' },
-    { namedImports: ['runTrainTask'], moduleSpecifier: './nnc-runtime/tasks/train-task.js' },
+    ...[...procedures].map(([name, module]) => ({ namedImports: [name], moduleSpecifier: `./nnc-runtime/tasks/${module}.js` })),
     { namespaceImport: 'program', moduleSpecifier: `./${stem}.js` },
   ]);
-  const body: string[] = [];
-  for (const task of result.program.tasks) {
-    if (task.kind !== 'train') throw new EmitError(`nnc compile cannot compile ${task.kind} tasks yet`);
-    const model = task.model!;
-    const builder = `program.build${pascal(model.name)}`;
-    const dims = dimsFromData(task, model);
-    const valData = task.fields.get('validation_data');
-    const fields = trainFields(task);
-    body.push(`code = s.report(await runTrainTask(${p.value({
-      name: task.name, baseDir: code('program.baseDir'),
-      data: code(dataRef(task.data!, `${task.name}Data`)),
-      validationData: valData?.kind === 'data' ? code(dataRef(valData.data, `${task.name}ValidationData`)) : undefined,
-      fields: { ...fields, loss: fields.loss },
-      build: code(`(${dims ? 'd' : ''}) => ${builder}(${dims})`),
-    })}, s));`, 'if (code) return code;');
-  }
   main.addStatements([`await runMain(process.argv.slice(2), async (s) => {\n  let code = 0;\n${body.map((l) => '  ' + l).join('\n')}\n  return code;\n});`]);
   const files = new Map<string, string>();
   const source = JSON.stringify(entry.split(/[\\/]/).pop());

@@ -1,6 +1,6 @@
 // Convolution and pooling layers, 1D (sequences) and 2D (images).
 import { Dim } from '../shapes/dim.js';
-import { convOutputLength, convTransposeOutputLength, formatShape, shape, type Padding, type Shape } from '../shapes/shape.js';
+import { convOutputLength, convTransposeOutputLength, shape, type Padding, type Shape } from '../shapes/shape.js';
 import { activationParam, P, ShapeError, tfjsActivation, ZERO, type LayerCtx, type LayerDef } from './types.js';
 
 const c = (n: number) => Dim.const(n);

@@ -66,13 +66,13 @@ export function modelField(task: TaskIR, name: string): ModelIR {
 const saveOf = (task: TaskIR) => field(task, 'save', 'string')?.value ?? `out/${task.name.toLowerCase()}`;
 
 export interface PlainVaeFields {
-  reconstruction: string; klWeight: number; optimizer: { name: string; params: Record<string, number> };
+  reconstruction: 'binary_crossentropy' | 'mse'; klWeight: number; optimizer: { name: string; params: Record<string, number> };
   epochs: number; batchSize: number; grid: number; seed?: number; save: string;
 }
 
 export function vaeFields(task: TaskIR): PlainVaeFields {
   return {
-    reconstruction: field(task, 'reconstruction', 'enum')?.name ?? 'binary_crossentropy',
+    reconstruction: (field(task, 'reconstruction', 'enum')?.name ?? 'binary_crossentropy') as PlainVaeFields['reconstruction'],
     klWeight: num(task.fields.get('kl_weight'), 1),
     optimizer: optimizerSpec(task.fields.get('optimizer')),
     epochs: num(task.fields.get('epochs'), 10),
@@ -85,7 +85,7 @@ export function vaeFields(task: TaskIR): PlainVaeFields {
 
 export interface PlainGanFields {
   steps: number; batchSize: number; dOptimizer: { name: string; params: Record<string, number> }; gOptimizer: { name: string; params: Record<string, number> };
-  clipValue: number; labelNoise: number; sampleEvery: number; grid: number; seed?: number; save: string;
+  clipValue: number; pixels: 'signed' | 'unit'; labelNoise: number; sampleEvery: number; grid: number; seed?: number; save: string;
 }
 
 export function ganFields(task: TaskIR): PlainGanFields {
@@ -95,6 +95,8 @@ export function ganFields(task: TaskIR): PlainGanFields {
     dOptimizer: optimizerSpec(task.fields.get('d_optimizer')),
     gOptimizer: optimizerSpec(task.fields.get('g_optimizer')),
     clipValue: num(task.fields.get('clip_value'), 1),
+    // The checker admitted only the schema's enum values.
+    pixels: (field(task, 'pixels', 'enum')?.name ?? 'signed') as PlainGanFields['pixels'],
     labelNoise: num(task.fields.get('label_noise'), 0.05),
     sampleEvery: num(task.fields.get('sample_every'), 200),
     grid: num(task.fields.get('grid'), 8),

@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
 import { readCsv } from './csv.js';
 import { DataError } from './errors.js';
+import { idxImages } from './idx.js';
 import { mnistLike, mobyDick, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
 
 export type { RuntimeData };
@@ -165,6 +166,10 @@ export function tokenize({ texts: d, vocab_size: vocabSize, length }: { texts: R
 }
 
 export const mnist = (a: { count: number }, _ctx?: DataCtx): RuntimeData => ({ kind: 'dataset', ...mnistLike('mnist', a.count), info: {} });
+export function idx(a: { images: string; labels: string | null; height: number; width: number; classes: number; count: number | null }, ctx: DataCtx): RuntimeData {
+  const { x, y } = idxImages(at(ctx, a.images), a.labels === null ? null : at(ctx, a.labels), a.height, a.width, a.classes, a.count);
+  return y ? { kind: 'dataset', x, y, info: {} } : { kind: 'array', column: x };
+}
 export const fashion_mnist = (a: { count: number }, _ctx?: DataCtx): RuntimeData => ({ kind: 'dataset', ...mnistLike('fashion-mnist', a.count), info: {} });
 export const moby_dick = (_a: Record<string, never>, _ctx?: DataCtx): RuntimeData => ({ kind: 'text', text: mobyDick() });
 export const sensor_network = (a: { columns: string[]; mote: number }, _ctx?: DataCtx): RuntimeData => ({ kind: 'array', column: sensorSeries(a.columns, a.mote) });
@@ -177,5 +182,5 @@ export function spam_assassin(_a: Record<string, never>, _ctx?: DataCtx): Runtim
  *  so emitted calls are uniform; only the ones reading files use it. */
 export const DATA_FUNCTIONS = {
   csv, text, image, images, windows, char_sequences, tokenize, normalize, split,
-  mnist, fashion_mnist, moby_dick, sensor_network, spam_assassin,
+  mnist, idx, fashion_mnist, moby_dick, sensor_network, spam_assassin,
 };

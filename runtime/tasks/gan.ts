@@ -22,6 +22,8 @@ export interface GanFields {
   dOptimizer: OptimizerSpec;
   gOptimizer: OptimizerSpec;
   clipValue: number;
+  /** signed: data scaled to [-1, 1] for both networks (tanh generator); unit: [0, 1]. */
+  pixels: 'signed' | 'unit';
   labelNoise: number;
   sampleEvery: number;
   grid: number;
@@ -61,8 +63,12 @@ export function noisyLabels(real: number, fake: number, noise: number): tf.Tenso
   });
 }
 
-function writeSamples(outDir: string, step: number, generator: tf.LayersModel, points: tf.Tensor, grid: number): string {
-  const images = tf.tidy(() => generator.predict(points) as tf.Tensor);
+/** Pixels as the networks see them, from the data's [0, 1], and back. */
+const fromUnit = (t: tf.Tensor, pixels: GanFields['pixels']) => (pixels === 'signed' ? tf.tidy(() => t.mul(2).sub(1)) : t);
+const toUnit = (t: tf.Tensor, pixels: GanFields['pixels']) => (pixels === 'signed' ? t.add(1).div(2) : t);
+
+function writeSamples(outDir: string, step: number, generator: tf.LayersModel, points: tf.Tensor, grid: number, pixels: GanFields['pixels']): string {
+  const images = tf.tidy(() => toUnit(generator.predict(points) as tf.Tensor, pixels));
   const [n, h, w, c] = images.shape as number[];
   const picture = imageGrid(images.dataSync() as Float32Array, n!, h!, w!, c!, grid);
   images.dispose();
@@ -110,7 +116,9 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
     s.reporter.epochStart(Math.floor(done / f.sampleEvery) + 1, chunks, chunkSteps);
     for (let k = 0; k < chunkSteps; k++) {
       const rows = Int32Array.from({ length: b }, () => Math.floor(Math.random() * images.n));
-      const real = images.gather(rows);
+      const gathered = images.gather(rows);
+      const real = fromUnit(gathered, f.pixels);
+      if (real !== gathered) gathered.dispose();
       let scores: number[] = [NaN, NaN];
       const dLoss = optimizeStep(dOpt, dVars, () => {
         const fake = generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor;
@@ -142,7 +150,7 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
     const log: GanLog = { step: done, d_loss: sums.d_loss / chunkSteps, g_loss: sums.g_loss / chunkSteps, d_real: sums.d_real / chunkSteps, d_fake: sums.d_fake / chunkSteps };
     history.push(log);
     await saveModels(outDir, models, `s${done}`, { step: done, history });
-    const picture = writeSamples(outDir, done, generator, points, f.grid);
+    const picture = writeSamples(outDir, done, generator, points, f.grid, f.pixels);
     s.reporter.line(`step ${done}/${f.steps}  ${fmt({ d_loss: log.d_loss, g_loss: log.g_loss, d_real: log.d_real, d_fake: log.d_fake })}  (${((performance.now() - t0) / 1000).toFixed(1)} s) ${picture}`);
   }
   return finish('done', `trained gan ${t.name} for ${done} steps; samples in ${join(outDir, 'samples.png')}`);
