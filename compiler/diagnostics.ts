@@ -38,6 +38,7 @@ export const DIAGNOSTIC_CODES = {
   E0407: { severity: 'error', title: 'not a model' },
   E0408: { severity: 'error', title: 'the models of a task do not fit together' },
   E0409: { severity: 'error', title: 'task kind not imported' },
+  W0410: { severity: 'warning', title: 'generator output does not match the pixel range' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof DIAGNOSTIC_CODES;

@@ -69,6 +69,41 @@ describe('nnc compile', () => {
     expect(weights(join(dir, 'compiled')).equals(weights(join(dir, 'interpreted')))).toBe(true);
   });
 
+  it('vae and gan tasks: the emitted program trains all four models to the same weights as nnc run', () => {
+    const dir = project(`
+import std.data
+import std.vae
+import std.gan
+data digits = mnist(count: 40)
+vae Tiny on digits {
+  encoder: DenseEncoder(hidden: 8)
+  decoder: DenseDecoder(hidden: 8)
+  epochs: 2
+  batch_size: 16
+  grid: 2
+}
+gan Duel on digits {
+  generator: DenseGenerator(latent: 4, hidden: 8)
+  discriminator: DenseDiscriminator(hidden: 8)
+  steps: 4
+  sample_every: 2
+  batch_size: 8
+  grid: 2
+}
+`);
+    const ran = nnc('run', join(dir, 'm.nn'), '--backend', 'cpu', '--seed', '5', '--out', join(dir, 'interpreted'));
+    expect(ran.stderr).toBe('');
+    expect(nnc('compile', join(dir, 'm.nn'), '-o', join(dir, 'emitted')).code).toBe(0);
+    const typed = tsc(join(dir, 'emitted'));
+    expect(typed.stdout + typed.stderr).toBe('');
+    const run = node([tsx, 'main.ts', '--backend', 'cpu', '--seed', '5', '--out', join(dir, 'compiled')], join(dir, 'emitted'));
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/trained vae Tiny for 2 epochs[\s\S]*trained gan Duel for 4 steps/);
+    for (const m of ['encoder', 'decoder', 'generator', 'discriminator']) {
+      expect(weights(join(dir, 'compiled', m)).equals(weights(join(dir, 'interpreted', m))), m).toBe(true);
+    }
+  });
+
   it('every example compiles to strictly type-checked code', () => {
     const dir = mkdtempSync(join(resolve('out'), 'compile-examples-'));
     const examples = ['.', 'seed'].flatMap((sub) => readdirSync(join('examples', sub)).filter((f) => f.endsWith('.nn')).map((f) => join(sub, f.replace(/\.nn$/, ''))));

@@ -1,6 +1,6 @@
 // Shared state of one check: loaded modules, their scopes and the diagnostic sink.
 import type { Decl, Program, Span } from '../../grammar/ast.js';
-import { makeDiagnostic, type Code, type Diagnostic, type DiagnosticInput } from '../diagnostics.js';
+import { DIAGNOSTIC_CODES, makeDiagnostic, type Code, type Diagnostic, type DiagnosticInput } from '../diagnostics.js';
 
 export interface SourceModule {
   /** Path as shown in diagnostics. */
@@ -26,7 +26,7 @@ export class Sink {
 
   report(code: Code, file: string, span: Span, detail: string, extra?: DiagnosticInput): void {
     if (this.muted > 0) {
-      this.mutedCount++;
+      if (DIAGNOSTIC_CODES[code].severity === 'error') this.mutedCount++;
       return;
     }
     this.diagnostics.push(makeDiagnostic(code, file, span, detail, extra));

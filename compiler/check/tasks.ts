@@ -227,6 +227,7 @@ function fitGan(c: FitCtx): boolean {
     c.sink.report('E0408', c.file, fieldSpan(c, 'discriminator'), `the discriminator must give one score per image, [batch, 1] (sigmoid)`, { found: formatShape(score) });
     return false;
   }
+  checkPixelRange(c, gen);
   const made = outShape(gen), judged = inShape(disc);
   if (!sameSamples(made, judged, c, flexible) || !sameSamples(judged, images, c, flexible)) {
     c.sink.report('E0408', c.file, c.decl.taskKind.span, `the generated images, the discriminator's input and the data must have one shape: generator ${gen.name} makes ${formatShape(made)}, discriminator ${disc.name} takes ${formatShape(judged)}, the data are ${formatShape(images)}`, {
@@ -235,6 +236,31 @@ function fitGan(c: FitCtx): boolean {
     return false;
   }
   return true;
+}
+
+/** The activation a model's output ends in (`dense(784, activation: tanh)` or a `tanh` line). */
+function finalActivation(m: ModelIR): string | undefined {
+  const last = m.nodes[m.outputs[0]!.node]!;
+  if (last.layer === 'sigmoid' || last.layer === 'tanh') return last.layer;
+  const act = last.args?.get('activation');
+  if (act?.kind === 'enum') return act.name;
+  // reshape/flatten after the activation keep it.
+  if ((last.layer === 'reshape' || last.layer === 'flatten') && last.inputs.length === 1) return finalActivation({ ...m, outputs: [{ node: last.inputs[0]! }] });
+  return undefined;
+}
+
+/** A gan's generator should end where the pixels live: tanh for `signed`, sigmoid for `unit`. */
+function checkPixelRange(c: FitCtx, gen: ModelIR): void {
+  const pixels = c.fields.get('pixels');
+  const range = pixels?.kind === 'enum' ? pixels.name : 'signed';
+  const want = range === 'signed' ? 'tanh' : 'sigmoid';
+  const act = finalActivation(gen);
+  if (act === (range === 'signed' ? 'sigmoid' : 'tanh')) {
+    c.sink.report('W0410', c.file, fieldSpan(c, 'generator'), `${gen.name} ends in ${act}, but pixels: ${range} shows the discriminator images in ${range === 'signed' ? '[-1, 1]' : '[0, 1]'}`, {
+      help: `end the generator in ${want}, or set pixels: ${range === 'signed' ? 'unit' : 'signed'}`,
+      labels: [{ span: gen.span, file: gen.file, message: `${gen.name} is declared here` }],
+    });
+  }
 }
 
 /** Agreement rules of the task kinds whose fields name models. */
