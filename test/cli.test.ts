@@ -1,6 +1,6 @@
 // End to end: the CLI as a user runs it, through bin/nnc.js in a child process.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,5 +61,23 @@ describe('nnc summary', () => {
     const r = nnc('summary', 'examples/seed/lstm.nn', '--model', 'Nope');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('models: LstmForecaster');
+  });
+});
+
+describe('nnc fmt', () => {
+  it('prints, checks (exit 1, names the file) and rewrites in place; a syntax error is a diagnostic', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-fmt-'));
+    const file = join(dir, 'm.nn');
+    writeFileSync(file, 'model M{\ninput x:[batch,4]\n    dense(2)}\n');
+    expect(nnc('fmt', file).stdout).toBe('model M {\n  input x: [batch, 4]\n  dense(2) }\n');
+    const checked = nnc('fmt', '--check', file);
+    expect([checked.code, checked.stdout.trim()]).toEqual([1, file]);
+    expect(nnc('fmt', '--write', file).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('model M {\n  input x: [batch, 4]\n  dense(2) }\n');
+    expect(nnc('fmt', '--check', file).code).toBe(0);
+    writeFileSync(file, 'model M {\n  input x: [batch\n');
+    const bad = nnc('fmt', file);
+    expect([bad.code, bad.stdout]).toEqual([1, '']);
+    expect(bad.stderr).toMatch(/m\.nn\(\d+,\d+\): error E0101/);
   });
 });

@@ -18,6 +18,8 @@ export interface CheckResult {
   sources: Map<string, string>;
   /** Model IR by declaration, for hovers and summaries (default arguments). */
   modelsByDecl: Map<Decl, ModelIR>;
+  /** Every loaded module (AST and top-level scope) by path, for editor features. */
+  modules: Map<string, SourceModule>;
 }
 
 const PARAM_TYPES: Record<string, ParamType> = {
@@ -268,7 +270,7 @@ export function check(path: string, host: CompilerHost, text?: string): CheckRes
   const modules = [...loader.modules.values()];
   const program = checker.run(entry, modules);
   const sources = new Map(modules.map((m) => [m.path, m.text]));
-  return { diagnostics: checker.sink.diagnostics, program, sources, modelsByDecl: checker.modelsByDecl };
+  return { diagnostics: checker.sink.diagnostics, program, sources, modelsByDecl: checker.modelsByDecl, modules: loader.modules };
 }
 
 export type { Checker };

@@ -99,7 +99,9 @@ export class Evaluator {
     if (LAYERS.has(name)) return this.layerCall(LAYERS.get(name)!, [], span, env);
     if (DATA_SOURCES.has(name) && DATA_SOURCES.get(name)!.module === 'core') return this.dataCall(name, [], span, env);
     if (name === 'none') return { kind: 'null' };
-    const candidates = [...env.locals.keys(), ...env.module.scope.keys(), ...LAYERS.keys(), ...[...DATA_SOURCES.values()].filter((d) => d.module === 'core').map((d) => d.name)];
+    // Where an optimizer is expected, guess among optimizers (`adm` → adam, not add).
+    const candidates = expected?.kind === 'call' ? [...OPTIMIZERS.keys()]
+      : [...env.locals.keys(), ...env.module.scope.keys(), ...LAYERS.keys(), ...[...DATA_SOURCES.values()].filter((d) => d.module === 'core').map((d) => d.name)];
     const guess = didYouMean(name, candidates);
     const stdHome = DATA_SOURCES.get(name)?.module;
     this.report(env, 'E0201', span, `'${name}' is not defined`, {
@@ -249,8 +251,9 @@ export class Evaluator {
       if (sym?.kind === 'decl' && sym.decl.kind === 'model') return this.modelCall(sym.decl.name.name, sym.module, e, env);
       if (sym?.kind === 'builtin') return this.dataCall(sym.name, e.args, e.span, env);
     }
-    // Applying a layer value to tensors: `enc(x)`, `dense(8)(x)`.
-    const fn = this.eval(callee, env);
+    // Applying a layer value to tensors: `enc(x)`, `dense(8)(x)`. An unknown callee where an
+    // optimizer is expected is looked up with that expectation (for the "did you mean").
+    const fn = this.eval(callee, env, expected?.kind === 'call' ? expected : undefined);
     if (fn.kind === 'poison') return POISON;
     if (fn.kind !== 'layer') {
       this.report(env, 'E0211', callee.span, `${describeValue(fn)} cannot be called`);

@@ -3,7 +3,9 @@
 import { Command, CommanderError } from 'commander';
 import { check } from '../check/checker.js';
 import { renderJson, renderText } from '../render.js';
+import { formatSource } from '../format.js';
 import { renderSummary } from '../summary.js';
+import { writeFileAtomic } from '../../runtime/io/atomic.js';
 import { nodeHost, readUserFile } from './host.js';
 import { isUserError, UserError } from './errors.js';
 import { compileCommand } from './compile.js';
@@ -69,6 +71,43 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
     .option('--out <dir>', 'output folder (overrides the tasks\' save)')
     .action(async (file: string, opts: { backend?: string; seed?: string; resume: boolean; task?: string; out?: string }) => {
       exit = await runCommand(file, opts, io);
+    });
+
+  program.command('fmt')
+    .description('Lay out .nn files canonically (indentation, spacing; comments and line breaks kept).')
+    .argument('<files...>', '.nn files')
+    .option('--write', 'rewrite the files in place', false)
+    .option('--check', 'list the files that are not formatted; exit 1 if any', false)
+    .action((files: string[], opts: { write: boolean; check: boolean }) => {
+      for (const file of files) {
+        const read = readUserFile(file);
+        if ('error' in read) throw new UserError(read.error);
+        const formatted = formatSource(read.text);
+        if (formatted === undefined) {
+          const r = check(file, nodeHost, read.text);
+          io.err(renderText(r.diagnostics.filter((d) => d.code.startsWith('E01')), r.sources));
+          exit = 1;
+          continue;
+        }
+        if (opts.check) {
+          if (formatted !== read.text) {
+            io.out(`${file}\n`);
+            exit = 1;
+          }
+        } else if (opts.write) {
+          if (formatted !== read.text) writeFileAtomic(file, formatted);
+        } else io.out(formatted);
+      }
+    });
+
+  program.command('lsp')
+    .description('Language server over stdio (diagnostics, hover, completion, ...); never runs a model or writes a file.')
+    .option('--stdio', 'talk over stdin/stdout (the default; editors pass it)')
+    .action(async () => {
+      const { startServer } = await import('../lsp/server.js');
+      startServer();
+      // The server ends the process when the client says exit.
+      await new Promise(() => {});
     });
 
   program.command('compile')

@@ -1,0 +1,110 @@
+// One checked document for the editor features: the checker's result plus the token stream
+// and helpers that find what the cursor is on. Pure: no I/O beyond the host's reads.
+import type { IToken } from 'chevrotain';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Decl, Span } from '../../grammar/ast.js';
+import { nnLexer } from '../../grammar/tokens.js';
+import { check, type CheckResult } from '../check/checker.js';
+import type { SourceModule } from '../check/context.js';
+import type { CompilerHost } from '../check/loader.js';
+import type { IRNode, ModelIR } from '../ir.js';
+
+/** file: URIs for paths; other schemes (untitled:) are kept as they are. */
+export const uriOf = (path: string) => (/^[a-z][a-z0-9+.-]+:/i.test(path) && !/^[a-z]:[\\/]/i.test(path) ? path : pathToFileURL(resolve(path)).href);
+
+/** The document of a loaded module: the analysed one, or an import / std module's text. */
+export function docFor(a: Analysis, path: string): TextDocument {
+  return path === a.path ? a.doc : TextDocument.create(uriOf(path), 'nn', 0, a.result.sources.get(path) ?? '');
+}
+
+export interface Analysis {
+  path: string;
+  doc: TextDocument;
+  result: CheckResult;
+  module: SourceModule;
+  tokens: IToken[];
+}
+
+export function analyse(path: string, doc: TextDocument, host: CompilerHost): Analysis {
+  const text = doc.getText();
+  const result = check(path, host, text);
+  return { path, doc, result, module: result.modules.get(path)!, tokens: nnLexer.tokenize(text).tokens };
+}
+
+export interface Word { name: string; start: number; end: number; index: number }
+
+/** The word (identifier or keyword) under the cursor, or just before it. */
+export function wordAt(a: Analysis, offset: number): Word | undefined {
+  const i = a.tokens.findIndex((t) => t.startOffset <= offset && offset <= (t.endOffset ?? t.startOffset) + 1);
+  const t = a.tokens[i];
+  if (!t || !/^[A-Za-z_]/.test(t.image)) return undefined;
+  return { name: t.image, start: t.startOffset, end: t.startOffset + t.image.length, index: i };
+}
+
+export const within = (s: Span, offset: number) => s.start <= offset && offset <= s.end;
+
+/** The top-level declaration the offset is in. */
+export function declAt(a: Analysis, offset: number): Decl | undefined {
+  return a.module.ast.decls.find((d) => within(d.span, offset));
+}
+
+/** The checked IR of a model declaration (default arguments), if it checked. */
+export function modelOf(a: Analysis, decl: Decl | undefined): ModelIR | undefined {
+  return decl?.kind === 'model' ? a.result.modelsByDecl.get(decl) : undefined;
+}
+
+/** The innermost layer node whose source span holds the offset. */
+export function nodeAt(model: ModelIR, offset: number): IRNode | undefined {
+  let best: IRNode | undefined;
+  for (const n of model.nodes) {
+    if (n.op !== 'layer' || !within(n.span, offset)) continue;
+    if (!best || n.span.end - n.span.start <= best.span.end - best.span.start) best = n;
+  }
+  return best;
+}
+
+export interface CallSite {
+  callee: string;
+  /** Offset of the callee's name. */
+  calleeStart: number;
+  /** Index of the argument the cursor is in, and its name if it is written `name: ...`. */
+  argIndex: number;
+  named?: string;
+  /** Names already given. */
+  given: Set<string>;
+}
+
+/** The call whose parentheses hold the offset: `dense(4, activation: |)`. */
+export function callAt(a: Analysis, offset: number): CallSite | undefined {
+  let depth = 0;
+  let argIndex = 0;
+  let named: string | undefined;
+  const given = new Set<string>();
+  let i = a.tokens.length - 1;
+  while (i >= 0 && a.tokens[i]!.startOffset >= offset) i--;
+  for (; i >= 0; i--) {
+    const t = a.tokens[i]!.image;
+    if (t === ')' || t === ']' || t === '}') depth++;
+    else if (t === '(' || t === '[' || t === '{') {
+      if (depth === 0) {
+        const callee = a.tokens[i - 1];
+        if (t !== '(' || !callee || !/^[A-Za-z_]/.test(callee.image)) return undefined;
+        return { callee: callee.image, calleeStart: callee.startOffset, argIndex, named, given };
+      }
+      depth--;
+    } else if (depth === 0 && t === ',') argIndex++;
+    else if (depth === 0 && t === ':' && i > 0) {
+      const name = a.tokens[i - 1]!.image;
+      given.add(name);
+      if (argIndex === 0 && named === undefined) named = name;
+    }
+  }
+  return undefined;
+}
+
+/** Tokens of the document that are `name`, in order. */
+export function occurrences(a: Analysis, name: string, span?: Span): IToken[] {
+  return a.tokens.filter((t) => t.image === name && (!span || within(span, t.startOffset)));
+}
