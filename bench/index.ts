@@ -1,13 +1,15 @@
 // `npm run bench`: every benchmark, figures printed side by side in one run.
-// `npm run bench -- check`, `-- train` or `-- compile` runs one part; `-- digits PNG...`
+// `npm run bench -- check`, `-- train`, `-- compile` or `-- lsp` runs one part; `-- digits PNG...`
 // scores generated digit grids (not part of the default run: it needs the PNGs).
 import { benchCheck } from './check.js';
 import { benchCompile } from './compile.js';
 import { benchDigits } from './digits.js';
+import { benchLsp } from './lsp.js';
 import { benchTrain } from './train.js';
 
 const only = process.argv[2];
 if (!only || only === 'check') benchCheck();
 if (!only || only === 'train') await benchTrain();
 if (!only || only === 'compile') benchCompile();
+if (!only || only === 'lsp') await benchLsp();
 if (only === 'digits') await benchDigits(process.argv.slice(3));

@@ -2,7 +2,7 @@
 // with `<|>` cursor markers in the text, and a session of random edits that must never
 // crash the server or leave a request unanswered.
 import fc from 'fast-check';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { checkText } from './helpers.js';
 import { startClient, type LspClient } from './lsp-client.js';
 
 let client: LspClient;
+mkdirSync('out', { recursive: true });
 const dir = mkdtempSync(join(resolve('out'), 'lsp-'));
 let docs = 0;
 

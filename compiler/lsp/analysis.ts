@@ -24,13 +24,15 @@ export interface Analysis {
   doc: TextDocument;
   result: CheckResult;
   module: SourceModule;
-  tokens: IToken[];
+  readonly tokens: IToken[];
 }
 
 export function analyse(path: string, doc: TextDocument, host: CompilerHost): Analysis {
   const text = doc.getText();
   const result = check(path, host, text);
-  return { path, doc, result, module: result.modules.get(path)!, tokens: nnLexer.tokenize(text).tokens };
+  let tokens: IToken[] | undefined;
+  // Lexed again only when a feature asks: publishing diagnostics does not need it.
+  return { path, doc, result, module: result.modules.get(path)!, get tokens() { return (tokens ??= nnLexer.tokenize(text).tokens); } };
 }
 
 export interface Word { name: string; start: number; end: number; index: number }
