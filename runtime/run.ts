@@ -5,7 +5,7 @@ import type { TaskIR } from '../compiler/ir.js';
 import { Dim } from '../compiler/shapes/dim.js';
 import { formatShape, shape } from '../compiler/shapes/shape.js';
 import { unifyShapes } from '../compiler/shapes/unify.js';
-import { field, ganFields, modelField, trainFields, vaeFields } from '../compiler/tasks/fields.js';
+import { field, ganFields, generateFields, modelField, trainFields, vaeFields } from '../compiler/tasks/fields.js';
 import type { DataValue } from '../compiler/values.js';
 import { dirname } from 'node:path';
 import { concreteShapes, type RuntimeData } from './data/column.js';
@@ -14,6 +14,7 @@ import { makeLoader } from './data/loaders.js';
 import { buildModel, type Bindings } from './model/build.js';
 import type { Session } from './session.js';
 import { runGanTask } from './tasks/gan.js';
+import { runGenerateTask } from './tasks/generate.js';
 import type { TaskOutcome } from './tasks/outcome.js';
 import { runTrainTask, type TrainFields } from './tasks/train-task.js';
 import { runVaeTask } from './tasks/vae.js';
@@ -45,6 +46,8 @@ function modelBindings(task: TaskIR, env: Map<string, Dim>): Bindings {
     if ([...d.symbols()].some((s) => samples.has(s))) continue;
     out.set(k, d.substitute(env));
   }
+  // A dim the model and the data share by name (`vocab` in both) unified without a binding.
+  for (const [k, d] of env) if (!samples.has(k) && !out.has(k)) out.set(k, d);
   return out;
 }
 
@@ -80,11 +83,16 @@ async function runGan(task: TaskIR, file: string, load: Load, s: Session): Promi
   }, s);
 }
 
+async function runGenerate(task: TaskIR, file: string, load: Load, s: Session): Promise<TaskOutcome> {
+  return runGenerateTask({ name: task.name, baseDir: dirname(file), data: await load(task.data!), fields: generateFields(task) }, s);
+}
+
 /** One procedure per task kind (the kinds of compiler/tasks/schemas.ts). */
 export const TASK_PROCEDURES: ReadonlyMap<string, (task: TaskIR, file: string, load: Load, s: Session) => Promise<TaskOutcome>> = new Map([
   ['train', runTrain],
   ['vae', runVae],
   ['gan', runGan],
+  ['generate_text', runGenerate],
 ]);
 
 /** Runs the tasks in order, telling each outcome; stops after a NaN or an interrupt.

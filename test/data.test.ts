@@ -63,7 +63,7 @@ describe('data loaders', () => {
 
   it('char_sequences: sorted vocabulary, one-hot windows, next character', async () => {
     writeFileSync(join(dir, 'abc.txt'), 'abcab');
-    const { x, y, r } = await dataset(dv('char_sequences', { text: data(dv('text', { path: str('abc.txt') })), maxlen: int(2), step: int(1) }));
+    const { x, y, r } = await dataset(dv('char_sequences', { text: data(dv('text', { path: str('abc.txt') })), maxlen: int(2), step: int(1), lowercase: { kind: 'bool', value: false } }));
     expect(r.info.vocab).toEqual(['a', 'b', 'c']);
     expect(x).toEqual([[[1, 0, 0], [0, 1, 0]], [[0, 1, 0], [0, 0, 1]], [[0, 0, 1], [1, 0, 0]]]);
     expect(y).toEqual([[0, 0, 1], [1, 0, 0], [0, 1, 0]]);

@@ -81,7 +81,7 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: Checker): 
   const bindings = new Map<string, Dim>();
   if (model && data) ok = fitDataToModel(decl, file, model, data, fields, bindings, checker) && ok;
   const fit = MODEL_FIELD_FITS[schema.kind];
-  if (fit && data && ok) ok = fit({ decl, file, data, fields, sink, bindings });
+  if (fit && data && ok) ok = fit({ decl, file, data, fields, sink, bindings, module: mod });
   const name = decl.subject?.name ?? decl.taskKind.name;
   return ok ? { kind: schema.kind, name, model, data, fields, span: decl.span, bindings } : undefined;
 }
@@ -147,7 +147,7 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
 }
 
 
-interface FitCtx { decl: TaskDecl; file: string; data: DataValue; fields: Map<string, Value>; sink: Checker['sink']; bindings: Map<string, Dim> }
+interface FitCtx { decl: TaskDecl; file: string; data: DataValue; fields: Map<string, Value>; sink: Checker['sink']; bindings: Map<string, Dim>; module: SourceModule }
 
 /** A model-valued field's checked IR (`encoder: Encoder`). */
 function modelField(c: FitCtx, name: string): ModelIR | undefined {
@@ -263,5 +263,20 @@ function checkPixelRange(c: FitCtx, gen: ModelIR): void {
   }
 }
 
-/** Agreement rules of the task kinds whose fields name models. */
-const MODEL_FIELD_FITS: Record<string, (c: FitCtx) => boolean> = { vae: fitVae, gan: fitGan };
+/** generate_text: the data must be char_sequences (the model's vocabulary and seed windows),
+ *  and the checkpoint defaults to the `save` of the file's train task for the same model. */
+function fitGenerate(c: FitCtx): boolean {
+  if (c.data.source !== 'char_sequences') {
+    c.sink.report('E0404', c.file, c.decl.on!.span, `generate_text samples a character model: its data must be char_sequences(...)`, { found: `${c.data.source}(...)`, help: 'use the data the model was trained on, e.g. char_sequences(moby_dick(), maxlen: 40)' });
+    return false;
+  }
+  if (c.fields.get('checkpoint')?.kind === 'null') {
+    const train = c.module.ast.decls.find((d) => d.kind === 'task' && d.taskKind.name === 'train' && d.subject?.name === c.decl.subject?.name);
+    const save = train?.kind === 'task' ? train.fields.find((f) => f.name.name === 'save')?.value : undefined;
+    c.fields.set('checkpoint', { kind: 'string', value: save?.kind === 'string' ? save.value : `out/${(c.decl.subject?.name ?? '').toLowerCase()}` });
+  }
+  return true;
+}
+
+/** Agreement rules of the task kinds whose fields name models or need particular data. */
+const MODEL_FIELD_FITS: Record<string, (c: FitCtx) => boolean> = { vae: fitVae, gan: fitGan, generate_text: fitGenerate };

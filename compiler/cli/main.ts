@@ -67,7 +67,7 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: $NNC_BACKEND or auto)')
     .option('--seed <n>', 'random seed (overrides the tasks\' seed)')
     .option('--resume', 'continue from the checkpoint in the output folder', false)
-    .option('--task <name>', 'run only this task')
+    .option('--task <name>', 'run only the tasks of this name or kind (KIND:NAME for one)')
     .option('--out <dir>', 'output folder (overrides the tasks\' save)')
     .action(async (file: string, opts: { backend?: string; seed?: string; resume: boolean; task?: string; out?: string }) => {
       exit = await runCommand(file, opts, io);

@@ -11,8 +11,10 @@ export async function runCommand(file: string, opts: { backend?: string; seed?: 
   if (r === 1) return 1;
   let tasks = r.program.tasks;
   if (opts.task) {
-    tasks = tasks.filter((t) => t.name === opts.task);
-    if (!tasks.length) throw new UserError(`${file} has no task ${opts.task} (tasks: ${r.program.tasks.map((t) => t.name).join(', ') || 'none'})`);
+    // By name (`--task CharLstm`), by kind (`--task generate_text`) or both (`--task generate_text:CharLstm`).
+    const [kind, name] = opts.task.includes(':') ? opts.task.split(':', 2) : [undefined, opts.task];
+    tasks = tasks.filter((t) => (kind ? t.kind === kind && t.name === name : t.name === name || t.kind === name));
+    if (!tasks.length) throw new UserError(`${file} has no task ${opts.task} (tasks: ${r.program.tasks.map((t) => `${t.kind}:${t.name}`).join(', ') || 'none'})`);
   }
   if (!tasks.length) {
     io.err(`${file} declares no tasks; nothing to run\n`);

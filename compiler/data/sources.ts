@@ -83,7 +83,8 @@ const defs: DataSourceDef[] = [
   {
     name: 'char_sequences', module: 'core',
     doc: 'One-hot character windows of a text: `x: [n, maxlen, vocab]`, `y: [n, vocab]` (the next character); `vocab` is bound when the text is read.',
-    params: [dataParam('text', 'The text.'), posInt('maxlen', 'Characters per input window.'), posInt('step', 'Stride between windows.', 3)],
+    params: [dataParam('text', 'The text.'), posInt('maxlen', 'Characters per input window.'), posInt('step', 'Stride between windows.', 3),
+      { name: 'lowercase', type: { kind: 'bool' }, doc: 'Lower-case the text first (a smaller alphabet, as in the classic recipe: Moby-Dick has 83 characters, 57 lower-cased).', default: { kind: 'bool', value: false } }],
     type(ctx) {
       if (ctx.data('text').kind !== 'text') throw new DataTypeError('char_sequences needs text, e.g. text("corpus.txt")', 'text', 'E0407');
       const v = Dim.sym('vocab');

@@ -11,7 +11,7 @@ import { layerCtx } from '../layers/ctx.js';
 import { LAYERS } from '../layers/index.js';
 import type { LayerConfig } from '../layers/types.js';
 import { Dim } from '../shapes/dim.js';
-import { ganFields, modelField, trainFields, vaeFields } from '../tasks/fields.js';
+import { ganFields, generateFields, modelField, trainFields, vaeFields } from '../tasks/fields.js';
 import { substituteArgs, substituteShape, type DataValue, type LayerInstance, type Value } from '../values.js';
 
 export class EmitError extends Error {
@@ -224,6 +224,10 @@ const TASK_EMITTERS: Record<string, { procedure: string; module: string; args: (
       name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)), fields: vaeFields(task),
       encoder: code(c.builder(modelField(task, 'encoder'))), decoder: code(c.builder(modelField(task, 'decoder'))),
     }),
+  },
+  generate_text: {
+    procedure: 'runGenerateTask', module: 'generate',
+    args: (task, c) => ({ name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)), fields: generateFields(task) }),
   },
   gan: {
     procedure: 'runGanTask', module: 'gan',

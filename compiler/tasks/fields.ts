@@ -104,3 +104,18 @@ export function ganFields(task: TaskIR): PlainGanFields {
     save: saveOf(task),
   };
 }
+
+export interface PlainGenerateFields {
+  checkpoint: string; temperatures: number[]; length: number; seedText: string | null; seed?: number; save: string;
+}
+
+export function generateFields(task: TaskIR): PlainGenerateFields {
+  return {
+    checkpoint: field(task, 'checkpoint', 'string')!.value, // filled by the checker when not given
+    temperatures: (field(task, 'temperatures', 'list')?.items ?? []).map((t) => num(t, 1)),
+    length: num(task.fields.get('length'), 400),
+    seedText: field(task, 'seed_text', 'string')?.value ?? null,
+    seed: field(task, 'seed', 'int')?.value,
+    save: field(task, 'save', 'string')?.value ?? `out/${task.name.toLowerCase()}_text`,
+  };
+}

@@ -138,11 +138,12 @@ export function windows(w: WindowSpec, _ctx?: DataCtx): RuntimeData {
   return { kind: 'dataset', x, y: new DenseColumn(y, [yw]), info: { lastValueFeature: target ?? (f === 1 ? 0 : undefined) } };
 }
 
-export function char_sequences({ text: d, maxlen, step }: { text: RuntimeData; maxlen: number; step: number }, _ctx?: DataCtx): RuntimeData {
+export function char_sequences({ text: d, maxlen, step, lowercase }: { text: RuntimeData; maxlen: number; step: number; lowercase: boolean }, _ctx?: DataCtx): RuntimeData {
   if (d.kind !== 'text') throw new DataError('char_sequences needs text');
-  const vocab = [...new Set(d.text)].sort();
+  const text = lowercase ? d.text.toLowerCase() : d.text;
+  const vocab = [...new Set(text)].sort();
   const index = new Map(vocab.map((c, i) => [c, i]));
-  const chars = [...d.text];
+  const chars = [...text];
   const ids = Int32Array.from(chars, (c) => index.get(c)!);
   const n = Math.floor((ids.length - maxlen - 1) / step) + 1;
   if (n < 1) throw new DataError(`char_sequences: the text has ${ids.length} characters, too few for maxlen ${maxlen}`);
