@@ -69,3 +69,13 @@ generate_text Chars on chars { temperatures: [0.5, 1.0], length: 30, save: "text
     expect([none.code, none.stderr.trim()]).toEqual([2, `nnc: no trained model in ${join(dir, 'nowhere')}: run the train task first (or set checkpoint:)`]);
   }, 60_000);
 });
+
+describe('the words-of-the-corpus measure (bench/words.ts)', () => {
+  it('counts the generated words found in the corpus, without a word the seed began', async () => {
+    const { generatedPart, knownShare } = await import('../bench/words.js');
+    const known = new Set(['the', 'whale', "ship's"]);
+    expect(knownShare("The whale, the WHALE! zxq ship's", known)).toEqual({ share: 5 / 6, words: 6 });
+    expect(generatedPart('call me ishm', 'ael. the whale')).toBe('. the whale');
+    expect(generatedPart('call me ', 'ishmael')).toBe('ishmael');
+  });
+});

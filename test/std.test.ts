@@ -1,0 +1,42 @@
+// The standard-library models: the summary (shapes and parameter counts) of every one is
+// golden — of the module itself where its defaults are concrete (std.vae, std.gan), else of
+// a fixture in test/fixtures/std/ that uses each model at a concrete shape.
+// `npm run fixtures:update` rewrites the summaries.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check } from '../compiler/check/checker.js';
+import { nodeHost, STD_DIR } from '../compiler/cli/host.js';
+import { renderSummary } from '../compiler/summary.js';
+
+const dir = 'test/fixtures/std';
+const stdFiles = readdirSync(STD_DIR).filter((x) => x.endsWith('.nn'));
+/** Modules whose models need their input dims from a user (E0303 alone) get a fixture. */
+const concrete = stdFiles.filter((m) => check(join(STD_DIR, m), nodeHost).diagnostics.length === 0);
+const fixtures = [...readdirSync(dir).filter((f) => f.endsWith('.nn')).map((f) => join(dir, f)), ...concrete.map((m) => join(STD_DIR, m))];
+const update = process.env['UPDATE_GOLDEN'] === '1';
+
+describe('standard-library models', () => {
+  for (const f of fixtures) {
+    it(`${basename(f)}: shapes and parameter counts are golden`, () => {
+      const r = check(f, nodeHost);
+      expect(r.diagnostics).toEqual([]);
+      const text = [...r.program.models.values()].map(renderSummary).join('\n\n') + '\n';
+      const golden = join(dir, basename(f).replace(/\.nn$/, '.summary.txt'));
+      if (update || !existsSync(golden)) writeFileSync(golden, text);
+      expect(text).toBe(readFileSync(golden, 'utf8'));
+    });
+  }
+
+  it('every std model is documented and summarised by a golden file; the rest of a module checks clean', () => {
+    const used = readdirSync(dir).filter((f) => f.endsWith('.nn')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    for (const m of stdFiles) {
+      const text = readFileSync(join(STD_DIR, m), 'utf8');
+      expect(check(join(STD_DIR, m), nodeHost).diagnostics.filter((d) => d.code !== 'E0303'), m).toEqual([]);
+      for (const [, doc, name] of text.matchAll(/^((?:\/\/\/.*\n)*)model (\w+)/gm)) {
+        expect(doc, `${m}: ${name} has no /// docs`).not.toBe('');
+        if (!concrete.includes(m)) expect(used, `${name} of ${m} is not in a fixture`).toMatch(new RegExp(`\\b${name}\\(`));
+      }
+    }
+  });
+});
