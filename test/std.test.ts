@@ -40,3 +40,18 @@ describe('standard-library models', () => {
     }
   });
 });
+
+describe('standard-library blocks on tfjs', () => {
+  it('build with the dims of the tensor they are applied to, with the checker\'s shapes and parameter counts', async () => {
+    const { selectBackend } = await import('../runtime/backend.js');
+    const { buildModel } = await import('../runtime/model/build.js');
+    const { formatShape } = await import('../compiler/shapes/shape.js');
+    await selectBackend('cpu');
+    const r = check(join(dir, 'sequence-blocks.nn'), nodeHost);
+    const ir = r.program.models.get('M')!;
+    const model = buildModel(ir);
+    expect(model.outputs.map((o) => `[batch, ${o.shape.slice(1).join(', ')}]`)).toEqual(ir.outputs.map((o) => formatShape(ir.nodes[o.node]!.shape)));
+    const total = ir.nodes.reduce((n, x) => n + (x.params.value ?? NaN), 0);
+    expect(model.countParams()).toBe(total);
+  });
+});

@@ -11,6 +11,7 @@ import { layerCtx } from '../layers/ctx.js';
 import { LAYERS } from '../layers/index.js';
 import type { LayerConfig } from '../layers/types.js';
 import { Dim } from '../shapes/dim.js';
+import { nestedBindings } from '../shapes/nested.js';
 import { ganFields, generateFields, modelField, trainFields, vaeFields } from '../tasks/fields.js';
 import { substituteArgs, substituteShape, type DataValue, type LayerInstance, type Value } from '../values.js';
 
@@ -127,7 +128,15 @@ function emitBuilder(file: SourceFile, model: ModelIR, done: Builders): string {
     if (n.model) {
       const nested = emitBuilder(file, n.model, done);
       const nestedDims = sentinels(n.model);
-      layer = `${nested}(${nestedDims.size ? p.value(Object.fromEntries([...nestedDims.keys()].map((k) => [k, code(`dims.${ident(k)}`)]))) : ''})`;
+      // Each dim the nested builder takes, as bound where it is applied: a number, or one of
+      // this builder's dims (its sentinel prints as `dims.name`).
+      const inner = nestedBindings(model, n, n.model, b);
+      const arg = (k: string) => {
+        const d = inner.get(k);
+        if (d?.value === undefined) throw new EmitError(`${n.model!.name} needs ${k} where ${model.name} uses it, which nnc compile cannot find`);
+        return d.value;
+      };
+      layer = `${nested}(${nestedDims.size ? p.value(Object.fromEntries([...nestedDims.keys()].map((k) => [k, arg(k)]))) : ''})`;
     } else {
       const instance: LayerInstance = { id: n.layerId ?? -1, layer: n.layer!, isModel: false, args: n.args ?? new Map(), span: n.span };
       layer = layerFor(instance, n, model, b, p);

@@ -9,6 +9,7 @@ import { LAYERS } from '../../compiler/layers/index.js';
 import type { LayerConfig } from '../../compiler/layers/types.js';
 import type { Dim } from '../../compiler/shapes/dim.js';
 import { formatShape, type Shape } from '../../compiler/shapes/shape.js';
+import { nestedBindings } from '../../compiler/shapes/nested.js';
 import { substituteArgs, substituteShape, type LayerInstance } from '../../compiler/values.js';
 import { nncLayers } from './custom.js';
 
@@ -66,7 +67,7 @@ export function buildModel(model: ModelIR, bindings: Bindings = new Map(), name 
     if (!layer) {
       const instance: LayerInstance = { id: node.layerId ?? -1, layer: node.layer!, isModel: !!node.model, args: node.args ?? new Map(), span: node.span, model: node.model };
       layer = node.model
-        ? buildModel(node.model, bindings, node.name)
+        ? buildModel(node.model, nestedBindings(model, node, node.model, bindings), node.name)
         : tableLayer(instance, node.inputs.map((i) => model.nodes[i]!.shape), node.name, bindings);
       if (node.layerId !== undefined) shared.set(node.layerId, layer);
     }
