@@ -38,7 +38,7 @@ function modelInfo(a: Analysis, name: string): { params: CallableParam[]; ir?: M
 
 const callableIn = (a: Analysis, name: string): Callable | undefined => callable(name, (n) => modelInfo(a, n));
 
-/** The task declaration whose braces hold the offset, and the field name being written. */
+/** The task declaration the offset is in. */
 function taskAt(a: Analysis, offset: number) {
   const d = declAt(a, offset);
   return d?.kind === 'task' ? d : undefined;
@@ -59,10 +59,10 @@ export function hover(a: Analysis, offset: number): Hover | null {
   const model = modelOf(a, decl);
   if (model) {
     // A tensor name (input or binding) or a layer call on this line of the model.
-    const named = model.nodes.find((n) => n.name === w.name && (n.op === 'input' || a.tokens[w.index + 1]?.image === '=' || a.tokens[w.index - 1]?.image !== '.'));
+    const named = a.tokens[w.index - 1]?.image !== '.' ? model.nodes.find((n) => n.name === w.name) : undefined;
     const callee = callableIn(a, w.name);
     const node = nodeAt(model, offset);
-    if (callee && node && next === '(' || callee && node && callee.kind === 'layer') {
+    if (callee && node && (next === '(' || callee.kind === 'layer')) {
       return md(`\`\`\`nn\n${signatureLabel(callee)}\n\`\`\`\n→ \`${formatShape(node.shape)}\`\n\n${callee.doc}`);
     }
     if (named && !callee) return md(`\`${named.name}: ${formatShape(named.shape)}\``);
