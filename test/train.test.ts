@@ -98,7 +98,7 @@ describe('train', () => {
   });
 
   it('restore_best ends with the weights of the epoch with the lowest val_loss', async () => {
-    const o = options({ epochs: 10, optimizer: () => tf.train.adam(0.3), restoreBest: true });
+    const o = options({ epochs: 10, optimizer: () => tf.train.adam(1), restoreBest: true });
     const r = await train(o);
     const losses = r.history.map((h) => h['val_loss']!);
     const best = Math.min(...losses);
@@ -109,6 +109,24 @@ describe('train', () => {
     const rows = Array.from({ length: 64 }, (_, i) => 192 + i);
     const loss = tf.losses.meanSquaredError(d.y.gather(rows), r.model.predict(d.x.gather(rows)) as tf.Tensor).dataSync()[0]!;
     expect(loss).toBeCloseTo(best, 4);
+  });
+
+  it('a classifier ending with its best epoch reports that epoch\'s accuracy beside the majority baseline', async () => {
+    // y = [x0 > 0.3] in training, [x0 > -0.2] in the validation quarter: the better the
+    // model fits the first, the worse it does on the second after a while.
+    const d = linearData();
+    const y = new DenseColumn(Float32Array.from({ length: d.x.n }, (_, i) => (d.x.row(i)[0]! > (i < 192 ? 0.3 : -0.2) ? 1 : 0)), [1]);
+    const build = () => {
+      const input = tf.input({ shape: [2] });
+      return tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1, activation: 'sigmoid' }).apply(input) as tf.SymbolicTensor });
+    };
+    const o = options({ build, data: { ...d, y }, loss: 'binary_crossentropy', metrics: ['accuracy'], epochs: 12, optimizer: () => tf.train.adam(1), restoreBest: true });
+    const r = await train(o);
+    const m = JSON.parse(readFileSync(join(o.outDir, 'metrics.json'), 'utf8'));
+    expect(m.best_epoch).not.toBe(12); // the case that matters: the kept epoch is not the last one
+    expect(r.baseline!.name).toBe('majority class');
+    expect(r.baseline!.model).toBe(r.history[m.best_epoch - 1]!['val_accuracy']);
+    expect(r.history[m.best_epoch - 1]!['val_accuracy']).not.toBe(r.history[11]!['val_accuracy']); // and their figures differ
   });
 
   it('early stopping ends when the monitored loss stops improving', async () => {

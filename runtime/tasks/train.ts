@@ -156,18 +156,21 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const steps = Math.ceil(tr.x.n / o.batchSize);
   const save = (tag: string) => saveCheckpoint(model, o.outDir, tag, { ...state, ...o.extraState });
   const finish = async (status: TrainResult['status'], message: string, seen: number, seconds: number): Promise<TrainResult> => {
+    // The figures of the epoch whose weights the model ends with (the last, or the best).
+    let kept = state.history[state.history.length - 1];
     if (o.restoreBest && status !== 'interrupted' && state.bestEpoch && state.bestEpoch !== state.epoch) {
       const best = await loadCheckpoint(join(o.outDir, 'best'));
       if (best) {
         model.setWeights(best.model.getWeights());
         message += `; kept the weights of epoch ${state.bestEpoch}, the best by ${monitor}`;
+        kept = state.history.find((h) => h.epoch === state.bestEpoch) ?? kept;
       }
     }
     writeFileAtomic(join(o.outDir, 'loss.svg'), lossCurveSvg(`${o.name}: loss per epoch`, [
       { name: 'loss', color: '#1f77b4', values: state.history.map((h) => h['loss']!) },
       ...(val ? [{ name: 'val_loss', color: '#ff7f0e', values: state.history.map((h) => h['val_loss']!) }] : []),
     ]));
-    const base = state.history.length ? baseline(model, o, val, state.history[state.history.length - 1]) : undefined;
+    const base = kept ? baseline(model, o, val, kept) : undefined;
     const samplesPerSecond = seconds > 0 ? seen / seconds : 0;
     writeFileAtomic(join(o.outDir, 'metrics.json'), JSON.stringify({
       task: o.name, status, message, epochs: state.epoch, best_epoch: state.bestEpoch || null, final: state.history[state.history.length - 1] ?? null,
