@@ -72,10 +72,14 @@ async function handRate(c: Case, n: number, epochs: number): Promise<number> {
   return rate;
 }
 
+/** The first Python that has torch: $PYTHON, python3 on the PATH, then Debian's own (a
+ *  pyenv python3 on the PATH does not see Debian's python3-torch). */
 function torchRates(): Map<string, number> | undefined {
-  const r = spawnSync('python3', [join(import.meta.dirname, 'torch_models.py')], { encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) return undefined;
-  return new Map(Object.entries(JSON.parse(r.stdout) as Record<string, number>));
+  for (const python of [process.env['PYTHON'], 'python3', '/usr/bin/python3'].filter((p): p is string => !!p)) {
+    const r = spawnSync(python, [join(import.meta.dirname, 'torch_models.py')], { encoding: 'utf8', timeout: 300_000 });
+    if (r.status === 0) return new Map(Object.entries(JSON.parse(r.stdout) as Record<string, number>));
+  }
+  return undefined;
 }
 
 const fmt = (x: number) => x.toFixed(0).padStart(7);
