@@ -1,9 +1,9 @@
 // Data loaders: values on tiny inputs, and one-line errors for bad files.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DATA_SOURCES } from '../compiler/data/sources.js';
 import type { DataValue, Value } from '../compiler/values.js';
 import { DenseColumn, type RuntimeData } from '../runtime/data/column.js';
@@ -146,5 +146,55 @@ describe('idx: the MNIST-family files', () => {
     if (!existsSync(root)) return ctx.skip();
     const d = await load(idx(`${root}/t10k-images-idx3-ubyte.gz`, str(`${root}/t10k-labels-idx1-ubyte.gz`), { height: int(28), width: int(28), classes: int(10) })) as Extract<RuntimeData, { kind: 'dataset' }>;
     expect([d.x.n, ...d.x.sampleShape]).toEqual([10000, 28, 28, 1]);
+  });
+});
+
+describe('image and images: JPEG and PNG, RGB in [0, 1], resized', () => {
+  const imgDir = mkdtempSync(join(tmpdir(), 'nnc-img-')), badDir = mkdtempSync(join(tmpdir(), 'nnc-bad-img-'));
+  /** A 4×6 picture: red left half, blue right half. */
+  const rgba = Buffer.alloc(4 * 6 * 4);
+  for (let i = 0; i < 24; i++) rgba.set(i % 6 < 3 ? [255, 0, 0, 255] : [0, 0, 255, 255], i * 4);
+  beforeAll(async () => {
+    const { PNG } = await import('pngjs');
+    const jpeg = (await import('jpeg-js')).default;
+    const png = new PNG({ width: 6, height: 4 });
+    rgba.copy(png.data);
+    writeFileSync(join(imgDir, 'a.png'), PNG.sync.write(png));
+    writeFileSync(join(imgDir, 'b.jpg'), jpeg.encode({ data: rgba, width: 6, height: 4 }, 100).data);
+    writeFileSync(join(imgDir, 'notes.txt'), 'not an image');
+    writeFileSync(join(badDir, 'fake.png'), 'not a png');
+    writeFileSync(join(badDir, 'cut.jpeg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+  });
+  const img = (path: string, h = 4, w = 6, d = imgDir) => dv('image', { path: str(join(d, path)), height: int(h), width: int(w) });
+
+  it('reads a PNG exactly and a JPEG closely; resizing keeps the halves', async () => {
+    const png = await load(img('a.png')) as Extract<RuntimeData, { kind: 'array' }>;
+    expect([png.column.n, ...png.column.sampleShape]).toEqual([1, 4, 6, 3]);
+    expect([...png.column.row(0).slice(0, 3)]).toEqual([1, 0, 0]);
+    expect([...png.column.row(0).slice(15, 18)]).toEqual([0, 0, 1]);
+    const jpg = await load(img('b.jpg')) as Extract<RuntimeData, { kind: 'array' }>;
+    expect(jpg.column.row(0)[0]).toBeGreaterThan(0.8); // red, within JPEG's loss
+    expect(jpg.column.row(0)[2]).toBeLessThan(0.25);
+    const small = await load(img('a.png', 2, 2)) as Extract<RuntimeData, { kind: 'array' }>;
+    expect([...small.column.row(0)].map((v) => Math.round(v))).toEqual([1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1]);
+  });
+
+  it('images: every .jpg/.jpeg/.png of a folder in name order; other files are skipped', async () => {
+    writeFileSync(join(imgDir, 'c.PNG'), readFileSync(join(imgDir, 'a.png')));
+    const all = await load(dv('images', { dir: str(imgDir), height: int(4), width: int(6) })) as Extract<RuntimeData, { kind: 'array' }>;
+    expect(all.column.n).toBe(3);
+    expect([...all.column.row(2).slice(0, 3)]).toEqual([1, 0, 0]);
+    await expect(load(dv('images', { dir: str(badDir), height: int(2), width: int(2) }))).rejects.toThrow(/cut\.jpeg is not a readable image/);
+  });
+
+  it.each([
+    ['a missing file', () => img('none.png'), /cannot read .*none\.png: no such file/],
+    ['not an image', () => img('notes.txt'), /notes\.txt is neither a JPEG nor a PNG file/],
+    ['a .png that is not one', () => img('fake.png', 4, 6, badDir), /fake\.png is neither a JPEG nor a PNG file/],
+    ['a JPEG cut short', () => img('cut.jpeg', 4, 6, badDir), /cut\.jpeg is not a readable image: /],
+    ['a folder with no images', () => dv('images', { dir: str(mkdtempSync(join(tmpdir(), 'nnc-empty-'))), height: int(2), width: int(2) }), /holds no \.jpg, \.jpeg or \.png images/],
+    ['a folder that does not exist', () => dv('images', { dir: str(join(imgDir, 'nope')), height: int(2), width: int(2) }), /cannot read the folder .*nope: no such folder/],
+  ])('%s is a one-line error naming it', async (_, d, message) => {
+    await expect(load(d())).rejects.toThrow(message);
   });
 });

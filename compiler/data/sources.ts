@@ -54,12 +54,12 @@ const defs: DataSourceDef[] = [
     type: () => ({ kind: 'text' }),
   },
   {
-    name: 'image', module: 'core', doc: 'Reads a JPEG or PNG image, resized. Type: `[1, height, width, 3]`.',
+    name: 'image', module: 'core', doc: 'Reads a JPEG or PNG image (told apart by content), RGB pixels in [0, 1], resized bilinearly. Type: `[1, height, width, 3]`.',
     params: [str('path', 'Path of the image.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.')],
     type: (ctx) => ({ kind: 'array', shape: shape([1, ctx.int('height'), ctx.int('width'), 3]) }),
   },
   {
-    name: 'images', module: 'core', doc: 'Reads every JPEG/PNG image in a folder, resized. Type: `[n, height, width, 3]`.',
+    name: 'images', module: 'core', doc: 'Reads every .jpg, .jpeg and .png image of a folder in file-name order, RGB pixels in [0, 1], each resized bilinearly. Type: `[n, height, width, 3]`.',
     params: [str('dir', 'Folder of images.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.')],
     type: (ctx) => ({ kind: 'array', shape: shape([n, ctx.int('height'), ctx.int('width'), 3]) }),
   },

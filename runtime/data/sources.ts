@@ -2,12 +2,13 @@
 // under the entry's name, taking the entry's parameters as one object (snake_case, as in
 // .nn files) and a context with the .nn file's folder. `nnc run` decodes checked values into
 // these objects (loaders.ts); `nnc compile` prints them as literals. Same code, same data.
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
 import { readCsv } from './csv.js';
 import { DataError } from './errors.js';
 import { idxImages } from './idx.js';
+import { readImage, resizeImage } from '../io/image.js';
 import { mnistLike, mobyDick, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
 
 export type { RuntimeData };
@@ -32,11 +33,27 @@ export function text(a: { path: string }, ctx: DataCtx): RuntimeData {
   }
 }
 
-export function image(_a: { path: string; height: number; width: number }, _ctx?: DataCtx): RuntimeData {
-  throw new DataError('image() is checked but not yet read by nnc run (it arrives with the image tasks)');
+export function image(a: { path: string; height: number; width: number }, ctx: DataCtx): RuntimeData {
+  return { kind: 'array', column: new DenseColumn(resizeImage(readImage(at(ctx, a.path)), a.height, a.width), [a.height, a.width, 3]) };
 }
-export function images(_a: { dir: string; height: number; width: number }, _ctx?: DataCtx): RuntimeData {
-  return image({ path: _a.dir, height: _a.height, width: _a.width });
+
+const IMAGE_FILE = /\.(jpe?g|png)$/i;
+
+/** Every JPEG/PNG in a folder, in file-name order, resized to one size. */
+export function images(a: { dir: string; height: number; width: number }, ctx: DataCtx): RuntimeData {
+  const dir = at(ctx, a.dir);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((f) => IMAGE_FILE.test(f)).sort();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new DataError(`cannot read the folder ${dir}: ${e.code === 'ENOENT' ? 'no such folder' : e.code === 'ENOTDIR' ? 'it is a file' : e.message}`);
+  }
+  if (!names.length) throw new DataError(`${dir} holds no .jpg, .jpeg or .png images`);
+  const size = a.height * a.width * 3;
+  const out = new Float32Array(names.length * size);
+  names.forEach((f, i) => out.set(resizeImage(readImage(join(dir, f)), a.height, a.width), i * size));
+  return { kind: 'array', column: new DenseColumn(out, [a.height, a.width, 3]) };
 }
 
 function series(d: RuntimeData, what: string): DenseColumn {

@@ -1,0 +1,53 @@
+// Reading photographs and pictures: JPEG (jpeg-js) or PNG (pngjs), both pure JS, told apart
+// by their first bytes rather than the file name; RGB pixels in [0, 1], resized with
+// bilinear interpolation. Every way a file can be unreadable is a one-line DataError.
+import * as tf from '@tensorflow/tfjs';
+import jpeg from 'jpeg-js';
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { DataError } from '../data/errors.js';
+
+/** RGB pixels in [0, 1], row-major [height, width, 3]. */
+export interface RgbImage { data: Float32Array; height: number; width: number }
+
+const isJpeg = (b: Uint8Array) => b[0] === 0xff && b[1] === 0xd8;
+const isPng = (b: Uint8Array) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
+
+/** Drops alpha from RGBA bytes and scales to [0, 1]. */
+function rgbOf(rgba: Uint8Array, width: number, height: number): RgbImage {
+  const data = new Float32Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) for (let k = 0; k < 3; k++) data[i * 3 + k] = rgba[i * 4 + k]! / 255;
+  return { data, height, width };
+}
+
+export function readImage(path: string): RgbImage {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new DataError(`cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}`);
+  }
+  try {
+    if (isJpeg(bytes)) {
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+      return rgbOf(img.data, img.width, img.height);
+    }
+    if (isPng(bytes)) {
+      const png = PNG.sync.read(bytes);
+      return rgbOf(png.data, png.width, png.height);
+    }
+  } catch (err) {
+    throw new DataError(`${path} is not a readable image: ${(err as Error).message.split('\n')[0]}`);
+  }
+  throw new DataError(`${path} is neither a JPEG nor a PNG file`);
+}
+
+/** The image resized to height × width (bilinear; half-pixel centres, as Keras resizes). */
+export function resizeImage(img: RgbImage, height: number, width: number): Float32Array {
+  if (img.height === height && img.width === width) return img.data;
+  return tf.tidy(() => {
+    const t = tf.tensor3d(img.data, [img.height, img.width, 3]);
+    return tf.image.resizeBilinear(t, [height, width], false, true).clipByValue(0, 1).dataSync() as Float32Array;
+  });
+}
