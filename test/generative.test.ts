@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../runtime/backend.js';
 import { DenseColumn, type RuntimeData } from '../runtime/data/column.js';
+import { loadCheckpoint } from '../runtime/io/checkpoint.js';
 import { gridCells, imageGrid, readPng } from '../runtime/io/png.js';
 import { silentReporter } from '../runtime/progress.js';
 import type { Session } from '../runtime/session.js';
@@ -20,6 +21,13 @@ beforeAll(async () => {
 
 const value = (t: tf.Tensor) => t.dataSync()[0]!;
 const adam = (lr: number) => ({ name: 'adam', params: { lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } });
+
+/** The step count of the optimizer saved in a checkpoint folder. */
+async function optimizerSteps(dir: string): Promise<number> {
+  const ckpt = await loadCheckpoint(dir);
+  const weights = await ckpt!.model.optimizer!.getWeights();
+  return weights[0]!.tensor.dataSync()[0]!;
+}
 
 function session(out: string, resume = false): Session {
   return { flags: { resume, out, seed: 5 }, reporter: silentReporter, interrupt: { requested: false }, report: () => 0, close: () => {} };
@@ -103,10 +111,13 @@ describe('vae', () => {
     expect(cut.status).toBe('interrupted');
     expect(cut.history.length).toBe(1);
     for (const f of ['encoder/model.json', 'decoder/model.json']) expect(existsSync(join(dir, f)), f).toBe(true);
+    expect(await optimizerSteps(join(dir, 'encoder'))).toBe(6);
     const resumed = await runVaeTask(vaeTask(vaeFields({ epochs: 3 })), session(dir, true));
     expect(resumed.status).toBe('done');
     expect(resumed.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
     expect(resumed.history[0]).toEqual(cut.history[0]);
+    // The optimizer's state came back with the encoder: 6 steps before, 8 after (epochs 2, 3).
+    expect(await optimizerSteps(join(dir, 'encoder'))).toBe(14);
   });
 
   it('a NaN loss stops with the last good checkpoint kept', async () => {
@@ -150,9 +161,10 @@ describe('gan', () => {
     for (const f of ['generator/model.json', 'discriminator/model.json', 'samples-000010.png', 'samples-000020.png', 'samples.png', 'metrics.json', 'loss.svg']) expect(existsSync(join(a, f)), f).toBe(true);
     const cells = gridCells(readPng(join(a, 'samples.png'), 1), 6, 6);
     expect(cells.n).toBe(4);
-    // --resume with more steps continues from step 20.
+    // --resume with more steps continues from step 20, with both optimizers' state.
     const more = await runGanTask(ganTask(ganFields({ steps: 30 })), session(a, true));
     expect(more.history.map((h) => h.step)).toEqual([10, 20, 30]);
+    expect([await optimizerSteps(join(a, 'generator')), await optimizerSteps(join(a, 'discriminator'))]).toEqual([30, 30]);
   });
 });
 

@@ -9,7 +9,7 @@ import type { RuntimeData } from '../data/column.js';
 import { imageGrid, writePng } from '../io/png.js';
 import { fmt } from '../progress.js';
 import type { Session } from '../session.js';
-import { imagesOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
+import { attachOptimizer, imagesOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
 import { taskSetup } from './setup.js';
 import { makeOptimizer } from './vocab.js';
@@ -89,15 +89,21 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
   const models = { generator, discriminator };
   let history: GanLog[] = [];
   let done = 0;
+  let restored = new Map<string, tf.Optimizer>();
   if (s.flags.resume) {
-    const state = await loadModels(outDir, models, 'step');
-    if (state) {
-      done = Number(state['step'] ?? 0);
-      history = (state['history'] as GanLog[] | undefined) ?? [];
-      s.reporter.line(`resuming gan ${t.name} from ${outDir} after step ${done} (the optimizers start afresh)`);
+    const loaded = await loadModels(outDir, models, 'step');
+    if (loaded) {
+      done = Number(loaded.state['step'] ?? 0);
+      history = (loaded.state['history'] as GanLog[] | undefined) ?? [];
+      restored = loaded.optimizers;
+      s.reporter.line(`resuming gan ${t.name} from ${outDir} after step ${done} (${restored.size === 2 ? 'with the optimizers\' state' : 'the optimizers start afresh'})`);
     } else s.reporter.line(`no checkpoint in ${outDir}; starting gan ${t.name} from scratch`);
   }
-  const dOpt = makeOptimizer(f.dOptimizer.name, f.dOptimizer.params), gOpt = makeOptimizer(f.gOptimizer.name, f.gOptimizer.params);
+  // Each optimizer is saved with the model it trains.
+  const dOpt = restored.get('discriminator') ?? makeOptimizer(f.dOptimizer.name, f.dOptimizer.params);
+  const gOpt = restored.get('generator') ?? makeOptimizer(f.gOptimizer.name, f.gOptimizer.params);
+  attachOptimizer(discriminator, dOpt);
+  attachOptimizer(generator, gOpt);
   const dVars = trainableVariables(discriminator), gVars = trainableVariables(generator);
   const b = f.batchSize;
   const finish = (status: TaskOutcome['status'], message: string): GanResult => {

@@ -38,10 +38,20 @@ export async function saveModels(dir: string, models: Record<string, tf.LayersMo
   for (const [name, model] of Object.entries(models)) await saveCheckpoint(model, join(dir, name), tag, state);
 }
 
-/** Loads the weights saved by saveModels into `models`; returns the saved state, or undefined
- *  when there is no checkpoint. The models must agree on where they stopped. */
-export async function loadModels(dir: string, models: Record<string, tf.LayersModel>, counter: string): Promise<Record<string, unknown> | undefined> {
+/** Makes `model`'s checkpoints carry `optimizer`'s state (tfjs saves the optimizer of a
+ *  compiled model with it); the loss is a placeholder, the loops compute their own. */
+export function attachOptimizer(model: tf.LayersModel, optimizer: tf.Optimizer): void {
+  model.compile({ optimizer, loss: 'meanSquaredError' });
+}
+
+export interface LoadedModels { state: Record<string, unknown>; optimizers: Map<string, tf.Optimizer> }
+
+/** Loads the weights saved by saveModels into `models`; returns the saved state and the
+ *  optimizers that travelled with them, or undefined when there is no checkpoint. The
+ *  models must agree on where they stopped. */
+export async function loadModels(dir: string, models: Record<string, tf.LayersModel>, counter: string): Promise<LoadedModels | undefined> {
   let state: Record<string, unknown> | undefined;
+  const optimizers = new Map<string, tf.Optimizer>();
   for (const [name, model] of Object.entries(models)) {
     const ckpt = await loadCheckpoint(join(dir, name));
     if (!ckpt) {
@@ -52,12 +62,13 @@ export async function loadModels(dir: string, models: Record<string, tf.LayersMo
     const bad = want.findIndex((w, i) => !have[i] || w.shape.join() !== have[i]!.shape.join());
     if (bad >= 0 || want.length !== have.length) throw new CheckpointError(`the checkpoint in ${join(dir, name)} does not fit the ${name} model; delete it or run without --resume`);
     model.setWeights(have);
+    if (ckpt.model.optimizer) optimizers.set(name, ckpt.model.optimizer);
     if (state && state[counter] !== ckpt.state[counter]) {
       throw new CheckpointError(`the checkpoints in ${dir} stop at different points (${counter} ${String(state[counter])} and ${String(ckpt.state[counter])}); delete the folder or run without --resume`);
     }
     state = ckpt.state;
   }
-  return state;
+  return state && { state, optimizers };
 }
 
 export interface LossSeries { name: string; values: number[] }

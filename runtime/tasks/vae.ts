@@ -11,7 +11,7 @@ import { sampleLatent } from '../model/custom.js';
 import { fmt } from '../progress.js';
 import { permutation } from '../random.js';
 import type { Session } from '../session.js';
-import { imagesOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
+import { attachOptimizer, imagesOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
 import { taskSetup } from './setup.js';
 import { makeOptimizer } from './vocab.js';
@@ -100,14 +100,18 @@ export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
   const points = latentPoints(f.grid, latent);
   const models = { encoder, decoder };
   let history: VaeEpoch[] = [];
+  let restored: tf.Optimizer | undefined;
   if (s.flags.resume) {
-    const state = await loadModels(outDir, models, 'epoch');
-    if (state) {
-      history = (state['history'] as VaeEpoch[] | undefined) ?? [];
-      s.reporter.line(`resuming vae ${t.name} from ${outDir} after epoch ${history.length} (the optimizer starts afresh)`);
+    const loaded = await loadModels(outDir, models, 'epoch');
+    if (loaded) {
+      history = (loaded.state['history'] as VaeEpoch[] | undefined) ?? [];
+      restored = loaded.optimizers.get('encoder');
+      s.reporter.line(`resuming vae ${t.name} from ${outDir} after epoch ${history.length} (${restored ? 'with the optimizer\'s state' : 'the optimizer starts afresh'})`);
     } else s.reporter.line(`no checkpoint in ${outDir}; starting vae ${t.name} from scratch`);
   }
-  const optimizer = makeOptimizer(f.optimizer.name, f.optimizer.params);
+  // One optimizer for both models; it is saved with the encoder.
+  const optimizer = restored ?? makeOptimizer(f.optimizer.name, f.optimizer.params);
+  attachOptimizer(encoder, optimizer);
   const vars = trainableVariables(encoder, decoder);
   const steps = Math.ceil(images.n / f.batchSize);
   const finish = (status: TaskOutcome['status'], message: string): VaeResult => {
