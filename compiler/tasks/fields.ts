@@ -23,7 +23,13 @@ export const field = <T extends Value['kind']>(t: TaskIR, name: string, kind: T)
   const v = t.fields.get(name);
   return v?.kind === kind ? (v as Extract<Value, { kind: T }>) : undefined;
 };
-const num = (v: Value | undefined, def: number) => (v?.kind === 'int' || v?.kind === 'float' ? v.value : def);
+/** A number field. The checker filled every default from the task schema, so the value is
+ *  there; the defaults live in the schema alone. */
+function num(v: Value | undefined, name: string): number {
+  if (v?.kind === 'int' || v?.kind === 'float') return v.value;
+  throw new Error(`internal: field ${name} is ${v?.kind ?? 'missing'}, not a number`);
+}
+const numField = (task: TaskIR, name: string) => num(task.fields.get(name), name);
 
 /** `rmsprop(lr: 0.01)` → { name: 'rmsprop', params: { lr: 0.01, rho: 0.9, ... } } (defaults
  *  from the optimizer table); the emitter prints the same object. */
@@ -43,11 +49,11 @@ export function trainFields(task: TaskIR): PlainTrainFields {
   return {
     loss: field(task, 'loss', 'enum')!.name,
     optimizer: optimizerSpec(task.fields.get('optimizer')),
-    epochs: num(task.fields.get('epochs'), 10),
-    batchSize: num(task.fields.get('batch_size'), 32),
-    validationSplit: num(task.fields.get('validation_split'), 0),
+    epochs: numField(task, 'epochs'),
+    batchSize: numField(task, 'batch_size'),
+    validationSplit: numField(task, 'validation_split'),
     metrics: (field(task, 'metrics', 'list')?.items ?? []).map((m) => (m.kind === 'enum' ? m.name : '')),
-    earlyStopping: es ? { patience: num(es.entries.get('patience'), 3), monitor: (es.entries.get('monitor') as { name: 'loss' | 'val_loss' }).name } : undefined,
+    earlyStopping: es ? { patience: num(es.entries.get('patience'), 'early_stopping.patience'), monitor: (es.entries.get('monitor') as { name: 'loss' | 'val_loss' }).name } : undefined,
     restoreBest: field(task, 'restore_best', 'bool')?.value ?? true,
     seed: field(task, 'seed', 'int')?.value,
     shuffle: field(task, 'shuffle', 'bool')?.value ?? true,
@@ -73,11 +79,11 @@ export interface PlainVaeFields {
 export function vaeFields(task: TaskIR): PlainVaeFields {
   return {
     reconstruction: (field(task, 'reconstruction', 'enum')?.name ?? 'binary_crossentropy') as PlainVaeFields['reconstruction'],
-    klWeight: num(task.fields.get('kl_weight'), 1),
+    klWeight: numField(task, 'kl_weight'),
     optimizer: optimizerSpec(task.fields.get('optimizer')),
-    epochs: num(task.fields.get('epochs'), 10),
-    batchSize: num(task.fields.get('batch_size'), 128),
-    grid: num(task.fields.get('grid'), 15),
+    epochs: numField(task, 'epochs'),
+    batchSize: numField(task, 'batch_size'),
+    grid: numField(task, 'grid'),
     seed: field(task, 'seed', 'int')?.value,
     save: saveOf(task),
   };
@@ -90,16 +96,16 @@ export interface PlainGanFields {
 
 export function ganFields(task: TaskIR): PlainGanFields {
   return {
-    steps: num(task.fields.get('steps'), 2000),
-    batchSize: num(task.fields.get('batch_size'), 64),
+    steps: numField(task, 'steps'),
+    batchSize: numField(task, 'batch_size'),
     dOptimizer: optimizerSpec(task.fields.get('d_optimizer')),
     gOptimizer: optimizerSpec(task.fields.get('g_optimizer')),
-    clipValue: num(task.fields.get('clip_value'), 1),
+    clipValue: numField(task, 'clip_value'),
     // The checker admitted only the schema's enum values.
     pixels: (field(task, 'pixels', 'enum')?.name ?? 'signed') as PlainGanFields['pixels'],
-    labelNoise: num(task.fields.get('label_noise'), 0.05),
-    sampleEvery: num(task.fields.get('sample_every'), 200),
-    grid: num(task.fields.get('grid'), 8),
+    labelNoise: numField(task, 'label_noise'),
+    sampleEvery: numField(task, 'sample_every'),
+    grid: numField(task, 'grid'),
     seed: field(task, 'seed', 'int')?.value,
     save: saveOf(task),
   };
@@ -112,8 +118,8 @@ export interface PlainGenerateFields {
 export function generateFields(task: TaskIR): PlainGenerateFields {
   return {
     checkpoint: field(task, 'checkpoint', 'string')!.value, // filled by the checker when not given
-    temperatures: (field(task, 'temperatures', 'list')?.items ?? []).map((t) => num(t, 1)),
-    length: num(task.fields.get('length'), 400),
+    temperatures: (field(task, 'temperatures', 'list')?.items ?? []).map((t) => num(t, 'temperatures')),
+    length: numField(task, 'length'),
     seedText: field(task, 'seed_text', 'string')?.value ?? null,
     seed: field(task, 'seed', 'int')?.value,
     save: field(task, 'save', 'string')?.value ?? `out/${task.name.toLowerCase()}_text`,
