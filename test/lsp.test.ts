@@ -114,6 +114,10 @@ describe('nnc lsp', () => {
     const hints = await d.request<(InlayHint & { label: string })[]>('textDocument/inlayHint', { range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } });
     expect(hints.map((h) => [h.position.line, h.label.trim()])).toEqual([[5, '[batch, 10, 8]'], [6, '[batch, 8]'], [7, '[batch, 1]']]);
     expect(hints[0]!.position.character).toBe(d.text.split('\n')[5]!.length);
+    // While a line further down is wrong, the lines above it keep their hints.
+    const broken = await open('model M {\n  input x: [batch, 10, 4]\n  lstm(8, return_sequences: true)\n  conv1d(4, 3)\n  lstm(8)\n  dens(1)\n}\n');
+    const partial = await broken.request<(InlayHint & { label: string })[]>('textDocument/inlayHint', { range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
+    expect(partial.map((h) => [h.position.line, h.label.trim()])).toEqual([[2, '[batch, 10, 8]'], [3, '[batch, 8, 4]'], [4, '[batch, 8]']]);
   });
 
   it('completion: layers and models in a model, named arguments in a call, task fields, std modules', async () => {

@@ -20,6 +20,8 @@ export interface CheckResult {
   modelsByDecl: Map<Decl, ModelIR>;
   /** Every loaded module (AST and top-level scope) by path, for editor features. */
   modules: Map<string, SourceModule>;
+  /** Each model's nodes as far as they checked, even when the model has an error. */
+  partialModels: Map<Decl, ModelIR>;
 }
 
 const PARAM_TYPES: Record<string, ParamType> = {
@@ -35,6 +37,8 @@ class Checker implements Globals {
   private readonly globalValues = new Map<Decl, Value>();
   private readonly inProgress = new Set<Decl>();
   readonly modelsByDecl = new Map<Decl, ModelIR>();
+  /** The nodes built before a model's first error, for editors (hints on the lines above it). */
+  readonly partialModels = new Map<Decl, ModelIR>();
 
   nextLayerId(): number {
     return ++this.layerIds;
@@ -120,6 +124,7 @@ class Checker implements Globals {
       const ir: ModelIR = { name: decl.name.name, doc: decl.doc, file: module.path, span: decl.span, args, inputs: [], outputs: [], nodes: builder.nodes, requires: builder.requires };
       const named = new Set<string>();
       for (const stmt of decl.body) this.modelStmt(stmt, env, ir, named);
+      if (!this.partialModels.has(decl)) this.partialModels.set(decl, ir);
       if (!ir.inputs.length) {
         if (builder.noFlowReported) return undefined;
         this.sink.report('E0212', module.path, decl.name.span, `model ${decl.name.name} has no input`, { help: 'add a line like `input x: [batch, 10, 1]`' });
@@ -270,7 +275,7 @@ export function check(path: string, host: CompilerHost, text?: string): CheckRes
   const modules = [...loader.modules.values()];
   const program = checker.run(entry, modules);
   const sources = new Map(modules.map((m) => [m.path, m.text]));
-  return { diagnostics: checker.sink.diagnostics, program, sources, modelsByDecl: checker.modelsByDecl, modules: loader.modules };
+  return { diagnostics: checker.sink.diagnostics, program, sources, modelsByDecl: checker.modelsByDecl, modules: loader.modules, partialModels: checker.partialModels };
 }
 
 export type { Checker };

@@ -52,9 +52,10 @@ export function declAt(a: Analysis, offset: number): Decl | undefined {
   return a.module.ast.decls.find((d) => within(d.span, offset));
 }
 
-/** The checked IR of a model declaration (default arguments), if it checked. */
+/** The checked IR of a model declaration (default arguments); for a model with an error,
+ *  the nodes that checked before it, so hints and hovers still work above the error. */
 export function modelOf(a: Analysis, decl: Decl | undefined): ModelIR | undefined {
-  return decl?.kind === 'model' ? a.result.modelsByDecl.get(decl) : undefined;
+  return decl?.kind === 'model' ? a.result.modelsByDecl.get(decl) ?? a.result.partialModels.get(decl) : undefined;
 }
 
 /** The innermost layer node whose source span holds the offset. */
