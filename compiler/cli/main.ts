@@ -41,8 +41,10 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
       const sources = new Map(all.flatMap((r) => [...r.sources]));
       if (opts.format === 'json') io.out(renderJson(diags, sources) + '\n');
       else if (diags.length) io.err(renderText(diags, sources));
-      const errors = diags.filter((d) => d.severity === 'error').length;
-      if (opts.format === 'text') io.err(errors ? `${errors} error${errors === 1 ? '' : 's'}\n` : '');
+      const errors = diags.filter((d) => d.severity === 'error').length, warnings = diags.length - errors;
+      const count = (n: number, what: string) => (n ? [`${n} ${what}${n === 1 ? '' : 's'}`] : []);
+      const summary = [...count(errors, 'error'), ...count(warnings, 'warning')].join(', ');
+      if (opts.format === 'text' && summary) io.err(summary + '\n');
       if (errors) exit = 1;
     });
 
