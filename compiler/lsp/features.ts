@@ -1,7 +1,7 @@
 // Read-only editor features over one Analysis: hover, inlay hints, completion, signature
 // help, go to definition and document symbols. Each returns LSP data; none writes anything.
 import { readdirSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CompletionItemKind, InlayHintKind, MarkupKind, SymbolKind,
@@ -180,7 +180,8 @@ export function definition(a: Analysis, offset: number): Location | null {
   const at = (path: string, span: Span): Location => ({ uri: uriOf(path), range: range(docFor(a, path), span) });
   const decl = declAt(a, offset);
   if (decl?.kind === 'import' && within(decl.target.span, offset)) {
-    const target = [...a.result.modules.values()].find((m) => m.path !== a.path && importedBy(a, decl, m.path));
+    const wanted = importedPath(a, decl);
+    const target = [...a.result.modules.values()].find((m) => resolve(m.path) === wanted);
     return target ? at(target.path, { start: 0, end: 0 }) : null;
   }
   const w = wordAt(a, offset);
@@ -209,12 +210,10 @@ export function definition(a: Analysis, offset: number): Location | null {
   return null;
 }
 
-/** Whether an import declaration loaded the module at `path`. */
-function importedBy(a: Analysis, decl: Extract<Decl, { kind: 'import' }>, path: string): boolean {
+/** The absolute path of the file an import names (std modules live in STD_DIR). */
+function importedPath(a: Analysis, decl: Extract<Decl, { kind: 'import' }>): string {
   const t = decl.target;
-  if (t.kind === 'std') return path.endsWith(`/${t.path.slice(1).join('/')}.nn`) && path.includes('std');
-  const want = t.path.replace(/^\.\//, '');
-  return path.endsWith(want);
+  return t.kind === 'std' ? join(STD_DIR, `${t.path.slice(1).join('/')}.nn`) : resolve(dirname(a.path), t.path);
 }
 
 export function documentSymbols(a: Analysis): DocumentSymbol[] {
