@@ -5,6 +5,7 @@ import type { ModelIR, TaskIR } from '../ir.js';
 import { Dim } from '../shapes/dim.js';
 import { formatShape, type Shape } from '../shapes/shape.js';
 import { unifyShapes } from '../shapes/unify.js';
+import { modelIn } from '../tasks/fields.js';
 import { TASKS } from '../tasks/schemas.js';
 import { POISON, type DataValue, type Value } from '../values.js';
 import { checkType } from './args.js';
@@ -149,11 +150,6 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
 
 interface FitCtx { decl: TaskDecl; file: string; data: DataValue; fields: Map<string, Value>; sink: Checker['sink']; bindings: Map<string, Dim>; module: SourceModule }
 
-/** A model-valued field's checked IR (`encoder: Encoder`). */
-function modelField(c: FitCtx, name: string): ModelIR | undefined {
-  const v = c.fields.get(name);
-  return v?.kind === 'layer' ? v.layer.model : undefined;
-}
 
 const inShape = (m: ModelIR, i = 0): Shape => m.nodes[m.inputs[i]!.node]!.shape;
 const outShape = (m: ModelIR, i = 0): Shape => m.nodes[m.outputs[i]!.node]!.shape;
@@ -186,7 +182,7 @@ function imagesOf(c: FitCtx): Shape | undefined {
 /** vae: encoder image → (z_mean, z_log_var) of one shape [b, L]; decoder [b, L] → image; the
  *  decoder's images are the encoder's, and the data's. */
 function fitVae(c: FitCtx): boolean {
-  const enc = modelField(c, 'encoder'), dec = modelField(c, 'decoder'), images = imagesOf(c);
+  const enc = modelIn(c.fields, 'encoder'), dec = modelIn(c.fields, 'decoder'), images = imagesOf(c);
   if (!enc || !dec || !images) return false;
   if (!arity(c, 'encoder', enc, 1, 2, 'take one image and give two outputs, z_mean and z_log_var') || !arity(c, 'decoder', dec, 1, 1, 'take one latent vector and give one image')) return false;
   const flexible = new Set([...modelSymbols(enc), ...modelSymbols(dec)]);
@@ -214,7 +210,7 @@ function fitVae(c: FitCtx): boolean {
 /** gan: generator [b, L] → image; discriminator image → [b, 1]; generated images, the
  *  discriminator's input and the data agree (one message names all three). */
 function fitGan(c: FitCtx): boolean {
-  const gen = modelField(c, 'generator'), disc = modelField(c, 'discriminator'), images = imagesOf(c);
+  const gen = modelIn(c.fields, 'generator'), disc = modelIn(c.fields, 'discriminator'), images = imagesOf(c);
   if (!gen || !disc || !images) return false;
   if (!arity(c, 'generator', gen, 1, 1, 'take one latent vector and give one image') || !arity(c, 'discriminator', disc, 1, 1, 'take one image and give one score')) return false;
   const flexible = new Set([...modelSymbols(gen), ...modelSymbols(disc)]);

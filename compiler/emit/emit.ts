@@ -200,7 +200,6 @@ function dimsFromData(task: TaskIR, model: ModelIR): string {
 }
 
 interface TaskEmitCtx {
-  p: Printer;
   /** `program.loadName()` for a data value (declaring a loader when it has no name). */
   dataRef: (v: DataValue, what: string) => string;
   /** `program.buildName` for a model. */
@@ -288,7 +287,7 @@ export function emitProgram(result: CheckResult, entry: string, outDir: string):
   const procedures = new Map<string, string>();
   const body: string[] = [];
   const emitCtx: TaskEmitCtx = {
-    p, dataRef,
+    dataRef,
     builderOf: (m) => `program.${emitBuilder(mod, m, done)}`,
     builder: (m) => {
       if (sentinels(m).size) throw new EmitError(`${m.name} needs dims from the data, which nnc compile can only pass to a train task's model`);

@@ -62,11 +62,17 @@ export function trainFields(task: TaskIR): PlainTrainFields {
 }
 
 
-/** A model-valued field's checked IR (`encoder: ConvEncoder(latent: 2)`). */
+/** A model-valued field's checked IR (`encoder: ConvEncoder(latent: 2)`), if it is one. */
+export function modelIn(fields: ReadonlyMap<string, Value>, name: string): ModelIR | undefined {
+  const v = fields.get(name);
+  return v?.kind === 'layer' ? v.layer.model : undefined;
+}
+
+/** The same for a checked task, where the field is known to hold a model. */
 export function modelField(task: TaskIR, name: string): ModelIR {
-  const v = task.fields.get(name);
-  if (v?.kind !== 'layer' || !v.layer.model) throw new Error(`task ${task.name} has no model field ${name}`);
-  return v.layer.model;
+  const m = modelIn(task.fields, name);
+  if (!m) throw new Error(`task ${task.name} has no model field ${name}`);
+  return m;
 }
 
 const saveOf = (task: TaskIR) => field(task, 'save', 'string')?.value ?? `out/${task.name.toLowerCase()}`;
