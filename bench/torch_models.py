@@ -10,10 +10,10 @@ except ImportError:
 torch.manual_seed(0)
 
 class Seq(nn.Module):
-    def __init__(self, kind):
+    def __init__(self, kind, features=1, units=32, outputs=1):
         super().__init__()
-        self.rnn = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind](1, 32, batch_first=True)
-        self.out = nn.Linear(32, 1)
+        self.rnn = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind](features, units, batch_first=True)
+        self.out = nn.Linear(units, outputs)
     def forward(self, x):
         return self.out(self.rnn(x)[0][:, -1])
 
@@ -42,4 +42,5 @@ print(json.dumps({
     "rnn": rate(Seq("rnn"), (10, 1), 1, 32, mse), "lstm": rate(Seq("lstm"), (10, 1), 1, 32, mse),
     "gru": rate(Seq("gru"), (10, 1), 1, 32, mse), "conv1d": rate(conv1d(), (10, 1), 1, 32, mse),
     "mnist": rate(mnist(), (28, 28, 1), 10, 64, ce),
+    "charlstm": rate(Seq("lstm", 57, 128, 57), (60, 57), 57, 128, ce, steps=10),
 }))

@@ -18,7 +18,8 @@ import { buildModel } from '../runtime/model/build.js';
 import { silentReporter } from '../runtime/progress.js';
 import { train } from '../runtime/tasks/train.js';
 
-interface Case { name: string; source: string; input: number[]; output: number; batch: number; loss: 'mse' | 'categorical_crossentropy'; torch: string; hand?: () => tf.LayersModel }
+/** `heavy`: slow enough that a few batches give its rate (and one on the cpu backend). */
+interface Case { name: string; source: string; input: number[]; output: number; batch: number; loss: 'mse' | 'categorical_crossentropy'; torch: string; heavy?: boolean; hand?: () => tf.LayersModel }
 
 const CASES: Case[] = [
   { name: 'SimpleRNN(32) [10,1] → Dense(1)', source: 'simple_rnn(32)\n  dense(1)', input: [10, 1], output: 1, batch: 32, loss: 'mse', torch: 'rnn',
@@ -27,8 +28,9 @@ const CASES: Case[] = [
     hand: () => tf.sequential({ layers: [tf.layers.lstm({ units: 32, inputShape: [10, 1] }), tf.layers.dense({ units: 1 })] }) },
   { name: 'GRU(32) [10,1] → Dense(1)', source: 'gru(32)\n  dense(1)', input: [10, 1], output: 1, batch: 32, loss: 'mse', torch: 'gru' },
   { name: 'Conv1D stack [10,1] → Dense(1)', source: 'conv1d(32, 3, activation: relu)\n  max_pooling1d(2)\n  conv1d(32, 3, activation: relu)\n  global_max_pooling1d\n  dense(1)', input: [10, 1], output: 1, batch: 32, loss: 'mse', torch: 'conv1d' },
+  { name: 'char LSTM(128) [60,57] → Dense(57, softmax)', source: 'lstm(128)\n  dense(57, activation: softmax)', input: [60, 57], output: 57, batch: 128, loss: 'categorical_crossentropy', torch: 'charlstm', heavy: true },
   {
-    name: 'MNIST conv (32, pool, 64, pool, dense)', input: [28, 28, 1], output: 10, batch: 64, loss: 'categorical_crossentropy', torch: 'mnist',
+    name: 'MNIST conv (32, pool, 64, pool, dense)', input: [28, 28, 1], output: 10, batch: 64, loss: 'categorical_crossentropy', torch: 'mnist', heavy: true,
     source: 'conv2d(32, 3, activation: relu)\n  max_pooling2d(2)\n  conv2d(64, 3, activation: relu)\n  max_pooling2d(2)\n  flatten\n  dense(10, activation: softmax)',
   },
 ];
@@ -103,13 +105,13 @@ export async function benchTrain(): Promise<void> {
   const torch = torchRates();
   console.log(`| model, batch | wasm | cpu | wasm/cpu |${torch ? ' PyTorch | wasm/PyTorch |' : ''}\n|---|---|---|---|${torch ? '---|---|' : ''}`);
   for (const c of CASES) {
-    const n = c.torch === 'mnist' ? 512 : 2048;
+    const n = c.heavy ? c.batch * 8 : 2048;
     await selectBackend('wasm');
     await nncRate(c, c.batch * 2, 1);
     const wasm = await nncRate(c, n, 1);
     await selectBackend('cpu');
     // The cpu backend is slow; a few batches give its rate.
-    const cpu = await nncRate(c, c.batch * (c.torch === 'mnist' ? 1 : 16), 1);
+    const cpu = await nncRate(c, c.batch * (c.heavy ? 1 : 16), 1);
     const t = torch?.get(c.torch);
     console.log(`| ${c.name}, ${c.batch} | ${fmt(wasm)} | ${fmt(cpu)} | ${(wasm / cpu).toFixed(1)}x |${t ? ` ${fmt(t)} | ${(wasm / t).toFixed(2)}x |` : ''}`);
   }
