@@ -60,6 +60,14 @@ generate_text Chars on chars { temperatures: [0.5, 1.0], length: 30, save: "text
     expect(JSON.parse(readFileSync(join(dir, 'text', 'samples.json'), 'utf8')).samples).toEqual(samples.samples);
   }, 120_000);
 
+  it('with --out, generate_text reads the model the train task wrote there', () => {
+    const out = join(dir, 'elsewhere');
+    const r = nnc('run', join(dir, 'gen.nn'), '--backend', 'cpu', '--seed', '4', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`generate_text Chars: model from ${out} `);
+    expect(JSON.parse(readFileSync(join(out, 'samples.json'), 'utf8')).checkpoint).toBe(out);
+  }, 120_000);
+
   it('a seed_text with characters the model never saw, and a missing checkpoint, are one-line errors', () => {
     writeFileSync(join(dir, 'bad.nn'), readFileSync(join(dir, 'gen.nn'), 'utf8').replace('save: "text" }', 'save: "text", seed_text: "THE CAT SAT!!" }'));
     const bad = nnc('run', join(dir, 'bad.nn'), '--backend', 'cpu', '--task', 'generate_text');
