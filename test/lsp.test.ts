@@ -137,6 +137,9 @@ train M on d {
 `);
     const labels = async (i: number) => (await d.request<CompletionItem[]>('textDocument/completion', { position: d.at[i] })).map((c) => c.label);
     expect(await labels(0)).toEqual(expect.arrayContaining(['std.data', 'std.gan', 'std.vae']));
+    const members = await open('import std.recurrent as rec\nmodel M {\n  input x: [batch, 4, 1]\n  rec.<|>\n}\n');
+    expect((await members.request<CompletionItem[]>('textDocument/completion', { position: members.at[0] })).map((c) => c.label).sort())
+      .toEqual(['BidirectionalEncoder', 'SequenceToOne', 'SequenceToSequence', 'StackedGru', 'StackedLstm']);
     expect(await labels(1)).toEqual(expect.arrayContaining(['dense', 'lstm', 'conv2d', 'M', 'x']));
     const args = await d.request<CompletionItem[]>('textDocument/completion', { position: d.at[2] });
     const activation = args.find((c) => c.label === 'activation:')!;

@@ -8,6 +8,7 @@ import {
   type CompletionItem, type DocumentSymbol, type Hover, type InlayHint, type Location, type Range, type SignatureHelp,
 } from 'vscode-languageserver';
 import type { Decl, Span } from '../../grammar/ast.js';
+import { exportsOf } from '../check/loader.js';
 import { STD_DIR } from '../cli/host.js';
 import { DATA_SOURCES } from '../data/sources.js';
 import type { ModelIR } from '../ir.js';
@@ -119,6 +120,16 @@ export function completion(a: Analysis, offset: number): CompletionItem[] {
   const before = text.slice(lineStart, offset);
   if (/^\s*import\s+[\w.]*$/.test(before)) {
     return stdModules().map((m) => ({ label: m, kind: CompletionItemKind.Module, detail: 'standard-library module' }));
+  }
+  // `alias.` — the members of an imported module.
+  const member = before.match(/([A-Za-z_]\w*)\.\w*$/);
+  const owner = member ? a.module.scope.get(member[1]!) : undefined;
+  if (owner?.kind === 'module') {
+    return [...exportsOf(owner.module, owner.stdName ?? '')].map(([name, sym]) => ({
+      label: name,
+      kind: sym.kind === 'decl' && sym.decl.kind === 'model' ? CompletionItemKind.Class : CompletionItemKind.Function,
+      documentation: sym.kind === 'decl' ? (sym.decl.kind === 'model' ? modelDoc(a.result.modelsByDecl.get(sym.decl), name) : sym.decl.doc) : DATA_SOURCES.get(name)?.doc,
+    }));
   }
   const items: CompletionItem[] = [];
   const call = callAt(a, offset);
