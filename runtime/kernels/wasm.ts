@@ -58,25 +58,23 @@ function taps(xp: tf.Tensor4D, info: Conv2DInfo, kh: number, kw: number): tf.Ten
   return out;
 }
 
-/** aᵀ·b for tall a [rows, m] and b [rows, n]: the transpose goes to the narrower operand
- *  (and, if that is b, to the small result), because transposing is what costs here. */
-function tallTransposedMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  if (a.shape[1] <= b.shape[1]) return tf.matMul(tf.transpose(a), b);
-  return tf.transpose(tf.matMul(tf.transpose(b), a));
-}
-
-/** dW = im2col(x)ᵀ · dy: one matmul over all taps, which XNNPACK runs fast. */
+/** dW[i, j, c, o] = Σ x_pad[b, y·s + i, x·s + j, c] · dy[b, y, x, o]: one XNNPACK convolution
+ *  of the padded input with batch and channels swapped ([cin, H, W, b]) by the output
+ *  gradient as the filter ([oh, ow, b, cout]), dilated by the stride. 4-7x faster than
+ *  im2col taps + a matmul here (measured on the VAE and DCGAN layers). */
 function conv2DBackpropFilter({ inputs, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
   const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
   if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports NHWC only');
   return asInfo(tf.tidy(() => {
     const [kh, kw, cin, cout] = a.filterShape;
+    // tfjs refuses gradients of dilated conv2d, so the forward dilation is 1 here.
     const info = convInfo(x.shape, a.filterShape, { ...a, dilations: 1 }, false);
-    const all = taps(padInput(x, info), info, kh, kw);
-    const rows = x.shape[0] * info.outHeight * info.outWidth;
-    const cols = (all.length === 1 ? all[0]! : tf.concat(all, 3)).reshape([rows, kh * kw * cin]) as tf.Tensor2D;
-    return tallTransposedMatMul(cols, dy.reshape([rows, cout])).reshape([kh, kw, cin, cout]);
+    const swapped = tf.transpose(padInput(x, info), [3, 1, 2, 0]) as tf.Tensor4D;
+    const filter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+    const out = tf.conv2d(swapped, filter, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
+    // Rows and columns past the kernel come from padding remainders the forward pass skipped.
+    return tf.transpose(out.slice([0, 0, 0, 0], [cin, kh, kw, cout]), [1, 2, 0, 3]);
   }));
 }
 
