@@ -6,10 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { RuntimeData } from '../data/column.js';
-import { imageGrid, writePng } from '../io/png.js';
+import { writePng } from '../io/png.js';
 import { fmt } from '../progress.js';
 import type { Session } from '../session.js';
-import { attachOptimizer, imagesOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
+import { attachOptimizer, gridOf, imagesOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
 import { taskSetup } from './setup.js';
 import { makeOptimizer } from './vocab.js';
@@ -68,10 +68,7 @@ const fromUnit = (t: tf.Tensor, pixels: GanFields['pixels']) => (pixels === 'sig
 const toUnit = (t: tf.Tensor, pixels: GanFields['pixels']) => (pixels === 'signed' ? t.add(1).div(2) : t);
 
 function writeSamples(outDir: string, step: number, generator: tf.LayersModel, points: tf.Tensor, grid: number, pixels: GanFields['pixels']): string {
-  const images = tf.tidy(() => toUnit(generator.predict(points) as tf.Tensor, pixels));
-  const [n, h, w, c] = images.shape as number[];
-  const picture = imageGrid(images.dataSync() as Float32Array, n!, h!, w!, c!, grid);
-  images.dispose();
+  const picture = gridOf(generator, points, grid, (t) => toUnit(t, pixels));
   const path = join(outDir, `samples-${String(step).padStart(6, '0')}.png`);
   writePng(path, picture);
   writePng(join(outDir, 'samples.png'), picture);

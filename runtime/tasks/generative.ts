@@ -8,6 +8,7 @@ import { DataError } from '../data/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { lossCurveSvg } from '../io/plot.js';
+import { imageGrid, type Picture } from '../io/png.js';
 
 /** The images of a data set (its x; targets, if any, are not used). */
 export function imagesOf(d: RuntimeData, task: string): Column {
@@ -69,6 +70,16 @@ export async function loadModels(dir: string, models: Record<string, tf.LayersMo
     state = ckpt.state;
   }
   return state && { state, optimizers };
+}
+
+/** The images a generator or decoder makes from latent `points`, in [0, 1] after `toUnit`,
+ *  tiled `grid` to a row. */
+export function gridOf(model: tf.LayersModel, points: tf.Tensor, grid: number, toUnit: (t: tf.Tensor) => tf.Tensor = (t) => t): Picture {
+  const images = tf.tidy(() => toUnit(model.predict(points) as tf.Tensor));
+  const [n, h, w, c] = images.shape as number[];
+  const picture = imageGrid(images.dataSync() as Float32Array, n!, h!, w!, c!, grid);
+  images.dispose();
+  return picture;
 }
 
 export interface LossSeries { name: string; values: number[] }

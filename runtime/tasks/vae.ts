@@ -6,12 +6,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { RuntimeData } from '../data/column.js';
-import { imageGrid, writePng } from '../io/png.js';
+import { writePng } from '../io/png.js';
 import { sampleLatent } from '../model/custom.js';
 import { fmt } from '../progress.js';
 import { permutation } from '../random.js';
 import type { Session } from '../session.js';
-import { attachOptimizer, imagesOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
+import { attachOptimizer, gridOf, imagesOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
 import { taskSetup } from './setup.js';
 import { makeOptimizer } from './vocab.js';
@@ -81,13 +81,6 @@ export function latentPoints(grid: number, latent: number): tf.Tensor2D {
   const pts: number[] = [];
   for (let r = 0; r < grid; r++) for (let c = 0; c < grid; c++) pts.push(q[c]!, q[grid - 1 - r]!);
   return tf.tensor2d(pts, [grid * grid, 2]);
-}
-
-function writeLatentPicture(path: string, decoder: tf.LayersModel, points: tf.Tensor2D, grid: number): void {
-  const images = tf.tidy(() => decoder.predict(points) as tf.Tensor);
-  const [n, h, w, c] = images.shape as number[];
-  writePng(path, imageGrid(images.dataSync() as Float32Array, n!, h!, w!, c!, grid));
-  images.dispose();
 }
 
 export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
@@ -162,7 +155,7 @@ export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
     const log: VaeEpoch = { epoch: epoch + 1, loss: sums.loss / count, reconstruction: sums.reconstruction / count, kl: sums.kl / count };
     history.push(log);
     await saveModels(outDir, models, `e${epoch + 1}`, { epoch: epoch + 1, history });
-    writeLatentPicture(join(outDir, 'grid.png'), decoder, points, f.grid);
+    writePng(join(outDir, 'grid.png'), gridOf(decoder, points, f.grid));
     s.reporter.line(`epoch ${epoch + 1}/${f.epochs}  ${fmt({ loss: log.loss, reconstruction: log.reconstruction, kl: log.kl })}  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
   return finish('done', `trained vae ${t.name} for ${history.length} epochs; the latent space is pictured in ${join(outDir, 'grid.png')}`);
