@@ -4,7 +4,7 @@ import { CodeActionKind, type CodeAction, type Range, type TextEdit, type Worksp
 import type { Decl, Expr, ModelStmt, Span } from '../../grammar/ast.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatSource } from '../format.js';
-import { declAt, docFor, modelOf, uriOf, within, wordAt, type Analysis } from './analysis.js';
+import { declAt, docFor, within, wordAt, type Analysis } from './analysis.js';
 
 const KEYWORDS = new Set(['import', 'as', 'let', 'model', 'input', 'output', 'data', 'on', 'true', 'false']);
 const RECURRENT = new Set(['lstm', 'gru', 'simple_rnn']);
