@@ -9,9 +9,8 @@ import type { RuntimeData } from '../data/column.js';
 import { writePng } from '../io/png.js';
 import { fmt } from '../progress.js';
 import type { Session } from '../session.js';
-import { attachOptimizer, gridOf, imagesOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
+import { attachOptimizer, beginGenerative, gridOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
-import { taskSetup } from './setup.js';
 import { makeOptimizer } from './vocab.js';
 
 type OptimizerSpec = { name: string; params: Record<string, number> };
@@ -77,9 +76,7 @@ function writeSamples(outDir: string, step: number, generator: tf.LayersModel, p
 
 export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
   const f = t.fields;
-  const images = imagesOf(t.data, `gan ${t.name}`);
-  const { outDir, seed } = taskSetup(s, t.baseDir, f.save, f.seed);
-  s.reporter.line(`gan ${t.name}: ${images.n} images of [${images.sampleShape.join(', ')}], seed ${seed}, saving to ${outDir}`);
+  const { images, outDir } = beginGenerative('gan', t.name, t.data, t.baseDir, f.save, f.seed, s);
   const generator = t.generator(), discriminator = t.discriminator();
   const latent = generator.inputs[0]!.shape[1]!;
   const points = tf.randomNormal([f.grid * f.grid, latent]);

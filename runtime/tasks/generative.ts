@@ -8,7 +8,17 @@ import { DataError } from '../data/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { lossCurveSvg } from '../io/plot.js';
+import type { Session } from '../session.js';
+import { taskSetup } from './setup.js';
 import { imageGrid, type Picture } from '../io/png.js';
+
+/** What a generative task does first: its images, output folder and seed, announced. */
+export function beginGenerative(kind: string, name: string, data: RuntimeData, baseDir: string, save: string, seedField: number | undefined, s: Session) {
+  const images = imagesOf(data, `${kind} ${name}`);
+  const { outDir, seed } = taskSetup(s, baseDir, save, seedField);
+  s.reporter.line(`${kind} ${name}: ${images.n} images of [${images.sampleShape.join(', ')}], seed ${seed}, saving to ${outDir}`);
+  return { images, outDir };
+}
 
 /** The images of a data set (its x; targets, if any, are not used). */
 export function imagesOf(d: RuntimeData, task: string): Column {

@@ -11,9 +11,8 @@ import { sampleLatent } from '../model/custom.js';
 import { fmt } from '../progress.js';
 import { permutation } from '../random.js';
 import type { Session } from '../session.js';
-import { attachOptimizer, gridOf, imagesOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
+import { attachOptimizer, beginGenerative, gridOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
-import { taskSetup } from './setup.js';
 import { makeOptimizer } from './vocab.js';
 
 export interface VaeFields {
@@ -85,9 +84,7 @@ export function latentPoints(grid: number, latent: number): tf.Tensor2D {
 
 export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
   const f = t.fields;
-  const images = imagesOf(t.data, `vae ${t.name}`);
-  const { outDir, seed } = taskSetup(s, t.baseDir, f.save, f.seed);
-  s.reporter.line(`vae ${t.name}: ${images.n} images of [${images.sampleShape.join(', ')}], seed ${seed}, saving to ${outDir}`);
+  const { images, outDir } = beginGenerative('vae', t.name, t.data, t.baseDir, f.save, f.seed, s);
   const encoder = t.encoder(), decoder = t.decoder();
   const latent = decoder.inputs[0]!.shape[1]!;
   const points = latentPoints(f.grid, latent);
