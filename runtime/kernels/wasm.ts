@@ -146,11 +146,7 @@ function depthwiseBackpropInput({ inputs, attrs }: KernelArgs): tf.TensorInfo {
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
         let c = g.mul(filter.slice([i, j, 0, 0], [1, 1, cin, mult]).reshape([cin, mult])).sum(4) as tf.Tensor4D;
-        if (sh > 1 || sw > 1) {
-          c = tf.pad(c.reshape([b, oh, 1, ow, 1, cin]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]])
-            .reshape([b, oh * sh, ow * sw, cin])
-            .slice([0, 0, 0, 0], [b, (oh - 1) * sh + 1, (ow - 1) * sw + 1, cin]) as tf.Tensor4D;
-        }
+        c = dilate(c, sh, sw);
         const r0 = i * info.dilationHeight;
         const c0 = j * info.dilationWidth;
         dxp = tf.add(dxp, tf.pad(c, [[0, 0], [r0, ph - r0 - c.shape[1]], [c0, pw - c0 - c.shape[2]], [0, 0]])) as tf.Tensor4D;
