@@ -5,7 +5,11 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
 export const AnyWord = createToken({ name: 'AnyWord', pattern: Lexer.NA });
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [AnyWord] });
 
+/** The reserved words, in the order they are declared. */
+export const KEYWORDS: string[] = [];
+
 function keyword(word: string): TokenType {
+  KEYWORDS.push(word);
   return createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, categories: [AnyWord] });
 }
 

@@ -2,11 +2,12 @@
 // rename of models, data, lets and bindings; quick fixes; whole-document formatting.
 import { CodeActionKind, type CodeAction, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Decl, Expr, ModelStmt, Span } from '../../grammar/ast.js';
+import { KEYWORDS } from '../../grammar/tokens.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatSource } from '../format.js';
 import { declAt, docFor, within, wordAt, type Analysis } from './analysis.js';
 
-const KEYWORDS = new Set(['import', 'as', 'let', 'model', 'input', 'output', 'data', 'on', 'true', 'false']);
+const RESERVED = new Set(KEYWORDS);
 const RECURRENT = new Set(['lstm', 'gru', 'simple_rnn']);
 
 const range = (a: Analysis, s: Span): Range => ({ start: a.doc.positionAt(s.start), end: a.doc.positionAt(s.end) });
@@ -21,7 +22,7 @@ function localNames(d: Extract<Decl, { kind: 'model' }>): Set<string> {
 
 export function renameTarget(a: Analysis, offset: number): RenameTarget | undefined {
   const w = wordAt(a, offset);
-  if (!w || KEYWORDS.has(w.name) || isLabel(a, w.index) || a.tokens[w.index - 1]?.image === '.') return undefined;
+  if (!w || RESERVED.has(w.name) || isLabel(a, w.index) || a.tokens[w.index - 1]?.image === '.') return undefined;
   const decl = declAt(a, offset);
   if (decl?.kind === 'model' && localNames(decl).has(w.name)) return { name: w.name, span: w, local: decl };
   const sym = a.module.scope.get(w.name);
@@ -50,7 +51,7 @@ function isLabel(a: Analysis, index: number): boolean {
 export function rename(a: Analysis, offset: number, newName: string): WorkspaceEdit | null {
   const target = renameTarget(a, offset);
   if (!target) return null;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName) || KEYWORDS.has(newName)) throw new Error(`'${newName}' is not a valid name`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName) || RESERVED.has(newName)) throw new Error(`'${newName}' is not a valid name`);
   const shadowing = a.module.ast.decls.filter((d): d is Extract<Decl, { kind: 'model' }> => d.kind === 'model' && localNames(d).has(target.name));
   const edits: TextEdit[] = [];
   a.tokens.forEach((t, i) => {

@@ -8,6 +8,7 @@ import {
   type CompletionItem, type DocumentSymbol, type Hover, type InlayHint, type Location, type Range, type SignatureHelp,
 } from 'vscode-languageserver';
 import type { Decl, Span } from '../../grammar/ast.js';
+import { KEYWORDS } from '../../grammar/tokens.js';
 import { exportsOf } from '../check/loader.js';
 import { STD_DIR } from '../cli/host.js';
 import { DATA_SOURCES } from '../data/sources.js';
@@ -18,7 +19,6 @@ import { OPTIMIZERS, TASKS } from '../tasks/schemas.js';
 import { callAt, declAt, docFor, modelOf, nodeAt, uriOf, within, wordAt, type Analysis } from './analysis.js';
 import { callable, modelDoc, signatureLabel, taskDoc, taskFieldDoc, type Callable, type CallableParam } from './docs.js';
 
-const KEYWORDS = ['import', 'let', 'model', 'input', 'output', 'data', 'on', 'true', 'false'];
 
 function range(doc: TextDocument, span: Span): Range {
   return { start: doc.positionAt(span.start), end: doc.positionAt(span.end) };
