@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { selectBackend } from '../runtime/backend.js';
 import { mnistLike } from '../runtime/data/packaged.js';
 import { loadCheckpoint, saveCheckpoint } from '../runtime/io/checkpoint.js';
-import { gridCells, readPng } from '../runtime/io/png.js';
+import { gridCells, readPicture } from '../runtime/io/png.js';
 import { seedGlobalRandom } from '../runtime/random.js';
 
 const CONFIDENT = 0.8;
@@ -68,7 +68,7 @@ export async function benchDigits(pngs: string[]): Promise<void> {
   const blurred = tf.tidy(() => tf.avgPool(noise, 5, 1, 'same').sub(0.5).mul(4).sigmoid() as tf.Tensor4D);
   row('blurred noise (floor)', confidence(model, blurred), 500);
   for (const png of pngs) {
-    const cells = gridCells(readPng(png, 1), 28, 28);
+    const cells = gridCells(readPicture(png, 1), 28, 28);
     const images = tf.tensor4d(cells.images, [cells.n, 28, 28, 1]);
     row(png, confidence(model, images), cells.n);
     images.dispose();

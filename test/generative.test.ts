@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../runtime/backend.js';
 import { DenseColumn, type RuntimeData } from '../runtime/data/column.js';
 import { loadCheckpoint } from '../runtime/io/checkpoint.js';
-import { gridCells, imageGrid, readPng } from '../runtime/io/png.js';
+import { gridCells, imageGrid, readPicture } from '../runtime/io/png.js';
 import { silentReporter } from '../runtime/progress.js';
 import type { Session } from '../runtime/session.js';
 import { binaryCrossentropy, noisyLabels, runGanTask, type GanFields } from '../runtime/tasks/gan.js';
@@ -97,7 +97,7 @@ describe('vae', () => {
     expect(r1.history.map((h) => h.loss)).toEqual(r2.history.map((h) => h.loss));
     expect(r1.history[3]!.loss).toBeLessThan(r1.history[0]!.loss * 0.8);
     for (const f of ['encoder/model.json', 'decoder/model.json', 'grid.png', 'metrics.json', 'loss.svg']) expect(existsSync(join(a, f)), f).toBe(true);
-    const grid = readPng(join(a, 'grid.png'), 1);
+    const grid = readPicture(join(a, 'grid.png'), 1);
     expect([grid.width, grid.height]).toEqual([3 * 6 + 4 * 2, 3 * 6 + 4 * 2]);
     expect(JSON.parse(readFileSync(join(a, 'metrics.json'), 'utf8')).epochs).toBe(4);
   });
@@ -159,7 +159,7 @@ describe('gan', () => {
     expect(r1.history.map((h) => h.step)).toEqual([10, 20]);
     expect(r1.history).toEqual(r2.history);
     for (const f of ['generator/model.json', 'discriminator/model.json', 'samples-000010.png', 'samples-000020.png', 'samples.png', 'metrics.json', 'loss.svg']) expect(existsSync(join(a, f)), f).toBe(true);
-    const cells = gridCells(readPng(join(a, 'samples.png'), 1), 6, 6);
+    const cells = gridCells(readPicture(join(a, 'samples.png'), 1), 6, 6);
     expect(cells.n).toBe(4);
     // --resume with more steps continues from step 20, with both optimizers' state.
     const more = await runGanTask(ganTask(ganFields({ steps: 30 })), session(a, true));

@@ -1,8 +1,8 @@
-// PNG in and out (pngjs: pure JS, no native build) and image grids: a batch of images
+// PNG out (pngjs: pure JS, no native build), pictures in through image.ts, and image grids: a batch of images
 // [n, h, w, c] with pixels in [0, 1] tiled into one picture.
-import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { writeFileAtomic } from './atomic.js';
+import { readImage } from './image.js';
 
 /** Pixels in [0, 1], row-major, `channels` (1 grey or 3 RGB) per pixel. */
 export interface Picture { data: Float32Array; height: number; width: number; channels: 1 | 3 }
@@ -23,16 +23,13 @@ export function writePng(path: string, p: Picture): void {
   writeFileAtomic(path, encodePng(p));
 }
 
-/** Reads a PNG as grey (mean of RGB) or RGB pixels in [0, 1]. */
-export function readPng(path: string, channels: 1 | 3): Picture {
-  const png = PNG.sync.read(readFileSync(path));
-  const data = new Float32Array(png.width * png.height * channels);
-  for (let i = 0; i < png.width * png.height; i++) {
-    const rgb = [png.data[i * 4]!, png.data[i * 4 + 1]!, png.data[i * 4 + 2]!];
-    if (channels === 1) data[i] = (rgb[0]! + rgb[1]! + rgb[2]!) / (3 * 255);
-    else for (let k = 0; k < 3; k++) data[i * 3 + k] = rgb[k]! / 255;
-  }
-  return { data, height: png.height, width: png.width, channels };
+/** Reads a PNG (or JPEG, through readImage) as grey (mean of RGB) or RGB pixels in [0, 1]. */
+export function readPicture(path: string, channels: 1 | 3): Picture {
+  const img = readImage(path);
+  if (channels === 3) return { ...img, channels };
+  const data = new Float32Array(img.width * img.height);
+  for (let i = 0; i < data.length; i++) data[i] = (img.data[i * 3]! + img.data[i * 3 + 1]! + img.data[i * 3 + 2]!) / 3;
+  return { data, height: img.height, width: img.width, channels };
 }
 
 /** Tiles `n` images of h×w×c (c = 1 or 3) into rows of `cols`, with a `gap`-pixel white border. */
