@@ -39,6 +39,9 @@ export const DIAGNOSTIC_CODES = {
   E0408: { severity: 'error', title: 'the models of a task do not fit together' },
   E0409: { severity: 'error', title: 'task kind not imported' },
   W0410: { severity: 'warning', title: 'generator output does not match the pixel range' },
+  E0411: { severity: 'error', title: 'pretrained model cannot be read' },
+  E0412: { severity: 'error', title: 'the task needs an image model' },
+  E0413: { severity: 'error', title: 'no such layer in the model' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof DIAGNOSTIC_CODES;

@@ -2,6 +2,7 @@
 import type { Span } from '../grammar/ast.js';
 import type { Dim } from './shapes/dim.js';
 import type { Shape } from './shapes/shape.js';
+import type { PretrainedModel } from './pretrained/sources.js';
 
 /** Parameter types understood by argument checking (layers, data sources, task fields). */
 export type ParamType =
@@ -14,9 +15,13 @@ export type ParamType =
   | { kind: 'list'; of: ParamType }
   | { kind: 'layer' }
   | { kind: 'model' }
+  /** A model that takes images: a pretrained one (`inception_v3()`, `load(...)`) or one of the file's. */
+  | { kind: 'image_model' }
   | { kind: 'data' }
   | { kind: 'call'; table: 'optimizer' }
   | { kind: 'map'; fields: readonly ParamSpec[] }
+  /** A map whose keys are the user's names (layer names), each value of one type. */
+  | { kind: 'dict'; of: ParamType; keys: string }
   | { kind: 'any' };
 
 export interface ParamSpec {
@@ -46,6 +51,7 @@ export type Value =
   | { kind: 'call'; table: string; name: string; args: Map<string, Value> }
   | { kind: 'data'; data: DataValue }
   | { kind: 'model'; model: string }
+  | { kind: 'pretrained'; pretrained: PretrainedModel }
   | { kind: 'poison' };
 
 /** A tensor during model checking: the IR node that produces it and its shape. */
@@ -92,6 +98,7 @@ export function describeValue(v: Value): string {
     case 'call': return `${v.name}(...)`;
     case 'data': return 'data';
     case 'model': return `model ${v.model}`;
+    case 'pretrained': return `pretrained model ${v.pretrained.label}`;
     case 'poison': return 'an invalid value';
   }
 }
@@ -107,6 +114,8 @@ export function describeType(t: ParamType): string {
     case 'list': return `a list of ${describeType(t.of)}`;
     case 'layer': return 'a layer';
     case 'model': return 'a model';
+    case 'image_model': return 'a model that takes images (inception_v3(), load("model.json"), or a model of this file)';
+    case 'dict': return `a map from ${t.keys} to ${describeType(t.of)}`;
     case 'data': return 'data';
     case 'call': return `an ${t.table}`;
     case 'map': return `a map with fields ${t.fields.map((f) => f.name).join(', ')}`;

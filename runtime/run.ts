@@ -5,7 +5,7 @@ import type { TaskIR } from '../compiler/ir.js';
 import { Dim } from '../compiler/shapes/dim.js';
 import { formatShape, shape } from '../compiler/shapes/shape.js';
 import { unifyShapes } from '../compiler/shapes/unify.js';
-import { field, ganFields, generateFields, modelField, trainFields, vaeFields } from '../compiler/tasks/fields.js';
+import { dreamFields, field, ganFields, generateFields, modelField, styleFields, trainFields, vaeFields } from '../compiler/tasks/fields.js';
 import type { DataValue } from '../compiler/values.js';
 import { dirname } from 'node:path';
 import { concreteShapes, type RuntimeData } from './data/column.js';
@@ -13,7 +13,9 @@ import { DataError } from './data/errors.js';
 import { makeLoader } from './data/loaders.js';
 import { buildModel, type Bindings } from './model/build.js';
 import type { Session } from './session.js';
+import { runDreamTask } from './tasks/dream.js';
 import { runGanTask } from './tasks/gan.js';
+import { runStyleTask } from './tasks/style.js';
 import { runGenerateTask } from './tasks/generate.js';
 import type { TaskOutcome } from './tasks/outcome.js';
 import { runTrainTask, type TrainFields } from './tasks/train-task.js';
@@ -87,12 +89,23 @@ async function runGenerate(task: TaskIR, file: string, load: Load, s: Session): 
   return runGenerateTask({ name: task.name, baseDir: dirname(file), data: await load(task.data!), fields: generateFields(task) }, s);
 }
 
+async function runDream(task: TaskIR, file: string, load: Load, s: Session): Promise<TaskOutcome> {
+  return runDreamTask({ name: task.name, baseDir: dirname(file), data: await load(task.data!), fields: dreamFields(task) }, s);
+}
+
+async function runStyle(task: TaskIR, file: string, load: Load, s: Session): Promise<TaskOutcome> {
+  const style = field(task, 'style', 'data')!;
+  return runStyleTask({ name: task.name, baseDir: dirname(file), data: await load(task.data!), style: await load(style.data), fields: styleFields(task) }, s);
+}
+
 /** One procedure per task kind (the kinds of compiler/tasks/schemas.ts). */
 export const TASK_PROCEDURES: ReadonlyMap<string, (task: TaskIR, file: string, load: Load, s: Session) => Promise<TaskOutcome>> = new Map([
   ['train', runTrain],
   ['vae', runVae],
   ['gan', runGan],
   ['generate_text', runGenerate],
+  ['dream', runDream],
+  ['style_transfer', runStyle],
 ]);
 
 /** Runs the tasks in order, telling each outcome; stops after a NaN or an interrupt.

@@ -96,7 +96,7 @@ describe('nnc run', () => {
     writeFileSync(join(dir, 'out', 'model.json'), '{"modelTopology": ');
     const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--resume');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^nnc: .*model\.json is not a readable checkpoint/);
+    expect(r.stderr).toMatch(/^nnc: .*model\.json is not a readable model/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 

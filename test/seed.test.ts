@@ -32,3 +32,15 @@ describe('examples', () => {
     expect(r.program.tasks.length).toBeGreaterThan(0);
   });
 });
+
+describe('the seed\'s dream and style snippets with RNNs', () => {
+  it.each([
+    ['examples/seed/dream_rnn.nn', 'dream needs a model that takes images [batch, height, width, 3]; DreamRnn takes [batch, 10, 1]', 'DeepDream changes the pixels'],
+    ['examples/seed/style_rnn.nn', 'style_transfer needs a model that takes images [batch, height, width, 3]; StyleRnn takes [batch, 10, 1]', 'Gram matrices'],
+  ])('%s is rejected with the reason', (file, message, why) => {
+    const r = check(file, nodeHost);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['E0412']);
+    expect(r.diagnostics[0]!.message).toContain(message);
+    expect(r.diagnostics[0]!.help).toContain(why);
+  });
+});

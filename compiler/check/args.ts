@@ -164,5 +164,16 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
     case 'data': return v.kind === 'data' || (v.kind === 'null') ? v : wrong();
     case 'call': return v.kind === 'call' && v.table === t.table ? v : wrong();
     case 'map': return v.kind === 'map' ? v : wrong();
+    case 'image_model': return v.kind === 'pretrained' || (v.kind === 'layer' && v.layer.model) ? v : wrong();
+    case 'dict': {
+      if (v.kind !== 'map') return wrong();
+      const entries = new Map<string, Value>();
+      for (const [key, item] of v.entries) {
+        const c = checkType(item, t.of, span, `${name}.${key}`, sink, file, wrongType);
+        if (!c) return undefined;
+        entries.set(key, c);
+      }
+      return { kind: 'map', entries };
+    }
   }
 }

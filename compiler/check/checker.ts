@@ -31,6 +31,7 @@ const PARAM_TYPES: Record<string, ParamType> = {
 type ModelDecl = Extract<Decl, { kind: 'model' }>;
 
 class Checker implements Globals {
+  constructor(readonly host: CompilerHost) {}
   readonly sink = new Sink();
   readonly evaluator = new Evaluator(this);
   private layerIds = 0;
@@ -45,7 +46,7 @@ class Checker implements Globals {
   }
 
   value(sym: GlobalSymbol, span: Span, env: Env): Value {
-    if (sym.kind === 'builtin') return this.evaluator.dataCall(sym.name, [], span, env);
+    if (sym.kind === 'builtin') return this.evaluator.builtinCall(sym, [], span, env);
     if (sym.kind === 'module') {
       this.sink.report('E0207', env.module.path, span, 'a module is not a value', { help: 'name one of its members, e.g. `m.Name`' });
       return POISON;
@@ -267,7 +268,7 @@ function valueKey(v: Value): string {
 
 /** Checks `path` (with `text` if given, else read through the host) and all it imports. */
 export function check(path: string, host: CompilerHost, text?: string): CheckResult {
-  const checker = new Checker();
+  const checker = new Checker(host);
   const loader = new Loader(host, checker.sink);
   const source = text ?? host.readFile(path);
   if (source === undefined) throw new Error(`cannot read ${path}`);

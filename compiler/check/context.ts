@@ -16,7 +16,7 @@ export interface SourceModule {
 export type GlobalSymbol =
   | { kind: 'decl'; decl: Extract<Decl, { kind: 'let' | 'model' | 'data' }>; module: SourceModule }
   | { kind: 'module'; module: SourceModule | 'builtin'; stdName?: string }
-  | { kind: 'builtin'; name: string; table: 'data'; stdModule: string };
+  | { kind: 'builtin'; name: string; table: 'data' | 'model'; stdModule: string };
 
 export class Sink {
   readonly diagnostics: Diagnostic[] = [];

@@ -12,6 +12,9 @@ import { Dim } from '../shapes/dim.js';
 import { formatShape, type Shape } from '../shapes/shape.js';
 import { unifyShapes } from '../shapes/unify.js';
 import { OPTIMIZERS } from '../tasks/schemas.js';
+import { PRETRAINED_SOURCES, readPretrainedTopology } from '../pretrained/sources.js';
+import { TopologyError } from '../pretrained/topology.js';
+import type { CompilerHost } from './loader.js';
 import { describeValue, POISON, type DataType, type LayerInstance, type ParamType, type TensorRef, type Value } from '../values.js';
 import { bindArgs } from './args.js';
 import type { GlobalSymbol, Sink, SourceModule } from './context.js';
@@ -36,6 +39,7 @@ export interface Env {
 /** Resolves top-level declarations (memoised, cycle-safe); implemented by the checker. */
 export interface Globals {
   sink: Sink;
+  host: CompilerHost;
   value(sym: GlobalSymbol, span: Span, env: Env): Value;
   /** Instantiates a model with arguments (checked), for nesting. */
   instantiate(modelName: string, module: SourceModule, args: readonly Arg[], span: Span, env: Env): ModelIR | undefined;
@@ -66,7 +70,8 @@ export class Evaluator {
       }
       case 'map': {
         const fields = expected?.kind === 'map' ? expected.fields : [];
-        return { kind: 'map', entries: new Map(e.entries.map((f) => [f.name.name, this.eval(f.value, env, fields.find((x) => x.name === f.name.name)?.type)])) };
+        const typeOf = (key: string) => (expected?.kind === 'dict' ? expected.of : fields.find((x) => x.name === key)?.type);
+        return { kind: 'map', entries: new Map(e.entries.map((f) => [f.name.name, this.eval(f.value, env, typeOf(f.name.name))])) };
       }
       case 'negate': {
         // Iterative, so `- - - ... x` of any length cannot overflow the stack.
@@ -236,8 +241,9 @@ export class Evaluator {
     if (callee.kind === 'name' && !env.locals.has(callee.name)) {
       const sym = env.module.scope.get(callee.name);
       if (sym?.kind === 'decl' && sym.decl.kind === 'model') return this.modelCall(sym.decl.name.name, sym.module, e, env);
-      if (sym?.kind === 'builtin') return this.dataCall(sym.name, e.args, e.span, env);
+      if (sym?.kind === 'builtin') return this.builtinCall(sym, e.args, e.span, env);
       if (!sym) {
+        if (PRETRAINED_SOURCES.get(callee.name)?.modules.includes('core')) return this.pretrainedCall(callee.name, e.args, e.span, env);
         const def = LAYERS.get(callee.name);
         if (def) return this.layerCall(def, e.args, e.span, env);
         if (DATA_SOURCES.get(callee.name)?.module === 'core') return this.dataCall(callee.name, e.args, e.span, env);
@@ -249,7 +255,7 @@ export class Evaluator {
       if (mod === null) return POISON;
       const sym = mod?.exports.get(callee.member.name);
       if (sym?.kind === 'decl' && sym.decl.kind === 'model') return this.modelCall(sym.decl.name.name, sym.module, e, env);
-      if (sym?.kind === 'builtin') return this.dataCall(sym.name, e.args, e.span, env);
+      if (sym?.kind === 'builtin') return this.builtinCall(sym, e.args, e.span, env);
     }
     // Applying a layer value to tensors: `enc(x)`, `dense(8)(x)`. An unknown callee where an
     // optimizer is expected is looked up with that expectation (for the "did you mean").
@@ -273,6 +279,35 @@ export class Evaluator {
     const def = OPTIMIZERS.get(name)!;
     const bound = bindArgs(name, def.params, args, span, (x, t) => this.eval(x, env, t), this.g.sink, env.module.path);
     return bound.ok && ![...bound.values.values()].some((v) => v.kind === 'poison') ? { kind: 'call', table: 'optimizer', name, args: bound.values } : POISON;
+  }
+
+  /** A table entry a std module exports: a data set or a pretrained model. */
+  builtinCall(sym: Extract<GlobalSymbol, { kind: 'builtin' }>, args: readonly Arg[], span: Span, env: Env): Value {
+    return sym.table === 'data' ? this.dataCall(sym.name, args, span, env) : this.pretrainedCall(sym.name, args, span, env);
+  }
+
+  /** `load("model.json")`, `inception_v3()`: the topology is read now, so tasks can check
+   *  the input and the layer names. Paths stay as written (relative to the .nn file). */
+  pretrainedCall(name: string, args: readonly Arg[], span: Span, env: Env): Value {
+    const def = PRETRAINED_SOURCES.get(name)!;
+    const bound = bindArgs(name, def.params, args, span, (x, t) => this.eval(x, env, t), this.g.sink, env.module.path);
+    if (!bound.ok || [...bound.values.values()].some((v) => v.kind === 'poison')) return POISON;
+    const { location, pixels, label } = def.locate(bound.values);
+    const host = this.g.host;
+    const at = (p: string) => host.resolve(env.module.path, p);
+    try {
+      if (location.kind === 'file' && location.weights !== null && host.readFile(at(location.weights)) === undefined) {
+        this.report(env, 'E0411', bound.spans.get('weights') ?? span, `cannot read ${location.weights}: no such file`);
+        return POISON;
+      }
+      const topology = readPretrainedTopology(location.kind === 'file' ? { ...location, path: at(location.path) } : location, (p) => host.readFile(p));
+      return { kind: 'pretrained', pretrained: { label, location, pixels, input: topology.input, layers: topology.layers } };
+    } catch (err) {
+      if (!(err instanceof TopologyError)) throw err;
+      const what = location.kind === 'file' ? location.path : label;
+      this.report(env, 'E0411', bound.spans.get('path') ?? span, `cannot read ${what}: ${err.message}`);
+      return POISON;
+    }
   }
 
   dataCall(name: string, args: readonly Arg[], span: Span, env: Env): Value {

@@ -3,6 +3,7 @@
 import type { Decl, Span } from '../../grammar/ast.js';
 import { parse } from '../../grammar/parse.js';
 import { DATA_SOURCES } from '../data/sources.js';
+import { PRETRAINED_SOURCES } from '../pretrained/sources.js';
 import { TASKS } from '../tasks/schemas.js';
 import type { Code } from '../diagnostics.js';
 import type { GlobalSymbol, Sink, SourceModule } from './context.js';
@@ -20,6 +21,7 @@ const SYNTAX_CODES: Record<string, Code> = { lex: 'E0100', parse: 'E0101', depth
 
 /** Names of std modules that have no .nn file but export table entries. */
 const TABLE_MODULES = new Set<string>([...DATA_SOURCES.values(), ...TASKS.values()].map((d) => d.module).filter((m) => m !== 'core'));
+for (const p of PRETRAINED_SOURCES.values()) for (const m of p.modules) if (m !== 'core') TABLE_MODULES.add(m);
 
 export class Loader {
   readonly modules = new Map<string, SourceModule>();
@@ -120,6 +122,7 @@ export function exportsOf(target: SourceModule | 'builtin', label: string): Map<
     for (const [name, sym] of target.scope) if (sym.kind === 'decl' && sym.module === target) out.set(name, sym);
   }
   for (const d of DATA_SOURCES.values()) if (d.module === label) out.set(d.name, { kind: 'builtin', name: d.name, table: 'data', stdModule: label });
+  for (const p of PRETRAINED_SOURCES.values()) if (p.modules.includes(label)) out.set(p.name, { kind: 'builtin', name: p.name, table: 'model', stdModule: label });
   return out;
 }
 

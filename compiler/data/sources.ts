@@ -1,6 +1,7 @@
 // The data-source and transform table: signature, type rule and docs of each data
 // function. The runtime registers one loader per entry under the same name.
 import { Dim } from '../shapes/dim.js';
+import { PACKAGED_PHOTOS } from '../../runtime/data/photos.js';
 import { formatShape, shape, type Shape } from '../shapes/shape.js';
 import type { DataType, ParamSpec, Value } from '../values.js';
 
@@ -155,6 +156,12 @@ const defs: DataSourceDef[] = [
     params: [],
     type: () => ({ kind: 'dataset', x: { dtype: 'float32', dims: [n] }, y: shape([n, 1]) }),
   },
+  ...PACKAGED_PHOTOS.map((p): DataSourceDef => ({
+    name: p.name, module: 'std.data',
+    doc: `${p.title}, from \`${p.npm}\` (${p.width} × ${p.height}), RGB pixels in [0, 1] resized bilinearly. Type: \`[1, height, width, 3]\`.`,
+    params: [posInt('height', 'Height after resizing.', Math.round(p.height / 2)), posInt('width', 'Width after resizing.', Math.round(p.width / 2))],
+    type: (ctx) => ({ kind: 'array', shape: shape([1, ctx.int('height'), ctx.int('width'), 3]) }),
+  })),
 ];
 
 export const DATA_SOURCES: ReadonlyMap<string, DataSourceDef> = new Map(defs.map((d) => [d.name, d]));

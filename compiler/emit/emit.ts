@@ -12,7 +12,7 @@ import { LAYERS } from '../layers/index.js';
 import type { LayerConfig } from '../layers/types.js';
 import { Dim } from '../shapes/dim.js';
 import { nestedBindings } from '../shapes/nested.js';
-import { ganFields, generateFields, modelField, trainFields, vaeFields } from '../tasks/fields.js';
+import { dreamFields, field, ganFields, generateFields, modelField, styleFields, trainFields, vaeFields } from '../tasks/fields.js';
 import { substituteArgs, substituteShape, type DataValue, type LayerInstance, type Value } from '../values.js';
 
 export class EmitError extends Error {
@@ -242,6 +242,17 @@ const TASK_EMITTERS: Record<string, { procedure: string; module: string; args: (
     args: (task, c) => ({
       name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)), fields: ganFields(task),
       generator: code(c.builder(modelField(task, 'generator'))), discriminator: code(c.builder(modelField(task, 'discriminator'))),
+    }),
+  },
+  dream: {
+    procedure: 'runDreamTask', module: 'dream',
+    args: (task, c) => ({ name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)), fields: dreamFields(task) }),
+  },
+  style_transfer: {
+    procedure: 'runStyleTask', module: 'style',
+    args: (task, c) => ({
+      name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)),
+      style: code(c.dataRef(field(task, 'style', 'data')!.data, `${task.name}Style`)), fields: styleFields(task),
     }),
   },
 };

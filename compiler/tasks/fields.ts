@@ -3,6 +3,7 @@
 import type { ModelIR, TaskIR } from '../ir.js';
 import type { Value } from '../values.js';
 import { OPTIMIZERS } from './schemas.js';
+import type { PixelRange } from '../pretrained/sources.js';
 
 export interface PlainTrainFields {
   loss: string;
@@ -129,5 +130,63 @@ export function generateFields(task: TaskIR): PlainGenerateFields {
     seedText: field(task, 'seed_text', 'string')?.value ?? null,
     seed: field(task, 'seed', 'int')?.value,
     save: field(task, 'save', 'string')?.value ?? `out/${task.name.toLowerCase()}_text`,
+  };
+}
+
+/** Where a dream or style task's network comes from, as the runtime loads it: a pretrained
+ *  model (packaged or a model.json) or the checkpoint folder of a model of the file. */
+export type PlainNetwork =
+  | { kind: 'package'; npm: string; folder: string; label: string; pixels: PixelRange }
+  | { kind: 'file'; path: string; weights: string | null; pixels: PixelRange }
+  | { kind: 'checkpoint'; folder: string; pixels: PixelRange };
+
+function networkOf(task: TaskIR): PlainNetwork {
+  const v = task.fields.get('network');
+  if (v?.kind === 'pretrained') {
+    const { location, pixels } = v.pretrained;
+    return location.kind === 'package' ? { kind: 'package', npm: location.npm, folder: location.folder, label: v.pretrained.label, pixels } : { kind: 'file', path: location.path, weights: location.weights, pixels };
+  }
+  // A model of the file: the checker required `weights`, the folder its train task saved.
+  return { kind: 'checkpoint', folder: field(task, 'weights', 'string')!.value, pixels: 'unit' };
+}
+
+export interface PlainDreamFields {
+  network: PlainNetwork; layers: Record<string, number>; octaves: number; octaveScale: number; iterations: number;
+  step: number; maxLoss: number; normalizeGradient: boolean; detail: boolean; save: string;
+}
+
+export function dreamFields(task: TaskIR): PlainDreamFields {
+  const layers = field(task, 'layers', 'map')!;
+  return {
+    network: networkOf(task),
+    layers: Object.fromEntries([...layers.entries].map(([k, v]) => [k, num(v, `layers.${k}`)])),
+    octaves: numField(task, 'octaves'),
+    octaveScale: numField(task, 'octave_scale'),
+    iterations: numField(task, 'iterations'),
+    step: numField(task, 'step'),
+    maxLoss: numField(task, 'max_loss'),
+    normalizeGradient: field(task, 'normalize_gradient', 'bool')!.value,
+    detail: field(task, 'detail', 'bool')!.value,
+    save: saveOf(task),
+  };
+}
+
+export interface PlainStyleFields {
+  network: PlainNetwork; contentLayer: string; styleLayers: string[]; contentWeight: number; styleWeight: number; tvWeight: number;
+  optimizer: { name: string; params: Record<string, number> }; iterations: number; saveEvery: number; save: string;
+}
+
+export function styleFields(task: TaskIR): PlainStyleFields {
+  return {
+    network: networkOf(task),
+    contentLayer: field(task, 'content_layer', 'string')!.value,
+    styleLayers: field(task, 'style_layers', 'list')!.items.map((i) => (i.kind === 'string' ? i.value : '')),
+    contentWeight: numField(task, 'content_weight'),
+    styleWeight: numField(task, 'style_weight'),
+    tvWeight: numField(task, 'tv_weight'),
+    optimizer: optimizerSpec(task.fields.get('optimizer')),
+    iterations: numField(task, 'iterations'),
+    saveEvery: numField(task, 'save_every'),
+    save: saveOf(task),
   };
 }

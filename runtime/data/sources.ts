@@ -9,7 +9,8 @@ import { readCsv } from './csv.js';
 import { DataError } from './errors.js';
 import { idxImages } from './idx.js';
 import { readImage, resizeImage } from '../io/image.js';
-import { mnistLike, mobyDick, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
+import { mnistLike, mobyDick, packageDir, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
+import { PACKAGED_PHOTOS } from './photos.js';
 
 export type { RuntimeData };
 
@@ -196,9 +197,20 @@ export function spam_assassin(_a: Record<string, never>, _ctx?: DataCtx): Runtim
   return { kind: 'texts', texts, y: DenseColumn.of(labels.map((l) => [l])) };
 }
 
+/** A packaged photograph, read like image() from its package's data folder. */
+const packagedPhoto = (name: string) => (a: { height: number; width: number }, _ctx?: DataCtx): RuntimeData => {
+  const p = PACKAGED_PHOTOS.find((x) => x.name === name)!;
+  return { kind: 'array', column: new DenseColumn(resizeImage(readImage(join(packageDir(p.npm), 'data', 'image.jpg')), a.height, a.width), [a.height, a.width, 3]) };
+};
+// One export per photograph, so emitted code calls them by name (data.nagasaki_boats(...)).
+export const nagasaki_boats = packagedPhoto('nagasaki_boats');
+export const french_alpine_landscape = packagedPhoto('french_alpine_landscape');
+export const locomotion_house_cat = packagedPhoto('locomotion_house_cat');
+
 /** Every data function by its table name. Each takes the context (the .nn file's folder),
  *  so emitted calls are uniform; only the ones reading files use it. */
 export const DATA_FUNCTIONS = {
   csv, text, image, images, windows, char_sequences, tokenize, normalize, split,
   mnist, idx, fashion_mnist, moby_dick, sensor_network, spam_assassin,
+  nagasaki_boats, french_alpine_landscape, locomotion_house_cat,
 };

@@ -5,7 +5,7 @@
 // The folder loads in plain tfjs: tf.loadLayersModel(...) on model.json.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 
 export class CheckpointError extends Error {
@@ -49,34 +49,47 @@ export interface LoadedCheckpoint { model: tf.LayersModel; state: Record<string,
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
-/** Reads a checkpoint folder; every way it can be broken is a one-line CheckpointError. */
-export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint | undefined> {
-  const path = join(dir, MODEL_JSON);
-  if (!existsSync(path)) return undefined;
+/** Bytes a manifest entry takes in the weights file (quantised entries store the smaller type). */
+const entryBytes = (s: tf.io.WeightsManifestEntry) => s.shape.reduce((a, b) => a * b, 1) * (BYTES[s.quantization?.dtype ?? s.dtype] ?? 4);
+
+/** Reads a tfjs layers model.json and the weight files it names into artifacts for
+ *  tf.io.fromMemory; every way they can be broken is a one-line CheckpointError. */
+export function readModelArtifacts(path: string, o: { topologyOnly?: boolean } = {}): tf.io.ModelArtifacts {
   let json: ModelJson;
   try {
     json = JSON.parse(readFileSync(path, 'utf8')) as ModelJson;
     if (!json.modelTopology || !Array.isArray(json.weightsManifest)) throw new Error('not a tfjs layers model');
   } catch (err) {
-    throw new CheckpointError(`${path} is not a readable checkpoint: ${(err as Error).message}`);
+    const e = err as NodeJS.ErrnoException;
+    throw new CheckpointError(`${path} is not a readable model: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   }
+  if (o.topologyOnly) return { modelTopology: json.modelTopology };
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   const buffers: Uint8Array[] = [];
   for (const f of json.weightsManifest.flatMap((g) => g.paths)) {
     try {
-      buffers.push(readFileSync(join(dir, f)));
+      buffers.push(readFileSync(join(dirname(path), f)));
     } catch {
       throw new CheckpointError(`${path} names weights file ${f}, which cannot be read`);
     }
   }
   const data = Buffer.concat(buffers);
-  const want = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (BYTES[s.dtype] ?? 4), 0);
-  if (data.length !== want) throw new CheckpointError(`${dir}: the weights are ${data.length} bytes but model.json describes ${want}; the checkpoint is corrupt`);
+  const want = specs.reduce((n, s) => n + entryBytes(s), 0);
+  if (data.length !== want) throw new CheckpointError(`${dirname(path)}: the weights are ${data.length} bytes but ${basename(path)} describes ${want}; the files are corrupt`);
+  return {
+    modelTopology: json.modelTopology, trainingConfig: json.trainingConfig, weightSpecs: specs,
+    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), userDefinedMetadata: json.userDefinedMetadata as tf.io.ModelArtifacts["userDefinedMetadata"],
+  };
+}
+
+/** Reads a checkpoint folder; every way it can be broken is a one-line CheckpointError. */
+export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint | undefined> {
+  const path = join(dir, MODEL_JSON);
+  if (!existsSync(path)) return undefined;
+  const artifacts = readModelArtifacts(path);
   try {
-    const model = await tf.loadLayersModel(tf.io.fromMemory({
-      modelTopology: json.modelTopology, trainingConfig: json.trainingConfig, weightSpecs: specs,
-      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), userDefinedMetadata: json.userDefinedMetadata,
-    }));
+    const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    const json = artifacts as { userDefinedMetadata?: Record<string, unknown> };
     return { model, state: (json.userDefinedMetadata?.['nnc'] as Record<string, unknown> | undefined) ?? {} };
   } catch (err) {
     throw new CheckpointError(`${path} cannot be loaded: ${(err as Error).message.split('\n')[0]}`);

