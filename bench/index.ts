@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark, figures printed side by side in one run.
-// `npm run bench -- check`, `-- train`, `-- compile` or `-- lsp` runs one part; `-- digits PNG...`
+// `npm run bench -- check`, `-- train`, `-- compile`, `-- lsp` or `-- dream` runs one part; `-- digits PNG...`
 // scores generated digit grids and `-- words TXT...` generated text (not part of the default
 // run: they need the generated files).
 import { benchCheck } from './check.js';
 import { benchCompile } from './compile.js';
 import { benchDigits } from './digits.js';
+import { benchDream } from './dream.js';
 import { benchLsp } from './lsp.js';
 import { benchWords } from './words.js';
 import { benchTrain } from './train.js';
@@ -14,5 +15,6 @@ if (!only || only === 'check') benchCheck();
 if (!only || only === 'train') await benchTrain();
 if (!only || only === 'compile') benchCompile();
 if (!only || only === 'lsp') await benchLsp();
+if (!only || only === 'dream') await benchDream();
 if (only === 'digits') await benchDigits(process.argv.slice(3));
 if (only === 'words') benchWords(process.argv.slice(3));

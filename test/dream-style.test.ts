@@ -12,6 +12,7 @@ import { readImage } from '../runtime/io/image.js';
 import { encodePng } from '../runtime/io/png.js';
 import { octaveSizes } from '../runtime/tasks/dream.js';
 import { gram, totalVariation } from '../runtime/tasks/style.js';
+import { writeKerasModel } from './h5.js';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -52,6 +53,7 @@ async function saveConvnet(dir: string): Promise<void> {
   const b = tf.layers.conv2d({ filters: 8, kernelSize: 1, activation: 'relu', kernelInitializer: init(3), name: 'branch_b' }).apply(p1);
   const mixed = tf.layers.concatenate({ name: 'block2' }).apply([a, b] as tf.SymbolicTensor[]);
   const model = tf.model({ inputs: input, outputs: mixed as tf.SymbolicTensor });
+  await writeKerasModel(join(dir, 'net.h5'), model);
   await model.save(tf.io.withSaveHandler(async (art) => {
     writeFileSync(join(dir, 'weights.bin'), new Uint8Array(art.weightData as ArrayBuffer));
     writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: art.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: art.weightSpecs }] }));
@@ -134,6 +136,7 @@ describe('dream and style_transfer, end to end', () => {
     expect(r.code).toBe(0);
     const m = JSON.parse(readFileSync(join(dir, 'style', 'metrics.json'), 'utf8'));
     expect(m.start.content).toBe(0);
+    expect(m.end.content).toBeLessThan(m.contentOfStyle);
     expect(m.start.style / m.end.style).toBeGreaterThan(10);
     expect(m.end.total).toBeLessThan(m.start.total);
     expect(readFileSync(join(dir, 'style', 'loss.svg'), 'utf8')).toContain('<svg');
@@ -150,5 +153,76 @@ describe('dream and style_transfer, end to end', () => {
     const again = nnc('run', join(dir, 'm.nn'), '--backend', 'cpu', '--task', 'Small', '--out', join(dir, 'again'));
     expect(again.code).toBe(0);
     expect(readFileSync(join(dir, 'dream', 'dream.png')).equals(readFileSync(join(dir, 'again', 'dream.png')))).toBe(true);
+  });
+});
+
+describe('a whole Keras model in HDF5', () => {
+  it('is checked through its model_config and dreams exactly like its model.json twin', async () => {
+    const dir = mkdtempSync(join(resolve('out'), 'dream-h5-'));
+    await saveConvnet(dir);
+    writeFileSync(join(dir, 'photo.png'), picture(24, 32, 0));
+    const program = (net: string, save: string) => `import std.dream
+data photo = image("photo.png", height: 24, width: 32)
+dream D on photo {
+  network: ${net}
+  layers: { block1: 0.5, block2: 1.0 }
+  octaves: 2
+  iterations: 4
+  save: "${save}"
+}
+`;
+    writeFileSync(join(dir, 'h5.nn'), program('load("net.h5")', 'from_h5'));
+    writeFileSync(join(dir, 'json.nn'), program('load("model.json")', 'from_json'));
+    writeFileSync(join(dir, 'typo.nn'), program('load("net.h5")', 'x').replace('block2', 'blok2'));
+    const typo = nnc('check', join(dir, 'typo.nn'));
+    expect(typo.stdout + typo.stderr).toMatch(/E0413.*has no layer 'blok2'[\s\S]*did you mean 'block2'/);
+    for (const f of ['h5.nn', 'json.nn']) {
+      const r = nnc('run', join(dir, f), '--backend', 'cpu');
+      expect(r.stderr).toBe('');
+    }
+    expect(readFileSync(join(dir, 'from_h5', 'dream.png')).equals(readFileSync(join(dir, 'from_json', 'dream.png')))).toBe(true);
+    writeFileSync(join(dir, 'fake.h5'), 'not hdf5');
+    writeFileSync(join(dir, 'fake.nn'), program('load("fake.h5")', 'x'));
+    const fake = nnc('check', join(dir, 'fake.nn'));
+    expect(fake.stdout + fake.stderr).toMatch(/E0411.*cannot read fake\.h5: not an HDF5 file/);
+  });
+});
+
+describe('dreaming through a model of the file', () => {
+  it('loads the weights its train task saved and names layers as the file does', async () => {
+    const dir = mkdtempSync(join(resolve('out'), 'dream-own-'));
+    writeFileSync(join(dir, 'photo.png'), picture(16, 16, 1));
+    const source = `
+import std.dream
+model Convnet {
+  input image: [batch, 16, 16, 3]
+  edges = image -> conv2d(6, 3, padding: same, activation: relu)
+  edges -> max_pooling2d(2) -> flatten -> dense(2, activation: softmax)
+}
+data photo = image("photo.png", height: 16, width: 16)
+dream Own on photo {
+  network: Convnet
+  weights: "trained"
+  layers: { edges: 1.0 }
+  octaves: 1
+  iterations: 4
+}
+`;
+    writeFileSync(join(dir, 'm.nn'), source);
+    // Stand in for the train task: the model as nnc builds it, saved as train saves it.
+    const { check } = await import('../compiler/check/checker.js');
+    const { nodeHost } = await import('../compiler/cli/host.js');
+    const { buildModel } = await import('../runtime/model/build.js');
+    const { saveCheckpoint } = await import('../runtime/io/checkpoint.js');
+    const checked = check(join(dir, 'm.nn'), nodeHost);
+    expect(checked.diagnostics).toEqual([]);
+    const model = buildModel(checked.program.models.get('Convnet')!);
+    mkdirSync(join(dir, 'trained'));
+    await saveCheckpoint(model, join(dir, 'trained'), '1', {});
+    const r = nnc('run', join(dir, 'm.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/layers edges×1/);
+    const m = JSON.parse(readFileSync(join(dir, 'out', 'own', 'metrics.json'), 'utf8'));
+    expect(m.dreams[0].gain).toBeGreaterThan(1);
   });
 });

@@ -11,6 +11,7 @@ import { selectBackend } from '../runtime/backend.js';
 import { FeatureExtractor, preprocess } from '../runtime/features/extract.js';
 import { loadKerasWeights, readKerasWeights } from '../runtime/features/keras-h5.js';
 import { loadNetwork } from '../runtime/features/network.js';
+import { writeKerasH5 } from './h5.js';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -115,29 +116,6 @@ describe('readTopology', () => {
   });
 });
 
-/** Writes `layers` (name → weights, Keras weight names) as Keras 2 writes save_weights, with
- *  the ":0" suffix on some names and under /model_weights when `whole`. */
-async function writeKerasH5(path: string, layers: [string, [string, tf.Tensor][]][], whole = false): Promise<void> {
-  const h5 = (await import('h5wasm/node')).default;
-  await h5.ready;
-  const f = new h5.File(path, 'w');
-  const root = whole ? f.create_group('model_weights') : f;
-  if (whole) f.create_attribute('model_config', JSON.stringify({ class_name: 'Functional', config: {} }));
-  root.create_attribute('layer_names', layers.map(([n]) => n));
-  for (const [layer, weights] of layers) {
-    const g = root.create_group(layer);
-    g.create_attribute('weight_names', weights.map(([n]) => n));
-    for (const [name, t] of weights) {
-      // h5wasm does not make intermediate groups ("bidirectional_1/forward_lstm_1/kernel:0").
-      const parts = name.split('/');
-      let at: typeof g = g;
-      for (const part of parts.slice(0, -1)) at = (at.keys().includes(part) ? at.get(part) : at.create_group(part)) as typeof g;
-      at.create_dataset({ name: parts[parts.length - 1]!, data: t.dataSync() as Float32Array, shape: t.shape });
-    }
-  }
-  f.close();
-}
-
 describe('Keras HDF5 weights', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nnc-h5-'));
 
@@ -172,7 +150,7 @@ describe('Keras HDF5 weights', () => {
   it('reads whole saved models (weights under /model_weights)', async () => {
     const path = join(dir, 'model.h5');
     const kernel = tf.ones([3, 2]);
-    await writeKerasH5(path, [['dense_1', [['dense_1/kernel:0', kernel], ['dense_1/bias:0', tf.zeros([2])]]]], true);
+    await writeKerasH5(path, [['dense_1', [['dense_1/kernel:0', kernel], ['dense_1/bias:0', tf.zeros([2])]]]], { class_name: 'Functional', config: {} });
     const weights = await readKerasWeights(path);
     expect([...weights.keys()]).toEqual(['dense_1']);
     expect(weights.get('dense_1')!.map((x) => x.shape)).toEqual([[3, 2], [2]]);

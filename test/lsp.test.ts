@@ -109,6 +109,25 @@ describe('nnc lsp', () => {
     expect(JSON.stringify(tensor.contents)).toContain('x: [batch, 10, 1]');
   });
 
+  it('dream and style: the pretrained model has docs on hover, and the task kinds and std modules complete', async () => {
+    const d = await open(`import std.data
+import std.dream
+data photo = nagasaki_boats(height: 100, width: 120)
+dream D on photo {
+  network: incep<|>tion_v3()
+  layers: { mixed3: 1.0 }
+  <|>
+}
+import <|>
+`);
+    expect(d.diagnostics.filter((x) => x.severity === 1).map((x) => x.code)).toEqual(['E0101']); // the stray `import` at the end
+    const hover = await d.request<Hover>('textDocument/hover', { position: d.at[0] });
+    expect(JSON.stringify(hover.contents)).toMatch(/InceptionV3.*nsfwjs.*fine-tuned/s);
+    const labels = async (i: number) => (await d.request<CompletionItem[]>('textDocument/completion', { position: d.at[i] })).map((c) => c.label);
+    expect(await labels(1)).toEqual(expect.arrayContaining(['octaves', 'iterations', 'step', 'max_loss']));
+    expect(await labels(2)).toEqual(expect.arrayContaining(['std.dream', 'std.style']));
+  });
+
   it('inlay hints: the output shape after each model line', async () => {
     const d = await open(FORECASTER);
     const hints = await d.request<(InlayHint & { label: string })[]>('textDocument/inlayHint', { range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } });

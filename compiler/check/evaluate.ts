@@ -300,7 +300,7 @@ export class Evaluator {
         this.report(env, 'E0411', bound.spans.get('weights') ?? span, `cannot read ${location.weights}: no such file`);
         return POISON;
       }
-      const topology = readPretrainedTopology(location.kind === 'file' ? { ...location, path: at(location.path) } : location, (p) => host.readFile(p));
+      const topology = readPretrainedTopology(location.kind === 'file' ? { ...location, path: at(location.path) } : location, host);
       return { kind: 'pretrained', pretrained: { label, location, pixels, input: topology.input, layers: topology.layers } };
     } catch (err) {
       if (!(err instanceof TopologyError)) throw err;

@@ -15,6 +15,9 @@ export interface CompilerHost {
   resolve(fromFile: string, relative: string): string;
   /** File path of a standard-library module (`std.recurrent` → .../runtime/std/recurrent.nn). */
   stdModulePath(path: readonly string[]): string | undefined;
+  /** The `model_config` JSON of a Keras HDF5 model file, or an Error saying why not; hosts
+   *  without an HDF5 reader leave it out. */
+  readKerasConfig?(path: string): string | Error;
 }
 
 const SYNTAX_CODES: Record<string, Code> = { lex: 'E0100', parse: 'E0101', depth: 'E0102' };

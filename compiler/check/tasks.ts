@@ -304,6 +304,10 @@ function checkImageModel(c: FitCtx, m: FeatureModelView): boolean {
     });
     return false;
   }
+  if (!m.declared && c.fields.get('weights')?.kind === 'string') {
+    c.sink.report('E0406', c.file, fieldSpan(c, 'weights'), `'weights' is for a model of this file; ${m.name} comes with its weights`, { help: 'to take the weights of a load()ed model from a Keras HDF5 file, write load("model.json", weights: "file.h5")' });
+    return false;
+  }
   if (m.declared && c.fields.get('weights')?.kind === 'null') {
     c.sink.report('E0403', c.file, fieldSpan(c, 'network'), `${kind} needs the trained weights of ${m.name}`, { help: 'add `weights: "out/FOLDER"`, the folder its train task saved (random weights have nothing to show)' });
     return false;

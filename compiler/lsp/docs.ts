@@ -1,6 +1,7 @@
 // What the editor says about a name: signatures and docs of layers, data functions,
 // optimizers, models and task fields, all read from the compiler's tables.
 import { DATA_SOURCES } from '../data/sources.js';
+import { PRETRAINED_SOURCES } from '../pretrained/sources.js';
 import type { ModelIR } from '../ir.js';
 import { LAYERS } from '../layers/index.js';
 import { Dim } from '../shapes/dim.js';
@@ -29,16 +30,18 @@ export function paramText(p: ParamSpec): string {
 export interface CallableParam { name: string; label: string; doc: string; positional: boolean }
 
 /** Something callable, by name: its parameters, docs and kind. */
-export interface Callable { name: string; params: readonly CallableParam[]; doc: string; kind: 'layer' | 'data' | 'optimizer' | 'model' }
+export interface Callable { name: string; params: readonly CallableParam[]; doc: string; kind: 'layer' | 'data' | 'pretrained' | 'optimizer' | 'model' }
 
 const fromSpecs = (specs: readonly ParamSpec[]): CallableParam[] => specs.map((p) => ({ name: p.name, label: paramText(p), doc: p.doc, positional: !!p.positional }));
 
-/** A table entry (layer, data function, optimizer) or a model of the file, by name. */
+/** A table entry (layer, data function, pretrained model, optimizer) or a model of the file, by name. */
 export function callable(name: string, model: (name: string) => { params: CallableParam[]; ir?: ModelIR } | undefined): Callable | undefined {
   const layer = LAYERS.get(name);
   if (layer) return { name, params: fromSpecs(layer.params), doc: `${layer.doc}\n\nShape: \`${layer.shapeDoc}\``, kind: 'layer' };
   const data = DATA_SOURCES.get(name);
   if (data) return { name, params: fromSpecs(data.params), doc: data.doc, kind: 'data' };
+  const pretrained = PRETRAINED_SOURCES.get(name);
+  if (pretrained) return { name, params: fromSpecs(pretrained.params), doc: pretrained.doc, kind: 'pretrained' };
   const opt = OPTIMIZERS.get(name);
   if (opt) return { name, params: fromSpecs(opt.params), doc: `The ${name} optimizer.`, kind: 'optimizer' };
   const m = model(name);

@@ -12,6 +12,7 @@ import { KEYWORDS } from '../../grammar/tokens.js';
 import { exportsOf } from '../check/loader.js';
 import { STD_DIR } from '../cli/host.js';
 import { DATA_SOURCES } from '../data/sources.js';
+import { PRETRAINED_SOURCES } from '../pretrained/sources.js';
 import type { ModelIR } from '../ir.js';
 import { LAYERS } from '../layers/index.js';
 import { formatShape } from '../shapes/shape.js';
@@ -110,7 +111,7 @@ function stdModules(): string[] {
   } catch {
     // no std folder: table modules only
   }
-  const table = [...DATA_SOURCES.values(), ...TASKS.values()].map((d) => d.module).filter((m) => m !== 'core');
+  const table = [...DATA_SOURCES.values(), ...TASKS.values()].map((d) => d.module).concat([...PRETRAINED_SOURCES.values()].flatMap((p) => p.modules)).filter((m) => m !== 'core');
   return [...new Set([...files, ...table])].sort();
 }
 
@@ -128,7 +129,7 @@ export function completion(a: Analysis, offset: number): CompletionItem[] {
     return [...exportsOf(owner.module, owner.stdName ?? '')].map(([name, sym]) => ({
       label: name,
       kind: sym.kind === 'decl' && sym.decl.kind === 'model' ? CompletionItemKind.Class : CompletionItemKind.Function,
-      documentation: sym.kind === 'decl' ? (sym.decl.kind === 'model' ? modelDoc(a.result.modelsByDecl.get(sym.decl), name) : sym.decl.doc) : DATA_SOURCES.get(name)?.doc,
+      documentation: sym.kind === 'decl' ? (sym.decl.kind === 'model' ? modelDoc(a.result.modelsByDecl.get(sym.decl), name) : sym.decl.doc) : (DATA_SOURCES.get(name) ?? PRETRAINED_SOURCES.get(name))?.doc,
     }));
   }
   const items: CompletionItem[] = [];
@@ -164,6 +165,7 @@ export function completion(a: Analysis, offset: number): CompletionItem[] {
     }
   }
   for (const d of DATA_SOURCES.values()) items.push({ label: d.name, kind: CompletionItemKind.Function, detail: `data (${d.module})`, documentation: d.doc, sortText: `2${d.name}` });
+  for (const p of PRETRAINED_SOURCES.values()) items.push({ label: p.name, kind: CompletionItemKind.Function, detail: `pretrained model (${p.modules.join(', ')})`, documentation: p.doc, sortText: `2${p.name}` });
   for (const o of OPTIMIZERS.keys()) items.push({ label: o, kind: CompletionItemKind.Function, detail: 'optimizer', sortText: `2${o}` });
   if (inModel?.kind !== 'model') {
     for (const k of KEYWORDS) items.push({ label: k, kind: CompletionItemKind.Keyword, sortText: `3${k}` });

@@ -5,7 +5,8 @@
 // They are matched to the tfjs model by layer name, and each layer's weights in order (the
 // order Keras and tfjs both create them), every shape checked.
 import * as tf from '@tensorflow/tfjs';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { hasHdf5Signature } from '../io/hdf5.js';
 import { CheckpointError } from '../io/checkpoint.js';
 
 // h5wasm's node build is an ES module that must finish loading its wasm before use.
@@ -23,22 +24,6 @@ async function h5wasm(): Promise<H5> {
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
-/** HDF5's format signature, at byte 0 (or 512, 1024, ... after a user block). */
-function hasHdf5Signature(path: string): boolean {
-  const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(8);
-    for (let at = 0; at <= 8192; at = at ? at * 2 : 512) {
-      if (readSync(fd, head, 0, 8, at) < 8) return false;
-      if (head.equals(SIGNATURE)) return true;
-    }
-    return false;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** The object at a relative path, walking names that exist (libhdf5 prints a trace for a
  *  lookup that fails). */
 function child(group: Group, path: string): unknown {
@@ -51,20 +36,36 @@ function child(group: Group, path: string): unknown {
   return at ?? undefined;
 }
 
-export interface KerasWeight { name: string; shape: number[]; values: Float32Array }
-
-/** Every layer's weights in the file, by layer name, in Keras order. */
-export async function readKerasWeights(path: string): Promise<Map<string, KerasWeight[]>> {
+/** Opens an HDF5 file for reading (signature checked first), or a one-line error. */
+async function openHdf5(path: string): Promise<InstanceType<H5['File']>> {
   if (!existsSync(path)) throw new CheckpointError(`cannot read ${path}: no such file`);
   // Checked first: libhdf5 prints a diagnostic trace to stderr for a file it cannot open.
   if (!hasHdf5Signature(path)) throw new CheckpointError(`${path} is not an HDF5 file`);
   const lib = await h5wasm();
-  let file: InstanceType<H5['File']>;
   try {
-    file = new lib.File(path, 'r');
+    return new lib.File(path, 'r');
   } catch (err) {
     throw new CheckpointError(`${path} is not a readable HDF5 file: ${(err as Error).message.split('\n')[0]}`);
   }
+}
+
+/** The model config (topology JSON) of a whole Keras model saved with model.save("m.h5"). */
+export async function readKerasModelConfig(path: string): Promise<unknown> {
+  const file = await openHdf5(path);
+  try {
+    const raw = file.attrs['model_config']?.json_value;
+    if (typeof raw !== 'string') throw new CheckpointError(`${path} holds no model_config: it has weights only (load("model.json", weights: "${path}"))`);
+    return JSON.parse(raw);
+  } finally {
+    file.close();
+  }
+}
+
+export interface KerasWeight { name: string; shape: number[]; values: Float32Array }
+
+/** Every layer's weights in the file, by layer name, in Keras order. */
+export async function readKerasWeights(path: string): Promise<Map<string, KerasWeight[]>> {
+  const file = await openHdf5(path);
   try {
     const root = (file.keys().includes('model_weights') ? file.get('model_weights') : file) as Group;
     const layerNames = strings(root?.attrs['layer_names']?.json_value);

@@ -6,7 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { PixelRange } from './extract.js';
 import { packagedModelJson, packagedShard, type PackageLocation } from './packaged.js';
 import { CheckpointError, MODEL_JSON, readModelArtifacts } from '../io/checkpoint.js';
-import { loadKerasWeights } from './keras-h5.js';
+import { loadKerasWeights, readKerasModelConfig } from './keras-h5.js';
 
 /** Where the network comes from (compiler/tasks/fields.ts's PlainNetwork, which run.ts and
  *  the emitter pass): the runtime keeps its own type so the emitted copy is self-contained. */
@@ -14,6 +14,8 @@ export type NetworkSpec =
   | { kind: 'package'; npm: string; folder: string; label: string; pixels: PixelRange }
   | { kind: 'file'; path: string; weights: string | null; pixels: PixelRange }
   | { kind: 'checkpoint'; folder: string; pixels: PixelRange };
+
+export const isHdf5 = (path: string) => /\.(h5|hdf5)$/i.test(path);
 
 const at = (baseDir: string, p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
 
@@ -44,6 +46,12 @@ export async function loadNetwork(n: NetworkSpec, baseDir: string): Promise<tf.L
     case 'checkpoint': return fromArtifacts(readModelArtifacts(join(at(baseDir, n.folder), MODEL_JSON)), n.folder);
     case 'file': {
       const path = at(baseDir, n.path);
+      if (isHdf5(n.path)) {
+        // A whole Keras model: topology and weights in one file.
+        const model = await fromArtifacts({ modelTopology: (await readKerasModelConfig(path)) as object }, n.path);
+        await loadKerasWeights(model, n.weights === null ? path : at(baseDir, n.weights));
+        return model;
+      }
       if (n.weights === null) return fromArtifacts(readModelArtifacts(path), n.path);
       // The topology from model.json, the weights from the HDF5 file by layer name.
       const { modelTopology } = readModelArtifacts(path, { topologyOnly: true });

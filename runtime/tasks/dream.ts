@@ -79,7 +79,7 @@ export async function dream(original: tf.Tensor4D, features: FeatureExtractor, f
         return tf.add(img, tf.mul(g, f.step)) as tf.Tensor4D;
       });
       if (i === 0) lossStart = loss;
-      if (f.maxLoss > 0 && loss > f.maxLoss) { next.dispose(); break; }
+      if (!Number.isFinite(loss) || (f.maxLoss > 0 && loss > f.maxLoss)) { next.dispose(); break; }
       img.dispose();
       img = next;
       done++;
@@ -88,6 +88,7 @@ export async function dream(original: tf.Tensor4D, features: FeatureExtractor, f
       if (s.interrupt.requested) break;
     }
     const lossEnd = tf.tidy(() => lossOf(img).dataSync()[0]!);
+    if (!Number.isFinite(loss)) throw new DreamNaN(`the loss became ${loss} in octave ${k + 1}`);
     octaves.push({ size, lossStart, lossEnd, iterations: done });
     s.reporter.epochEnd();
     s.reporter.line(`  octave ${k + 1}/${sizes.length} ${size[0]}x${size[1]}: loss ${lossStart.toFixed(4)} → ${lossEnd.toFixed(4)} in ${done} steps`);
@@ -98,6 +99,8 @@ export async function dream(original: tf.Tensor4D, features: FeatureExtractor, f
   img.dispose();
   return { image: out, octaves };
 }
+
+class DreamNaN extends Error {}
 
 export async function runDreamTask(t: DreamTask, s: Session): Promise<DreamResult> {
   const f = t.fields;
@@ -111,7 +114,16 @@ export async function runDreamTask(t: DreamTask, s: Session): Promise<DreamResul
   for (let i = 0; i < images.n && !s.interrupt.requested; i++) {
     const started = Date.now();
     const original = images.gather([i]) as tf.Tensor4D;
-    const { image, octaves } = await dream(original, features, f, s);
+    let dreamt: Awaited<ReturnType<typeof dream>>;
+    try {
+      dreamt = await dream(original, features, f, s);
+    } catch (err) {
+      if (!(err instanceof DreamNaN)) throw err;
+      original.dispose();
+      network.dispose();
+      return { status: 'nan', message: `${err.message} while dreaming image ${i + 1}; ${dreams.length} dream(s) written to ${outDir}`, dreams };
+    }
+    const { image, octaves } = dreamt;
     const weights = names.map((n) => f.layers[n]!);
     const [originalLoss, dreamLoss_] = tf.tidy(() => [original, image].map((x) => dreamLoss(features, weights, x).dataSync()[0]!));
     const file = images.n === 1 ? 'dream.png' : `dream-${i}.png`;

@@ -26,7 +26,12 @@ export interface StyleFields {
 export interface StyleTask { name: string; baseDir: string; data: RuntimeData; style: RuntimeData; fields: StyleFields }
 
 export interface StyleLosses { total: number; content: number; style: number; tv: number }
-export interface StyleResult extends TaskOutcome { start: StyleLosses; end: StyleLosses; history: StyleLosses[]; seconds: number }
+export interface StyleResult extends TaskOutcome {
+  start: StyleLosses; end: StyleLosses; history: StyleLosses[]; seconds: number;
+  /** The content loss of the style image itself, resized to the content's size: what a
+   *  picture that has nothing of the photograph scores, the bound for "content kept". */
+  contentOfStyle: number;
+}
 
 /** Channel correlations of feature maps [1, h, w, c], normalised by h × w: [c, c]. */
 export function gram(features: tf.Tensor): tf.Tensor2D {
@@ -66,6 +71,10 @@ export async function runStyleTask(t: StyleTask, s: Session): Promise<StyleResul
   const network = await loadNetwork(f.network, t.baseDir);
   const features = new FeatureExtractor(network, [f.contentLayer, ...f.styleLayers], f.network.pixels);
   const contentTarget = tf.tidy(() => features.apply(contentImage)[0]!);
+  const contentOfStyle = tf.tidy(() => {
+    const painting = tf.image.resizeBilinear(styleImage, [contentImage.shape[1], contentImage.shape[2]], false, true);
+    return tf.mean(tf.square(tf.sub(features.apply(painting)[0]!, contentTarget))).dataSync()[0]!;
+  });
   const styleTargets = tf.tidy(() => features.apply(styleImage).slice(1).map(gram));
   const [, h, w] = contentImage.shape;
   s.reporter.line(`style_transfer ${t.name}: content ${h}x${w}, style ${styleImage.shape[1]}x${styleImage.shape[2]}, content layer ${f.contentLayer}, style layers ${f.styleLayers.join(', ')}, saving to ${outDir}`);
@@ -90,7 +99,7 @@ export async function runStyleTask(t: StyleTask, s: Session): Promise<StyleResul
     const l = measure();
     if (!Number.isFinite(l.total)) {
       s.reporter.epochEnd();
-      return { status: 'nan', message: `the loss became ${l.total} at step ${i}; style.png holds the last picture saved`, start, end: l, history, seconds: (Date.now() - started) / 1000 };
+      return { status: 'nan', message: `the loss became ${l.total} at step ${i}; style.png holds the last picture saved`, start, end: l, history, seconds: (Date.now() - started) / 1000, contentOfStyle };
     }
     history.push(l);
     s.reporter.step(i, { loss: l.total, content: l.content, style: l.style });
@@ -105,7 +114,7 @@ export async function runStyleTask(t: StyleTask, s: Session): Promise<StyleResul
   save('style.png');
   const end = history[history.length - 1]!;
   const seconds = (Date.now() - started) / 1000;
-  writeFileAtomic(join(outDir, 'metrics.json'), JSON.stringify({ task: t.name, start, end, seconds, history }, null, 2) + '\n');
+  writeFileAtomic(join(outDir, 'metrics.json'), JSON.stringify({ task: t.name, start, end, contentOfStyle, seconds, history }, null, 2) + '\n');
   writeFileAtomic(join(outDir, 'loss.svg'), lossCurveSvg(`style_transfer ${t.name}`, [
     { name: 'total', color: '#1f77b4', values: history.map((l) => l.total) },
     { name: 'content × weight', color: '#2ca02c', values: history.map((l) => l.content * f.contentWeight) },
@@ -116,7 +125,7 @@ export async function runStyleTask(t: StyleTask, s: Session): Promise<StyleResul
   const status = s.interrupt.requested ? 'interrupted' : 'done';
   const ratio = start.style / Math.max(end.style, 1e-12);
   return {
-    status, start, end, history, seconds,
-    message: `${status === 'done' ? 'wrote' : 'interrupted; wrote'} ${join(outDir, 'style.png')}: style loss ${start.style.toExponential(3)} → ${end.style.toExponential(3)} (${ratio.toFixed(1)}x lower), content loss 0 → ${end.content.toFixed(4)}, in ${seconds.toFixed(0)} s`,
+    status, start, end, history, seconds, contentOfStyle,
+    message: `${status === 'done' ? 'wrote' : 'interrupted; wrote'} ${join(outDir, 'style.png')}: style loss ${start.style.toExponential(3)} → ${end.style.toExponential(3)} (${ratio.toFixed(1)}x lower), content loss 0 → ${end.content.toFixed(4)} (the painting itself scores ${contentOfStyle.toFixed(4)}), in ${seconds.toFixed(0)} s`,
   };
 }
