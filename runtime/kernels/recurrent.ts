@@ -1,0 +1,326 @@
+// Fused recurrent kernels: a whole LSTM, GRU or SimpleRNN sequence is one kernel, and its
+// gradient (backpropagation through time) is another. tfjs-layers runs some 25 small ops per
+// time step and records each for the gradient; on small models that dispatch, not the
+// arithmetic, is the cost (about 10 µs per op on wasm). Inside these kernels the recurrent
+// matmul of each step is the backend's own BatchMatMul kernel function (XNNPACK on wasm),
+// called directly, and the gate arithmetic is a loop over the backend's memory.
+//
+// Layout: time-major. `xw` [T, B, G·U] is the input projection x·W + b of every step (one
+// big matmul outside), `u` [U, G·U] the recurrent kernel, gates in Keras order (LSTM i, f,
+// c, o; GRU z, r, h). Forward outputs keep what the gradient needs.
+import * as tf from '@tensorflow/tfjs';
+
+export type GateActivation = 'sigmoid' | 'hard_sigmoid';
+export type CellActivation = 'tanh' | 'relu' | 'linear' | 'sigmoid';
+export type CellKind = 'lstm' | 'gru' | 'simple_rnn';
+
+/** The engine passes the backend as `{}`-typed; it is the running KernelBackend. */
+interface KernelArgs { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }
+
+interface Attrs { kind: CellKind; activation: CellActivation; recurrentActivation: GateActivation }
+
+/** An activation and its derivative written in terms of its output y (what is saved). */
+const ACT: Record<CellActivation | GateActivation, { f: (x: number) => number; dy: (y: number) => number }> = {
+  tanh: { f: Math.tanh, dy: (y) => 1 - y * y },
+  sigmoid: { f: (x) => 1 / (1 + Math.exp(-x)), dy: (y) => y * (1 - y) },
+  // K.hardSigmoid: clip(0.2·x + 0.5, 0, 1); its slope is 0.2 where it is not clipped.
+  hard_sigmoid: { f: (x) => Math.min(1, Math.max(0, 0.2 * x + 0.5)), dy: (y) => (y > 0 && y < 1 ? 0.2 : 0) },
+  relu: { f: (x) => (x > 0 ? x : 0), dy: (y) => (y > 0 ? 1 : 0) },
+  linear: { f: (x) => x, dy: () => 1 },
+};
+
+export const GATE_COUNT: Record<CellKind, number> = { lstm: 4, gru: 3, simple_rnn: 1 };
+
+/** Backend memory as the kernels need it: float32 buffers the loops read and write in
+ *  place, and the backend's matmul. Views are taken again after every allocation (the wasm
+ *  heap may grow, which detaches old views). */
+interface Memory {
+  alloc(shape: number[]): tf.TensorInfo;
+  view(t: tf.TensorInfo): Float32Array;
+  /** [m, k] × [k, n] into a new buffer of shape `out`. (No transposed operands: the wasm
+   *  kernel transposes them through ops, which a kernel cannot call; see transposed().) */
+  matmul(a: tf.TensorInfo, aShape: [number, number], b: tf.TensorInfo, bShape: [number, number], out: number[]): tf.TensorInfo;
+  free(t: tf.TensorInfo): void;
+}
+
+function memoryOf(backend: unknown, name: 'wasm' | 'cpu'): Memory {
+  const matmulKernel = tf.getKernel('BatchMatMul', name)!.kernelFunc;
+  const b = backend as unknown as {
+    makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+    typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+    makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+    readSync(dataId: tf.DataId): Float32Array;
+    disposeData(dataId: tf.DataId): void;
+  };
+  return {
+    alloc: (shape) => (name === 'wasm' ? b.makeOutput(shape, 'float32') : b.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((x, y) => x * y, 1)))),
+    view: (t) => (name === 'wasm' ? b.typedArrayFromHeap(t) : b.readSync(t.dataId)),
+    matmul(a, aShape, m, mShape, out) {
+      const r = matmulKernel({
+        inputs: { a: { ...a, shape: [1, ...aShape] }, b: { ...m, shape: [1, ...mShape] } },
+        attrs: { transposeA: false, transposeB: false }, backend: backend as tf.KernelBackend,
+      }) as tf.TensorInfo;
+      return { ...r, shape: out };
+    },
+    free: (t) => b.disposeData(t.dataId),
+  };
+}
+
+/** The transpose of a [rows, cols] buffer, as a new buffer. */
+function transposed(mem: Memory, m: tf.TensorInfo, rows: number, cols: number): tf.TensorInfo {
+  const out = mem.alloc([cols, rows]);
+  const src = mem.view(m), dst = mem.view(out);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[c * rows + r] = src[r * cols + c]!;
+  return out;
+}
+
+/** Copies `n` floats from `src` at `from` into `dst` at `to`. */
+const copy = (dst: Float32Array, to: number, src: Float32Array, from: number, n: number) => dst.set(src.subarray(from, from + n), to);
+
+// ---- forward -------------------------------------------------------------------------------
+
+/** Outputs: hs [T, B, U] (the state after each step), then per kind what the gradient needs:
+ *  LSTM cs [T, B, U] and gates [T, B, 4U], GRU gates [T, B, 3U] (z, r, h̃), all activated. */
+function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
+  const { xw, u, h0, c0 } = args.inputs as Record<string, tf.TensorInfo>;
+  const a = args.attrs as unknown as Attrs;
+  const mem = memoryOf(args.backend, name);
+  const [T, B, GU] = xw!.shape as [number, number, number];
+  const G = GATE_COUNT[a.kind], U = GU / G, BU = B * U;
+  const act = ACT[a.activation].f, ra = ACT[a.recurrentActivation].f;
+  const hs = mem.alloc([T, B, U]);
+  const cs = a.kind === 'lstm' ? mem.alloc([T, B, U]) : undefined;
+  const gates = a.kind !== 'simple_rnn' ? mem.alloc([T, B, GU]) : undefined;
+  const uh = a.kind === 'gru' ? columns(mem, u!, U, GU, 2 * U, 3 * U) : undefined;
+  const hPrev = mem.alloc([B, U]);
+  const rhPrev = a.kind === 'gru' ? mem.alloc([B, U]) : undefined;
+  mem.view(hPrev).set(mem.view(h0!));
+  const cPrev = new Float32Array(BU);
+  if (a.kind === 'lstm') cPrev.set(mem.view(c0!));
+  for (let t = 0; t < T; t++) {
+    const z = mem.matmul(hPrev, [B, U], u!, [U, GU], [B, GU]);
+    if (a.kind === 'gru') {
+      // z and r need h·U_zr first; the candidate needs (r ⊙ h)·U_h, a second matmul.
+      const zv = mem.view(z), x = mem.view(xw!), g = mem.view(gates!), hp = mem.view(hPrev), rp = mem.view(rhPrev!);
+      for (let i = 0; i < B; i++) {
+        for (let j = 0; j < 2 * U; j++) g[t * B * GU + i * GU + j] = ra(x[t * B * GU + i * GU + j]! + zv[i * GU + j]!);
+        for (let j = 0; j < U; j++) rp[i * U + j] = g[t * B * GU + i * GU + U + j]! * hp[i * U + j]!;
+      }
+      const cand = mem.matmul(rhPrev!, [B, U], uh!, [U, U], [B, U]);
+      const cv = mem.view(cand), xv = mem.view(xw!), gv = mem.view(gates!), hpv = mem.view(hPrev), hsv = mem.view(hs);
+      for (let i = 0; i < B; i++) {
+        for (let j = 0; j < U; j++) {
+          const o = t * B * GU + i * GU;
+          const hh = act(xv[o + 2 * U + j]! + cv[i * U + j]!);
+          gv[o + 2 * U + j] = hh;
+          const zg = gv[o + j]!;
+          const h = zg * hpv[i * U + j]! + (1 - zg) * hh;
+          hsv[t * BU + i * U + j] = h;
+        }
+      }
+      copy(hpv, 0, hsv, t * BU, BU);
+      mem.free(cand);
+      mem.free(z);
+      continue;
+    }
+    const zv = mem.view(z), x = mem.view(xw!), hsv = mem.view(hs), hpv = mem.view(hPrev);
+    if (a.kind === 'simple_rnn') {
+      for (let k = 0; k < BU; k++) hsv[t * BU + k] = act(x[t * BU + k]! + zv[k]!);
+    } else {
+      const g = mem.view(gates!), csv = mem.view(cs!);
+      for (let i = 0; i < B; i++) {
+        const o = t * B * GU + i * GU, zo = i * GU;
+        for (let j = 0; j < U; j++) {
+          const ig = ra(x[o + j]! + zv[zo + j]!);
+          const fg = ra(x[o + U + j]! + zv[zo + U + j]!);
+          const cc = act(x[o + 2 * U + j]! + zv[zo + 2 * U + j]!);
+          const og = ra(x[o + 3 * U + j]! + zv[zo + 3 * U + j]!);
+          g[o + j] = ig; g[o + U + j] = fg; g[o + 2 * U + j] = cc; g[o + 3 * U + j] = og;
+          const c = fg * cPrev[i * U + j]! + ig * cc;
+          cPrev[i * U + j] = c;
+          csv[t * BU + i * U + j] = c;
+          hsv[t * BU + i * U + j] = og * act(c);
+        }
+      }
+    }
+    copy(hpv, 0, hsv, t * BU, BU);
+    mem.free(z);
+  }
+  mem.free(hPrev);
+  if (rhPrev) mem.free(rhPrev);
+  if (uh) mem.free(uh);
+  return a.kind === 'lstm' ? [hs, cs!, gates!] : a.kind === 'gru' ? [hs, gates!] : [hs];
+}
+
+/** Columns [from, to) of a [rows, cols] buffer, as a new buffer. */
+function columns(mem: Memory, m: tf.TensorInfo, rows: number, cols: number, from: number, to: number): tf.TensorInfo {
+  const out = mem.alloc([rows, to - from]);
+  const src = mem.view(m), dst = mem.view(out);
+  for (let r = 0; r < rows; r++) dst.set(src.subarray(r * cols + from, r * cols + to), r * (to - from));
+  return out;
+}
+
+// ---- backward ------------------------------------------------------------------------------
+
+/** Inputs: dhs [T, B, U] (gradient of the loss by each step's output state), u, h0, c0 and
+ *  the forward outputs. Outputs: dxw [T, B, G·U], du [U, G·U], dh0 [B, U], dc0 [B, U]. */
+function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
+  const { dhs, u, h0, c0, hs, cs, gates } = args.inputs as Record<string, tf.TensorInfo>;
+  const a = args.attrs as unknown as Attrs;
+  const mem = memoryOf(args.backend, name);
+  const [T, B, U] = hs!.shape as [number, number, number];
+  const G = GATE_COUNT[a.kind], GU = G * U, BU = B * U;
+  const dact = ACT[a.activation].dy, dra = ACT[a.recurrentActivation].dy, act = ACT[a.activation].f;
+  const dxw = mem.alloc([T, B, GU]);
+  const dh0 = mem.alloc([B, U]);
+  const dc0 = mem.alloc([B, U]);
+  const dz = mem.alloc([B, GU]);
+  const dhNext = new Float32Array(BU), dcNext = new Float32Array(BU);
+  // h_{t-1} for every step: h0, then hs[0 .. T-2].
+  const prev = mem.alloc([T, B, U]);
+  {
+    const pv = mem.view(prev);
+    pv.set(mem.view(h0!), 0);
+    pv.set(mem.view(hs!).subarray(0, (T - 1) * BU), BU);
+  }
+  const dCand = a.kind === 'gru' ? mem.alloc([B, U]) : undefined;
+  const uT = transposed(mem, u!, U, GU);
+  let gruUhT: tf.TensorInfo | undefined;
+  if (a.kind === 'gru') {
+    const uh = columns(mem, u!, U, GU, 2 * U, 3 * U);
+    gruUhT = transposed(mem, uh, U, U);
+    mem.free(uh);
+  }
+  const dUh = a.kind === 'gru' ? new Float32Array(U * U) : undefined;
+  for (let t = T - 1; t >= 0; t--) {
+    const dhsv = mem.view(dhs!), hsv = mem.view(hs!), pv = mem.view(prev), dzv = mem.view(dz);
+    if (a.kind === 'simple_rnn') {
+      for (let k = 0; k < BU; k++) dzv[k] = (dhsv[t * BU + k]! + dhNext[k]!) * dact(hsv[t * BU + k]!);
+    } else if (a.kind === 'lstm') {
+      const g = mem.view(gates!), csv = mem.view(cs!), c0v = mem.view(c0!);
+      for (let i = 0; i < B; i++) {
+        const o = t * B * GU + i * GU;
+        for (let j = 0; j < U; j++) {
+          const k = i * U + j;
+          const ig = g[o + j]!, fg = g[o + U + j]!, cc = g[o + 2 * U + j]!, og = g[o + 3 * U + j]!;
+          const c = csv[t * BU + k]!, cp = t > 0 ? csv[(t - 1) * BU + k]! : c0v[k]!;
+          const tc = act(c);
+          const dh = dhsv[t * BU + k]! + dhNext[k]!;
+          const dc = dh * og * dact(tc) + dcNext[k]!;
+          dzv[i * GU + j] = dc * cc * dra(ig);
+          dzv[i * GU + U + j] = dc * cp * dra(fg);
+          dzv[i * GU + 2 * U + j] = dc * ig * dact(cc);
+          dzv[i * GU + 3 * U + j] = dh * tc * dra(og);
+          dcNext[k] = dc * fg;
+        }
+      }
+    } else {
+      // GRU: h = z ⊙ h_prev + (1 − z) ⊙ h̃, h̃ = act(x_h + (r ⊙ h_prev)·U_h), z, r = ra(x + h_prev·U_zr).
+      const g = mem.view(gates!), dcv = mem.view(dCand!);
+      for (let i = 0; i < B; i++) {
+        const o = t * B * GU + i * GU;
+        for (let j = 0; j < U; j++) {
+          const k = i * U + j;
+          const zg = g[o + j]!, hh = g[o + 2 * U + j]!, hp = pv[t * BU + k]!;
+          const dh = dhsv[t * BU + k]! + dhNext[k]!;
+          const dhh = dh * (1 - zg) * dact(hh);
+          dzv[i * GU + j] = dh * (hp - hh) * dra(zg);
+          dzv[i * GU + 2 * U + j] = dhh;
+          dcv[k] = dhh;
+          dhNext[k] = dh * zg; // the direct path; the two matmul paths are added below
+        }
+      }
+      // d(r ⊙ h_prev) = dh̃_pre · U_hᵀ; dU_h += (r ⊙ h_prev)ᵀ · dh̃_pre.
+      const drh = mem.matmul(dCand!, [B, U], gruUhT!, [U, U], [B, U]);
+      const drhv = mem.view(drh), gv = mem.view(gates!), pv2 = mem.view(prev), dzv2 = mem.view(dz), dcv2 = mem.view(dCand!);
+      for (let i = 0; i < B; i++) {
+        const o = t * B * GU + i * GU;
+        for (let j = 0; j < U; j++) {
+          const k = i * U + j;
+          const r = gv[o + U + j]!, hp = pv2[t * BU + k]!;
+          dzv2[i * GU + U + j] = drhv[k]! * hp * dra(r);
+          dhNext[k] = dhNext[k]! + drhv[k]! * r;
+          // Accumulate dU_h = Σ_b (r ⊙ h_prev)[b, p] · dh̃_pre[b, q].
+          const rhp = r * hp;
+          const row = j * U;
+          for (let q = 0; q < U; q++) dUh![row + q] = dUh![row + q]! + rhp * dcv2[i * U + q]!;
+        }
+      }
+      mem.free(drh);
+    }
+    // dxw[t] = dz (the candidate's slot of a GRU holds the pre-activation gradient too).
+    const dzNow = mem.view(dz);
+    mem.view(dxw).set(dzNow.subarray(0, B * GU), t * B * GU);
+    // Through the recurrent kernel: dh_prev += dz · Uᵀ (for a GRU, the z and r columns only:
+    // the candidate's columns went through r ⊙ h_prev above).
+    if (a.kind === 'gru') {
+      const dzv3 = mem.view(dz);
+      for (let i = 0; i < B; i++) for (let j = 2 * U; j < GU; j++) dzv3[i * GU + j] = 0;
+    }
+    const back = mem.matmul(dz, [B, GU], uT, [GU, U], [B, U]);
+    const bv = mem.view(back);
+    for (let k = 0; k < BU; k++) dhNext[k] = (a.kind === 'gru' ? dhNext[k]! : 0) + bv[k]!;
+    mem.free(back);
+  }
+  // du = Σ_t h_{t-1}ᵀ · dz_t, one matmul over all steps; for a GRU the candidate's columns
+  // come from (r ⊙ h_prev) and were accumulated above.
+  const prevT = transposed(mem, prev, T * B, U);
+  const du = mem.matmul(prevT, [U, T * B], dxw, [T * B, GU], [U, GU]);
+  mem.free(prevT);
+  if (a.kind === 'gru') {
+    const duv = mem.view(du);
+    for (let p = 0; p < U; p++) for (let q = 0; q < U; q++) duv[p * GU + 2 * U + q] = dUh![p * U + q]!;
+  }
+  mem.view(dh0).set(dhNext);
+  mem.view(dc0).set(dcNext);
+  mem.free(dz);
+  mem.free(prev);
+  if (dCand) mem.free(dCand);
+  mem.free(uT);
+  if (gruUhT) mem.free(gruUhT);
+  return [dxw, du, dh0, dc0];
+}
+
+// ---- registration --------------------------------------------------------------------------
+
+export const FORWARD = 'NncRecurrentSequence';
+export const BACKWARD = 'NncRecurrentSequenceGrad';
+
+let registered = false;
+
+/** Registers the kernels for the wasm and cpu backends and the forward kernel's gradient. */
+export function registerRecurrentKernels(): void {
+  if (registered) return;
+  registered = true;
+  for (const name of ['wasm', 'cpu'] as const) {
+    tf.registerKernel({ kernelName: FORWARD, backendName: name, kernelFunc: (args) => forward(args, name) });
+    tf.registerKernel({ kernelName: BACKWARD, backendName: name, kernelFunc: (args) => backward(args, name) });
+  }
+  tf.registerGradient({
+    kernelName: FORWARD,
+    inputsToSave: ['u', 'h0', 'c0'],
+    outputsToSave: [true, true, true],
+    gradFunc: (dys, saved, attrs) => {
+      const [u, h0, c0, ...outs] = saved as tf.Tensor[];
+      const a = attrs as unknown as Attrs;
+      const names = a.kind === 'lstm' ? ['hs', 'cs', 'gates'] : a.kind === 'gru' ? ['hs', 'gates'] : ['hs'];
+      // One output (SimpleRNN) comes as a tensor, several as a list.
+      const dhs = Array.isArray(dys) ? dys[0]! : dys;
+      const inputs: Record<string, tf.Tensor> = { dhs, u: u!, h0: h0!, c0: c0! };
+      names.forEach((n, i) => { inputs[n] = outs[i]!; });
+      // Run now, not in the closures: the engine calls each closure inside its own tidy,
+      // which would dispose the gradients the other closures return.
+      const [dxw, du, dh0, dc0] = tf.engine().runKernel(BACKWARD, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor[];
+      return { xw: () => dxw!, u: () => du!, h0: () => dh0!, c0: () => dc0! };
+    },
+  });
+}
+
+/** Whether the running backend has the fused kernels. */
+export const fusedBackend = () => ['wasm', 'cpu'].includes(tf.getBackend());
+
+/** Runs a sequence: hs [T, B, U] (and for an LSTM the last cell state) from xw [T, B, G·U]. */
+export function recurrentSequence(kind: CellKind, xw: tf.Tensor3D, u: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, activation: CellActivation, recurrentActivation: GateActivation): tf.Tensor[] {
+  registerRecurrentKernels();
+  return tf.engine().runKernel(FORWARD, { xw, u, h0, c0 } as unknown as tf.NamedTensorMap, { kind, activation, recurrentActivation } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+}
