@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../runtime/backend.js';
 import { GATE_COUNT, recurrentSequence, type CellKind, type GateActivation } from '../runtime/kernels/recurrent.js';
+import { nncLayers } from '../runtime/model/custom.js';
 
 const close = (a: tf.Tensor, b: tf.Tensor, tol = 2e-5) => {
   expect(a.shape).toEqual(b.shape);
@@ -64,5 +65,62 @@ describe.each(['cpu', 'wasm'])('fused recurrent kernels on %s', (backend) => {
     const ours = tf.grads((...v: tf.Tensor[]) => loss(recurrentSequence(kind, v[0] as tf.Tensor3D, v[1] as tf.Tensor2D, v[2] as tf.Tensor2D, (v[3] ?? c0) as tf.Tensor2D, 'tanh', ra)[0]!))(wrt);
     const theirs = tf.grads((...v: tf.Tensor[]) => loss(reference(kind, v[0] as tf.Tensor3D, v[1] as tf.Tensor2D, v[2] as tf.Tensor2D, (v[3] ?? c0) as tf.Tensor2D, ra)))(wrt);
     ours.forEach((g, i) => close(g, theirs[i]!, 1e-4));
+  });
+});
+
+/** A model around one recurrent layer (or a Bidirectional of it), fused or stock, with the
+ *  same weights. */
+function wrapped(fused: boolean, kind: CellKind, config: Record<string, unknown>, bidirectional: boolean, shape: number[], weights?: tf.Tensor[]): tf.LayersModel {
+  const fn = kind === 'simple_rnn' ? 'simpleRNN' : kind;
+  const make = fused ? (nncLayers as unknown as Record<string, (c: object) => tf.layers.Layer>)[fn]! : (tf.layers as unknown as Record<string, (c: object) => tf.layers.Layer>)[fn]!;
+  let layer = make({ ...config, kernelInitializer: 'glorotNormal', recurrentInitializer: 'glorotNormal', biasInitializer: 'randomNormal' });
+  if (bidirectional) layer = tf.layers.bidirectional({ layer: layer as tf.RNN, mergeMode: 'concat' });
+  const input = tf.input({ shape });
+  const model = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
+  if (weights) model.setWeights(weights);
+  return model;
+}
+
+const LAYER_CASES: [CellKind, Record<string, unknown>, boolean][] = [
+  ['lstm', { units: 5 }, false],
+  ['lstm', { units: 4, returnSequences: true, goBackwards: true, recurrentActivation: 'sigmoid' }, false],
+  ['lstm', { units: 3, returnSequences: true }, true],
+  ['gru', { units: 6, recurrentActivation: 'sigmoid' }, false],
+  ['gru', { units: 3, returnSequences: true, goBackwards: true }, true],
+  ['simple_rnn', { units: 7, returnSequences: true }, false],
+  ['simple_rnn', { units: 4, goBackwards: true, activation: 'relu' }, true],
+];
+
+describe.each(['cpu', 'wasm'])('fused layers on %s', (backend) => {
+  it.each(LAYER_CASES)('%s %o (bidirectional: %s): outputs and weight gradients equal tfjs-layers\'', async (kind, config, bidirectional) => {
+    await selectBackend(backend);
+    const shape = [6, 3];
+    const stock = wrapped(false, kind, config, bidirectional, shape);
+    const fused = wrapped(true, kind, config, bidirectional, shape, stock.getWeights());
+    if (bidirectional) expect((fused.layers[1] as unknown as { forwardLayer: object }).forwardLayer.constructor.name).toBe('Fused');
+    const x = tf.randomNormal([4, ...shape], 0, 1, 'float32', 3);
+    close(fused.predict(x) as tf.Tensor, stock.predict(x) as tf.Tensor);
+    const target = tf.randomNormal((stock.predict(x) as tf.Tensor).shape, 0, 1, 'float32', 4);
+    const gradsOf = (m: tf.LayersModel) => tf.variableGrads(() => tf.losses.meanSquaredError(target, m.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      m.trainableWeights.map((w) => w.read() as tf.Variable)).grads;
+    const g1 = Object.values(gradsOf(fused)), g2 = Object.values(gradsOf(stock));
+    expect(g1.length).toBe(g2.length);
+    g1.forEach((g, i) => close(g, g2[i]!, 1e-4));
+  });
+
+  it('falls back to tfjs-layers for masks and dropout while training, and saves as the stock class', async () => {
+    await selectBackend(backend);
+    const input = tf.input({ shape: [5], dtype: 'int32' });
+    const embedded = tf.layers.embedding({ inputDim: 6, outputDim: 3, maskZero: true }).apply(input);
+    const stockOut = tf.layers.lstm({ units: 2 }).apply(embedded) as tf.SymbolicTensor;
+    const stock = tf.model({ inputs: input, outputs: stockOut });
+    const input2 = tf.input({ shape: [5], dtype: 'int32' });
+    const emb2 = tf.layers.embedding({ inputDim: 6, outputDim: 3, maskZero: true }).apply(input2);
+    const fused = tf.model({ inputs: input2, outputs: nncLayers.lstm({ units: 2 }).apply(emb2) as tf.SymbolicTensor });
+    fused.setWeights(stock.getWeights());
+    const ids = tf.tensor2d([[1, 2, 0, 0, 0], [3, 4, 5, 1, 0]], [2, 5], 'int32');
+    close(fused.predict(ids) as tf.Tensor, stock.predict(ids) as tf.Tensor);
+    const json = fused.toJSON(null, false) as { config: { layers: { class_name: string }[] } };
+    expect(json.config.layers.map((l) => l.class_name)).toContain('LSTM');
   });
 });

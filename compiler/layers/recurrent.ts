@@ -37,7 +37,8 @@ function rnnLayer(name: 'simple_rnn' | 'lstm' | 'gru', doc: string): LayerDef {
         dropout: ctx.float('dropout'), recurrentDropout: ctx.float('recurrent_dropout'), goBackwards: ctx.bool('go_backwards'),
       };
       if (gated) config.recurrentActivation = tfjsActivation(ctx.enum('recurrent_activation'));
-      return { fn: TFJS_FN[name]!, config };
+      // The runtime's fused layers (same weights and class names as tfjs-layers').
+      return { fn: TFJS_FN[name]!, config, runtime: true };
     },
   };
 }

@@ -1,0 +1,73 @@
+// LSTM, GRU and SimpleRNN layers that run on the fused recurrent kernels: subclasses of the
+// tfjs-layers classes with the same weights, config and class name, so checkpoints stay
+// plain tfjs models (tf.loadLayersModel reads them anywhere) and, registered under the
+// stock names, every model nnc deserialises (checkpoints, Bidirectional's two copies) gets
+// the fused layers too. Where the kernels do not apply (another backend, masks, dropout
+// while training, initial or returned states, stateful layers, other activations) the
+// stock implementation runs.
+import * as tf from '@tensorflow/tfjs';
+import { fusedBackend, GATE_COUNT, recurrentSequence, type CellActivation, type CellKind, type GateActivation } from '../kernels/recurrent.js';
+
+type Config = Record<string, unknown>;
+type Kwargs = Record<string, unknown>;
+type RnnClass = new (config: Config) => tf.RNN;
+
+/** The stock classes (not exported by name; their factories give them). */
+const STOCK: Record<CellKind, RnnClass> = {
+  lstm: tf.layers.lstm({ units: 1 }).constructor as RnnClass,
+  gru: tf.layers.gru({ units: 1 }).constructor as RnnClass,
+  simple_rnn: tf.layers.simpleRNN({ units: 1 }).constructor as RnnClass,
+};
+
+const CELL_ACTIVATIONS: Record<string, CellActivation> = { tanh: 'tanh', relu: 'relu', linear: 'linear', sigmoid: 'sigmoid' };
+const GATE_ACTIVATIONS: Record<string, GateActivation> = { sigmoid: 'sigmoid', hardSigmoid: 'hard_sigmoid' };
+
+interface CellView {
+  kernel: tf.LayerVariable; recurrentKernel: tf.LayerVariable; bias: tf.LayerVariable | null; useBias: boolean;
+  units: number; dropout: number; recurrentDropout: number;
+}
+
+function fusedClass(kind: CellKind): RnnClass {
+  const Base = STOCK[kind];
+  const G = GATE_COUNT[kind];
+  class Fused extends Base {
+    /** The kernels' names for this layer's activations, or undefined if they have none. */
+    private activations(): { act: CellActivation; ra: GateActivation } | undefined {
+      const c = this.getConfig() as { activation?: string; recurrentActivation?: string };
+      const act = CELL_ACTIVATIONS[c.activation ?? 'tanh'];
+      const ra = kind === 'simple_rnn' ? 'sigmoid' : GATE_ACTIVATIONS[c.recurrentActivation ?? 'hardSigmoid'];
+      return act && ra ? { act, ra } : undefined;
+    }
+
+    override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+      const cell = this.cell as unknown as CellView;
+      const acts = this.activations();
+      const training = kwargs['training'] === true;
+      const usable = fusedBackend() && acts && kwargs['mask'] == null && kwargs['initialState'] == null
+        && !this.stateful && !this.returnState && !(Array.isArray(inputs) && inputs.length > 1)
+        && !(training && (cell.dropout > 0 || cell.recurrentDropout > 0));
+      if (!usable) return super.call(inputs, kwargs);
+      return tf.tidy(() => {
+        let x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
+        if (this.goBackwards) x = tf.reverse(x, 1);
+        const [B, T, F] = x.shape;
+        const U = cell.units;
+        // The input projection of every step in one matmul, time-major for the kernel.
+        let xw = tf.matMul(tf.reshape(x, [B * T, F]), cell.kernel.read() as tf.Tensor2D);
+        if (cell.useBias && cell.bias) xw = tf.add(xw, cell.bias.read());
+        const steps = tf.transpose(tf.reshape(xw, [B, T, G * U]), [1, 0, 2]) as tf.Tensor3D;
+        const zeros = tf.zeros([B, U]) as tf.Tensor2D;
+        const hs = recurrentSequence(kind, steps, cell.recurrentKernel.read() as tf.Tensor2D, zeros, zeros, acts.act, acts.ra)[0]!;
+        return this.returnSequences ? tf.transpose(hs, [1, 0, 2]) : tf.reshape(tf.slice(hs, [T - 1, 0, 0], [1, B, U]), [B, U]);
+      });
+    }
+  }
+  // The stock class name, so saved models name the stock class.
+  Object.defineProperty(Fused, 'className', { value: (Base as unknown as { className: string }).className });
+  tf.serialization.registerClass(Fused as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  return Fused;
+}
+
+export const FusedLSTM = fusedClass('lstm');
+export const FusedGRU = fusedClass('gru');
+export const FusedSimpleRNN = fusedClass('simple_rnn');
