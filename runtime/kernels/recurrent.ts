@@ -80,7 +80,8 @@ const copy = (dst: Float32Array, to: number, src: Float32Array, from: number, n:
 // ---- forward -------------------------------------------------------------------------------
 
 /** Outputs: hs [T, B, U] (the state after each step), then per kind what the gradient needs:
- *  LSTM cs [T, B, U] and gates [T, B, 4U], GRU gates [T, B, 3U] (z, r, h̃), all activated. */
+ *  LSTM cs [T, B, U], gates [T, B, 4U] and act(cs) (kept: recomputing it is a tenth of the
+ *  backward pass), GRU gates [T, B, 3U] (z, r, h̃), gates activated. */
 function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const { xw, u, h0, c0 } = args.inputs as Record<string, tf.TensorInfo>;
   const a = args.attrs as unknown as Attrs;
@@ -90,6 +91,7 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const act = ACT[a.activation].f, ra = ACT[a.recurrentActivation].f;
   const hs = mem.alloc([T, B, U]);
   const cs = a.kind === 'lstm' ? mem.alloc([T, B, U]) : undefined;
+  const tcs = a.kind === 'lstm' ? mem.alloc([T, B, U]) : undefined;
   const gates = a.kind !== 'simple_rnn' ? mem.alloc([T, B, GU]) : undefined;
   const uh = a.kind === 'gru' ? columns(mem, u!, U, GU, 2 * U, 3 * U) : undefined;
   const hPrev = mem.alloc([B, U]);
@@ -127,19 +129,25 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
     if (a.kind === 'simple_rnn') {
       for (let k = 0; k < BU; k++) hsv[t * BU + k] = act(x[t * BU + k]! + zv[k]!);
     } else {
-      const g = mem.view(gates!), csv = mem.view(cs!);
+      const g = mem.view(gates!), csv = mem.view(cs!), tcv = mem.view(tcs!);
+      // Gates first, each block a plain loop over contiguous values (what the JIT compiles
+      // best), then the cell update.
+      const base = t * B * GU;
       for (let i = 0; i < B; i++) {
-        const o = t * B * GU + i * GU, zo = i * GU;
+        const o = base + i * GU, zo = i * GU;
+        for (let j = 0; j < 2 * U; j++) g[o + j] = ra(x[o + j]! + zv[zo + j]!);
+        for (let j = 2 * U; j < 3 * U; j++) g[o + j] = act(x[o + j]! + zv[zo + j]!);
+        for (let j = 3 * U; j < 4 * U; j++) g[o + j] = ra(x[o + j]! + zv[zo + j]!);
+      }
+      for (let i = 0; i < B; i++) {
+        const o = base + i * GU, so = t * BU + i * U;
         for (let j = 0; j < U; j++) {
-          const ig = ra(x[o + j]! + zv[zo + j]!);
-          const fg = ra(x[o + U + j]! + zv[zo + U + j]!);
-          const cc = act(x[o + 2 * U + j]! + zv[zo + 2 * U + j]!);
-          const og = ra(x[o + 3 * U + j]! + zv[zo + 3 * U + j]!);
-          g[o + j] = ig; g[o + U + j] = fg; g[o + 2 * U + j] = cc; g[o + 3 * U + j] = og;
-          const c = fg * cPrev[i * U + j]! + ig * cc;
+          const c = g[o + U + j]! * cPrev[i * U + j]! + g[o + j]! * g[o + 2 * U + j]!;
           cPrev[i * U + j] = c;
-          csv[t * BU + i * U + j] = c;
-          hsv[t * BU + i * U + j] = og * act(c);
+          csv[so + j] = c;
+          const tc = act(c);
+          tcv[so + j] = tc;
+          hsv[so + j] = g[o + 3 * U + j]! * tc;
         }
       }
     }
@@ -149,7 +157,7 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   mem.free(hPrev);
   if (rhPrev) mem.free(rhPrev);
   if (uh) mem.free(uh);
-  return a.kind === 'lstm' ? [hs, cs!, gates!] : a.kind === 'gru' ? [hs, gates!] : [hs];
+  return a.kind === 'lstm' ? [hs, cs!, gates!, tcs!] : a.kind === 'gru' ? [hs, gates!] : [hs];
 }
 
 /** Columns [from, to) of a [rows, cols] buffer, as a new buffer. */
@@ -165,12 +173,12 @@ function columns(mem: Memory, m: tf.TensorInfo, rows: number, cols: number, from
 /** Inputs: dhs [T, B, U] (gradient of the loss by each step's output state), u, h0, c0 and
  *  the forward outputs. Outputs: dxw [T, B, G·U], du [U, G·U], dh0 [B, U], dc0 [B, U]. */
 function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
-  const { dhs, u, h0, c0, hs, cs, gates } = args.inputs as Record<string, tf.TensorInfo>;
+  const { dhs, u, h0, c0, hs, cs, gates, tcs } = args.inputs as Record<string, tf.TensorInfo>;
   const a = args.attrs as unknown as Attrs;
   const mem = memoryOf(args.backend, name);
   const [T, B, U] = hs!.shape as [number, number, number];
   const G = GATE_COUNT[a.kind], GU = G * U, BU = B * U;
-  const dact = ACT[a.activation].dy, dra = ACT[a.recurrentActivation].dy, act = ACT[a.activation].f;
+  const dact = ACT[a.activation].dy, dra = ACT[a.recurrentActivation].dy;
   const dxw = mem.alloc([T, B, GU]);
   const dh0 = mem.alloc([B, U]);
   const dc0 = mem.alloc([B, U]);
@@ -191,20 +199,21 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
     gruUhT = transposed(mem, uh, U, U);
     mem.free(uh);
   }
-  const dUh = a.kind === 'gru' ? new Float32Array(U * U) : undefined;
+  // (r ⊙ h_prev) of every step, transposed [U, T·B], for dU_h in one matmul at the end.
+  const rhT = a.kind === 'gru' ? new Float32Array(U * T * B) : undefined;
   for (let t = T - 1; t >= 0; t--) {
     const dhsv = mem.view(dhs!), hsv = mem.view(hs!), pv = mem.view(prev), dzv = mem.view(dz);
     if (a.kind === 'simple_rnn') {
       for (let k = 0; k < BU; k++) dzv[k] = (dhsv[t * BU + k]! + dhNext[k]!) * dact(hsv[t * BU + k]!);
     } else if (a.kind === 'lstm') {
-      const g = mem.view(gates!), csv = mem.view(cs!), c0v = mem.view(c0!);
+      const g = mem.view(gates!), csv = mem.view(cs!), c0v = mem.view(c0!), tcv = mem.view(tcs!);
       for (let i = 0; i < B; i++) {
         const o = t * B * GU + i * GU;
         for (let j = 0; j < U; j++) {
           const k = i * U + j;
           const ig = g[o + j]!, fg = g[o + U + j]!, cc = g[o + 2 * U + j]!, og = g[o + 3 * U + j]!;
-          const c = csv[t * BU + k]!, cp = t > 0 ? csv[(t - 1) * BU + k]! : c0v[k]!;
-          const tc = act(c);
+          const cp = t > 0 ? csv[(t - 1) * BU + k]! : c0v[k]!;
+          const tc = tcv[t * BU + k]!;
           const dh = dhsv[t * BU + k]! + dhNext[k]!;
           const dc = dh * og * dact(tc) + dcNext[k]!;
           dzv[i * GU + j] = dc * cc * dra(ig);
@@ -230,9 +239,9 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
           dhNext[k] = dh * zg; // the direct path; the two matmul paths are added below
         }
       }
-      // d(r ⊙ h_prev) = dh̃_pre · U_hᵀ; dU_h += (r ⊙ h_prev)ᵀ · dh̃_pre.
+      // d(r ⊙ h_prev) = dh̃_pre · U_hᵀ.
       const drh = mem.matmul(dCand!, [B, U], gruUhT!, [U, U], [B, U]);
-      const drhv = mem.view(drh), gv = mem.view(gates!), pv2 = mem.view(prev), dzv2 = mem.view(dz), dcv2 = mem.view(dCand!);
+      const drhv = mem.view(drh), gv = mem.view(gates!), pv2 = mem.view(prev), dzv2 = mem.view(dz);
       for (let i = 0; i < B; i++) {
         const o = t * B * GU + i * GU;
         for (let j = 0; j < U; j++) {
@@ -240,10 +249,7 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
           const r = gv[o + U + j]!, hp = pv2[t * BU + k]!;
           dzv2[i * GU + U + j] = drhv[k]! * hp * dra(r);
           dhNext[k] = dhNext[k]! + drhv[k]! * r;
-          // Accumulate dU_h = Σ_b (r ⊙ h_prev)[b, p] · dh̃_pre[b, q].
-          const rhp = r * hp;
-          const row = j * U;
-          for (let q = 0; q < U; q++) dUh![row + q] = dUh![row + q]! + rhp * dcv2[i * U + q]!;
+          rhT![j * T * B + t * B + i] = r * hp;
         }
       }
       mem.free(drh);
@@ -263,13 +269,18 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
     mem.free(back);
   }
   // du = Σ_t h_{t-1}ᵀ · dz_t, one matmul over all steps; for a GRU the candidate's columns
-  // come from (r ⊙ h_prev) and were accumulated above.
+  // are Σ_t (r ⊙ h_prev)ᵀ · dh̃_pre, another.
   const prevT = transposed(mem, prev, T * B, U);
   const du = mem.matmul(prevT, [U, T * B], dxw, [T * B, GU], [U, GU]);
   mem.free(prevT);
   if (a.kind === 'gru') {
-    const duv = mem.view(du);
-    for (let p = 0; p < U; p++) for (let q = 0; q < U; q++) duv[p * GU + 2 * U + q] = dUh![p * U + q]!;
+    const rh = mem.alloc([U, T * B]);
+    mem.view(rh).set(rhT!);
+    const dCandAll = columns(mem, dxw, T * B, GU, 2 * U, 3 * U);
+    const dUh = mem.matmul(rh, [U, T * B], dCandAll, [T * B, U], [U, U]);
+    const duv = mem.view(du), dUhv = mem.view(dUh);
+    for (let p = 0; p < U; p++) duv.set(dUhv.subarray(p * U, (p + 1) * U), p * GU + 2 * U);
+    [rh, dCandAll, dUh].forEach((x) => mem.free(x));
   }
   mem.view(dh0).set(dhNext);
   mem.view(dc0).set(dcNext);
@@ -299,11 +310,11 @@ export function registerRecurrentKernels(): void {
   tf.registerGradient({
     kernelName: FORWARD,
     inputsToSave: ['u', 'h0', 'c0'],
-    outputsToSave: [true, true, true],
+    outputsToSave: [true, true, true, true],
     gradFunc: (dys, saved, attrs) => {
       const [u, h0, c0, ...outs] = saved as tf.Tensor[];
       const a = attrs as unknown as Attrs;
-      const names = a.kind === 'lstm' ? ['hs', 'cs', 'gates'] : a.kind === 'gru' ? ['hs', 'gates'] : ['hs'];
+      const names = a.kind === 'lstm' ? ['hs', 'cs', 'gates', 'tcs'] : a.kind === 'gru' ? ['hs', 'gates'] : ['hs'];
       // One output (SimpleRNN) comes as a tensor, several as a list.
       const dhs = Array.isArray(dys) ? dys[0]! : dys;
       const inputs: Record<string, tf.Tensor> = { dhs, u: u!, h0: h0!, c0: c0! };
