@@ -1,10 +1,12 @@
 // The fused recurrent kernels (runtime/kernels/recurrent.ts) against the same recurrences
-// written with plain tf ops and differentiated by tfjs, on random shapes, on both backends.
+// written with plain tf ops and differentiated by tfjs, on random shapes, on both backends;
+// the fused layers against tfjs-layers'; the fused optimizer updates against tfjs's.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../runtime/backend.js';
 import { GATE_COUNT, recurrentSequence, type CellKind, type GateActivation } from '../runtime/kernels/recurrent.js';
 import { nncLayers } from '../runtime/model/custom.js';
+import { FusedAdam, FusedRMSProp } from '../runtime/kernels/optimizer.js';
 
 const close = (a: tf.Tensor, b: tf.Tensor, tol = 2e-5) => {
   expect(a.shape).toEqual(b.shape);
@@ -122,5 +124,27 @@ describe.each(['cpu', 'wasm'])('fused layers on %s', (backend) => {
     close(fused.predict(ids) as tf.Tensor, stock.predict(ids) as tf.Tensor);
     const json = fused.toJSON(null, false) as { config: { layers: { class_name: string }[] } };
     expect(json.config.layers.map((l) => l.class_name)).toContain('LSTM');
+  });
+});
+
+describe.each(['cpu', 'wasm'])('fused optimizer updates on %s', (backend) => {
+  it.each([
+    ['rmsprop', () => new FusedRMSProp(0.01, 0.9, 0.5, 1e-7), () => tf.train.rmsprop(0.01, 0.9, 0.5, 1e-7)],
+    ['adam', () => new FusedAdam(0.01, 0.9, 0.999, 1e-7), () => tf.train.adam(0.01, 0.9, 0.999, 1e-7)],
+  ] as const)('%s: five steps give tfjs\'s values and state, and the state saves under tfjs\'s names', async (_, fused, stock) => {
+    await selectBackend(backend);
+    const start = [tf.randomNormal([3, 4], 0, 1, 'float32', 1), tf.randomNormal([4], 0, 1, 'float32', 2)];
+    const target = tf.randomNormal([5, 4], 0, 1, 'float32', 3), x = tf.randomNormal([5, 3], 0, 1, 'float32', 4);
+    const run = async (opt: tf.Optimizer) => {
+      const [w, b] = start.map((t) => tf.variable(t.clone()));
+      for (let i = 0; i < 5; i++) opt.minimize(() => tf.losses.meanSquaredError(target, tf.add(tf.matMul(x, w!), b!)) as tf.Scalar);
+      return { vars: [w!, b!], state: await opt.getWeights() };
+    };
+    const a = await run(fused()), b = await run(stock());
+    a.vars.forEach((v, i) => close(v, b.vars[i]!, 1e-5));
+    // Variables are auto-named (a counter); the state's suffixes must be tfjs's.
+    const suffixes = (st: { name: string }[]) => st.map((s) => s.name.replace(/^\d+\//, ''));
+    expect(suffixes(a.state)).toEqual(suffixes(b.state));
+    a.state.forEach((s, i) => close(s.tensor, b.state[i]!.tensor, 1e-5));
   });
 });

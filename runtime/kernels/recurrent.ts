@@ -9,13 +9,11 @@
 // big matmul outside), `u` [U, G·U] the recurrent kernel, gates in Keras order (LSTM i, f,
 // c, o; GRU z, r, h). Forward outputs keep what the gradient needs.
 import * as tf from '@tensorflow/tfjs';
+import { memoryOf, type KernelArgs, type Memory } from './memory.js';
 
 export type GateActivation = 'sigmoid' | 'hard_sigmoid';
 export type CellActivation = 'tanh' | 'relu' | 'linear' | 'sigmoid';
 export type CellKind = 'lstm' | 'gru' | 'simple_rnn';
-
-/** The engine passes the backend as `{}`-typed; it is the running KernelBackend. */
-interface KernelArgs { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }
 
 interface Attrs { kind: CellKind; activation: CellActivation; recurrentActivation: GateActivation }
 
@@ -30,41 +28,6 @@ const ACT: Record<CellActivation | GateActivation, { f: (x: number) => number; d
 };
 
 export const GATE_COUNT: Record<CellKind, number> = { lstm: 4, gru: 3, simple_rnn: 1 };
-
-/** Backend memory as the kernels need it: float32 buffers the loops read and write in
- *  place, and the backend's matmul. Views are taken again after every allocation (the wasm
- *  heap may grow, which detaches old views). */
-interface Memory {
-  alloc(shape: number[]): tf.TensorInfo;
-  view(t: tf.TensorInfo): Float32Array;
-  /** [m, k] × [k, n] into a new buffer of shape `out`. (No transposed operands: the wasm
-   *  kernel transposes them through ops, which a kernel cannot call; see transposed().) */
-  matmul(a: tf.TensorInfo, aShape: [number, number], b: tf.TensorInfo, bShape: [number, number], out: number[]): tf.TensorInfo;
-  free(t: tf.TensorInfo): void;
-}
-
-function memoryOf(backend: unknown, name: 'wasm' | 'cpu'): Memory {
-  const matmulKernel = tf.getKernel('BatchMatMul', name)!.kernelFunc;
-  const b = backend as unknown as {
-    makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-    typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-    makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-    readSync(dataId: tf.DataId): Float32Array;
-    disposeData(dataId: tf.DataId): void;
-  };
-  return {
-    alloc: (shape) => (name === 'wasm' ? b.makeOutput(shape, 'float32') : b.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((x, y) => x * y, 1)))),
-    view: (t) => (name === 'wasm' ? b.typedArrayFromHeap(t) : b.readSync(t.dataId)),
-    matmul(a, aShape, m, mShape, out) {
-      const r = matmulKernel({
-        inputs: { a: { ...a, shape: [1, ...aShape] }, b: { ...m, shape: [1, ...mShape] } },
-        attrs: { transposeA: false, transposeB: false }, backend: backend as tf.KernelBackend,
-      }) as tf.TensorInfo;
-      return { ...r, shape: out };
-    },
-    free: (t) => b.disposeData(t.dataId),
-  };
-}
 
 /** The transpose of a [rows, cols] buffer, as a new buffer. */
 function transposed(mem: Memory, m: tf.TensorInfo, rows: number, cols: number): tf.TensorInfo {

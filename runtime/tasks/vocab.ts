@@ -2,6 +2,7 @@
 // loss and optimizer name (test/vocab.test.ts checks both tables are complete). Free of
 // compiler imports, so `nnc compile` can copy it next to the emitted code.
 import * as tf from '@tensorflow/tfjs';
+import { FusedAdam, FusedRMSProp } from '../kernels/optimizer.js';
 
 type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 
@@ -28,8 +29,9 @@ export type LossName = keyof typeof TFJS_LOSSES;
 type Numbers = (name: string) => number;
 
 export const TFJS_OPTIMIZERS: Record<string, (n: Numbers) => tf.Optimizer> = {
-  adam: (n) => tf.train.adam(n('lr'), n('beta1'), n('beta2'), n('epsilon')),
-  rmsprop: (n) => tf.train.rmsprop(n('lr'), n('rho'), n('momentum'), n('epsilon')),
+  // tfjs's Adam and RMSProp with one fused update kernel per variable (same state and names).
+  adam: (n) => new FusedAdam(n('lr'), n('beta1'), n('beta2'), n('epsilon')),
+  rmsprop: (n) => new FusedRMSProp(n('lr'), n('rho'), n('momentum'), n('epsilon')),
   sgd: (n) => (n('momentum') > 0 ? tf.train.momentum(n('lr'), n('momentum')) : tf.train.sgd(n('lr'))),
 };
 

@@ -1,0 +1,42 @@
+// Backend memory for the runtime's loop kernels (recurrent sequences, optimizer updates):
+// float32 buffers that JS loops read and write in place, on the wasm heap or in the cpu
+// backend's arrays, and the backend's own matmul kernel called directly.
+import * as tf from '@tensorflow/tfjs';
+
+/** The engine passes the backend as `{}`-typed; it is the running KernelBackend. */
+export interface KernelArgs { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }
+
+/** Backend memory as the kernels need it: float32 buffers the loops read and write in
+ *  place, and the backend's matmul. Views are taken again after every allocation (the wasm
+ *  heap may grow, which detaches old views). */
+export interface Memory {
+  alloc(shape: number[]): tf.TensorInfo;
+  view(t: tf.TensorInfo): Float32Array;
+  /** [m, k] × [k, n] into a new buffer of shape `out`. (No transposed operands: the wasm
+   *  kernel transposes them through ops, which a kernel cannot call; see transposed() in recurrent.ts.) */
+  matmul(a: tf.TensorInfo, aShape: [number, number], b: tf.TensorInfo, bShape: [number, number], out: number[]): tf.TensorInfo;
+  free(t: tf.TensorInfo): void;
+}
+
+export function memoryOf(backend: unknown, name: 'wasm' | 'cpu'): Memory {
+  const matmulKernel = tf.getKernel('BatchMatMul', name)!.kernelFunc;
+  const b = backend as unknown as {
+    makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+    typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+    makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+    readSync(dataId: tf.DataId): Float32Array;
+    disposeData(dataId: tf.DataId): void;
+  };
+  return {
+    alloc: (shape) => (name === 'wasm' ? b.makeOutput(shape, 'float32') : b.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((x, y) => x * y, 1)))),
+    view: (t) => (name === 'wasm' ? b.typedArrayFromHeap(t) : b.readSync(t.dataId)),
+    matmul(a, aShape, m, mShape, out) {
+      const r = matmulKernel({
+        inputs: { a: { ...a, shape: [1, ...aShape] }, b: { ...m, shape: [1, ...mShape] } },
+        attrs: { transposeA: false, transposeB: false }, backend: backend as tf.KernelBackend,
+      }) as tf.TensorInfo;
+      return { ...r, shape: out };
+    },
+    free: (t) => b.disposeData(t.dataId),
+  };
+}
