@@ -31,12 +31,18 @@ function fusedClass(kind: CellKind): RnnClass {
   const Base = STOCK[kind];
   const G = GATE_COUNT[kind];
   class Fused extends Base {
-    /** The kernels' names for this layer's activations, or undefined if they have none. */
-    private activations(): { act: CellActivation; ra: GateActivation } | undefined {
-      const c = this.getConfig() as { activation?: string; recurrentActivation?: string };
-      const act = CELL_ACTIVATIONS[c.activation ?? 'tanh'];
-      const ra = kind === 'simple_rnn' ? 'sigmoid' : GATE_ACTIVATIONS[c.recurrentActivation ?? 'hardSigmoid'];
-      return act && ra ? { act, ra } : undefined;
+    private kernelActivations?: { act: CellActivation; ra: GateActivation } | null;
+
+    /** The kernels' names for this layer's activations, or null if they have none (read
+     *  once: getConfig serialises the whole layer). */
+    private activations(): { act: CellActivation; ra: GateActivation } | null {
+      if (this.kernelActivations === undefined) {
+        const c = this.getConfig() as { activation?: string; recurrentActivation?: string };
+        const act = CELL_ACTIVATIONS[c.activation ?? 'tanh'];
+        const ra = kind === 'simple_rnn' ? 'sigmoid' : GATE_ACTIVATIONS[c.recurrentActivation ?? 'hardSigmoid'];
+        this.kernelActivations = act && ra ? { act, ra } : null;
+      }
+      return this.kernelActivations;
     }
 
     override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
