@@ -84,6 +84,14 @@ describe('FeatureExtractor', () => {
     expect((early as unknown as { steps: { name: string }[] }).steps.map((s) => s.name)).toEqual(['image', 'conv_a', 'bn_a', 'act_a', 'left']);
   });
 
+  it('applies Dense to the last axis of a feature map, as Keras does', () => {
+    const input = tf.input({ shape: [5, 6, 3] });
+    const out = tf.layers.dense({ units: 4, activation: 'relu', name: 'per_pixel', kernelInitializer: tf.initializers.randomNormal({ seed: 1 }), biasInitializer: 'ones' }).apply(input);
+    const model = tf.model({ inputs: input, outputs: out as tf.SymbolicTensor });
+    const x = tf.randomUniform([2, 5, 6, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
+    close(new FeatureExtractor(model, ['per_pixel'], 'unit').apply(x)[0]!, model.predict(x) as tf.Tensor);
+  });
+
   it('preprocesses pixels for each range', () => {
     const x = tf.tensor4d([0, 0.5, 1], [1, 1, 1, 3]);
     expect(Array.from(preprocess(x, 'unit').dataSync())).toEqual([0, 0.5, 1]);

@@ -45,7 +45,12 @@ const RULES: Record<string, (c: Cfg, w: tf.Tensor[]) => Op> = {
   },
   Dense: (c, [kernel, bias]) => {
     const act = activation(c);
-    return ([x]) => act(withBias(tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D), bias));
+    // Keras applies Dense to the last axis of any rank.
+    return ([x]) => {
+      const flat = tf.reshape(x!, [-1, x!.shape[x!.rank - 1]!]) as tf.Tensor2D;
+      const y = act(withBias(tf.matMul(flat, kernel as tf.Tensor2D), bias));
+      return x!.rank === 2 ? y : tf.reshape(y, [...x!.shape.slice(0, -1), kernel!.shape[1]!]);
+    };
   },
   BatchNormalization: (c, w) => {
     // Weights in Keras order: gamma (if scale), beta (if center), moving mean, moving variance.
