@@ -10,6 +10,7 @@
 // c, o; GRU z, r, h). Forward outputs keep what the gradient needs.
 import * as tf from '@tensorflow/tfjs';
 import { memoryOf, type KernelArgs, type Memory } from './memory.js';
+import { scratch, sigmoidInPlace, tanhInPlace } from './native/activations.js';
 
 export type GateActivation = 'sigmoid' | 'hard_sigmoid';
 export type CellActivation = 'tanh' | 'relu' | 'linear' | 'sigmoid';
@@ -52,6 +53,8 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const [T, B, GU] = xw!.shape as [number, number, number];
   const G = GATE_COUNT[a.kind], U = GU / G, BU = B * U;
   const act = ACT[a.activation].f, ra = ACT[a.recurrentActivation].f;
+  // The defaults (tanh, sigmoid gates) have SIMD activations; the rest run in JS.
+  const native = a.activation === 'tanh' && (a.kind === 'simple_rnn' || a.recurrentActivation === 'sigmoid');
   const hs = mem.alloc([T, B, U]);
   const cs = a.kind === 'lstm' ? mem.alloc([T, B, U]) : undefined;
   const tcs = a.kind === 'lstm' ? mem.alloc([T, B, U]) : undefined;
@@ -67,16 +70,26 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
     if (a.kind === 'gru') {
       // z and r need h·U_zr first; the candidate needs (r ⊙ h)·U_h, a second matmul.
       const zv = mem.view(z), x = mem.view(xw!), g = mem.view(gates!), hp = mem.view(hPrev), rp = mem.view(rhPrev!);
-      for (let i = 0; i < B; i++) {
-        for (let j = 0; j < 2 * U; j++) g[t * B * GU + i * GU + j] = ra(x[t * B * GU + i * GU + j]! + zv[i * GU + j]!);
-        for (let j = 0; j < U; j++) rp[i * U + j] = g[t * B * GU + i * GU + U + j]! * hp[i * U + j]!;
+      if (native) {
+        const sc = scratch(2 * BU);
+        for (let i = 0; i < B; i++) for (let j = 0; j < 2 * U; j++) sc[i * 2 * U + j] = x[t * B * GU + i * GU + j]! + zv[i * GU + j]!;
+        sigmoidInPlace(0, 2 * BU);
+        for (let i = 0; i < B; i++) g.set(sc.subarray(i * 2 * U, (i + 1) * 2 * U), t * B * GU + i * GU);
+      } else {
+        for (let i = 0; i < B; i++) for (let j = 0; j < 2 * U; j++) g[t * B * GU + i * GU + j] = ra(x[t * B * GU + i * GU + j]! + zv[i * GU + j]!);
       }
+      for (let i = 0; i < B; i++) for (let j = 0; j < U; j++) rp[i * U + j] = g[t * B * GU + i * GU + U + j]! * hp[i * U + j]!;
       const cand = mem.matmul(rhPrev!, [B, U], uh!, [U, U], [B, U]);
       const cv = mem.view(cand), xv = mem.view(xw!), gv = mem.view(gates!), hpv = mem.view(hPrev), hsv = mem.view(hs);
+      const candidates = native ? scratch(BU) : undefined;
+      if (candidates) {
+        for (let i = 0; i < B; i++) for (let j = 0; j < U; j++) candidates[i * U + j] = xv[t * B * GU + i * GU + 2 * U + j]! + cv[i * U + j]!;
+        tanhInPlace(0, BU);
+      }
       for (let i = 0; i < B; i++) {
         for (let j = 0; j < U; j++) {
           const o = t * B * GU + i * GU;
-          const hh = act(xv[o + 2 * U + j]! + cv[i * U + j]!);
+          const hh = candidates ? candidates[i * U + j]! : act(xv[o + 2 * U + j]! + cv[i * U + j]!);
           gv[o + 2 * U + j] = hh;
           const zg = gv[o + j]!;
           const h = zg * hpv[i * U + j]! + (1 - zg) * hh;
@@ -89,8 +102,38 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
       continue;
     }
     const zv = mem.view(z), x = mem.view(xw!), hsv = mem.view(hs), hpv = mem.view(hPrev);
-    if (a.kind === 'simple_rnn') {
+    if (a.kind === 'simple_rnn' && native) {
+      const sc = scratch(BU);
+      for (let k = 0; k < BU; k++) sc[k] = x[t * BU + k]! + zv[k]!;
+      tanhInPlace(0, BU);
+      hsv.set(sc, t * BU);
+    } else if (a.kind === 'simple_rnn') {
       for (let k = 0; k < BU; k++) hsv[t * BU + k] = act(x[t * BU + k]! + zv[k]!);
+    } else if (native) {
+      // The same as below with the activations in SIMD wasm: pre-activations and cells are
+      // written to the module's scratch memory and activated there in place.
+      const g = mem.view(gates!), csv = mem.view(cs!), tcv = mem.view(tcs!);
+      const base = t * B * GU, cells = B * GU;
+      const sc = scratch(B * GU + BU);
+      for (let k = 0; k < B * GU; k++) sc[k] = x[base + k]! + zv[k]!;
+      for (let i = 0; i < B; i++) {
+        sigmoidInPlace(i * GU, 2 * U);
+        tanhInPlace(i * GU + 2 * U, U);
+        sigmoidInPlace(i * GU + 3 * U, U);
+      }
+      g.set(sc.subarray(0, B * GU), base);
+      for (let i = 0; i < B; i++) {
+        const o = i * GU;
+        for (let j = 0; j < U; j++) {
+          const c = sc[o + U + j]! * cPrev[i * U + j]! + sc[o + j]! * sc[o + 2 * U + j]!;
+          cPrev[i * U + j] = c;
+          sc[cells + i * U + j] = c;
+        }
+      }
+      csv.set(sc.subarray(cells, cells + BU), t * BU);
+      tanhInPlace(cells, BU);
+      tcv.set(sc.subarray(cells, cells + BU), t * BU);
+      for (let i = 0; i < B; i++) for (let j = 0; j < U; j++) hsv[t * BU + i * U + j] = sc[i * GU + 3 * U + j]! * sc[cells + i * U + j]!;
     } else {
       const g = mem.view(gates!), csv = mem.view(cs!), tcv = mem.view(tcs!);
       // Gates first, each block a plain loop over contiguous values (what the JIT compiles
