@@ -38,6 +38,15 @@ function transposed(mem: Memory, m: tf.TensorInfo, rows: number, cols: number): 
   return out;
 }
 
+/** An activation in place over sc[from, from + n) of the SIMD module's scratch memory: in
+ *  wasm SIMD for sigmoid and tanh, in JS for the others. */
+function activate(kind: CellActivation | GateActivation, sc: Float32Array, from: number, n: number): void {
+  if (kind === 'sigmoid') return sigmoidInPlace(from, n);
+  if (kind === 'tanh') return tanhInPlace(from, n);
+  const f = ACT[kind].f;
+  for (let i = from; i < from + n; i++) sc[i] = f(sc[i]!);
+}
+
 /** Copies `n` floats from `src` at `from` into `dst` at `to`. */
 const copy = (dst: Float32Array, to: number, src: Float32Array, from: number, n: number) => dst.set(src.subarray(from, from + n), to);
 
@@ -52,9 +61,6 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const mem = memoryOf(args.backend, name);
   const [T, B, GU] = xw!.shape as [number, number, number];
   const G = GATE_COUNT[a.kind], U = GU / G, BU = B * U;
-  const act = ACT[a.activation].f, ra = ACT[a.recurrentActivation].f;
-  // The defaults (tanh, sigmoid gates) have SIMD activations; the rest run in JS.
-  const native = a.activation === 'tanh' && (a.kind === 'simple_rnn' || a.recurrentActivation === 'sigmoid');
   const hs = mem.alloc([T, B, U]);
   const cs = a.kind === 'lstm' ? mem.alloc([T, B, U]) : undefined;
   const tcs = a.kind === 'lstm' ? mem.alloc([T, B, U]) : undefined;
@@ -65,99 +71,62 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   mem.view(hPrev).set(mem.view(h0!));
   const cPrev = new Float32Array(BU);
   if (a.kind === 'lstm') cPrev.set(mem.view(c0!));
+  // Pre-activations are written to the SIMD module's scratch memory and activated in place.
+  const sc = scratch(B * GU + BU);
+  const [act, ra] = [a.activation, a.recurrentActivation];
   for (let t = 0; t < T; t++) {
     const z = mem.matmul(hPrev, [B, U], u!, [U, GU], [B, GU]);
+    const base = t * B * GU;
     if (a.kind === 'gru') {
       // z and r need h·U_zr first; the candidate needs (r ⊙ h)·U_h, a second matmul.
       const zv = mem.view(z), x = mem.view(xw!), g = mem.view(gates!), hp = mem.view(hPrev), rp = mem.view(rhPrev!);
-      if (native) {
-        const sc = scratch(2 * BU);
-        for (let i = 0; i < B; i++) for (let j = 0; j < 2 * U; j++) sc[i * 2 * U + j] = x[t * B * GU + i * GU + j]! + zv[i * GU + j]!;
-        sigmoidInPlace(0, 2 * BU);
-        for (let i = 0; i < B; i++) g.set(sc.subarray(i * 2 * U, (i + 1) * 2 * U), t * B * GU + i * GU);
-      } else {
-        for (let i = 0; i < B; i++) for (let j = 0; j < 2 * U; j++) g[t * B * GU + i * GU + j] = ra(x[t * B * GU + i * GU + j]! + zv[i * GU + j]!);
+      for (let i = 0; i < B; i++) for (let j = 0; j < 2 * U; j++) sc[i * 2 * U + j] = x[base + i * GU + j]! + zv[i * GU + j]!;
+      activate(ra, sc, 0, 2 * BU);
+      for (let i = 0; i < B; i++) {
+        g.set(sc.subarray(i * 2 * U, (i + 1) * 2 * U), base + i * GU);
+        for (let j = 0; j < U; j++) rp[i * U + j] = sc[i * 2 * U + U + j]! * hp[i * U + j]!;
       }
-      for (let i = 0; i < B; i++) for (let j = 0; j < U; j++) rp[i * U + j] = g[t * B * GU + i * GU + U + j]! * hp[i * U + j]!;
       const cand = mem.matmul(rhPrev!, [B, U], uh!, [U, U], [B, U]);
       const cv = mem.view(cand), xv = mem.view(xw!), gv = mem.view(gates!), hpv = mem.view(hPrev), hsv = mem.view(hs);
-      const candidates = native ? scratch(BU) : undefined;
-      if (candidates) {
-        for (let i = 0; i < B; i++) for (let j = 0; j < U; j++) candidates[i * U + j] = xv[t * B * GU + i * GU + 2 * U + j]! + cv[i * U + j]!;
-        tanhInPlace(0, BU);
-      }
+      for (let i = 0; i < B; i++) for (let j = 0; j < U; j++) sc[i * U + j] = xv[base + i * GU + 2 * U + j]! + cv[i * U + j]!;
+      activate(act, sc, 0, BU);
       for (let i = 0; i < B; i++) {
+        const o = base + i * GU;
         for (let j = 0; j < U; j++) {
-          const o = t * B * GU + i * GU;
-          const hh = candidates ? candidates[i * U + j]! : act(xv[o + 2 * U + j]! + cv[i * U + j]!);
+          const hh = sc[i * U + j]!, zg = gv[o + j]!;
           gv[o + 2 * U + j] = hh;
-          const zg = gv[o + j]!;
-          const h = zg * hpv[i * U + j]! + (1 - zg) * hh;
-          hsv[t * BU + i * U + j] = h;
+          hsv[t * BU + i * U + j] = zg * hpv[i * U + j]! + (1 - zg) * hh;
         }
       }
-      copy(hpv, 0, hsv, t * BU, BU);
       mem.free(cand);
-      mem.free(z);
-      continue;
-    }
-    const zv = mem.view(z), x = mem.view(xw!), hsv = mem.view(hs), hpv = mem.view(hPrev);
-    if (a.kind === 'simple_rnn' && native) {
-      const sc = scratch(BU);
-      for (let k = 0; k < BU; k++) sc[k] = x[t * BU + k]! + zv[k]!;
-      tanhInPlace(0, BU);
-      hsv.set(sc, t * BU);
     } else if (a.kind === 'simple_rnn') {
-      for (let k = 0; k < BU; k++) hsv[t * BU + k] = act(x[t * BU + k]! + zv[k]!);
-    } else if (native) {
-      // The same as below with the activations in SIMD wasm: pre-activations and cells are
-      // written to the module's scratch memory and activated there in place.
-      const g = mem.view(gates!), csv = mem.view(cs!), tcv = mem.view(tcs!);
-      const base = t * B * GU, cells = B * GU;
-      const sc = scratch(B * GU + BU);
+      const zv = mem.view(z), x = mem.view(xw!);
+      for (let k = 0; k < BU; k++) sc[k] = x[t * BU + k]! + zv[k]!;
+      activate(act, sc, 0, BU);
+      mem.view(hs).set(sc.subarray(0, BU), t * BU);
+    } else {
+      const zv = mem.view(z), x = mem.view(xw!), g = mem.view(gates!), hsv = mem.view(hs);
+      const cells = B * GU;
       for (let k = 0; k < B * GU; k++) sc[k] = x[base + k]! + zv[k]!;
       for (let i = 0; i < B; i++) {
-        sigmoidInPlace(i * GU, 2 * U);
-        tanhInPlace(i * GU + 2 * U, U);
-        sigmoidInPlace(i * GU + 3 * U, U);
+        activate(ra, sc, i * GU, 2 * U);
+        activate(act, sc, i * GU + 2 * U, U);
+        activate(ra, sc, i * GU + 3 * U, U);
       }
       g.set(sc.subarray(0, B * GU), base);
       for (let i = 0; i < B; i++) {
-        const o = i * GU;
         for (let j = 0; j < U; j++) {
-          const c = sc[o + U + j]! * cPrev[i * U + j]! + sc[o + j]! * sc[o + 2 * U + j]!;
+          const c = sc[i * GU + U + j]! * cPrev[i * U + j]! + sc[i * GU + j]! * sc[i * GU + 2 * U + j]!;
           cPrev[i * U + j] = c;
           sc[cells + i * U + j] = c;
         }
       }
-      csv.set(sc.subarray(cells, cells + BU), t * BU);
-      tanhInPlace(cells, BU);
-      tcv.set(sc.subarray(cells, cells + BU), t * BU);
+      mem.view(cs!).set(sc.subarray(cells, cells + BU), t * BU);
+      activate(act, sc, cells, BU);
+      mem.view(tcs!).set(sc.subarray(cells, cells + BU), t * BU);
       for (let i = 0; i < B; i++) for (let j = 0; j < U; j++) hsv[t * BU + i * U + j] = sc[i * GU + 3 * U + j]! * sc[cells + i * U + j]!;
-    } else {
-      const g = mem.view(gates!), csv = mem.view(cs!), tcv = mem.view(tcs!);
-      // Gates first, each block a plain loop over contiguous values (what the JIT compiles
-      // best), then the cell update.
-      const base = t * B * GU;
-      for (let i = 0; i < B; i++) {
-        const o = base + i * GU, zo = i * GU;
-        for (let j = 0; j < 2 * U; j++) g[o + j] = ra(x[o + j]! + zv[zo + j]!);
-        for (let j = 2 * U; j < 3 * U; j++) g[o + j] = act(x[o + j]! + zv[zo + j]!);
-        for (let j = 3 * U; j < 4 * U; j++) g[o + j] = ra(x[o + j]! + zv[zo + j]!);
-      }
-      for (let i = 0; i < B; i++) {
-        const o = base + i * GU, so = t * BU + i * U;
-        for (let j = 0; j < U; j++) {
-          const c = g[o + U + j]! * cPrev[i * U + j]! + g[o + j]! * g[o + 2 * U + j]!;
-          cPrev[i * U + j] = c;
-          csv[so + j] = c;
-          const tc = act(c);
-          tcv[so + j] = tc;
-          hsv[so + j] = g[o + 3 * U + j]! * tc;
-        }
-      }
     }
-    copy(hpv, 0, hsv, t * BU, BU);
+    copy(mem.view(hPrev), 0, mem.view(hs), t * BU, BU);
     mem.free(z);
   }
   mem.free(hPrev);
