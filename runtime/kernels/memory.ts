@@ -3,6 +3,9 @@
 // backend's arrays, and the backend's own matmul kernel called directly.
 import * as tf from '@tensorflow/tfjs';
 
+/** Whether the running backend is one the loop kernels are registered for. */
+export const fusedBackend = () => ['wasm', 'cpu'].includes(tf.getBackend());
+
 /** The engine passes the backend as `{}`-typed; it is the running KernelBackend. */
 export interface KernelArgs { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }
 

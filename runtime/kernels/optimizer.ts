@@ -6,7 +6,7 @@
 // with optimizer state load anywhere, and registered under the stock names they are what
 // tf.loadLayersModel gives nnc back on --resume.
 import * as tf from '@tensorflow/tfjs';
-import { memoryOf, type KernelArgs } from './memory.js';
+import { fusedBackend, memoryOf, type KernelArgs } from './memory.js';
 
 const UPDATE = 'NncOptimizerUpdate';
 
@@ -63,7 +63,6 @@ function applyUpdate(value: tf.Variable, grad: tf.Tensor, s1: tf.Variable, s2: t
   tf.dispose([nv!, n1!, n2!]);
 }
 
-const fusedBackend = () => ['wasm', 'cpu'].includes(tf.getBackend());
 
 type Named = Parameters<tf.Optimizer['applyGradients']>[0];
 const entries = (g: Named): [string, tf.Tensor | undefined][] => (Array.isArray(g) ? g.map((x) => [x.name, x.tensor] as [string, tf.Tensor]) : Object.entries(g));

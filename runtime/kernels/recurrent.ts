@@ -302,8 +302,6 @@ export function registerRecurrentKernels(): void {
   });
 }
 
-/** Whether the running backend has the fused kernels. */
-export const fusedBackend = () => ['wasm', 'cpu'].includes(tf.getBackend());
 
 /** Runs a sequence: hs [T, B, U] (and for an LSTM the last cell state) from xw [T, B, G·U]. */
 export function recurrentSequence(kind: CellKind, xw: tf.Tensor3D, u: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, activation: CellActivation, recurrentActivation: GateActivation): tf.Tensor[] {

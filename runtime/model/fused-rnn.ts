@@ -6,7 +6,8 @@
 // while training, initial or returned states, stateful layers, other activations) the
 // stock implementation runs.
 import * as tf from '@tensorflow/tfjs';
-import { fusedBackend, GATE_COUNT, recurrentSequence, type CellActivation, type CellKind, type GateActivation } from '../kernels/recurrent.js';
+import { fusedBackend } from '../kernels/memory.js';
+import { GATE_COUNT, recurrentSequence, type CellActivation, type CellKind, type GateActivation } from '../kernels/recurrent.js';
 
 type Config = Record<string, unknown>;
 type Kwargs = Record<string, unknown>;
