@@ -152,3 +152,20 @@ describe.each(['cpu', 'wasm'])('fused optimizer updates on %s', (backend) => {
     a.state.forEach((s, i) => close(s.tensor, b.state[i]!.tensor, 1e-5));
   });
 });
+
+describe.each(['cpu', 'wasm'])('no leaks on %s', (backend) => {
+  it.each(['lstm', 'gru', 'simpleRNN'])('%s in a bidirectional model trains for 20 steps with a constant tensor and buffer count', async (kind) => {
+    await selectBackend(backend);
+    const input = tf.input({ shape: [6, 3] });
+    const layer = (nncLayers as unknown as Record<string, (c: object) => tf.RNN>)[kind]!({ units: 5, returnSequences: true });
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1 }).apply(tf.layers.bidirectional({ layer }).apply(input)) as tf.SymbolicTensor });
+    const x = tf.randomNormal([4, 6, 3]), y = tf.randomNormal([4, 6, 1]);
+    const optimizer = new FusedAdam(1e-3, 0.9, 0.999, 1e-7);
+    const step = () => tf.dispose(optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true) ?? []);
+    step();
+    const [tensors, buffers] = [tf.memory().numTensors, tf.backend().numDataIds()];
+    for (let i = 0; i < 20; i++) step();
+    // The kernels' own buffers (per-step matmul results, transposes) are freed as they go.
+    expect([tf.memory().numTensors, tf.backend().numDataIds()]).toEqual([tensors, buffers]);
+  });
+});
