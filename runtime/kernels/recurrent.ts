@@ -10,7 +10,7 @@
 // c, o; GRU z, r, h). Forward outputs keep what the gradient needs.
 import * as tf from '@tensorflow/tfjs';
 import { memoryOf, type KernelArgs, type Memory } from './memory.js';
-import { scratch, sigmoidInPlace, tanhInPlace } from './native/activations.js';
+import { lstmBackwardStep, scratch, sigmoidInPlace, tanhInPlace } from './native/activations.js';
 
 export type GateActivation = 'sigmoid' | 'hard_sigmoid';
 export type CellActivation = 'tanh' | 'relu' | 'linear' | 'sigmoid';
@@ -154,6 +154,7 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const [T, B, U] = hs!.shape as [number, number, number];
   const G = GATE_COUNT[a.kind], GU = G * U, BU = B * U;
   const dact = ACT[a.activation].dy, dra = ACT[a.recurrentActivation].dy;
+  const simdLstm = a.activation === 'tanh' && a.recurrentActivation === 'sigmoid';
   const dxw = mem.alloc([T, B, GU]);
   const dh0 = mem.alloc([B, U]);
   const dc0 = mem.alloc([B, U]);
@@ -180,6 +181,20 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
     const dhsv = mem.view(dhs!), hsv = mem.view(hs!), pv = mem.view(prev), dzv = mem.view(dz);
     if (a.kind === 'simple_rnn') {
       for (let k = 0; k < BU; k++) dzv[k] = (dhsv[t * BU + k]! + dhNext[k]!) * dact(hsv[t * BU + k]!);
+    } else if (a.kind === 'lstm' && simdLstm) {
+      // The loop below in wasm SIMD: its inputs are copied into the module's scratch memory.
+      const g = mem.view(gates!), csv = mem.view(cs!), c0v = mem.view(c0!), tcv = mem.view(tcs!);
+      const at = { g: 0, cp: 4 * BU, tc: 5 * BU, dhs: 6 * BU, dhn: 7 * BU, dcn: 8 * BU, dz: 9 * BU };
+      const sc = scratch(13 * BU);
+      sc.set(g.subarray(t * B * GU, (t + 1) * B * GU), at.g);
+      sc.set(t > 0 ? csv.subarray((t - 1) * BU, t * BU) : c0v.subarray(0, BU), at.cp);
+      sc.set(tcv.subarray(t * BU, (t + 1) * BU), at.tc);
+      sc.set(dhsv.subarray(t * BU, (t + 1) * BU), at.dhs);
+      sc.set(dhNext, at.dhn);
+      sc.set(dcNext, at.dcn);
+      lstmBackwardStep(at, B, U);
+      dzv.set(sc.subarray(at.dz, at.dz + B * GU));
+      dcNext.set(sc.subarray(at.dcn, at.dcn + BU));
     } else if (a.kind === 'lstm') {
       const g = mem.view(gates!), csv = mem.view(cs!), c0v = mem.view(c0!), tcv = mem.view(tcs!);
       for (let i = 0; i < B; i++) {

@@ -41,3 +41,48 @@ static inline v128_t tanh4(v128_t x) {
 
 INPLACE(sigmoid_inplace, sigmoid4)
 INPLACE(tanh_inplace, tanh4)
+
+// One step of the LSTM's backward pass (tanh cells, sigmoid gates), for B rows of U cells:
+// from the gates g [B, 4U] (i, f, c̃, o, activated), c_{t-1}, tanh(c_t), the output's
+// gradient and the recurrent dh, and dc_next (updated in place to dc · f), the gradient of
+// the pre-activations dz [B, 4U]. The same formulas as the JS loop in recurrent.ts.
+#define LD wasm_v128_load
+#define ST wasm_v128_store
+#define ADD wasm_f32x4_add
+#define SUB wasm_f32x4_sub
+#define MUL wasm_f32x4_mul
+
+static inline void lstm_cell4(const float *g, const float *cp, const float *tc, const float *dhs, const float *dhn,
+                              float *dcn, float *dz, int U, int j, int r) {
+  v128_t one = SPLAT(1.0f);
+  v128_t ig = LD(g + j), fg = LD(g + U + j), cc = LD(g + 2 * U + j), og = LD(g + 3 * U + j);
+  v128_t t = LD(tc + r + j);
+  v128_t dh = ADD(LD(dhs + r + j), LD(dhn + r + j));
+  v128_t dc = ADD(MUL(MUL(dh, og), SUB(one, MUL(t, t))), LD(dcn + r + j));
+  ST(dz + j, MUL(MUL(dc, cc), MUL(ig, SUB(one, ig))));
+  ST(dz + U + j, MUL(MUL(dc, LD(cp + r + j)), MUL(fg, SUB(one, fg))));
+  ST(dz + 2 * U + j, MUL(MUL(dc, ig), SUB(one, MUL(cc, cc))));
+  ST(dz + 3 * U + j, MUL(MUL(dh, t), MUL(og, SUB(one, og))));
+  ST(dcn + r + j, MUL(dc, fg));
+}
+
+__attribute__((export_name("lstm_backward_step")))
+void lstm_backward_step(const float *g, const float *cp, const float *tc, const float *dhs, const float *dhn,
+                        float *dcn, float *dz, int B, int U) {
+  for (int i = 0; i < B; i++) {
+    const float *gi = g + i * 4 * U;
+    float *dzi = dz + i * 4 * U;
+    int r = i * U, j = 0;
+    for (; j + 4 <= U; j += 4) lstm_cell4(gi, cp, tc, dhs, dhn, dcn, dzi, U, j, r);
+    for (; j < U; j++) {
+      float ig = gi[j], fg = gi[U + j], cc = gi[2 * U + j], og = gi[3 * U + j], t = tc[r + j];
+      float dh = dhs[r + j] + dhn[r + j];
+      float dc = dh * og * (1 - t * t) + dcn[r + j];
+      dzi[j] = dc * cc * ig * (1 - ig);
+      dzi[U + j] = dc * cp[r + j] * fg * (1 - fg);
+      dzi[2 * U + j] = dc * ig * (1 - cc * cc);
+      dzi[3 * U + j] = dh * t * og * (1 - og);
+      dcn[r + j] = dc * fg;
+    }
+  }
+}

@@ -1,4 +1,4 @@
-// The SIMD activations of activations.c, instantiated once from the committed module. A
+// The SIMD kernels of activations.c (sigmoid and tanh in place, the LSTM backward step), instantiated once from the committed module. A
 // caller writes values into scratch(), applies sigmoid or tanh to ranges of it in place,
 // and reads them back; the module has its own memory, grown on demand.
 import { WASM_BASE64 } from './activations.wasm.js';
@@ -12,6 +12,7 @@ interface Exports {
   __heap_base: { value: number };
   sigmoid_inplace(ptr: number, n: number): void;
   tanh_inplace(ptr: number, n: number): void;
+  lstm_backward_step(g: number, cp: number, tc: number, dhs: number, dhn: number, dcn: number, dz: number, b: number, u: number): void;
 }
 
 let exports: Exports | undefined;
@@ -36,3 +37,10 @@ const address = (index: number) => module().__heap_base.value + index * 4;
 export const sigmoidInPlace = (from: number, n: number) => module().sigmoid_inplace(address(from), n);
 /** tanh in place over scratch()[from, from + n). */
 export const tanhInPlace = (from: number, n: number) => module().tanh_inplace(address(from), n);
+
+/** One LSTM backward step (tanh cells, sigmoid gates) over buffers at these scratch() float
+ *  offsets: gates [B, 4U], c_{t-1}, tanh(c_t), the output gradient and the recurrent dh
+ *  [B, U] each, dc_next [B, U] (updated in place), and dz [B, 4U] (written). */
+export function lstmBackwardStep(at: { g: number; cp: number; tc: number; dhs: number; dhn: number; dcn: number; dz: number }, b: number, u: number): void {
+  module().lstm_backward_step(address(at.g), address(at.cp), address(at.tc), address(at.dhs), address(at.dhn), address(at.dcn), address(at.dz), b, u);
+}
