@@ -1,6 +1,6 @@
-// Sigmoid and tanh over float32 arrays in place, four lanes at a time (WebAssembly SIMD):
-// the gate arithmetic of the fused recurrent kernels, where V8's Math.exp and Math.tanh
-// (about 15 ns a call) were most of a step. exp is Cephes' expf: Cody–Waite range
+// Sigmoid and tanh over float32 arrays in place, and the LSTM's backward step, four lanes at
+// a time (WebAssembly SIMD): the gate arithmetic of the fused recurrent kernels, where V8's
+// Math.exp and Math.tanh (about 15 ns a call) were most of a step. exp is Cephes' expf: Cody–Waite range
 // reduction by ln 2, a degree-6 polynomial, the power of two built in the exponent bits
 // (about 1 ulp). Built by build.sh into activations.wasm.ts (base64, copied with the runtime).
 #include <wasm_simd128.h>
