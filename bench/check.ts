@@ -13,7 +13,7 @@ export function generate(lines: number): string {
   return out.slice(0, lines).join('\n') + '\n}\n';
 }
 
-const host: CompilerHost = { readFile: () => undefined, resolve: (_f, r) => r, stdModulePath: () => undefined };
+const host: CompilerHost = { readFile: () => undefined, fileExists: () => false, resolve: (_f, r) => r, stdModulePath: () => undefined };
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -7,6 +7,7 @@ import { nodeHost } from '../compiler/cli/host.js';
 export function memoryHost(files: Record<string, string>): CompilerHost {
   return {
     readFile: (p) => files[normalize(p)] ?? nodeHost.readFile(p),
+    fileExists: (p) => normalize(p) in files || nodeHost.fileExists(p),
     resolve: (from, rel) => normalize(join(dirname(from), rel)),
     stdModulePath: nodeHost.stdModulePath,
   };

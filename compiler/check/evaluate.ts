@@ -296,7 +296,7 @@ export class Evaluator {
     const host = this.g.host;
     const at = (p: string) => host.resolve(env.module.path, p);
     try {
-      if (location.kind === 'file' && location.weights !== null && host.readFile(at(location.weights)) === undefined) {
+      if (location.kind === 'file' && location.weights !== null && !host.fileExists(at(location.weights))) {
         this.report(env, 'E0411', bound.spans.get('weights') ?? span, `cannot read ${location.weights}: no such file`);
         return POISON;
       }

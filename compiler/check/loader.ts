@@ -11,6 +11,9 @@ import type { GlobalSymbol, Sink, SourceModule } from './context.js';
 export interface CompilerHost {
   /** File contents, or undefined when it cannot be read. */
   readFile(path: string): string | undefined;
+  /** Whether a file is there (for files the checker names but does not read, such as HDF5
+   *  weights, which may be hundreds of megabytes). */
+  fileExists(path: string): boolean;
   /** Resolves an import path relative to the importing file. */
   resolve(fromFile: string, relative: string): string;
   /** File path of a standard-library module (`std.recurrent` → .../runtime/std/recurrent.nn). */

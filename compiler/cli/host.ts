@@ -48,6 +48,13 @@ function readKerasConfig(path: string): string | Error {
 
 export const nodeHost: CompilerHost = {
   readKerasConfig,
+  fileExists(path) {
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  },
   readFile(path) {
     try {
       return readFileSync(path, 'utf8');

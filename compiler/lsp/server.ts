@@ -28,6 +28,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const host: CompilerHost = {
     ...nodeHost,
     readFile: (p) => byPath().get(resolve(p))?.getText() ?? nodeHost.readFile(p),
+    fileExists: (p) => byPath().has(resolve(p)) || nodeHost.fileExists(p),
   };
   const cache = new Map<string, { version: number; analysis: Analysis }>();
   const analysisOf = (uri: string): Analysis | undefined => {
