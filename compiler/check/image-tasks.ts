@@ -2,15 +2,12 @@
 // images, its named layers must exist, the data and the style must be images.
 import type { Span } from '../../grammar/ast.js';
 import { didYouMean } from '../diagnostics.js';
-import type { ModelIR } from '../ir.js';
 import { formatShape, shape, type Shape } from '../shapes/shape.js';
 import { unifyShapes } from '../shapes/unify.js';
 import { modelIn } from '../tasks/fields.js';
 import type { DataValue } from '../values.js';
-import type { FitCtx } from './tasks.js';
-
-const inShape = (m: ModelIR): Shape => m.nodes[m.inputs[0]!.node]!.shape;
-const fieldSpan = (c: FitCtx, name: string) => c.decl.fields.find((f) => f.name.name === name)?.value.span ?? c.decl.taskKind.span;
+// tasks.ts imports this module too; the helpers are only called at check time, after both load.
+import { fieldSpan, inShape, type FitCtx } from './tasks.js';
 
 /** What a dream or style task needs to know of its feature model, pretrained or the file's. */
 interface FeatureModelView { name: string; input: Shape; layers: string[]; declared?: { span: Span; file: string } }

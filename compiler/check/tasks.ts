@@ -152,9 +152,9 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
 export interface FitCtx { decl: TaskDecl; file: string; data: DataValue; fields: Map<string, Value>; sink: Checker['sink']; bindings: Map<string, Dim>; module: SourceModule }
 
 
-const inShape = (m: ModelIR, i = 0): Shape => m.nodes[m.inputs[i]!.node]!.shape;
+export const inShape = (m: ModelIR, i = 0): Shape => m.nodes[m.inputs[i]!.node]!.shape;
 const outShape = (m: ModelIR, i = 0): Shape => m.nodes[m.outputs[i]!.node]!.shape;
-const fieldSpan = (c: FitCtx, name: string) => c.decl.fields.find((f) => f.name.name === name)?.value.span ?? c.decl.taskKind.span;
+export const fieldSpan = (c: FitCtx, name: string) => c.decl.fields.find((f) => f.name.name === name)?.value.span ?? c.decl.taskKind.span;
 
 /** Whether two tensors hold the same samples: equal rank and equal dims after the batch axis
  *  (named dims of the models may be bound, e.g. `latent`). */

@@ -26,8 +26,10 @@ export interface DreamRecord { image: string; octaves: OctaveRecord[]; originalL
 export interface DreamResult extends TaskOutcome { dreams: DreamRecord[] }
 
 /** The weighted sum over layers of the mean squared activation, 2-pixel borders left out
- *  where the map is large enough (they only see padding). */
-export function dreamLoss(features: FeatureExtractor, weights: readonly number[], image: tf.Tensor4D): tf.Scalar {
+ *  where the map is large enough (they only see padding); `layers` weighs each of the
+ *  extractor's layers. */
+export function dreamLoss(features: FeatureExtractor, layers: Readonly<Record<string, number>>, image: tf.Tensor4D): tf.Scalar {
+  const weights = features.names.map((n) => layers[n]!);
   const acts = features.apply(image);
   return tf.addN(acts.map((a, i) => {
     const [, h, w] = a.shape as number[];
@@ -48,8 +50,7 @@ export function octaveSizes(h: number, w: number, octaves: number, scale: number
 
 /** Dreams one image [1, h, w, 3] in [0, 1]; returns the result and the loss per octave. */
 export async function dream(original: tf.Tensor4D, features: FeatureExtractor, f: DreamFields, s: Session): Promise<{ image: tf.Tensor4D; octaves: OctaveRecord[] }> {
-  const weights = features.names.map((n) => f.layers[n]!);
-  const lossOf = (x: tf.Tensor4D) => dreamLoss(features, weights, x);
+  const lossOf = (x: tf.Tensor4D) => dreamLoss(features, f.layers, x);
   const gradOf = tf.valueAndGrad(lossOf);
   const [, h, w] = original.shape;
   const sizes = octaveSizes(h, w, f.octaves, f.octaveScale);
@@ -124,14 +125,13 @@ export async function runDreamTask(t: DreamTask, s: Session): Promise<DreamResul
       return { status: 'nan', message: `${err.message} while dreaming image ${i + 1}; ${dreams.length} dream(s) written to ${outDir}`, dreams };
     }
     const { image, octaves } = dreamt;
-    const weights = names.map((n) => f.layers[n]!);
-    const [originalLoss, dreamLoss_] = tf.tidy(() => [original, image].map((x) => dreamLoss(features, weights, x).dataSync()[0]!));
+    const [before, after] = tf.tidy(() => [original, image].map((x) => dreamLoss(features, f.layers, x).dataSync()[0]!));
     const file = images.n === 1 ? 'dream.png' : `dream-${i}.png`;
     const [, h, w] = image.shape;
     writePng(join(outDir, file), { data: image.dataSync() as Float32Array, height: h, width: w, channels: 3 });
-    const rec: DreamRecord = { image: file, octaves, originalLoss, dreamLoss: dreamLoss_!, gain: dreamLoss_! / originalLoss!, seconds: (Date.now() - started) / 1000 };
+    const rec: DreamRecord = { image: file, octaves, originalLoss: before!, dreamLoss: after!, gain: after! / before!, seconds: (Date.now() - started) / 1000 };
     dreams.push(rec);
-    s.reporter.line(`  ${file}: weighted activation ${originalLoss!.toFixed(4)} → ${dreamLoss_!.toFixed(4)} (${rec.gain.toFixed(1)}x) in ${rec.seconds.toFixed(0)} s`);
+    s.reporter.line(`  ${file}: weighted activation ${before!.toFixed(4)} → ${after!.toFixed(4)} (${rec.gain.toFixed(1)}x) in ${rec.seconds.toFixed(0)} s`);
     tf.dispose([original, image]);
   }
   writeFileAtomic(join(outDir, 'metrics.json'), JSON.stringify({ task: t.name, layers: f.layers, dreams }, null, 2) + '\n');
