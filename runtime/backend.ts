@@ -2,6 +2,7 @@
 // → wasm (XNNPACK, with our kernels for what it lacks) → cpu. `--backend` / NNC_BACKEND
 // override the ladder; asking for one that cannot load is a one-line error.
 import * as tf from '@tensorflow/tfjs';
+import { defaultThreads, withWasmThreads } from './kernels/threads.js';
 import { registerWasmKernels } from './kernels/wasm.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -31,11 +32,28 @@ async function loadTensorflow(): Promise<BackendInfo | string> {
   return reasons.join('; ');
 }
 
+/** XNNPACK threads: $NNC_THREADS, else one per core (up to 8). Fixed once the wasm backend
+ *  has started (tfjs starts it once per process). */
+function wasmThreads(): number {
+  const env = process.env['NNC_THREADS'];
+  if (env === undefined || env === '') return defaultThreads();
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1) throw new BackendError(`NNC_THREADS must be a whole number ≥ 1 (got '${env}')`);
+  return Math.min(n, 8);
+}
+
+let wasmStarted: Promise<boolean> | undefined;
+
 async function loadWasm(): Promise<BackendInfo | string> {
+  const threads = wasmThreads();
   try {
-    await import('@tensorflow/tfjs-backend-wasm');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
     registerWasmKernels();
-    if (await tf.setBackend('wasm')) return { name: 'wasm', detail: 'XNNPACK, SIMD, 1 thread' };
+    wasmStarted ??= withWasmThreads(threads, wasm.setThreadsCount, () => tf.setBackend('wasm'));
+    if ((await wasmStarted) && (await tf.setBackend('wasm'))) {
+      const n = wasm.getThreadsCount();
+      return { name: 'wasm', detail: `XNNPACK, SIMD, ${n} thread${n === 1 ? '' : 's'}` };
+    }
     return 'the wasm backend did not start';
   } catch (err) {
     return firstLine(err);

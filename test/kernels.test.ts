@@ -26,8 +26,8 @@ async function onBoth(inputs: { shape: number[]; seed: number; dtype?: 'int32'; 
 }
 
 function expectClose(a: unknown, b: unknown, tol = 1e-3) {
-  const fa = (a as number[]).flat(Infinity as 1) as number[];
-  const fb = (b as number[]).flat(Infinity as 1) as number[];
+  const fa = [a].flat(Infinity as 1) as number[];
+  const fb = [b].flat(Infinity as 1) as number[];
   expect(fa.length).toBe(fb.length);
   const scale = Math.max(1, ...fa.map(Math.abs));
   for (let i = 0; i < fa.length; i++) expect(Math.abs(fa[i]! - fb[i]!)).toBeLessThan(tol * scale);
@@ -91,6 +91,30 @@ describe('wasm kernels we supply', () => {
           (table, ids) => [tf.grad((t: tf.Tensor) => tf.gather(t, ids!).square().sum())(table!)]);
         expectClose(cpu[0], wasm[0]);
       }), { numRuns: 25 });
+  });
+
+  it('MaxPoolGrad (our loop) equals cpu, overlapping windows, padding and ties included', async () => {
+    await fc.assert(fc.asyncProperty(fc.record({
+      b: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 9 }), w: fc.integer({ min: 1, max: 9 }), c: fc.integer({ min: 1, max: 5 }),
+      size: fc.integer({ min: 1, max: 4 }), stride: fc.integer({ min: 1, max: 3 }), pad: fc.constantFrom('same' as const, 'valid' as const),
+      ties: fc.boolean(), seed: fc.integer({ min: 0, max: 1000 }),
+    }).filter((c) => c.pad === 'same' || (c.size <= c.h && c.size <= c.w)), async (c) => {
+      const { cpu, wasm } = await onBoth([{ shape: [c.b, c.h, c.w, c.c], seed: c.seed }], (x) => {
+        // Rounded inputs make windows with several largest values: the gradient goes to the first.
+        const q = c.ties ? x!.mul(1.5).round() : x!;
+        return [tf.grad((q: tf.Tensor) => tf.maxPool(q as tf.Tensor4D, c.size, c.stride, c.pad).square().sum())(q)];
+      });
+      expectClose(cpu[0], wasm[0], 1e-6);
+    }), { numRuns: 40 });
+  });
+
+  it('sums over leading axes (our loop) and over other axes (native) equal cpu', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 15 }), fc.boolean(), fc.integer({ min: 0, max: 1000 }),
+      async (shape, mask, keepDims, seed) => {
+        const axes = shape.map((_, i) => i).filter((i) => mask & (1 << i));
+        const { cpu, wasm } = await onBoth([{ shape, seed }], (x) => [x!.sum(axes, keepDims), x!.sum(0), x!.sum(undefined, keepDims)]);
+        cpu.forEach((r, i) => expectClose(r, wasm[i], 1e-5));
+      }), { numRuns: 40 });
   });
 
   it('transposed matmuls (wrapped to transpose explicitly) equal cpu, batched and fused, on random shapes', async () => {

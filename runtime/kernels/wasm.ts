@@ -3,6 +3,7 @@
 // the pure-JS cpu backend. Inside a kernel the engine does not record a tape, and tensors
 // returned from a kernel function are adopted as its outputs.
 import * as tf from '@tensorflow/tfjs';
+import { leadingAxesSum, maxPoolGrad } from './reductions.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 type PadAttr = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -244,6 +245,8 @@ const REPLACED: [string, (native: tf.KernelFunc) => tf.KernelFunc][] = [
   ['Conv2D', (n) => coverStride(n, false)],
   ['FusedConv2D', (n) => coverStride(n, false)],
   ['DepthwiseConv2dNative', (n) => coverStride(n, true)],
+  ['MaxPoolGrad', () => maxPoolGrad as tf.KernelFunc],
+  ['Sum', leadingAxesSum],
 ];
 
 /** Registers our kernels for the wasm backend, once, skipping any a later tfjs provides, and

@@ -1,0 +1,28 @@
+// XNNPACK on two threads (runtime/kernels/threads.ts): the backend starts, says so, trains to
+// exactly the weights one thread gives, and lets the process exit.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+function train(threads: number) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/threads-child.ts'], {
+    encoding: 'utf8', timeout: 60_000, env: { ...process.env, NNC_THREADS: String(threads) },
+  });
+  expect(r.signal, `the child did not exit by itself: ${r.stderr}`).toBeNull();
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as { detail: string; weights: number[][] };
+}
+
+describe('wasm threads', () => {
+  it('two threads train to the same weights as one, and the process exits', () => {
+    const one = train(1), two = train(2);
+    expect(one.detail).toBe('XNNPACK, SIMD, 1 thread');
+    expect(two.detail).toBe('XNNPACK, SIMD, 2 threads');
+    expect(two.weights).toEqual(one.weights);
+  });
+
+  it('a bad NNC_THREADS is a one-line error', () => {
+    const r = spawnSync(process.execPath, ['bin/nnc.js', 'run', 'examples/seed/lstm.nn'], { encoding: 'utf8', env: { ...process.env, NNC_THREADS: 'many' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("nnc: NNC_THREADS must be a whole number ≥ 1 (got 'many')");
+  });
+});
