@@ -89,6 +89,22 @@ function dilate(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
     .slice([0, 0, 0, 0], [b, (h - 1) * sh + 1, (w - 1) * sw + 1, c]) as tf.Tensor4D;
 }
 
+/** The filter rotated 180° with its channel axes swapped ([kh, kw, cin, cout] → [kh, kw,
+ *  cout, cin], tap (i, j) from (kh−1−i, kw−1−j)): one pass over a small array, where
+ *  reverse + transpose were two kernels. */
+function rotate(filter: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, cin, cout] = filter.shape;
+  const f = filter.dataSync() as Float32Array;
+  const out = new Float32Array(f.length);
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const src = ((kh - 1 - i) * kw + (kw - 1 - j)) * cin * cout, dst = (i * kw + j) * cout * cin;
+      for (let c = 0; c < cin; c++) for (let o = 0; o < cout; o++) out[dst + o * cin + c] = f[src + c * cout + o]!;
+    }
+  }
+  return tf.tensor4d(out, [kh, kw, cout, cin]);
+}
+
 /** dx of a convolution (also the forward pass of conv2d_transpose) as one stride-1 XNNPACK
  *  convolution: the output gradient, dilated by the stride and padded by kernel − 1 − pad,
  *  correlated with the filter rotated 180° and with its channel axes swapped. The native
@@ -107,9 +123,11 @@ function conv2DBackpropInput(native: tf.KernelFunc): tf.KernelFunc {
       // Pad (or crop, where negative) so a valid correlation gives h × w outputs.
       const top = kh - 1 - info.padInfo.top, left = kw - 1 - info.padInfo.left;
       const bottom = h + kh - 1 - top - d.shape[1], right = w + kw - 1 - left - d.shape[2];
+      const rotated = rotate(filter);
+      // XNNPACK pads by itself: a copy of the gradient (and a slice of it) saved.
+      if (Math.min(top, bottom, left, right) >= 0) return tf.conv2d(d, rotated, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]).reshape([b, h, w, cin]);
       const padded = tf.pad(d, [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]]);
       const fitted = padded.slice([0, Math.max(-top, 0), Math.max(-left, 0), 0], [b, h + kh - 1, w + kw - 1, padded.shape[3]]);
-      const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
       return tf.conv2d(fitted, rotated, 1, 'valid').reshape([b, h, w, cin]);
     }));
   };
