@@ -17,6 +17,7 @@ import { DenseColumn } from '../runtime/data/column.js';
 import { buildModel } from '../runtime/model/build.js';
 import { silentReporter } from '../runtime/progress.js';
 import { train } from '../runtime/tasks/train.js';
+import { makeOptimizer } from '../runtime/tasks/vocab.js';
 
 /** `heavy`: slow enough that a few batches give its rate (and one on the cpu backend). */
 interface Case { name: string; source: string; input: number[]; output: number; batch: number; loss: 'mse' | 'categorical_crossentropy'; torch: string; heavy?: boolean; hand?: () => tf.LayersModel }
@@ -50,11 +51,12 @@ function randomData(c: Case, n: number) {
   return { x: new DenseColumn(x, c.input), y: new DenseColumn(y, [c.output]), info: {} };
 }
 
-/** Samples/s of nnc's train procedure on the model built from IR. */
+/** Samples/s of nnc's train procedure on the model built from IR, with the optimizer `nnc run`
+ *  makes (its fused RMSProp). */
 async function nncRate(c: Case, n: number, epochs: number): Promise<number> {
   const r = await train({
     name: c.name, build: () => buildModel(ir(c)), data: randomData(c, n), validationSplit: 0, loss: c.loss,
-    optimizer: () => tf.train.rmsprop(1e-3), metrics: [], epochs, batchSize: c.batch, shuffle: true, restoreBest: false, seed: 1,
+    optimizer: () => makeOptimizer('rmsprop', { lr: 1e-3, rho: 0.9, momentum: 0, epsilon: 1e-7 }), metrics: [], epochs, batchSize: c.batch, shuffle: true, restoreBest: false, seed: 1,
     outDir: mkdtempSync(join(tmpdir(), 'nnc-bench-')), resume: false, reporter: silentReporter,
   });
   r.model.dispose();

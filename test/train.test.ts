@@ -11,7 +11,7 @@ import { DenseColumn } from '../runtime/data/column.js';
 import { loadCheckpoint } from '../runtime/io/checkpoint.js';
 import { silentReporter } from '../runtime/progress.js';
 import { seedGlobalRandom } from '../runtime/random.js';
-import { train, type TrainOptions } from '../runtime/tasks/train.js';
+import { train, trainStep, type TrainOptions } from '../runtime/tasks/train.js';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -160,5 +160,32 @@ describe('train', () => {
     }));
     const x = tf.tensor([[0.5, -0.5]]);
     expect((model.predict(x) as tf.Tensor).dataSync()[0]).toBeCloseTo((r.model.predict(x) as tf.Tensor).dataSync()[0]!, 5);
+  });
+});
+
+describe('trainStep', () => {
+  it('computes what trainOnBatch does: loss with regularizer penalties, metrics, the same weights after', async () => {
+    const make = () => {
+      const m = tf.sequential({ layers: [
+        tf.layers.dense({ units: 6, activation: 'relu', inputShape: [4], kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }), kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      ] });
+      m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+      return m;
+    };
+    const ours = make(), theirs = make();
+    const x = tf.randomNormal([16, 4], 0, 1, 'float32', 3);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2, 1, 1, 0, 2], 'int32'), 3);
+    ours.trainOnBatch = () => { throw new Error('trainStep must not fall back to trainOnBatch here'); };
+    const step = trainStep(ours);
+    for (let i = 0; i < 3; i++) {
+      const a = await step(x, y);
+      const b = (await theirs.trainOnBatch(x, y)) as number[];
+      expect(a).toHaveLength(2);
+      a.forEach((v, j) => expect(v).toBeCloseTo(b[j]!, 6));
+    }
+    const wa = ours.getWeights().map((w) => Array.from(w.dataSync()));
+    const wb = theirs.getWeights().map((w) => Array.from(w.dataSync()));
+    wa.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(wb[i]![j]!, 6)));
   });
 });
