@@ -1,18 +1,21 @@
-// The SIMD activations (runtime/kernels/native): the committed module is what its C source
-// builds to, and its sigmoid and tanh agree with Math's to float32 precision.
+// The SIMD kernels (runtime/kernels/native): the committed modules are what their C sources
+// build to, and the activations' sigmoid and tanh agree with Math's to float32 precision
+// (heap.c's kernels are checked against the cpu backend in test/kernels.test.ts).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scratch, sigmoidInPlace, tanhInPlace } from '../runtime/kernels/native/activations.js';
 import { SOURCE_SHA256 } from '../runtime/kernels/native/activations.wasm.js';
+import { SOURCE_SHA256 as HEAP_SOURCE_SHA256 } from '../runtime/kernels/native/heap.wasm.js';
 
 const hasClang = spawnSync('clang-14', ['--version']).status === 0 && spawnSync('wasm-ld-14', ['--version']).status === 0;
 
 describe('native activations', () => {
-  it('the committed module was built from the committed source', () => {
-    const sha = createHash('sha256').update(readFileSync('runtime/kernels/native/activations.c')).digest('hex');
-    expect(sha).toBe(SOURCE_SHA256);
+  it('the committed modules were built from the committed sources', () => {
+    const sha = (file: string) => createHash('sha256').update(readFileSync(`runtime/kernels/native/${file}`)).digest('hex');
+    expect(sha('activations.c')).toBe(SOURCE_SHA256);
+    expect(sha('heap.c')).toBe(HEAP_SOURCE_SHA256);
   });
 
   it.skipIf(!hasClang)('and rebuilding the source gives the same module (clang-14 and lld-14 present)', () => {
