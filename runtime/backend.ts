@@ -43,6 +43,31 @@ function wasmThreads(): number {
 }
 
 let wasmStarted: Promise<boolean> | undefined;
+/** The threads the wasm backend started with (its pool may be narrowed later). */
+let startedThreads = 1;
+
+/** Below this many multiply-adds per step, XNNPACK's hand-off to its other threads (some
+ *  50 µs an operation) costs more than it saves. Measured on 2 cores: SimpleRNN(32), LSTM(32)
+ *  and the Conv1D stack (0.2M–1.4M a step) trained 30–45% slower on two threads, the MNIST
+ *  convnet (157M) and the char LSTM(128) (732M) 40% and 25% faster. */
+export const THREADED_WORK = 20_000_000;
+
+/** Fits the wasm backend's XNNPACK pool to a task's work per step (multiply-adds): one
+ *  thread under THREADED_WORK, else all it started with; $NNC_THREADS, when set, stands.
+ *  Returns a line saying what changed, or undefined when nothing did. */
+export function fitWasmThreads(work: number): string | undefined {
+  if (tf.getBackend() !== 'wasm' || startedThreads === 1 || process.env['NNC_THREADS']) return undefined;
+  const module = (tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number; initWithThreadsCount(n: number): void } } }).wasm.tfjs;
+  const want = work >= THREADED_WORK ? startedThreads : 1;
+  if (module.getThreadsCount() === want) return undefined;
+  // A new pool replaces the old (tfjs keeps no handle to free it; an idle pool's threads
+  // sleep). Widening again takes one more of the workers the threaded build pre-started.
+  module.initWithThreadsCount(want);
+  const millions = work < 1e7 ? (work / 1e6).toFixed(1) : Math.round(work / 1e6);
+  return want === 1
+    ? `wasm: 1 thread for this task (${millions}M multiply-adds a step: too little to share; NNC_THREADS overrides)`
+    : `wasm: ${want} threads for this task (${millions}M multiply-adds a step)`;
+}
 
 async function loadWasm(): Promise<BackendInfo | string> {
   const threads = wasmThreads();
@@ -51,7 +76,7 @@ async function loadWasm(): Promise<BackendInfo | string> {
     registerWasmKernels();
     wasmStarted ??= withWasmThreads(threads, wasm.setThreadsCount, () => tf.setBackend('wasm'));
     if ((await wasmStarted) && (await tf.setBackend('wasm'))) {
-      const n = wasm.getThreadsCount();
+      const n = (startedThreads = wasm.getThreadsCount());
       return { name: 'wasm', detail: `XNNPACK, SIMD, ${n} thread${n === 1 ? '' : 's'}` };
     }
     return 'the wasm backend did not start';

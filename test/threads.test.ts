@@ -1,6 +1,7 @@
 // XNNPACK on two threads (runtime/kernels/threads.ts): the backend starts, says so, trains to
 // exactly the weights one thread gives, and lets the process exit.
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 
 function train(threads: number) {
@@ -18,6 +19,17 @@ describe('wasm threads', () => {
     expect(one.detail).toBe('XNNPACK, SIMD, 1 thread');
     expect(two.detail).toBe('XNNPACK, SIMD, 2 threads');
     expect(two.weights).toEqual(one.weights);
+  });
+
+  it.skipIf(os.availableParallelism() < 2)('a small task narrows the pool to one thread, a large one widens it again, results unchanged', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env['NNC_THREADS'];
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/threads-fit-child.ts'], { encoding: 'utf8', timeout: 60_000, env });
+    expect(r.status, r.stderr).toBe(0);
+    const seen = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(seen).toMatchObject({ afterSmall: 1, again: null, afterLarge: seen['started'], same: true });
+    expect(seen['small']).toMatch(/^wasm: 1 thread for this task \(0\.1M multiply-adds a step/);
+    expect(seen['large']).toBe(`wasm: ${seen['started']} threads for this task (1000M multiply-adds a step)`);
   });
 
   it('a bad NNC_THREADS is a one-line error', () => {

@@ -3,6 +3,8 @@
 // the pure-JS cpu backend. Inside a kernel the engine does not record a tape, and tensors
 // returned from a kernel function are adopted as its outputs.
 import * as tf from '@tensorflow/tfjs';
+import { memoryOf } from './memory.js';
+import { heapKernels } from './native/heap.js';
 import { leadingAxesSum, maxPoolGrad } from './reductions.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
@@ -206,7 +208,6 @@ export const WASM_SUPPLIED_KERNELS = KERNELS.map(([name]) => name);
  *  (measured: [128,784]ᵀ·[128,512] 77 ms vs 8 ms with an explicit transpose first), and
  *  every dense layer's gradient asks for transposed operands. These matmul kernels are
  *  wrapped to transpose explicitly (a fast wasm kernel) and multiply plainly. */
-const TRANSPOSING_MATMULS = ['BatchMatMul', '_FusedMatMul'];
 const wrapped = new WeakSet<tf.KernelFunc>();
 
 function plainOperands(original: tf.KernelFunc): tf.KernelFunc {
@@ -228,6 +229,56 @@ function plainOperands(original: tf.KernelFunc): tf.KernelFunc {
     }
   };
   return func;
+}
+
+/** Products up to this many multiply-adds run in heap.c's matmul: XNNPACK's operator setup,
+ *  weight packing and (on several threads) hand-off cost more than they save there. */
+const SMALL_PRODUCT = 1 << 18;
+
+/** The activations a fused matmul may end with, applied in place to its (small) output. */
+const FUSED_ACTIVATIONS: Record<string, (v: Float32Array, alpha: number) => void> = {
+  linear: () => {},
+  relu: (v) => { for (let i = 0; i < v.length; i++) if (!(v[i]! > 0)) v[i] = 0; },
+  relu6: (v) => { for (let i = 0; i < v.length; i++) v[i] = Math.min(Math.max(v[i]!, 0), 6); },
+  sigmoid: (v) => { for (let i = 0; i < v.length; i++) v[i] = 1 / (1 + Math.exp(-v[i]!)); },
+  elu: (v) => { for (let i = 0; i < v.length; i++) if (v[i]! < 0) v[i] = Math.expm1(v[i]!); },
+  leakyrelu: (v, alpha) => { for (let i = 0; i < v.length; i++) if (v[i]! < 0) v[i]! *= alpha; },
+};
+
+/** BatchMatMul (and _FusedMatMul with a bias over the last axis and one of
+ *  FUSED_ACTIVATIONS) of plain operands with equal batch dims, small enough for heap.c's
+ *  matmul: the recurrent kernels' per-step products, small dense layers. On two threads a
+ *  [32, 32] · [32, 1] dense layer took 57 µs in XNNPACK (its hand-off to the other thread),
+ *  6 µs on one. Others go native. */
+function smallProducts(native: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { a, b, bias, preluActivationWeights } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
+    const { activation = 'linear', leakyreluAlpha = 0.2 } = args.attrs as { activation?: string; leakyreluAlpha?: number };
+    const activate = FUSED_ACTIVATIONS[activation];
+    const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+    const [m, k] = a.shape.slice(-2) as [number, number];
+    const n = b.shape[b.shape.length - 1]!;
+    const batchDims = a.shape.slice(0, -2);
+    const batch = batchDims.reduce((p, q) => p * q, 1);
+    const sameBatch = b.shape.length === a.shape.length && batchDims.every((d, i) => d === b.shape[i]);
+    const plainBias = !bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === n && bias.shape[bias.shape.length - 1] === n);
+    if (transposeA || transposeB || !sameBatch || a.dtype !== 'float32' || b.dtype !== 'float32' || b.shape[b.shape.length - 2] !== k) return native(args);
+    if (!activate || preluActivationWeights || !plainBias || batch * m * k * n > SMALL_PRODUCT || m * k * n === 0) return native(args);
+    const mem = memoryOf(args.backend, 'wasm');
+    const out = mem.alloc([...batchDims, m, n]);
+    const [pa, pb, po] = [a, b, out].map((t) => mem.view(t).byteOffset) as [number, number, number];
+    const gemm = heapKernels(args.backend).matmul;
+    for (let i = 0; i < batch; i++) gemm(pa + 4 * i * m * k, pb + 4 * i * k * n, po + 4 * i * m * n, m, k, n);
+    if (bias || activation !== 'linear') {
+      const v = mem.view(out);
+      if (bias) {
+        const add = mem.view(bias);
+        for (let r = 0; r < v.length; r += n) for (let j = 0; j < n; j++) v[r + j]! += add[j]!;
+      }
+      activate(v, leakyreluAlpha);
+    }
+    return out;
+  };
 }
 
 /** tfjs-backend-wasm 4.22 convolutions (plain, fused, depthwise) return zeros when the kernel
@@ -259,7 +310,8 @@ function coverStride(native: tf.KernelFunc, depthwise: boolean): tf.KernelFunc {
 /** Native wasm kernels replaced by a faster or correct version built on the native one. */
 const REPLACED: [string, (native: tf.KernelFunc) => tf.KernelFunc][] = [
   ['Conv2DBackpropInput', conv2DBackpropInput],
-  ...TRANSPOSING_MATMULS.map((k): [string, (native: tf.KernelFunc) => tf.KernelFunc] => [k, plainOperands]),
+  ['BatchMatMul', (n) => plainOperands(smallProducts(n))],
+  ['_FusedMatMul', (n) => plainOperands(smallProducts(n))],
   ['Conv2D', (n) => coverStride(n, false)],
   ['FusedConv2D', (n) => coverStride(n, false)],
   ['DepthwiseConv2dNative', (n) => coverStride(n, true)],

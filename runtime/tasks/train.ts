@@ -6,9 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { Column, DatasetInfo } from '../data/column.js';
 import { DenseColumn } from '../data/column.js';
+import { fitWasmThreads } from '../backend.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { lossCurveSvg } from '../io/plot.js';
+import { forwardMultiplyAdds } from '../model/work.js';
 import { fmt, type Reporter } from '../progress.js';
 import { mulberry32, permutation } from '../random.js';
 import type { Baseline, TaskOutcome } from './outcome.js';
@@ -183,6 +185,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     } else o.reporter.line(`no checkpoint in ${o.outDir}; starting ${o.name} from scratch`);
   }
   compile(model, o, optimizer ?? o.optimizer());
+  const threads = fitWasmThreads(forwardMultiplyAdds(model) * o.batchSize);
+  if (threads) o.reporter.line(threads);
   const names = ['loss', ...o.metrics];
   const monitor = o.earlyStopping?.monitor === 'loss' || !val ? 'loss' : 'val_loss';
   const random = mulberry32(o.seed);
