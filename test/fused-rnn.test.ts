@@ -17,14 +17,17 @@ const close = (a: tf.Tensor, b: tf.Tensor, tol = 2e-5, what = '') => {
 
 const gate = (ra: GateActivation, x: tf.Tensor) => (ra === 'sigmoid' ? tf.sigmoid(x) : tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1));
 
-/** The recurrence with tf ops, as tfjs-layers' cells compute it: hs [T, B, U]. */
-function reference(kind: CellKind, xw: tf.Tensor3D, u: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, ra: GateActivation): tf.Tensor {
+/** The recurrence with tf ops, as tfjs-layers' cells compute it: hs [T, B, U]. With
+ *  recurrent dropout (`mask`), a step reads the previous state times the mask everywhere
+ *  (tfjs-layers' GRU too, in its update). */
+function reference(kind: CellKind, xw: tf.Tensor3D, u: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, ra: GateActivation, mask?: tf.Tensor): tf.Tensor {
   const [T, , GU] = xw.shape;
   const U = GU / GATE_COUNT[kind];
   let h: tf.Tensor = h0, c: tf.Tensor = c0;
   const out: tf.Tensor[] = [];
   for (let t = 0; t < T; t++) {
     const x = xw.slice([t, 0, 0], [1, -1, -1]).squeeze([0]);
+    if (mask) h = tf.mul(h, mask);
     if (kind === 'simple_rnn') h = tf.tanh(tf.add(x, tf.matMul(h, u)));
     else if (kind === 'lstm') {
       const z = tf.add(x, tf.matMul(h, u));
@@ -65,11 +68,14 @@ describe.each(['cpu', 'wasm'])('fused recurrent kernels on %s', (backend) => {
     const c0 = kind === 'lstm' ? tf.randomNormal([B, U], 0, 0.5, 'float32', seed + 3) as tf.Tensor2D : tf.zeros([B, U]) as tf.Tensor2D;
     const weights = tf.randomNormal([T, B, U], 0, 1, 'float32', seed + 4);
     const loss = (hs: tf.Tensor) => tf.sum(tf.mul(hs, weights)) as tf.Scalar;
-    close(recurrentSequence(kind, xw, u, h0, c0, 'tanh', ra)[0]!, reference(kind, xw, u, h0, c0, ra));
+    // Recurrent dropout's mask (rate 0.5: zeros and twos) on every other case, ones on the rest.
+    const masked = seed % 2 === 1;
+    const mask = (masked ? tf.mul(tf.step(tf.randomUniform([B, U], -1, 1, 'float32', seed + 5)), 2) : tf.ones([B, U])) as tf.Tensor2D;
+    close(recurrentSequence(kind, xw, u, h0, c0, mask, 'tanh', ra)[0]!, reference(kind, xw, u, h0, c0, ra, masked ? mask : undefined));
     // Only an LSTM carries a cell state; the others' c0 is a placeholder.
     const wrt = kind === 'lstm' ? [xw, u, h0, c0] : [xw, u, h0];
-    const ours = tf.grads((...v: tf.Tensor[]) => loss(recurrentSequence(kind, v[0] as tf.Tensor3D, v[1] as tf.Tensor2D, v[2] as tf.Tensor2D, (v[3] ?? c0) as tf.Tensor2D, 'tanh', ra)[0]!))(wrt);
-    const theirs = tf.grads((...v: tf.Tensor[]) => loss(reference(kind, v[0] as tf.Tensor3D, v[1] as tf.Tensor2D, v[2] as tf.Tensor2D, (v[3] ?? c0) as tf.Tensor2D, ra)))(wrt);
+    const ours = tf.grads((...v: tf.Tensor[]) => loss(recurrentSequence(kind, v[0] as tf.Tensor3D, v[1] as tf.Tensor2D, v[2] as tf.Tensor2D, (v[3] ?? c0) as tf.Tensor2D, mask, 'tanh', ra)[0]!))(wrt);
+    const theirs = tf.grads((...v: tf.Tensor[]) => loss(reference(kind, v[0] as tf.Tensor3D, v[1] as tf.Tensor2D, v[2] as tf.Tensor2D, (v[3] ?? c0) as tf.Tensor2D, ra, masked ? mask : undefined)))(wrt);
     ours.forEach((g, i) => close(g, theirs[i]!, 1e-4, `gradient ${i}`));
   });
 });
@@ -87,6 +93,11 @@ function wrapped(fused: boolean, kind: CellKind, config: Record<string, unknown>
   return model;
 }
 
+/** tf.dropout with a fixed seed: the same mask for the same shape, every call. */
+function seededDropout(x: tf.Tensor, rate: number): tf.Tensor {
+  return tf.dropout(x, rate, undefined, 7);
+}
+
 const LAYER_CASES: [CellKind, Record<string, unknown>, boolean][] = [
   ['lstm', { units: 5 }, false],
   ['lstm', { units: 4, returnSequences: true, goBackwards: true, recurrentActivation: 'sigmoid' }, false],
@@ -95,6 +106,11 @@ const LAYER_CASES: [CellKind, Record<string, unknown>, boolean][] = [
   ['gru', { units: 3, returnSequences: true, goBackwards: true }, true],
   ['simple_rnn', { units: 7, returnSequences: true }, false],
   ['simple_rnn', { units: 4, goBackwards: true, activation: 'relu' }, true],
+  // Dropout while training, with the same seeded masks on both sides (tfjs-layers' hook; not
+  // with bidirectional, whose backward copy is rebuilt from the config, without the hook).
+  ['lstm', { units: 5, dropout: 0.3, recurrentDropout: 0.4, dropoutFunc: seededDropout }, false],
+  ['gru', { units: 4, dropout: 0.5, recurrentDropout: 0.25, returnSequences: true, dropoutFunc: seededDropout }, false],
+  ['simple_rnn', { units: 6, recurrentDropout: 0.5, goBackwards: true, dropoutFunc: seededDropout }, false],
 ];
 
 describe.each(['cpu', 'wasm'])('fused layers on %s', (backend) => {
@@ -114,7 +130,7 @@ describe.each(['cpu', 'wasm'])('fused layers on %s', (backend) => {
     g1.forEach((g, i) => close(g, g2[i]!, 1e-4));
   });
 
-  it('falls back to tfjs-layers for masks and dropout while training, and saves as the stock class', async () => {
+  it('falls back to tfjs-layers for sequence masks, and saves as the stock class', async () => {
     await selectBackend(backend);
     const input = tf.input({ shape: [5], dtype: 'int32' });
     const embedded = tf.layers.embedding({ inputDim: 6, outputDim: 3, maskZero: true }).apply(input);
@@ -154,10 +170,10 @@ describe.each(['cpu', 'wasm'])('fused optimizer updates on %s', (backend) => {
 });
 
 describe.each(['cpu', 'wasm'])('no leaks on %s', (backend) => {
-  it.each(['lstm', 'gru', 'simpleRNN'])('%s in a bidirectional model trains for 20 steps with a constant tensor and buffer count', async (kind) => {
+  it.each(['lstm', 'gru', 'simpleRNN'])('%s with dropout in a bidirectional model trains for 20 steps with a constant tensor and buffer count', async (kind) => {
     await selectBackend(backend);
     const input = tf.input({ shape: [6, 3] });
-    const layer = (nncLayers as unknown as Record<string, (c: object) => tf.RNN>)[kind]!({ units: 5, returnSequences: true });
+    const layer = (nncLayers as unknown as Record<string, (c: object) => tf.RNN>)[kind]!({ units: 5, returnSequences: true, dropout: 0.2, recurrentDropout: 0.2 });
     const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1 }).apply(tf.layers.bidirectional({ layer }).apply(input)) as tf.SymbolicTensor });
     const x = tf.randomNormal([4, 6, 3]), y = tf.randomNormal([4, 6, 1]);
     const optimizer = new FusedAdam(1e-3, 0.9, 0.999, 1e-7);

@@ -7,7 +7,9 @@
 //
 // Layout: time-major. `xw` [T, B, G·U] is the input projection x·W + b of every step (one
 // big matmul outside), `u` [U, G·U] the recurrent kernel, gates in Keras order (LSTM i, f,
-// c, o; GRU z, r, h). Forward outputs keep what the gradient needs.
+// c, o; GRU z, r, h). Forward outputs keep what the gradient needs. `hmask` [B, U] is
+// recurrent dropout as tfjs-layers applies it: the previous state times the mask wherever a
+// step reads it (all ones without dropout).
 import * as tf from '@tensorflow/tfjs';
 import { memoryOf, type KernelArgs, type Memory } from './memory.js';
 import { lstmBackwardStep, scratch, sigmoidInPlace, tanhInPlace } from './native/activations.js';
@@ -56,10 +58,11 @@ const copy = (dst: Float32Array, to: number, src: Float32Array, from: number, n:
  *  LSTM cs [T, B, U], gates [T, B, 4U] and act(cs) (kept: recomputing it is a tenth of the
  *  backward pass), GRU gates [T, B, 3U] (z, r, h̃), gates activated. */
 function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
-  const { xw, u, h0, c0 } = args.inputs as Record<string, tf.TensorInfo>;
+  const { xw, u, h0, c0, hmask } = args.inputs as Record<string, tf.TensorInfo>;
   const a = args.attrs as unknown as Attrs;
   const mem = memoryOf(args.backend, name);
   const [T, B, GU] = xw!.shape as [number, number, number];
+  const mask = Float32Array.from(mem.view(hmask!));
   const G = GATE_COUNT[a.kind], U = GU / G, BU = B * U;
   const hs = mem.alloc([T, B, U]);
   const cs = a.kind === 'lstm' ? mem.alloc([T, B, U]) : undefined;
@@ -75,6 +78,10 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const sc = scratch(B * GU + BU);
   const [act, ra] = [a.activation, a.recurrentActivation];
   for (let t = 0; t < T; t++) {
+    {
+      const hp = mem.view(hPrev);
+      for (let k = 0; k < BU; k++) hp[k]! *= mask[k]!;
+    }
     const z = mem.matmul(hPrev, [B, U], u!, [U, GU], [B, GU]);
     const base = t * B * GU;
     if (a.kind === 'gru') {
@@ -148,7 +155,7 @@ function columns(mem: Memory, m: tf.TensorInfo, rows: number, cols: number, from
 /** Inputs: dhs [T, B, U] (gradient of the loss by each step's output state), u, h0, c0 and
  *  the forward outputs. Outputs: dxw [T, B, G·U], du [U, G·U], dh0 [B, U], dc0 [B, U]. */
 function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
-  const { dhs, u, h0, c0, hs, cs, gates, tcs } = args.inputs as Record<string, tf.TensorInfo>;
+  const { dhs, u, h0, c0, hmask, hs, cs, gates, tcs } = args.inputs as Record<string, tf.TensorInfo>;
   const a = args.attrs as unknown as Attrs;
   const mem = memoryOf(args.backend, name);
   const [T, B, U] = hs!.shape as [number, number, number];
@@ -160,12 +167,14 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const dc0 = mem.alloc([B, U]);
   const dz = mem.alloc([B, GU]);
   const dhNext = new Float32Array(BU), dcNext = new Float32Array(BU);
-  // h_{t-1} for every step: h0, then hs[0 .. T-2].
+  // h_{t-1} ⊙ mask for every step (h0, then hs[0 .. T-2]): what each step read.
+  const mask = Float32Array.from(mem.view(hmask!));
   const prev = mem.alloc([T, B, U]);
   {
     const pv = mem.view(prev);
     pv.set(mem.view(h0!), 0);
     pv.set(mem.view(hs!).subarray(0, (T - 1) * BU), BU);
+    for (let k = 0; k < T * BU; k++) pv[k]! *= mask[k % BU]!;
   }
   const dCand = a.kind === 'gru' ? mem.alloc([B, U]) : undefined;
   const uT = transposed(mem, u!, U, GU);
@@ -255,7 +264,8 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
     }
     const back = mem.matmul(dz, [B, GU], uT, [GU, U], [B, U]);
     const bv = mem.view(back);
-    for (let k = 0; k < BU; k++) dhNext[k] = (a.kind === 'gru' ? dhNext[k]! : 0) + bv[k]!;
+    // All of it is the gradient by the masked state; the state's own is that times the mask.
+    for (let k = 0; k < BU; k++) dhNext[k] = ((a.kind === 'gru' ? dhNext[k]! : 0) + bv[k]!) * mask[k]!;
     mem.free(back);
   }
   // du = Σ_t h_{t-1}ᵀ · dz_t, one matmul over all steps; for a GRU the candidate's columns
@@ -299,27 +309,28 @@ export function registerRecurrentKernels(): void {
   }
   tf.registerGradient({
     kernelName: FORWARD,
-    inputsToSave: ['u', 'h0', 'c0'],
+    inputsToSave: ['u', 'h0', 'c0', 'hmask'],
     outputsToSave: [true, true, true, true],
     gradFunc: (dys, saved, attrs) => {
-      const [u, h0, c0, ...outs] = saved as tf.Tensor[];
+      const [u, h0, c0, hmask, ...outs] = saved as tf.Tensor[];
       const a = attrs as unknown as Attrs;
       const names = a.kind === 'lstm' ? ['hs', 'cs', 'gates', 'tcs'] : a.kind === 'gru' ? ['hs', 'gates'] : ['hs'];
       // One output (SimpleRNN) comes as a tensor, several as a list.
       const dhs = Array.isArray(dys) ? dys[0]! : dys;
-      const inputs: Record<string, tf.Tensor> = { dhs, u: u!, h0: h0!, c0: c0! };
+      const inputs: Record<string, tf.Tensor> = { dhs, u: u!, h0: h0!, c0: c0!, hmask: hmask! };
       names.forEach((n, i) => { inputs[n] = outs[i]!; });
       // Run now, not in the closures: the engine calls each closure inside its own tidy,
       // which would dispose the gradients the other closures return.
       const [dxw, du, dh0, dc0] = tf.engine().runKernel(BACKWARD, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor[];
-      return { xw: () => dxw!, u: () => du!, h0: () => dh0!, c0: () => dc0! };
+      return { xw: () => dxw!, u: () => du!, h0: () => dh0!, c0: () => dc0!, hmask: () => tf.zerosLike(hmask!) };
     },
   });
 }
 
 
-/** Runs a sequence: hs [T, B, U] (and for an LSTM the last cell state) from xw [T, B, G·U]. */
-export function recurrentSequence(kind: CellKind, xw: tf.Tensor3D, u: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, activation: CellActivation, recurrentActivation: GateActivation): tf.Tensor[] {
+/** Runs a sequence: hs [T, B, U] (and for an LSTM the last cell state) from xw [T, B, G·U];
+ *  `hmask` [B, U] is the recurrent dropout mask (ones for none). */
+export function recurrentSequence(kind: CellKind, xw: tf.Tensor3D, u: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, hmask: tf.Tensor2D, activation: CellActivation, recurrentActivation: GateActivation): tf.Tensor[] {
   registerRecurrentKernels();
-  return tf.engine().runKernel(FORWARD, { xw, u, h0, c0 } as unknown as tf.NamedTensorMap, { kind, activation, recurrentActivation } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  return tf.engine().runKernel(FORWARD, { xw, u, h0, c0, hmask } as unknown as tf.NamedTensorMap, { kind, activation, recurrentActivation } as unknown as tf.NamedAttrMap) as tf.Tensor[];
 }

@@ -2,9 +2,11 @@
 // tfjs-layers classes with the same weights, config and class name, so checkpoints stay
 // plain tfjs models (tf.loadLayersModel reads them anywhere) and, registered under the
 // stock names, every model nnc deserialises (checkpoints, Bidirectional's two copies) gets
-// the fused layers too. Where the kernels do not apply (another backend, masks, dropout
-// while training, initial or returned states, stateful layers, other activations) the
-// stock implementation runs.
+// the fused layers too. Dropout is tfjs-layers': while training, one mask per batch on the
+// inputs and one on the recurrent state, the same at every step (from the cell's dropoutFunc
+// when it has one, as the stock cell does). Where the kernels do not apply (another backend,
+// sequence masks, initial or returned states, stateful layers, other activations) the stock
+// implementation runs.
 import * as tf from '@tensorflow/tfjs';
 import { fusedBackend } from '../kernels/memory.js';
 import { GATE_COUNT, recurrentSequence, type CellActivation, type CellKind, type GateActivation } from '../kernels/recurrent.js';
@@ -26,6 +28,15 @@ const GATE_ACTIVATIONS: Record<string, GateActivation> = { sigmoid: 'sigmoid', h
 interface CellView {
   kernel: tf.LayerVariable; recurrentKernel: tf.LayerVariable; bias: tf.LayerVariable | null; useBias: boolean;
   units: number; dropout: number; recurrentDropout: number;
+  /** A replacement for tf.dropout (tfjs-layers' hook for tests). */
+  dropoutFunc?: (x: tf.Tensor, rate: number) => tf.Tensor;
+}
+
+/** A dropout mask of `shape` while training at `rate` (kept units scaled by 1/(1 − rate)),
+ *  as tfjs-layers' generateDropoutMask makes it; null when there is none. */
+function dropoutMask(cell: CellView, shape: number[], rate: number, training: boolean): tf.Tensor | null {
+  if (!training || !(rate > 0 && rate < 1)) return null;
+  return cell.dropoutFunc ? cell.dropoutFunc(tf.ones(shape), rate) : tf.dropout(tf.ones(shape), rate);
 }
 
 function fusedClass(kind: CellKind): RnnClass {
@@ -51,20 +62,22 @@ function fusedClass(kind: CellKind): RnnClass {
       const acts = this.activations();
       const training = kwargs['training'] === true;
       const usable = fusedBackend() && acts && kwargs['mask'] == null && kwargs['initialState'] == null
-        && !this.stateful && !this.returnState && !(Array.isArray(inputs) && inputs.length > 1)
-        && !(training && (cell.dropout > 0 || cell.recurrentDropout > 0));
+        && !this.stateful && !this.returnState && !(Array.isArray(inputs) && inputs.length > 1);
       if (!usable) return super.call(inputs, kwargs);
       return tf.tidy(() => {
         let x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
         if (this.goBackwards) x = tf.reverse(x, 1);
         const [B, T, F] = x.shape;
         const U = cell.units;
+        const inputMask = dropoutMask(cell, [B, F], cell.dropout, training);
+        if (inputMask) x = tf.mul(x, tf.reshape(inputMask, [B, 1, F]));
+        const stateMask = (dropoutMask(cell, [B, U], cell.recurrentDropout, training) ?? tf.ones([B, U])) as tf.Tensor2D;
         // The input projection of every step in one matmul, time-major for the kernel.
         let xw = tf.matMul(tf.reshape(x, [B * T, F]), cell.kernel.read() as tf.Tensor2D);
         if (cell.useBias && cell.bias) xw = tf.add(xw, cell.bias.read());
         const steps = tf.transpose(tf.reshape(xw, [B, T, G * U]), [1, 0, 2]) as tf.Tensor3D;
         const zeros = tf.zeros([B, U]) as tf.Tensor2D;
-        const hs = recurrentSequence(kind, steps, cell.recurrentKernel.read() as tf.Tensor2D, zeros, zeros, acts.act, acts.ra)[0]!;
+        const hs = recurrentSequence(kind, steps, cell.recurrentKernel.read() as tf.Tensor2D, zeros, zeros, stateMask, acts.act, acts.ra)[0]!;
         return this.returnSequences ? tf.transpose(hs, [1, 0, 2]) : tf.reshape(tf.slice(hs, [T - 1, 0, 0], [1, B, U]), [B, U]);
       });
     }
