@@ -1,5 +1,6 @@
 """The bench's models in PyTorch, same shapes and batch sizes; prints samples/s as JSON.
-Run by bench/train.ts when python3 can import torch; exits 1 otherwise."""
+Run by bench/train.ts when python3 can import torch; exits 1 otherwise. `torch_models.py N`
+runs torch on N threads."""
 import json, sys, time
 try:
     import torch
@@ -8,6 +9,9 @@ except ImportError:
     sys.exit(1)
 
 torch.manual_seed(0)
+# Threads: torch's default (one here: its OpenMP sees one) unless a count is given.
+if len(sys.argv) > 1:
+    torch.set_num_threads(int(sys.argv[1]))
 
 class Seq(nn.Module):
     def __init__(self, kind, features=1, units=32, outputs=1):

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { check } from '../compiler/check/checker.js';
@@ -79,10 +79,11 @@ async function handRate(c: Case, n: number, epochs: number): Promise<number> {
 }
 
 /** The first Python that has torch: $PYTHON, python3 on the PATH, then Debian's own (a
- *  pyenv python3 on the PATH does not see Debian's python3-torch). */
-function torchRates(): Map<string, number> | undefined {
+ *  pyenv python3 on the PATH does not see Debian's python3-torch). `threads`: torch's
+ *  default when absent. */
+function torchRates(threads?: number): Map<string, number> | undefined {
   for (const python of [process.env['PYTHON'], 'python3', '/usr/bin/python3'].filter((p): p is string => !!p)) {
-    const r = spawnSync(python, [join(import.meta.dirname, 'torch_models.py')], { encoding: 'utf8', timeout: 300_000 });
+    const r = spawnSync(python, [join(import.meta.dirname, 'torch_models.py'), ...(threads ? [String(threads)] : [])], { encoding: 'utf8', timeout: 300_000 });
     if (r.status === 0) return new Map(Object.entries(JSON.parse(r.stdout) as Record<string, number>));
   }
   return undefined;
@@ -105,9 +106,12 @@ export async function benchTrain(): Promise<void> {
     console.log(`| ${c.name} | ${fmt(nnc)} | ${fmt(hand)} | ${(nnc / hand).toFixed(2)}x |`);
   }
 
-  console.log('\n### wasm (with nnc kernels) vs cpu backend (goal: ≥ 10x on conv training)');
+  console.log('\n### wasm (with nnc kernels) vs cpu backend (goal: ≥ 10x on conv training) vs PyTorch (its default threads, and one per core)');
   const torch = torchRates();
-  console.log(`| model, batch | wasm | cpu | wasm/cpu |${torch ? ' PyTorch | wasm/PyTorch |' : ''}\n|---|---|---|---|${torch ? '---|---|' : ''}`);
+  const cores = availableParallelism();
+  const torchAll = torch && cores > 1 ? torchRates(cores) : undefined;
+  const extra = torchAll ? ` PyTorch ×${cores} threads | wasm/that |` : '';
+  console.log(`| model, batch | wasm | cpu | wasm/cpu |${torch ? ' PyTorch | wasm/PyTorch |' : ''}${extra}\n|---|---|---|---|${torch ? '---|---|' : ''}${torchAll ? '---|---|' : ''}`);
   for (const c of CASES) {
     const n = c.heavy ? c.batch * 8 : 2048;
     await selectBackend('wasm');
@@ -117,8 +121,8 @@ export async function benchTrain(): Promise<void> {
     await selectBackend('cpu');
     // The cpu backend is slow; a few batches give its rate.
     const cpu = await nncRate(c, c.batch * (c.heavy ? 1 : 16), 1);
-    const t = torch?.get(c.torch);
-    console.log(`| ${c.name}, ${c.batch} | ${fmt(wasm)} | ${fmt(cpu)} | ${(wasm / cpu).toFixed(1)}x |${t ? ` ${fmt(t)} | ${(wasm / t).toFixed(2)}x |` : ''}`);
+    const t = torch?.get(c.torch), t2 = torchAll?.get(c.torch);
+    console.log(`| ${c.name}, ${c.batch} | ${fmt(wasm)} | ${fmt(cpu)} | ${(wasm / cpu).toFixed(1)}x |${t ? ` ${fmt(t)} | ${(wasm / t).toFixed(2)}x |` : ''}${t2 ? ` ${fmt(t2)} | ${(wasm / t2).toFixed(2)}x |` : ''}`);
   }
   if (!torch) console.log('(PyTorch: python3 has no torch here; install Debian\'s python3-torch to add the column)');
 }
