@@ -130,3 +130,33 @@ void matmul(const float *a, const float *b, float *out, int m, int k, int n) {
     }
   }
 }
+
+// The input patches of a convolution over NHWC x, transposed: out[(i·kw + j)·c + ch][r] is
+// what tap (i, j) saw of channel ch at output position r = (n·oh + y)·ow + x (zero where
+// the tap falls in the padding). A filter gradient is then out · dy, one matmul.
+__attribute__((export_name("im2col_t")))
+void im2col_t(const float *x, float *out, int b, int h, int w, int c, int oh, int ow,
+              int kh, int kw, int sh, int sw, int top, int left) {
+  const long rows = (long)b * oh * ow;
+  for (int i = 0; i < kh; i++) {
+    for (int j = 0; j < kw; j++) {
+      for (int ch = 0; ch < c; ch++) {
+        float *o = out + ((long)(i * kw + j) * c + ch) * rows;
+        for (int n = 0; n < b; n++) {
+          for (int y = 0; y < oh; y++) {
+            const int iy = y * sh + i - top;
+            if (iy < 0 || iy >= h) {
+              for (int xx = 0; xx < ow; xx++) *o++ = 0.0f;
+              continue;
+            }
+            const float *row = x + ((long)(n * h + iy) * w) * c + ch;
+            for (int xx = 0; xx < ow; xx++) {
+              const int ix = xx * sw + j - left;
+              *o++ = ix < 0 || ix >= w ? 0.0f : row[(long)ix * c];
+            }
+          }
+        }
+      }
+    }
+  }
+}
