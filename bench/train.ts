@@ -98,8 +98,10 @@ export async function benchTrain(): Promise<void> {
   console.log('| model | nnc | stock tfjs | speed-up |\n|---|---|---|---|');
   for (const c of CASES.filter((x) => x.hand)) {
     const n = c.heavy ? c.batch * 6 : 2048;
-    await nncRate(c, c.heavy ? c.batch : 256, 1); // warm up kernels
-    await handRate(c, c.heavy ? c.batch : 256, 1);
+    // Warm up as long as a measured run: V8 needs some 200 steps of a small model to reach
+    // its steady speed (the first 64 steps ran at a third of it).
+    await nncRate(c, c.heavy ? c.batch : n, 1);
+    await handRate(c, c.heavy ? c.batch : n, 1);
     const a = [await nncRate(c, n, 2), await nncRate(c, n, 2)];
     const b = [await handRate(c, n, 2), await handRate(c, n, 2)];
     const nnc = Math.max(...a), hand = Math.max(...b);
@@ -115,7 +117,8 @@ export async function benchTrain(): Promise<void> {
   for (const c of CASES) {
     const n = c.heavy ? c.batch * 8 : 2048;
     await selectBackend('wasm');
-    await nncRate(c, c.batch * 2, 1);
+    await nncRate(c, c.heavy ? c.batch * 2 : n, 1);
+    await nncRate(c, c.heavy ? c.batch * 2 : n, 1);
     // Best of two: one run of 2,048 samples moves by up to 2x on this shared machine.
     const wasm = Math.max(await nncRate(c, n, 1), await nncRate(c, n, 1));
     await selectBackend('cpu');

@@ -71,10 +71,12 @@ describe.each(['cpu', 'wasm'])('fused recurrent kernels on %s', (backend) => {
     // Recurrent dropout's mask (rate 0.5: zeros and twos) on every other case, ones on the rest.
     const masked = seed % 2 === 1;
     const mask = (masked ? tf.mul(tf.step(tf.randomUniform([B, U], -1, 1, 'float32', seed + 5)), 2) : tf.ones([B, U])) as tf.Tensor2D;
-    close(recurrentSequence(kind, xw, u, h0, c0, mask, 'tanh', ra)[0]!, reference(kind, xw, u, h0, c0, ra, masked ? mask : undefined));
+    // The kernel takes xw batch-major ([B, T, G·U]); the reference, time-major.
+    const batchMajor = (v: tf.Tensor) => tf.transpose(v, [1, 0, 2]) as tf.Tensor3D;
+    close(recurrentSequence(kind, batchMajor(xw), u, h0, c0, mask, 'tanh', ra)[0]!, reference(kind, xw, u, h0, c0, ra, masked ? mask : undefined));
     // Only an LSTM carries a cell state; the others' c0 is a placeholder.
     const wrt = kind === 'lstm' ? [xw, u, h0, c0] : [xw, u, h0];
-    const ours = tf.grads((...v: tf.Tensor[]) => loss(recurrentSequence(kind, v[0] as tf.Tensor3D, v[1] as tf.Tensor2D, v[2] as tf.Tensor2D, (v[3] ?? c0) as tf.Tensor2D, mask, 'tanh', ra)[0]!))(wrt);
+    const ours = tf.grads((...v: tf.Tensor[]) => loss(recurrentSequence(kind, batchMajor(v[0]!), v[1] as tf.Tensor2D, v[2] as tf.Tensor2D, (v[3] ?? c0) as tf.Tensor2D, mask, 'tanh', ra)[0]!))(wrt);
     const theirs = tf.grads((...v: tf.Tensor[]) => loss(reference(kind, v[0] as tf.Tensor3D, v[1] as tf.Tensor2D, v[2] as tf.Tensor2D, (v[3] ?? c0) as tf.Tensor2D, ra, masked ? mask : undefined)))(wrt);
     ours.forEach((g, i) => close(g, theirs[i]!, 1e-4, `gradient ${i}`));
   });

@@ -5,9 +5,10 @@
 // matmul of each step is the backend's own BatchMatMul kernel function (XNNPACK on wasm),
 // called directly, and the gate arithmetic is a loop over the backend's memory.
 //
-// Layout: time-major. `xw` [T, B, G·U] is the input projection x·W + b of every step (one
-// big matmul outside), `u` [U, G·U] the recurrent kernel, gates in Keras order (LSTM i, f,
-// c, o; GRU z, r, h). Forward outputs keep what the gradient needs. `hmask` [B, U] is
+// Layout: `xw` [B, T, G·U] is the input projection x·W + b of every step (one big matmul
+// outside, batch-major as the layer has it: no transposes either way), `u` [U, G·U] the
+// recurrent kernel, gates in Keras order (LSTM i, f, c, o; GRU z, r, h); the states and
+// what the gradient keeps are time-major ([T, B, ·]: a step's rows are contiguous). Forward outputs keep what the gradient needs. `hmask` [B, U] is
 // recurrent dropout as tfjs-layers applies it: the previous state times the mask wherever a
 // step reads it (all ones without dropout).
 import * as tf from '@tensorflow/tfjs';
@@ -61,7 +62,7 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const { xw, u, h0, c0, hmask } = args.inputs as Record<string, tf.TensorInfo>;
   const a = args.attrs as unknown as Attrs;
   const mem = memoryOf(args.backend, name);
-  const [T, B, GU] = xw!.shape as [number, number, number];
+  const [B, T, GU] = xw!.shape as [number, number, number];
   const mask = Float32Array.from(mem.view(hmask!));
   const G = GATE_COUNT[a.kind], U = GU / G, BU = B * U;
   const hs = mem.alloc([T, B, U]);
@@ -87,7 +88,7 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
     if (a.kind === 'gru') {
       // z and r need h·U_zr first; the candidate needs (r ⊙ h)·U_h, a second matmul.
       const zv = mem.view(z), x = mem.view(xw!), g = mem.view(gates!), hp = mem.view(hPrev), rp = mem.view(rhPrev!);
-      for (let i = 0; i < B; i++) for (let j = 0; j < 2 * U; j++) sc[i * 2 * U + j] = x[base + i * GU + j]! + zv[i * GU + j]!;
+      for (let i = 0; i < B; i++) for (let j = 0; j < 2 * U; j++) sc[i * 2 * U + j] = x[(i * T + t) * GU + j]! + zv[i * GU + j]!;
       activate(ra, sc, 0, 2 * BU);
       for (let i = 0; i < B; i++) {
         g.set(sc.subarray(i * 2 * U, (i + 1) * 2 * U), base + i * GU);
@@ -95,7 +96,7 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
       }
       const cand = mem.matmul(rhPrev!, [B, U], uh!, [U, U], [B, U]);
       const cv = mem.view(cand), xv = mem.view(xw!), gv = mem.view(gates!), hpv = mem.view(hPrev), hsv = mem.view(hs);
-      for (let i = 0; i < B; i++) for (let j = 0; j < U; j++) sc[i * U + j] = xv[base + i * GU + 2 * U + j]! + cv[i * U + j]!;
+      for (let i = 0; i < B; i++) for (let j = 0; j < U; j++) sc[i * U + j] = xv[(i * T + t) * GU + 2 * U + j]! + cv[i * U + j]!;
       activate(act, sc, 0, BU);
       for (let i = 0; i < B; i++) {
         const o = base + i * GU;
@@ -108,13 +109,13 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
       mem.free(cand);
     } else if (a.kind === 'simple_rnn') {
       const zv = mem.view(z), x = mem.view(xw!);
-      for (let k = 0; k < BU; k++) sc[k] = x[t * BU + k]! + zv[k]!;
+      for (let i = 0; i < B; i++) for (let j = 0; j < U; j++) sc[i * U + j] = x[(i * T + t) * U + j]! + zv[i * U + j]!;
       activate(act, sc, 0, BU);
       mem.view(hs).set(sc.subarray(0, BU), t * BU);
     } else {
       const zv = mem.view(z), x = mem.view(xw!), g = mem.view(gates!), hsv = mem.view(hs);
       const cells = B * GU;
-      for (let k = 0; k < B * GU; k++) sc[k] = x[base + k]! + zv[k]!;
+      for (let i = 0; i < B; i++) for (let j = 0; j < GU; j++) sc[i * GU + j] = x[(i * T + t) * GU + j]! + zv[i * GU + j]!;
       for (let i = 0; i < B; i++) {
         activate(ra, sc, i * GU, 2 * U);
         activate(act, sc, i * GU + 2 * U, U);
@@ -153,7 +154,7 @@ function columns(mem: Memory, m: tf.TensorInfo, rows: number, cols: number, from
 // ---- backward ------------------------------------------------------------------------------
 
 /** Inputs: dhs [T, B, U] (gradient of the loss by each step's output state), u, h0, c0 and
- *  the forward outputs. Outputs: dxw [T, B, G·U], du [U, G·U], dh0 [B, U], dc0 [B, U]. */
+ *  the forward outputs. Outputs: dxw [B, T, G·U], du [U, G·U], dh0 [B, U], dc0 [B, U]. */
 function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const { dhs, u, h0, c0, hmask, hs, cs, gates, tcs } = args.inputs as Record<string, tf.TensorInfo>;
   const a = args.attrs as unknown as Attrs;
@@ -162,7 +163,9 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const G = GATE_COUNT[a.kind], GU = G * U, BU = B * U;
   const dact = ACT[a.activation].dy, dra = ACT[a.recurrentActivation].dy;
   const simdLstm = a.activation === 'tanh' && a.recurrentActivation === 'sigmoid';
-  const dxw = mem.alloc([T, B, GU]);
+  // The pre-activation gradients of every step, time-major (for du's one matmul); dxw is
+  // the same, batch-major.
+  const dzAll = mem.alloc([T, B, GU]);
   const dh0 = mem.alloc([B, U]);
   const dc0 = mem.alloc([B, U]);
   const dz = mem.alloc([B, GU]);
@@ -253,9 +256,9 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
       }
       mem.free(drh);
     }
-    // dxw[t] = dz (the candidate's slot of a GRU holds the pre-activation gradient too).
+    // dzAll[t] = dz (the candidate's slot of a GRU holds the pre-activation gradient too).
     const dzNow = mem.view(dz);
-    mem.view(dxw).set(dzNow.subarray(0, B * GU), t * B * GU);
+    mem.view(dzAll).set(dzNow.subarray(0, B * GU), t * B * GU);
     // Through the recurrent kernel: dh_prev += dz · Uᵀ (for a GRU, the z and r columns only:
     // the candidate's columns went through r ⊙ h_prev above).
     if (a.kind === 'gru') {
@@ -271,17 +274,23 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   // du = Σ_t h_{t-1}ᵀ · dz_t, one matmul over all steps; for a GRU the candidate's columns
   // are Σ_t (r ⊙ h_prev)ᵀ · dh̃_pre, another.
   const prevT = transposed(mem, prev, T * B, U);
-  const du = mem.matmul(prevT, [U, T * B], dxw, [T * B, GU], [U, GU]);
+  const du = mem.matmul(prevT, [U, T * B], dzAll, [T * B, GU], [U, GU]);
   mem.free(prevT);
   if (a.kind === 'gru') {
     const rh = mem.alloc([U, T * B]);
     mem.view(rh).set(rhT!);
-    const dCandAll = columns(mem, dxw, T * B, GU, 2 * U, 3 * U);
+    const dCandAll = columns(mem, dzAll, T * B, GU, 2 * U, 3 * U);
     const dUh = mem.matmul(rh, [U, T * B], dCandAll, [T * B, U], [U, U]);
     const duv = mem.view(du), dUhv = mem.view(dUh);
     for (let p = 0; p < U; p++) duv.set(dUhv.subarray(p * U, (p + 1) * U), p * GU + 2 * U);
     [rh, dCandAll, dUh].forEach((x) => mem.free(x));
   }
+  const dxw = mem.alloc([B, T, GU]);
+  {
+    const src = mem.view(dzAll), dst = mem.view(dxw);
+    for (let t = 0; t < T; t++) for (let i = 0; i < B; i++) copy(dst, (i * T + t) * GU, src, (t * B + i) * GU, GU);
+  }
+  mem.free(dzAll);
   mem.view(dh0).set(dhNext);
   mem.view(dc0).set(dcNext);
   mem.free(dz);
@@ -328,7 +337,7 @@ export function registerRecurrentKernels(): void {
 }
 
 
-/** Runs a sequence: hs [T, B, U] (and for an LSTM the last cell state) from xw [T, B, G·U];
+/** Runs a sequence: hs [T, B, U] (and for an LSTM the last cell state) from xw [B, T, G·U];
  *  `hmask` [B, U] is the recurrent dropout mask (ones for none). */
 export function recurrentSequence(kind: CellKind, xw: tf.Tensor3D, u: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, hmask: tf.Tensor2D, activation: CellActivation, recurrentActivation: GateActivation): tf.Tensor[] {
   registerRecurrentKernels();

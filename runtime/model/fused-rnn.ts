@@ -72,10 +72,10 @@ function fusedClass(kind: CellKind): RnnClass {
         const inputMask = dropoutMask(cell, [B, F], cell.dropout, training);
         if (inputMask) x = tf.mul(x, tf.reshape(inputMask, [B, 1, F]));
         const stateMask = (dropoutMask(cell, [B, U], cell.recurrentDropout, training) ?? tf.ones([B, U])) as tf.Tensor2D;
-        // The input projection of every step in one matmul, time-major for the kernel.
-        let xw = tf.matMul(tf.reshape(x, [B * T, F]), cell.kernel.read() as tf.Tensor2D);
-        if (cell.useBias && cell.bias) xw = tf.add(xw, cell.bias.read());
-        const steps = tf.transpose(tf.reshape(xw, [B, T, G * U]), [1, 0, 2]) as tf.Tensor3D;
+        // The input projection of every step in one matmul (bias fused), batch-major.
+        const bias = cell.useBias && cell.bias ? cell.bias.read() : undefined;
+        const xw = tf.fused.matMul({ a: tf.reshape(x, [B * T, F]), b: cell.kernel.read() as tf.Tensor2D, ...(bias && { bias }) });
+        const steps = tf.reshape(xw, [B, T, G * U]) as tf.Tensor3D;
         const zeros = tf.zeros([B, U]) as tf.Tensor2D;
         const hs = recurrentSequence(kind, steps, cell.recurrentKernel.read() as tf.Tensor2D, zeros, zeros, stateMask, acts.act, acts.ra)[0]!;
         return this.returnSequences ? tf.transpose(hs, [1, 0, 2]) : tf.reshape(tf.slice(hs, [T - 1, 0, 0], [1, B, U]), [B, U]);
