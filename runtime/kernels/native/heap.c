@@ -160,3 +160,14 @@ void im2col_t(const float *x, float *out, int b, int h, int w, int c, int oh, in
     }
   }
 }
+
+// relu's gradient by its output: out = dy where y > 0, else 0.
+__attribute__((export_name("relu_grad")))
+void relu_grad(const float *dy, const float *y, float *out, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t keep = wasm_f32x4_gt(wasm_v128_load(y + i), wasm_f32x4_splat(0.0f));
+    wasm_v128_store(out + i, wasm_v128_and(wasm_v128_load(dy + i), keep));
+  }
+  for (; i < n; i++) out[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+}

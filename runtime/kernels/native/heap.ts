@@ -12,6 +12,7 @@ export interface HeapKernels {
   max_pool_grad(x: number, dy: number, dx: number, b: number, h: number, w: number, c: number, oh: number, ow: number, fh: number, fw: number, sh: number, sw: number, top: number, left: number): void;
   sum_rows(x: number, out: number, rows: number, cols: number): void;
   matmul(a: number, b: number, out: number, m: number, k: number, n: number): void;
+  relu_grad(dy: number, y: number, out: number, n: number): void;
   im2col_t(x: number, out: number, b: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
 }
 
