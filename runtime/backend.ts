@@ -48,8 +48,8 @@ let startedThreads = 1;
 
 /** Below this many multiply-adds per step, XNNPACK's hand-off to its other threads (some
  *  50 µs an operation) costs more than it saves. Measured on 2 cores: SimpleRNN(32), LSTM(32)
- *  and the Conv1D stack (0.2M–1.4M a step) trained 30–45% slower on two threads, the MNIST
- *  convnet (157M) and the char LSTM(128) (732M) 40% and 25% faster. */
+ *  and the Conv1D stack (0.4M–1.4M a step) trained 30–45% slower on two threads, the MNIST
+ *  convnet (217M) and the char LSTM(128) (732M) 40% and 25% faster. */
 export const THREADED_WORK = 20_000_000;
 
 /** Fits the wasm backend's XNNPACK pool to a task's work per step (multiply-adds): one

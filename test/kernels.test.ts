@@ -117,17 +117,18 @@ describe('wasm kernels we supply', () => {
       }), { numRuns: 40 });
   });
 
-  it('transposed matmuls (wrapped to transpose explicitly) equal cpu, batched and fused, on random shapes', async () => {
+  it('transposed and small matmuls (wrapped to transpose explicitly; heap.c) equal cpu, batched and fused with each activation, on random shapes', async () => {
     await fc.assert(fc.asyncProperty(fc.record({
       batch: fc.integer({ min: 1, max: 3 }), m: fc.integer({ min: 1, max: 7 }), k: fc.integer({ min: 1, max: 7 }), n: fc.integer({ min: 1, max: 7 }),
       ta: fc.boolean(), tb: fc.boolean(), seed: fc.integer({ min: 0, max: 1000 }),
+      activation: fc.constantFrom('linear' as const, 'relu' as const, 'relu6' as const, 'elu' as const, 'sigmoid' as const, 'leakyrelu' as const),
     }), async (c) => {
       const aShape = [c.batch, ...(c.ta ? [c.k, c.m] : [c.m, c.k])], bShape = [c.batch, ...(c.tb ? [c.n, c.k] : [c.k, c.n])];
       const { cpu, wasm } = await onBoth([{ shape: aShape, seed: c.seed }, { shape: bShape, seed: c.seed + 1 }, { shape: [c.n], seed: c.seed + 2 }], (a, b, bias) => [
         tf.matMul(a!, b!, c.ta, c.tb),
         // Fused as a dense layer uses it: one matrix (tfjs-backend-wasm's own batched fused
         // matmul adds the bias wrongly for batch > 1, with or without transposes).
-        tf.fused.matMul({ a: a!.slice(0, 1) as tf.Tensor3D, b: b!.slice(0, 1) as tf.Tensor3D, transposeA: c.ta, transposeB: c.tb, bias, activation: 'relu' }),
+        tf.fused.matMul({ a: a!.slice(0, 1) as tf.Tensor3D, b: b!.slice(0, 1) as tf.Tensor3D, transposeA: c.ta, transposeB: c.tb, bias, activation: c.activation }),
         ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, c.ta, c.tb).square().sum())([a!, b!]),
       ]);
       cpu.forEach((r, i) => expectClose(r, wasm[i]));

@@ -263,7 +263,7 @@ const SMALL_PRODUCT = 1 << 18;
 /** The activations a fused matmul may end with, applied in place to its (small) output. */
 const FUSED_ACTIVATIONS: Record<string, (v: Float32Array, alpha: number) => void> = {
   linear: () => {},
-  relu: (v) => { for (let i = 0; i < v.length; i++) if (!(v[i]! > 0)) v[i] = 0; },
+  relu: (v) => { for (let i = 0; i < v.length; i++) if (v[i]! < 0) v[i] = 0; }, // NaN stays NaN
   relu6: (v) => { for (let i = 0; i < v.length; i++) v[i] = Math.min(Math.max(v[i]!, 0), 6); },
   sigmoid: (v) => { for (let i = 0; i < v.length; i++) v[i] = 1 / (1 + Math.exp(-v[i]!)); },
   elu: (v) => { for (let i = 0; i < v.length; i++) if (v[i]! < 0) v[i] = Math.expm1(v[i]!); },
