@@ -93,6 +93,18 @@ describe('wasm kernels we supply', () => {
       }), { numRuns: 25 });
   });
 
+  it('Identity shares the buffer: a clone outlives its original, and the buffer goes with the last of them', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.backend().numDataIds();
+    const a = tf.tensor([1, 2, 3]);
+    const b = tf.clone(a);
+    expect(tf.backend().numDataIds()).toBe(before + 1);
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    b.dispose();
+    expect(tf.backend().numDataIds()).toBe(before);
+  });
+
   it('MaxPoolGrad (our loop) equals cpu, overlapping windows, padding and ties included', async () => {
     await fc.assert(fc.asyncProperty(fc.record({
       b: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 9 }), w: fc.integer({ min: 1, max: 9 }), c: fc.integer({ min: 1, max: 5 }),
