@@ -74,7 +74,7 @@ async function loadWasm(): Promise<BackendInfo | string> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     registerWasmKernels();
-    wasmStarted ??= withWasmThreads(threads, wasm.setThreadsCount, () => tf.setBackend('wasm'));
+    wasmStarted ??= withoutGlueHandlers(() => withWasmThreads(threads, wasm.setThreadsCount, () => tf.setBackend('wasm')));
     if ((await wasmStarted) && (await tf.setBackend('wasm'))) {
       const n = (startedThreads = wasm.getThreadsCount());
       return { name: 'wasm', detail: `XNNPACK, SIMD, ${n} thread${n === 1 ? '' : 's'}` };
@@ -82,6 +82,22 @@ async function loadWasm(): Promise<BackendInfo | string> {
     return 'the wasm backend did not start';
   } catch (err) {
     return firstLine(err);
+  }
+}
+
+/** Runs `start` and removes the process handlers it added: tfjs-backend-wasm's Emscripten
+ *  glue adds 'uncaughtException' and 'unhandledRejection' handlers that only rethrow, which
+ *  turns any uncaught error (an EPIPE of `nnc run x | head` among them) into exit code 7
+ *  and a dump of the glue's 40 KB minified source line. */
+async function withoutGlueHandlers<T>(start: () => Promise<T>): Promise<T> {
+  const events = ['uncaughtException', 'unhandledRejection'] as const;
+  const before = events.map((e) => new Set(process.listeners(e)));
+  try {
+    return await start();
+  } finally {
+    events.forEach((e, i) => {
+      for (const l of process.listeners(e)) if (!before[i]!.has(l)) process.off(e, l as (...args: unknown[]) => void);
+    });
   }
 }
 
@@ -98,7 +114,7 @@ const INSTALL_HINT: Record<string, string> = {
 };
 
 /** Picks and starts a backend. `auto` walks the ladder; a named one must load. */
-export async function selectBackend(choice: string = process.env['NNC_BACKEND'] ?? 'auto'): Promise<BackendInfo> {
+export async function selectBackend(choice: string = process.env['NNC_BACKEND'] || 'auto'): Promise<BackendInfo> {
   if (!(BACKENDS as readonly string[]).includes(choice)) throw new BackendError(`unknown backend '${choice}' (choose ${BACKENDS.join(', ')})`);
   // PROD silences tfjs's console warnings (the cpu backend's banner urging tfjs-node among
   // them); the CLI says what it picked instead.

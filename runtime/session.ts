@@ -26,8 +26,20 @@ export interface Session {
   close(): void;
 }
 
+/** A closed pipe (`nnc run x | head`) ends the run quietly, as SIGPIPE ends other tools
+ *  (exit 141, 128 + SIGPIPE), instead of an uncaught EPIPE. */
+let pipeWatched = false;
+function quietOnClosedPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(141); throw e; });
+  }
+}
+
 export async function startSession(flags: RunFlags, reporter: Reporter = consoleReporter(), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<Session> {
-  const backend = await selectBackend(flags.backend ?? process.env['NNC_BACKEND'] ?? 'auto');
+  quietOnClosedPipe();
+  const backend = await selectBackend(flags.backend ?? (process.env['NNC_BACKEND'] || 'auto'));
   reporter.line(`backend: ${backend.name} (${backend.detail})`);
   const interrupt = { requested: false };
   const onSigint = () => {

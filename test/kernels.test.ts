@@ -105,6 +105,20 @@ describe('wasm kernels we supply', () => {
     expect(tf.backend().numDataIds()).toBe(before);
   });
 
+  it('comparisons with broadcasting (our loop) and without (native) equal cpu', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 1000 }),
+      async (shape, mask, seed) => {
+        // b is a broadcast of a's shape (dims set to 1 by the mask, some leading ones dropped).
+        const bShape = shape.map((d, i) => (mask & (1 << i) ? 1 : d)).slice(mask % 2);
+        const { cpu, wasm } = await onBoth([{ shape, seed }, { shape: bShape.length ? bShape : [1], seed: seed + 1 }], (a, b) => {
+          const q = (t: tf.Tensor) => t.mul(2).round(); // small integers, so some are equal
+          const [x, y] = [q(a!), q(b!)];
+          return [tf.equal(x, y), tf.notEqual(y, x), tf.greater(x, y), tf.greaterEqual(y, x), tf.less(x, y), tf.lessEqual(x, y), tf.equal(x, x)].map((t) => t.cast('float32'));
+        });
+        cpu.forEach((r, i) => expectClose(r, wasm[i], 1e-9));
+      }), { numRuns: 40 });
+  });
+
   it('MaxPoolGrad (our loop) equals cpu, overlapping windows, padding and ties included', async () => {
     await fc.assert(fc.asyncProperty(fc.record({
       b: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 9 }), w: fc.integer({ min: 1, max: 9 }), c: fc.integer({ min: 1, max: 5 }),

@@ -38,6 +38,18 @@ train Forecaster on waves {
 }
 
 describe('nnc run', () => {
+  it('ends quietly with 141 when its output pipe closes (nnc run x | head)', async () => {
+    const dir = project();
+    const child = spawn(process.execPath, ['bin/nnc.js', 'run', join(dir, 'sine.nn')], { env: { ...process.env, NNC_BACKEND: '' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    // Like head -1: read the first line, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    expect(code).toBe(141);
+    expect(stderr).toBe('');
+  });
+
   it('trains, prints the backend, one line per epoch and the baseline, and writes its outputs', () => {
     const dir = project();
     const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--seed', '3');

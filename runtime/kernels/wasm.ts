@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { memoryOf } from './memory.js';
 import { heapKernels } from './native/heap.js';
-import { leadingAxesSum, maxPoolGrad } from './reductions.js';
+import { broadcastComparison, leadingAxesSum, maxPoolGrad } from './reductions.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 type PadAttr = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -357,6 +357,12 @@ const REPLACED: [string, (native: tf.KernelFunc) => tf.KernelFunc][] = [
   ['MaxPoolGrad', () => maxPoolGrad as tf.KernelFunc],
   ['Sum', leadingAxesSum],
   ['Identity', sharedIdentity],
+  ['Equal', broadcastComparison((p, q) => p === q)],
+  ['NotEqual', broadcastComparison((p, q) => p !== q)],
+  ['Greater', broadcastComparison((p, q) => p > q)],
+  ['GreaterEqual', broadcastComparison((p, q) => p >= q)],
+  ['Less', broadcastComparison((p, q) => p < q)],
+  ['LessEqual', broadcastComparison((p, q) => p <= q)],
 ];
 
 /** Registers our kernels for the wasm backend, once, skipping any a later tfjs provides, and
