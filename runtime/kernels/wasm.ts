@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { memoryOf } from './memory.js';
 import { heapKernels } from './native/heap.js';
-import { broadcastComparison, leadingAxesSum, maxPoolGrad } from './reductions.js';
+import { broadcastComparison, leadingAxesSum, maxPoolGrad } from './wasm-loops.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 type PadAttr = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;

@@ -9,8 +9,8 @@
 // weights as the stock class (registered under its name, like the fused recurrent layers);
 // other activations, dilations and channels-first data run the stock code.
 import * as tf from '@tensorflow/tfjs';
-import { fusedBackend, memoryOf, type KernelArgs } from '../kernels/memory.js';
-import { heapKernels } from '../kernels/native/heap.js';
+import { fusedBackend } from '../kernels/memory.js';
+import { reluGrad } from '../kernels/wasm-loops.js';
 
 type Config = Record<string, unknown>;
 type ConvClass = new (config: Config) => tf.layers.Layer;
@@ -31,18 +31,9 @@ const FUSABLE: Record<string, 'relu' | 'linear'> = { relu: 'relu', linear: 'line
  *  out, and lazy per input (the engine only asks for the gradients on the path to the
  *  variables: never the input image's). */
 const KERNEL = 'NncFusedConv2D';
-/** relu's gradient by its output in one pass on the wasm heap (heap.c), where tfjs takes a
- *  step and a multiply (1.1 ms for MNIST's first layer, this 0.1 ms). */
+/** relu's gradient by its output (wasm-loops.ts reluGrad, on wasm). */
 const RELU_GRAD = 'NncReluGrad';
 
-function reluGradWasm({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const { dy, y } = inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
-  const mem = memoryOf(backend, 'wasm');
-  const out = mem.alloc(y.shape);
-  const at = (t: tf.TensorInfo) => mem.view(t).byteOffset;
-  heapKernels(backend).relu_grad(at(dy), at(y), at(out), tf.util.sizeFromShape(y.shape));
-  return out;
-}
 let registered = false;
 
 function register(): void {
@@ -51,7 +42,7 @@ function register(): void {
   for (const backendName of ['wasm', 'cpu']) {
     tf.registerKernel({ kernelName: KERNEL, backendName, kernelFunc: (args) => tf.getKernel('FusedConv2D', backendName)!.kernelFunc(args) });
   }
-  tf.registerKernel({ kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: reluGradWasm as tf.KernelFunc });
+  tf.registerKernel({ kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: reluGrad as tf.KernelFunc });
   tf.registerGradient({
     kernelName: KERNEL,
     inputsToSave: ['x', 'filter'],
