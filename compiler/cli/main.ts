@@ -66,7 +66,7 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
   program.command('run')
     .description('Check a .nn file, then run its tasks (train, ...) on TensorFlow.js.')
     .argument('<file>', '.nn file')
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: $NNC_BACKEND or auto)')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: $NNC_BACKEND or auto; wasm threads: $NNC_THREADS or one per core)')
     .option('--seed <n>', 'random seed (overrides the tasks\' seed)')
     .option('--resume', 'continue from the checkpoint in the output folder', false)
     .option('--task <name>', 'run only the tasks of this name or kind (KIND:NAME for one)')
