@@ -36,6 +36,3 @@ export function heapKernels(backend: unknown): HeapKernels {
   }
   return k;
 }
-
-/** The byte offset of a wasm tensor on the heap (its typed-array view's offset). */
-export const offsetOf = (view: Float32Array): number => view.byteOffset;
