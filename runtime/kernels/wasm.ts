@@ -271,8 +271,8 @@ const FUSED_ACTIVATIONS: Record<string, (v: Float32Array, alpha: number) => void
 };
 
 /** BatchMatMul (and _FusedMatMul with a bias over the last axis and one of
- *  FUSED_ACTIVATIONS) of plain operands with equal batch dims, small enough for heap.c's
- *  matmul: the recurrent kernels' per-step products, small dense layers. On two threads a
+ *  FUSED_ACTIVATIONS) with equal batch dims, small enough for heap.c's matmul: the
+ *  recurrent kernels' per-step products, small dense layers and their gradients. On two threads a
  *  [32, 32] · [32, 1] dense layer took 57 µs in XNNPACK (its hand-off to the other thread),
  *  6 µs on one. Others go native. */
 function smallProducts(native: tf.KernelFunc): tf.KernelFunc {
@@ -281,19 +281,34 @@ function smallProducts(native: tf.KernelFunc): tf.KernelFunc {
     const { activation = 'linear', leakyreluAlpha = 0.2 } = args.attrs as { activation?: string; leakyreluAlpha?: number };
     const activate = FUSED_ACTIVATIONS[activation];
     const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
-    const [m, k] = a.shape.slice(-2) as [number, number];
-    const n = b.shape[b.shape.length - 1]!;
+    const [a0, a1] = a.shape.slice(-2) as [number, number], [b0, b1] = b.shape.slice(-2) as [number, number];
+    const [m, k] = transposeA ? [a1, a0] : [a0, a1];
+    const [kb, n] = transposeB ? [b1, b0] : [b0, b1];
     const batchDims = a.shape.slice(0, -2);
     const batch = batchDims.reduce((p, q) => p * q, 1);
     const sameBatch = b.shape.length === a.shape.length && batchDims.every((d, i) => d === b.shape[i]);
     const plainBias = !bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === n && bias.shape[bias.shape.length - 1] === n);
-    if (transposeA || transposeB || !sameBatch || a.dtype !== 'float32' || b.dtype !== 'float32' || b.shape[b.shape.length - 2] !== k) return native(args);
+    if (!sameBatch || a.dtype !== 'float32' || b.dtype !== 'float32' || kb !== k) return native(args);
     if (!activate || preluActivationWeights || !plainBias || batch * m * k * n > SMALL_PRODUCT || m * k * n === 0) return native(args);
     const mem = memoryOf(args.backend, 'wasm');
+    // Transposed operands are laid out plainly here, in a loop over a small buffer (a
+    // Transpose kernel's dispatch costs more than the copy).
+    const plain = (t: tf.TensorInfo, rows: number, cols: number, transposed: boolean | undefined) => {
+      if (!transposed) return undefined;
+      const copy = mem.alloc([batch, cols, rows]);
+      const src = mem.view(t), dst = mem.view(copy);
+      for (let i = 0, o = 0; i < batch; i++, o += rows * cols) {
+        for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[o + c * rows + r] = src[o + r * cols + c]!;
+      }
+      return copy;
+    };
+    const ta = plain(a, a0, a1, transposeA), tb = plain(b, b0, b1, transposeB);
     const out = mem.alloc([...batchDims, m, n]);
-    const [pa, pb, po] = [a, b, out].map((t) => mem.view(t).byteOffset) as [number, number, number];
+    const [pa, pb, po] = [ta ?? a, tb ?? b, out].map((t) => mem.view(t).byteOffset) as [number, number, number];
     const gemm = heapKernels(args.backend).matmul;
     for (let i = 0; i < batch; i++) gemm(pa + 4 * i * m * k, pb + 4 * i * k * n, po + 4 * i * m * n, m, k, n);
+    if (ta) mem.free(ta);
+    if (tb) mem.free(tb);
     if (bias || activation !== 'linear') {
       const v = mem.view(out);
       if (bias) {
@@ -349,8 +364,8 @@ function sharedIdentity(native: tf.KernelFunc): tf.KernelFunc {
 /** Native wasm kernels replaced by a faster or correct version built on the native one. */
 const REPLACED: [string, (native: tf.KernelFunc) => tf.KernelFunc][] = [
   ['Conv2DBackpropInput', conv2DBackpropInput],
-  ['BatchMatMul', (n) => plainOperands(smallProducts(n))],
-  ['_FusedMatMul', (n) => plainOperands(smallProducts(n))],
+  ['BatchMatMul', (n) => smallProducts(plainOperands(n))],
+  ['_FusedMatMul', (n) => smallProducts(plainOperands(n))],
   ['Conv2D', (n) => coverStride(n, false)],
   ['FusedConv2D', (n) => coverStride(n, false)],
   ['DepthwiseConv2dNative', (n) => coverStride(n, true)],
