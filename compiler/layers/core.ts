@@ -72,7 +72,8 @@ export const coreLayers: LayerDef[] = [
       const d = last(ctx.inputs[0]!), u = ctx.dim('units');
       return d.mul(u).add(ctx.bool('use_bias') ? u : ZERO);
     },
-    tfjs: (ctx) => ({ fn: 'dense', config: { units: ctx.int('units'), activation: tfjsActivation(ctx.enum('activation')), useBias: ctx.bool('use_bias') } }),
+    // The runtime's FusedDense: x·W + b as one kernel (the stock class on other backends).
+    tfjs: (ctx) => ({ fn: 'dense', runtime: true, config: { units: ctx.int('units'), activation: tfjsActivation(ctx.enum('activation')), useBias: ctx.bool('use_bias') } }),
   },
   {
     name: 'dropout', category: 'core', arity: 1,

@@ -239,18 +239,20 @@ function plainOperands(original: tf.KernelFunc): tf.KernelFunc {
   const func: tf.KernelFunc = (args) => {
     const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
     if (!transposeA && !transposeB) return original(args);
+    // The wasm Transpose kernel, called directly: its output is a buffer of ours, freed
+    // below (the operands may be plain tensor infos, from kernels of ours like dense.ts).
+    const transpose = tf.getKernel('Transpose', 'wasm')!.kernelFunc;
     const swapLast = (t: tf.TensorInfo) => {
-      const axes = t.shape.map((_, i) => i);
-      axes.splice(-2, 2, axes.length - 1, axes.length - 2);
-      return tf.transpose(t as tf.Tensor, axes);
+      const perm = t.shape.map((_, i) => i);
+      perm.splice(-2, 2, perm.length - 1, perm.length - 2);
+      return transpose({ inputs: { x: t }, attrs: { perm }, backend: args.backend }) as tf.TensorInfo;
     };
     const a = transposeA ? swapLast(args.inputs['a']!) : undefined;
     const b = transposeB ? swapLast(args.inputs['b']!) : undefined;
     try {
       return original({ ...args, inputs: { ...args.inputs, ...(a && { a }), ...(b && { b }) }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
     } finally {
-      a?.dispose();
-      b?.dispose();
+      for (const t of [a, b]) if (t) (args.backend as tf.KernelBackend).disposeData(t.dataId);
     }
   };
   return func;

@@ -2,6 +2,7 @@
 // (de)serialisation so saved models load with tf.loadLayersModel once this module is imported.
 import * as tf from '@tensorflow/tfjs';
 import { FusedConv2D } from './fused-conv.js';
+import { FusedDense } from './fused-dense.js';
 import { FusedGRU, FusedLSTM, FusedSimpleRNN } from './fused-rnn.js';
 
 type Config = Record<string, unknown>;
@@ -123,6 +124,7 @@ export const nncLayers = {
   tapsConv1d: (config: Config): tf.layers.Layer => new TapsConv1D(config),
   tapsConv2d: (config: Config): tf.layers.Layer => new TapsConv2D(config),
   conv2d: (config: Config): tf.layers.Layer => new FusedConv2D(config),
+  dense: (config: Config): tf.layers.Layer => new FusedDense(config),
   lstm: (config: Config): tf.RNN => new FusedLSTM(config),
   gru: (config: Config): tf.RNN => new FusedGRU(config),
   simpleRNN: (config: Config): tf.RNN => new FusedSimpleRNN(config),

@@ -8,6 +8,7 @@
 // sequence masks, initial or returned states, stateful layers, other activations) the stock
 // implementation runs.
 import * as tf from '@tensorflow/tfjs';
+import { denseProduct } from '../kernels/dense.js';
 import { fusedBackend } from '../kernels/memory.js';
 import { GATE_COUNT, recurrentSequence, type CellActivation, type CellKind, type GateActivation } from '../kernels/recurrent.js';
 
@@ -72,10 +73,9 @@ function fusedClass(kind: CellKind): RnnClass {
         const inputMask = dropoutMask(cell, [B, F], cell.dropout, training);
         if (inputMask) x = tf.mul(x, tf.reshape(inputMask, [B, 1, F]));
         const stateMask = (dropoutMask(cell, [B, U], cell.recurrentDropout, training) ?? tf.ones([B, U])) as tf.Tensor2D;
-        // The input projection of every step in one matmul (bias fused), batch-major.
+        // The input projection of every step in one kernel (bias fused), batch-major.
         const bias = cell.useBias && cell.bias ? cell.bias.read() : undefined;
-        const xw = tf.fused.matMul({ a: tf.reshape(x, [B * T, F]), b: cell.kernel.read() as tf.Tensor2D, ...(bias && { bias }) });
-        const steps = tf.reshape(xw, [B, T, G * U]) as tf.Tensor3D;
+        const steps = denseProduct(x, cell.kernel.read(), bias) as tf.Tensor3D;
         const zeros = tf.zeros([B, U]) as tf.Tensor2D;
         const hs = recurrentSequence(kind, steps, cell.recurrentKernel.read() as tf.Tensor2D, zeros, zeros, stateMask, acts.act, acts.ra)[0]!;
         return this.returnSequences ? tf.transpose(hs, [1, 0, 2]) : tf.reshape(tf.slice(hs, [T - 1, 0, 0], [1, B, U]), [B, U]);
