@@ -73,11 +73,26 @@ describe.each(['cpu', 'wasm'])('fused recurrent kernels on %s', (backend) => {
     const mask = (masked ? tf.mul(tf.step(tf.randomUniform([B, U], -1, 1, 'float32', seed + 5)), 2) : tf.ones([B, U])) as tf.Tensor2D;
     // The kernel takes xw batch-major ([B, T, G·U]); the reference, time-major.
     const batchMajor = (v: tf.Tensor) => tf.transpose(v, [1, 0, 2]) as tf.Tensor3D;
-    close(recurrentSequence(kind, batchMajor(xw), u, h0, c0, mask, 'tanh', ra)[0]!, reference(kind, xw, u, h0, c0, ra, masked ? mask : undefined));
+    close(recurrentSequence(kind, batchMajor(xw), u, { h0, c0, hmask: mask }, 'tanh', ra)[0]!, reference(kind, xw, u, h0, c0, ra, masked ? mask : undefined));
     // Only an LSTM carries a cell state; the others' c0 is a placeholder.
     const wrt = kind === 'lstm' ? [xw, u, h0, c0] : [xw, u, h0];
-    const ours = tf.grads((...v: tf.Tensor[]) => loss(recurrentSequence(kind, batchMajor(v[0]!), v[1] as tf.Tensor2D, v[2] as tf.Tensor2D, (v[3] ?? c0) as tf.Tensor2D, mask, 'tanh', ra)[0]!))(wrt);
+    const ours = tf.grads((...v: tf.Tensor[]) => loss(recurrentSequence(kind, batchMajor(v[0]!), v[1] as tf.Tensor2D, { h0: v[2] as tf.Tensor2D, c0: (v[3] ?? c0) as tf.Tensor2D, hmask: mask }, 'tanh', ra)[0]!))(wrt);
     const theirs = tf.grads((...v: tf.Tensor[]) => loss(reference(kind, v[0] as tf.Tensor3D, v[1] as tf.Tensor2D, v[2] as tf.Tensor2D, (v[3] ?? c0) as tf.Tensor2D, ra, masked ? mask : undefined)))(wrt);
+    ours.forEach((g, i) => close(g, theirs[i]!, 1e-4, `gradient ${i}`));
+  });
+
+  it.each(['lstm', 'gru', 'simple_rnn'] as CellKind[])('%s from a zero state (no state inputs): states and gradients equal the recurrence from zeros', async (kind) => {
+    await selectBackend(backend);
+    const [T, B, U, G] = [5, 3, 4, GATE_COUNT[kind]];
+    const xw = tf.randomNormal([T, B, G * U], 0, 1, 'float32', 11) as tf.Tensor3D;
+    const u = tf.randomNormal([U, G * U], 0, 0.5, 'float32', 12) as tf.Tensor2D;
+    const zeros = tf.zeros([B, U]) as tf.Tensor2D;
+    const weights = tf.randomNormal([T, B, U], 0, 1, 'float32', 13);
+    const loss = (hs: tf.Tensor) => tf.sum(tf.mul(hs, weights)) as tf.Scalar;
+    const batchMajor = (v: tf.Tensor) => tf.transpose(v, [1, 0, 2]) as tf.Tensor3D;
+    close(recurrentSequence(kind, batchMajor(xw), u, undefined, 'tanh', 'sigmoid')[0]!, reference(kind, xw, u, zeros, zeros, 'sigmoid'));
+    const ours = tf.grads((x: tf.Tensor, w: tf.Tensor) => loss(recurrentSequence(kind, batchMajor(x), w as tf.Tensor2D, undefined, 'tanh', 'sigmoid')[0]!))([xw, u]);
+    const theirs = tf.grads((x: tf.Tensor, w: tf.Tensor) => loss(reference(kind, x as tf.Tensor3D, w as tf.Tensor2D, zeros, zeros, 'sigmoid')))([xw, u]);
     ours.forEach((g, i) => close(g, theirs[i]!, 1e-4, `gradient ${i}`));
   });
 });

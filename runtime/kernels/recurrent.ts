@@ -63,7 +63,7 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const a = args.attrs as unknown as Attrs;
   const mem = memoryOf(args.backend, name);
   const [B, T, GU] = xw!.shape as [number, number, number];
-  const mask = Float32Array.from(mem.view(hmask!));
+  const mask = hmask ? Float32Array.from(mem.view(hmask)) : undefined;
   const G = GATE_COUNT[a.kind], U = GU / G, BU = B * U;
   const hs = mem.alloc([T, B, U]);
   const cs = a.kind === 'lstm' ? mem.alloc([T, B, U]) : undefined;
@@ -72,14 +72,15 @@ function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const uh = a.kind === 'gru' ? columns(mem, u!, U, GU, 2 * U, 3 * U) : undefined;
   const hPrev = mem.alloc([B, U]);
   const rhPrev = a.kind === 'gru' ? mem.alloc([B, U]) : undefined;
-  mem.view(hPrev).set(mem.view(h0!));
+  if (h0) mem.view(hPrev).set(mem.view(h0));
+  else mem.view(hPrev).fill(0);
   const cPrev = new Float32Array(BU);
-  if (a.kind === 'lstm') cPrev.set(mem.view(c0!));
+  if (a.kind === 'lstm' && c0) cPrev.set(mem.view(c0));
   // Pre-activations are written to the SIMD module's scratch memory and activated in place.
   const sc = scratch(B * GU + BU);
   const [act, ra] = [a.activation, a.recurrentActivation];
   for (let t = 0; t < T; t++) {
-    {
+    if (mask) {
       const hp = mem.view(hPrev);
       for (let k = 0; k < BU; k++) hp[k]! *= mask[k]!;
     }
@@ -171,13 +172,14 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const dz = mem.alloc([B, GU]);
   const dhNext = new Float32Array(BU), dcNext = new Float32Array(BU);
   // h_{t-1} ⊙ mask for every step (h0, then hs[0 .. T-2]): what each step read.
-  const mask = Float32Array.from(mem.view(hmask!));
+  const mask = hmask ? Float32Array.from(mem.view(hmask)) : undefined;
   const prev = mem.alloc([T, B, U]);
   {
     const pv = mem.view(prev);
-    pv.set(mem.view(h0!), 0);
+    if (h0) pv.set(mem.view(h0), 0);
+    else pv.fill(0, 0, BU);
     pv.set(mem.view(hs!).subarray(0, (T - 1) * BU), BU);
-    for (let k = 0; k < T * BU; k++) pv[k]! *= mask[k % BU]!;
+    if (mask) for (let k = 0; k < T * BU; k++) pv[k]! *= mask[k % BU]!;
   }
   const dCand = a.kind === 'gru' ? mem.alloc([B, U]) : undefined;
   const uT = transposed(mem, u!, U, GU);
@@ -195,7 +197,7 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
       for (let k = 0; k < BU; k++) dzv[k] = (dhsv[t * BU + k]! + dhNext[k]!) * dact(hsv[t * BU + k]!);
     } else if (a.kind === 'lstm' && simdLstm) {
       // The loop below in wasm SIMD: its inputs are copied into the module's scratch memory.
-      const g = mem.view(gates!), csv = mem.view(cs!), c0v = mem.view(c0!), tcv = mem.view(tcs!);
+      const g = mem.view(gates!), csv = mem.view(cs!), c0v = c0 ? mem.view(c0) : new Float32Array(BU), tcv = mem.view(tcs!);
       const at = { g: 0, cp: 4 * BU, tc: 5 * BU, dhs: 6 * BU, dhn: 7 * BU, dcn: 8 * BU, dz: 9 * BU };
       const sc = scratch(13 * BU);
       sc.set(g.subarray(t * B * GU, (t + 1) * B * GU), at.g);
@@ -208,7 +210,7 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
       dzv.set(sc.subarray(at.dz, at.dz + B * GU));
       dcNext.set(sc.subarray(at.dcn, at.dcn + BU));
     } else if (a.kind === 'lstm') {
-      const g = mem.view(gates!), csv = mem.view(cs!), c0v = mem.view(c0!), tcv = mem.view(tcs!);
+      const g = mem.view(gates!), csv = mem.view(cs!), c0v = c0 ? mem.view(c0) : new Float32Array(BU), tcv = mem.view(tcs!);
       for (let i = 0; i < B; i++) {
         const o = t * B * GU + i * GU;
         for (let j = 0; j < U; j++) {
@@ -268,7 +270,7 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
     const back = mem.matmul(dz, [B, GU], uT, [GU, U], [B, U]);
     const bv = mem.view(back);
     // All of it is the gradient by the masked state; the state's own is that times the mask.
-    for (let k = 0; k < BU; k++) dhNext[k] = ((a.kind === 'gru' ? dhNext[k]! : 0) + bv[k]!) * mask[k]!;
+    for (let k = 0; k < BU; k++) dhNext[k] = ((a.kind === 'gru' ? dhNext[k]! : 0) + bv[k]!) * (mask ? mask[k]! : 1);
     mem.free(back);
   }
   // du = Σ_t h_{t-1}ᵀ · dz_t, one matmul over all steps; for a GRU the candidate's columns
@@ -304,42 +306,50 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
 // ---- registration --------------------------------------------------------------------------
 
 export const FORWARD = 'NncRecurrentSequence';
+/** The same kernel from a zero state without recurrent dropout: no h0, c0 or mask inputs,
+ *  so no tensors made to fill them nor saved copies of them (5 engine ops of a ~50-op
+ *  SimpleRNN step). */
+export const FORWARD_FROM_ZERO = 'NncRecurrentSequenceFromZero';
 export const BACKWARD = 'NncRecurrentSequenceGrad';
 
 let registered = false;
 
-/** Registers the kernels for the wasm and cpu backends and the forward kernel's gradient. */
+/** The gradient of FORWARD (with its state inputs) or FORWARD_FROM_ZERO (without). */
+function gradient(withState: boolean): tf.GradConfig['gradFunc'] {
+  return (dys, saved, attrs) => {
+    const [u, ...rest] = saved as tf.Tensor[];
+    const [h0, c0, hmask] = withState ? rest.splice(0, 3) : [];
+    const a = attrs as unknown as Attrs;
+    const names = a.kind === 'lstm' ? ['hs', 'cs', 'gates', 'tcs'] : a.kind === 'gru' ? ['hs', 'gates'] : ['hs'];
+    // One output (SimpleRNN) comes as a tensor, several as a list.
+    const dhs = Array.isArray(dys) ? dys[0]! : dys;
+    const inputs: Record<string, tf.Tensor> = { dhs, u: u!, ...(withState && { h0: h0!, c0: c0!, hmask: hmask! }) };
+    names.forEach((n, i) => { inputs[n] = rest[i]!; });
+    // Run now, not in the closures: the engine calls each closure inside its own tidy,
+    // which would dispose the gradients the other closures return.
+    const [dxw, du, dh0, dc0] = tf.engine().runKernel(BACKWARD, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor[];
+    const grads: Record<string, () => tf.Tensor> = { xw: () => dxw!, u: () => du! };
+    return withState ? { ...grads, h0: () => dh0!, c0: () => dc0!, hmask: () => tf.zerosLike(hmask!) } : grads;
+  };
+}
+
+/** Registers the kernels for the wasm and cpu backends and the forward kernels' gradients. */
 export function registerRecurrentKernels(): void {
   if (registered) return;
   registered = true;
   for (const name of ['wasm', 'cpu'] as const) {
-    tf.registerKernel({ kernelName: FORWARD, backendName: name, kernelFunc: (args) => forward(args, name) });
+    for (const kernelName of [FORWARD, FORWARD_FROM_ZERO]) tf.registerKernel({ kernelName, backendName: name, kernelFunc: (args) => forward(args, name) });
     tf.registerKernel({ kernelName: BACKWARD, backendName: name, kernelFunc: (args) => backward(args, name) });
   }
-  tf.registerGradient({
-    kernelName: FORWARD,
-    inputsToSave: ['u', 'h0', 'c0', 'hmask'],
-    outputsToSave: [true, true, true, true],
-    gradFunc: (dys, saved, attrs) => {
-      const [u, h0, c0, hmask, ...outs] = saved as tf.Tensor[];
-      const a = attrs as unknown as Attrs;
-      const names = a.kind === 'lstm' ? ['hs', 'cs', 'gates', 'tcs'] : a.kind === 'gru' ? ['hs', 'gates'] : ['hs'];
-      // One output (SimpleRNN) comes as a tensor, several as a list.
-      const dhs = Array.isArray(dys) ? dys[0]! : dys;
-      const inputs: Record<string, tf.Tensor> = { dhs, u: u!, h0: h0!, c0: c0!, hmask: hmask! };
-      names.forEach((n, i) => { inputs[n] = outs[i]!; });
-      // Run now, not in the closures: the engine calls each closure inside its own tidy,
-      // which would dispose the gradients the other closures return.
-      const [dxw, du, dh0, dc0] = tf.engine().runKernel(BACKWARD, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor[];
-      return { xw: () => dxw!, u: () => du!, h0: () => dh0!, c0: () => dc0!, hmask: () => tf.zerosLike(hmask!) };
-    },
-  });
+  tf.registerGradient({ kernelName: FORWARD, inputsToSave: ['u', 'h0', 'c0', 'hmask'], outputsToSave: [true, true, true, true], gradFunc: gradient(true) });
+  tf.registerGradient({ kernelName: FORWARD_FROM_ZERO, inputsToSave: ['u'], outputsToSave: [true, true, true, true], gradFunc: gradient(false) });
 }
 
-
-/** Runs a sequence: hs [T, B, U] (and for an LSTM the last cell state) from xw [B, T, G·U];
- *  `hmask` [B, U] is the recurrent dropout mask (ones for none). */
-export function recurrentSequence(kind: CellKind, xw: tf.Tensor3D, u: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, hmask: tf.Tensor2D, activation: CellActivation, recurrentActivation: GateActivation): tf.Tensor[] {
+/** Runs a sequence: hs [T, B, U] (and for an LSTM the last cell state) from xw [B, T, G·U].
+ *  `state`: the initial h0 and c0 [B, U] and the recurrent dropout mask `hmask` [B, U] (ones
+ *  for none); without it the sequence starts from zeros, with no dropout. */
+export function recurrentSequence(kind: CellKind, xw: tf.Tensor3D, u: tf.Tensor2D, state: { h0: tf.Tensor2D; c0: tf.Tensor2D; hmask: tf.Tensor2D } | undefined, activation: CellActivation, recurrentActivation: GateActivation): tf.Tensor[] {
   registerRecurrentKernels();
-  return tf.engine().runKernel(FORWARD, { xw, u, h0, c0, hmask } as unknown as tf.NamedTensorMap, { kind, activation, recurrentActivation } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const attrs = { kind, activation, recurrentActivation } as unknown as tf.NamedAttrMap;
+  return tf.engine().runKernel(state ? FORWARD : FORWARD_FROM_ZERO, { xw, u, ...state } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor[];
 }

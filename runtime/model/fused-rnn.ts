@@ -72,12 +72,14 @@ function fusedClass(kind: CellKind): RnnClass {
         const U = cell.units;
         const inputMask = dropoutMask(cell, [B, F], cell.dropout, training);
         if (inputMask) x = tf.mul(x, tf.reshape(inputMask, [B, 1, F]));
-        const stateMask = (dropoutMask(cell, [B, U], cell.recurrentDropout, training) ?? tf.ones([B, U])) as tf.Tensor2D;
+        const stateMask = dropoutMask(cell, [B, U], cell.recurrentDropout, training) as tf.Tensor2D | null;
         // The input projection of every step in one kernel (bias fused), batch-major.
         const bias = cell.useBias && cell.bias ? cell.bias.read() : undefined;
         const steps = denseProduct(x, cell.kernel.read(), bias) as tf.Tensor3D;
-        const zeros = tf.zeros([B, U]) as tf.Tensor2D;
-        const hs = recurrentSequence(kind, steps, cell.recurrentKernel.read() as tf.Tensor2D, zeros, zeros, stateMask, acts.act, acts.ra)[0]!;
+        // From a zero state; the state inputs only carry recurrent dropout's mask.
+        const zeros = stateMask ? tf.zeros([B, U]) as tf.Tensor2D : undefined;
+        const state = stateMask && zeros ? { h0: zeros, c0: zeros, hmask: stateMask } : undefined;
+        const hs = recurrentSequence(kind, steps, cell.recurrentKernel.read() as tf.Tensor2D, state, acts.act, acts.ra)[0]!;
         return this.returnSequences ? tf.transpose(hs, [1, 0, 2]) : tf.reshape(tf.slice(hs, [T - 1, 0, 0], [1, B, U]), [B, U]);
       });
     }
