@@ -7,13 +7,8 @@ import { selectBackend } from '../runtime/backend.js';
 import { GATE_COUNT, recurrentSequence, type CellKind, type GateActivation } from '../runtime/kernels/recurrent.js';
 import { nncLayers } from '../runtime/model/custom.js';
 import { FusedAdam, FusedRMSProp } from '../runtime/kernels/optimizer.js';
+import { close } from './twins.js';
 
-const close = (a: tf.Tensor, b: tf.Tensor, tol = 2e-5, what = '') => {
-  expect(a.shape).toEqual(b.shape);
-  const err = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
-  const scale = tf.tidy(() => tf.max(tf.abs(b)).dataSync()[0]!);
-  expect(err, what).toBeLessThanOrEqual(tol * Math.max(1, scale));
-};
 
 const gate = (ra: GateActivation, x: tf.Tensor) => (ra === 'sigmoid' ? tf.sigmoid(x) : tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1));
 

@@ -7,7 +7,7 @@
 // only for those on the path to the variables.
 import * as tf from '@tensorflow/tfjs';
 
-export const DENSE = 'NncDense';
+const DENSE = 'NncDense';
 const DENSE_DX = 'NncDenseBackpropInput';
 const DENSE_DW = 'NncDenseBackpropFilter';
 

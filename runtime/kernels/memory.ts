@@ -16,7 +16,7 @@ export interface Memory {
   alloc(shape: number[]): tf.TensorInfo;
   view(t: tf.TensorInfo): Float32Array;
   /** [m, k] × [k, n] into a new buffer of shape `out`. (No transposed operands: the wasm
-   *  kernel transposes them through ops, which a kernel cannot call; see transposed() in recurrent.ts.) */
+   *  kernel transposes them through ops, which a kernel cannot call; see transposed() below.) */
   matmul(a: tf.TensorInfo, aShape: [number, number], b: tf.TensorInfo, bShape: [number, number], out: number[]): tf.TensorInfo;
   free(t: tf.TensorInfo): void;
 }
@@ -42,4 +42,16 @@ export function memoryOf(backend: unknown, name: 'wasm' | 'cpu'): Memory {
     },
     free: (t) => b.disposeData(t.dataId),
   };
+}
+
+/** The transpose of each of `batch` [rows, cols] matrices of m (one after another), as a
+ *  new buffer of [batch, cols, rows]: a loop, for buffers small enough that a Transpose
+ *  kernel's dispatch would cost more, and for kernels, which cannot call ops. */
+export function transposed(mem: Memory, m: tf.TensorInfo, rows: number, cols: number, batch = 1): tf.TensorInfo {
+  const out = mem.alloc(batch === 1 ? [cols, rows] : [batch, cols, rows]);
+  const src = mem.view(m), dst = mem.view(out);
+  for (let i = 0, o = 0; i < batch; i++, o += rows * cols) {
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[o + c * rows + r] = src[o + r * cols + c]!;
+  }
+  return out;
 }

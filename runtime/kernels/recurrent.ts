@@ -12,7 +12,7 @@
 // recurrent dropout as tfjs-layers applies it: the previous state times the mask wherever a
 // step reads it (all ones without dropout).
 import * as tf from '@tensorflow/tfjs';
-import { memoryOf, type KernelArgs, type Memory } from './memory.js';
+import { memoryOf, transposed, type KernelArgs, type Memory } from './memory.js';
 import { lstmBackwardStep, scratch, sigmoidInPlace, tanhInPlace } from './native/activations.js';
 
 export type GateActivation = 'sigmoid' | 'hard_sigmoid';
@@ -33,13 +33,6 @@ const ACT: Record<CellActivation | GateActivation, { f: (x: number) => number; d
 
 export const GATE_COUNT: Record<CellKind, number> = { lstm: 4, gru: 3, simple_rnn: 1 };
 
-/** The transpose of a [rows, cols] buffer, as a new buffer. */
-function transposed(mem: Memory, m: tf.TensorInfo, rows: number, cols: number): tf.TensorInfo {
-  const out = mem.alloc([cols, rows]);
-  const src = mem.view(m), dst = mem.view(out);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[c * rows + r] = src[r * cols + c]!;
-  return out;
-}
 
 /** An activation in place over sc[from, from + n) of the SIMD module's scratch memory: in
  *  wasm SIMD for sigmoid and tanh, in JS for the others. */
@@ -171,6 +164,8 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const dc0 = mem.alloc([B, U]);
   const dz = mem.alloc([B, GU]);
   const dhNext = new Float32Array(BU), dcNext = new Float32Array(BU);
+  // c_{-1} when the sequence starts from zeros (no c0 input); read at step 0 only.
+  const zeroState = new Float32Array(BU);
   // h_{t-1} ⊙ mask for every step (h0, then hs[0 .. T-2]): what each step read.
   const mask = hmask ? Float32Array.from(mem.view(hmask)) : undefined;
   const prev = mem.alloc([T, B, U]);
@@ -197,7 +192,7 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
       for (let k = 0; k < BU; k++) dzv[k] = (dhsv[t * BU + k]! + dhNext[k]!) * dact(hsv[t * BU + k]!);
     } else if (a.kind === 'lstm' && simdLstm) {
       // The loop below in wasm SIMD: its inputs are copied into the module's scratch memory.
-      const g = mem.view(gates!), csv = mem.view(cs!), c0v = c0 ? mem.view(c0) : new Float32Array(BU), tcv = mem.view(tcs!);
+      const g = mem.view(gates!), csv = mem.view(cs!), c0v = c0 ? mem.view(c0) : zeroState, tcv = mem.view(tcs!);
       const at = { g: 0, cp: 4 * BU, tc: 5 * BU, dhs: 6 * BU, dhn: 7 * BU, dcn: 8 * BU, dz: 9 * BU };
       const sc = scratch(13 * BU);
       sc.set(g.subarray(t * B * GU, (t + 1) * B * GU), at.g);
@@ -210,7 +205,7 @@ function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
       dzv.set(sc.subarray(at.dz, at.dz + B * GU));
       dcNext.set(sc.subarray(at.dcn, at.dcn + BU));
     } else if (a.kind === 'lstm') {
-      const g = mem.view(gates!), csv = mem.view(cs!), c0v = c0 ? mem.view(c0) : new Float32Array(BU), tcv = mem.view(tcs!);
+      const g = mem.view(gates!), csv = mem.view(cs!), c0v = c0 ? mem.view(c0) : zeroState, tcv = mem.view(tcs!);
       for (let i = 0; i < B; i++) {
         const o = t * B * GU + i * GU;
         for (let j = 0; j < U; j++) {

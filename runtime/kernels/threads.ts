@@ -61,7 +61,7 @@ class BlobWorker extends NodeWorker {
 }
 
 /** Whether this runtime can run wasm threads (shared memory and atomics). */
-export function wasmThreadsSupported(): boolean {
+function wasmThreadsSupported(): boolean {
   return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
 }
 

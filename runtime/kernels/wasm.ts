@@ -3,7 +3,7 @@
 // the pure-JS cpu backend. Inside a kernel the engine does not record a tape, and tensors
 // returned from a kernel function are adopted as its outputs.
 import * as tf from '@tensorflow/tfjs';
-import { memoryOf } from './memory.js';
+import { memoryOf, transposed } from './memory.js';
 import { heapKernels } from './native/heap.js';
 import { broadcastComparison, leadingAxesSum, maxPoolGrad } from './wasm-loops.js';
 
@@ -295,16 +295,8 @@ function smallProducts(native: tf.KernelFunc): tf.KernelFunc {
     const mem = memoryOf(args.backend, 'wasm');
     // Transposed operands are laid out plainly here, in a loop over a small buffer (a
     // Transpose kernel's dispatch costs more than the copy).
-    const plain = (t: tf.TensorInfo, rows: number, cols: number, transposed: boolean | undefined) => {
-      if (!transposed) return undefined;
-      const copy = mem.alloc([batch, cols, rows]);
-      const src = mem.view(t), dst = mem.view(copy);
-      for (let i = 0, o = 0; i < batch; i++, o += rows * cols) {
-        for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[o + c * rows + r] = src[o + r * cols + c]!;
-      }
-      return copy;
-    };
-    const ta = plain(a, a0, a1, transposeA), tb = plain(b, b0, b1, transposeB);
+    const ta = transposeA ? transposed(mem, a, a0, a1, batch) : undefined;
+    const tb = transposeB ? transposed(mem, b, b0, b1, batch) : undefined;
     const out = mem.alloc([...batchDims, m, n]);
     const [pa, pb, po] = [ta ?? a, tb ?? b, out].map((t) => mem.view(t).byteOffset) as [number, number, number];
     const gemm = heapKernels(args.backend).matmul;

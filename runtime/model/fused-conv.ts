@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedBackend } from '../kernels/memory.js';
 import { reluGrad } from '../kernels/wasm-loops.js';
+import { registerAsStock } from './stock.js';
 
 type Config = Record<string, unknown>;
 type ConvClass = new (config: Config) => tf.layers.Layer;
@@ -81,6 +82,4 @@ export class FusedConv2D extends Stock {
     });
   }
 }
-// The stock class name, so saved models name the stock class.
-Object.defineProperty(FusedConv2D, 'className', { value: 'Conv2D' });
-tf.serialization.registerClass(FusedConv2D as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+registerAsStock(FusedConv2D, Stock);

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { denseProduct } from '../kernels/dense.js';
 import { fusedBackend } from '../kernels/memory.js';
+import { registerAsStock } from './stock.js';
 
 type Config = Record<string, unknown>;
 type LayerClass = new (config: Config) => tf.layers.Layer;
@@ -28,6 +29,4 @@ export class FusedDense extends Stock {
     });
   }
 }
-// The stock class name, so saved models name the stock class.
-Object.defineProperty(FusedDense, 'className', { value: 'Dense' });
-tf.serialization.registerClass(FusedDense as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+registerAsStock(FusedDense, Stock);

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { denseProduct } from '../kernels/dense.js';
 import { fusedBackend } from '../kernels/memory.js';
 import { GATE_COUNT, recurrentSequence, type CellActivation, type CellKind, type GateActivation } from '../kernels/recurrent.js';
+import { registerAsStock } from './stock.js';
 
 type Config = Record<string, unknown>;
 type Kwargs = Record<string, unknown>;
@@ -84,9 +85,7 @@ function fusedClass(kind: CellKind): RnnClass {
       });
     }
   }
-  // The stock class name, so saved models name the stock class.
-  Object.defineProperty(Fused, 'className', { value: (Base as unknown as { className: string }).className });
-  tf.serialization.registerClass(Fused as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  registerAsStock(Fused, Base);
   return Fused;
 }
 
