@@ -164,26 +164,32 @@ describe('train', () => {
 });
 
 describe('trainStep', () => {
-  it('computes what trainOnBatch does: loss with regularizer penalties, metrics, the same weights after', async () => {
+  // mse has a fused batch mean (FUSED_BATCH_LOSSES); categorical cross-entropy is composed.
+  it.each([
+    { loss: 'categorical_crossentropy', tfjs: 'categoricalCrossentropy', metric: 'accuracy', units: 3, activation: 'softmax' },
+    { loss: 'mse', tfjs: 'meanSquaredError', metric: 'mae', units: 2, activation: 'linear' },
+  ] as const)('computes what trainOnBatch does with $loss: loss with regularizer penalties, metrics, the same weights after', async (c) => {
     const make = () => {
       const m = tf.sequential({ layers: [
         tf.layers.dense({ units: 6, activation: 'relu', inputShape: [4], kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }), kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-        tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+        tf.layers.dense({ units: c.units, activation: c.activation, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
       ] });
-      m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+      m.compile({ optimizer: tf.train.sgd(0.1), loss: c.tfjs, metrics: [c.metric] });
       return m;
     };
     const ours = make(), theirs = make();
     const x = tf.randomNormal([16, 4], 0, 1, 'float32', 3);
-    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2, 1, 1, 0, 2], 'int32'), 3);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2, 1, 1, 0, 2], 'int32'), 3).slice([0, 0], [16, c.units]);
     ours.trainOnBatch = () => { throw new Error('trainStep must not fall back to trainOnBatch here'); };
-    const step = trainStep(ours);
+    const step = trainStep(ours, c.loss);
+    const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
       const a = await step(x, y);
       const b = (await theirs.trainOnBatch(x, y)) as number[];
       expect(a).toHaveLength(2);
       a.forEach((v, j) => expect(v).toBeCloseTo(b[j]!, 6));
     }
+    expect(tf.memory().numTensors).toBe(before);
     const wa = ours.getWeights().map((w) => Array.from(w.dataSync()));
     const wb = theirs.getWeights().map((w) => Array.from(w.dataSync()));
     wa.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(wb[i]![j]!, 6)));
