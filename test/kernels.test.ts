@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../runtime/backend.js';
 import { WASM_SUPPLIED_KERNELS } from '../runtime/kernels/wasm.js';
+import { winogradBackpropInput, winogradFits } from '../runtime/kernels/winograd.js';
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -29,7 +30,7 @@ function expectClose(a: unknown, b: unknown, tol = 1e-3) {
   const fa = [a].flat(Infinity as 1) as number[];
   const fb = [b].flat(Infinity as 1) as number[];
   expect(fa.length).toBe(fb.length);
-  const scale = Math.max(1, ...fa.map(Math.abs));
+  const scale = fa.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
   for (let i = 0; i < fa.length; i++) expect(Math.abs(fa[i]! - fb[i]!)).toBeLessThan(tol * scale);
 }
 
@@ -73,6 +74,31 @@ describe('wasm kernels we supply', () => {
       });
       cpu.forEach((r, i) => expectClose(r, wasm[i]));
     }), { numRuns: 40 });
+  });
+
+  it('the Winograd input gradient of 3×3 convolutions equals cpu: odd and even sizes, same and valid padding', async () => {
+    const winogradCase = fc.record({
+      b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 12 }), w: fc.integer({ min: 3, max: 12 }),
+      cin: fc.integer({ min: 1, max: 5 }).map((q) => 4 * q), cout: fc.integer({ min: 1, max: 5 }).map((q) => 4 * q),
+      pad: fc.constantFrom('same' as const, 'valid' as const), seed: fc.integer({ min: 0, max: 1000 }),
+    });
+    await fc.assert(fc.asyncProperty(winogradCase, async (c) => {
+      const info = tf.backend_util.computeConv2DInfo([c.b, c.h, c.w, c.cin], [3, 3, c.cin, c.cout], 1, 1, c.pad);
+      // Called directly: these shapes are below the size where the kernel picks this path.
+      const { cpu, wasm } = await onBoth([{ shape: [c.b, c.h, c.w, c.cin], seed: c.seed }, { shape: [3, 3, c.cin, c.cout], seed: c.seed + 1 }, { shape: [c.b, info.outHeight, info.outWidth, c.cout], seed: c.seed + 2 }],
+        (x, f, dy) => [tf.getBackend() === 'cpu'
+          ? tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, c.pad).mul(dy!).sum())(x!)
+          : tf.engine().makeTensorFromTensorInfo(winogradBackpropInput(tf.backend(), dy!, f!, info))]);
+      expectClose(cpu[0], wasm[0], 1e-5);
+    }), { numRuns: 30 });
+  });
+
+  it('Conv2DBackpropInput takes the Winograd path on a layer the size of the MNIST convnet\'s second, and equals cpu', async () => {
+    const info = tf.backend_util.computeConv2DInfo([64, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid');
+    expect(winogradFits(info)).toBe(true);
+    const { cpu, wasm } = await onBoth([{ shape: [64, 13, 13, 32], seed: 1 }, { shape: [3, 3, 32, 64], seed: 2 }, { shape: [64, 11, 11, 64], seed: 3 }],
+      (x, f, dy) => [tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid').mul(dy!).sum())(x!)]);
+    expectClose(cpu[0], wasm[0], 1e-5);
   });
 
   it('depthwise conv gradients (filter and input) equal cpu on random shapes', async () => {
@@ -119,19 +145,20 @@ describe('wasm kernels we supply', () => {
       }), { numRuns: 40 });
   });
 
-  it('MaxPoolGrad (our loop) equals cpu, overlapping windows, padding and ties included', async () => {
+  it('MaxPoolGrad (our loop) equals cpu: tiling and overlapping windows, padding and ties included', async () => {
     await fc.assert(fc.asyncProperty(fc.record({
-      b: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 9 }), w: fc.integer({ min: 1, max: 9 }), c: fc.integer({ min: 1, max: 5 }),
+      b: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 9 }), w: fc.integer({ min: 1, max: 9 }), c: fc.constantFrom(1, 2, 3, 4, 5, 8),
       size: fc.integer({ min: 1, max: 4 }), stride: fc.integer({ min: 1, max: 3 }), pad: fc.constantFrom('same' as const, 'valid' as const),
-      ties: fc.boolean(), seed: fc.integer({ min: 0, max: 1000 }),
+      tile: fc.boolean(), ties: fc.boolean(), seed: fc.integer({ min: 0, max: 1000 }),
     }).filter((c) => c.pad === 'same' || (c.size <= c.h && c.size <= c.w)), async (c) => {
+      const stride = c.tile ? c.size : c.stride;
       const { cpu, wasm } = await onBoth([{ shape: [c.b, c.h, c.w, c.c], seed: c.seed }], (x) => {
         // Rounded inputs make windows with several largest values: the gradient goes to the first.
         const q = c.ties ? x!.mul(1.5).round() : x!;
-        return [tf.grad((q: tf.Tensor) => tf.maxPool(q as tf.Tensor4D, c.size, c.stride, c.pad).square().sum())(q)];
+        return [tf.grad((q: tf.Tensor) => tf.maxPool(q as tf.Tensor4D, c.size, stride, c.pad).square().sum())(q)];
       });
       expectClose(cpu[0], wasm[0], 1e-6);
-    }), { numRuns: 40 });
+    }), { numRuns: 80 });
   });
 
   it('sums over leading axes (our loop) and over other axes (native) equal cpu', async () => {

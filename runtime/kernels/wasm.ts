@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { memoryOf, transposed } from './memory.js';
 import { heapKernels } from './native/heap.js';
 import { broadcastComparison, leadingAxesSum, maxPoolGrad } from './wasm-loops.js';
+import { winogradBackpropInput, winogradFits } from './winograd.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 type PadAttr = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -135,16 +136,18 @@ function rotate(filter: tf.Tensor4D): tf.Tensor4D {
 /** dx of a convolution (also the forward pass of conv2d_transpose) as one stride-1 XNNPACK
  *  convolution: the output gradient, dilated by the stride and padded by kernel − 1 − pad,
  *  correlated with the filter rotated 180° and with its channel axes swapped. The native
- *  wasm kernel is a plain loop, 10x slower. Dilated filters go to the native kernel. */
+ *  wasm kernel is a plain loop, 10x slower. Dilated filters go to the native kernel; large
+ *  stride-1 3×3 ones to Winograd (winograd.ts). */
 function conv2DBackpropInput(native: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { dy, filter } = args.inputs as { dy: tf.Tensor4D; filter: tf.Tensor4D };
     const a = args.attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
     const dilated = Array.isArray(a.dilations) ? a.dilations.some((d) => d !== 1) : (a.dilations ?? 1) !== 1;
     if (dilated || a.dataFormat === 'NCHW') return native(args);
+    const info = convInfo(a.inputShape, filter.shape, a, false);
+    if (winogradFits(info) && dy.dtype === 'float32' && filter.dtype === 'float32') return winogradBackpropInput(args.backend as tf.KernelBackend, dy, filter, info);
     return asInfo(tf.tidy(() => {
       const [kh, kw] = filter.shape;
-      const info = convInfo(a.inputShape, filter.shape, a, false);
       const [b, h, w, cin] = a.inputShape;
       const d = dilate(dy, info.strideHeight, info.strideWidth);
       // Pad (or crop, where negative) so a valid correlation gives h × w outputs.

@@ -171,3 +171,111 @@ void relu_grad(const float *dy, const float *y, float *out, int n) {
   }
   for (; i < n; i++) out[i] = y[i] > 0.0f ? dy[i] : 0.0f;
 }
+
+// Winograd F(2×2, 3×3) for the input gradient of stride-1 3×3 convolutions over NHWC (Lavin
+// & Gray; winograd.ts runs it). The forward convolution, cut into 2×2 output tiles
+// t = (n·th + ti)·tw + tj each read from the 4×4 input patch at (2ti − top, 2tj − left), is
+// per tile Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A, summed over input channels, with
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
+//   Aᵀ = [1 1 1 0; 0 1 −1 −1].
+// Its input gradient is the same steps transposed: dM = A dY Aᵀ per tile, then at each of the
+// 16 positions ξ of the 4×4 transform dU_ξ = dM_ξ · W_ξᵀ ([tiles, cout] · [cout, cin], an
+// XNNPACK matmul), then dd = B dU Bᵀ added into dx: 16 products per tile and channel pair
+// instead of 36. Each position's matrix is a buffer of its own: `ptrs` holds their 16 byte
+// offsets. Four channels at a time (c is a multiple of 4).
+
+#define F4 v128_t
+#define ADD wasm_f32x4_add
+#define SUB wasm_f32x4_sub
+
+// The filter's transform W = G g Gᵀ, [3, 3, cin, cout] → position ξ's [cout, cin].
+__attribute__((export_name("wino_filter")))
+void wino_filter(const float *g, const int *ptrs, int cin, int cout) {
+  for (int ci = 0; ci < cin; ci++) {
+    for (int co = 0; co < cout; co++) {
+      float k[3][3], t[4][3];
+      for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) k[i][j] = g[((long)(i * 3 + j) * cin + ci) * cout + co];
+      for (int j = 0; j < 3; j++) {
+        t[0][j] = k[0][j];
+        t[1][j] = 0.5f * (k[0][j] + k[1][j] + k[2][j]);
+        t[2][j] = 0.5f * (k[0][j] - k[1][j] + k[2][j]);
+        t[3][j] = k[2][j];
+      }
+      const long at = (long)co * cin + ci;
+      for (int a = 0; a < 4; a++) {
+        const float u[4] = {t[a][0], 0.5f * (t[a][0] + t[a][1] + t[a][2]), 0.5f * (t[a][0] - t[a][1] + t[a][2]), t[a][2]};
+        for (int b = 0; b < 4; b++) ((float *)ptrs[a * 4 + b])[at] = u[b];
+      }
+    }
+  }
+}
+
+// dM = A dY Aᵀ per tile: the output gradient's 2×2 tile (zero past the edge) spread to 4×4.
+__attribute__((export_name("wino_dy")))
+void wino_dy(const float *dy, const int *ptrs, int n, int oh, int ow, int c, int th, int tw) {
+  const F4 zero = wasm_f32x4_splat(0.0f);
+  long t = 0;
+  for (int b = 0; b < n; b++) {
+    for (int ti = 0; ti < th; ti++) {
+      for (int tj = 0; tj < tw; tj++, t++) {
+        const int y0 = 2 * ti, x0 = 2 * tj;
+        const int has_y1 = y0 + 1 < oh, has_x1 = x0 + 1 < ow;
+        const float *r0 = dy + ((long)(b * oh + y0) * ow + x0) * c;
+        const float *r1 = r0 + (long)ow * c;
+        for (int k = 0; k < c; k += 4) {
+          const F4 g00 = wasm_v128_load(r0 + k);
+          const F4 g01 = has_x1 ? wasm_v128_load(r0 + c + k) : zero;
+          const F4 g10 = has_y1 ? wasm_v128_load(r1 + k) : zero;
+          const F4 g11 = has_y1 && has_x1 ? wasm_v128_load(r1 + c + k) : zero;
+          // Rows: A g = [g0, g0 + g1, g0 − g1, −g1] down each column, then along each row.
+          const F4 col0[4] = {g00, ADD(g00, g10), SUB(g00, g10), wasm_f32x4_neg(g10)};
+          const F4 col1[4] = {g01, ADD(g01, g11), SUB(g01, g11), wasm_f32x4_neg(g11)};
+          for (int a = 0; a < 4; a++) {
+            const F4 m[4] = {col0[a], ADD(col0[a], col1[a]), SUB(col0[a], col1[a]), wasm_f32x4_neg(col1[a])};
+            for (int e = 0; e < 4; e++) wasm_v128_store((float *)ptrs[a * 4 + e] + t * c + k, m[e]);
+          }
+        }
+      }
+    }
+  }
+}
+
+// dx = Σ over tiles of B dU Bᵀ, each 4×4 patch added at its place (patches overlap by 2;
+// the parts in the padding are dropped). dx is zeroed here.
+__attribute__((export_name("wino_dx")))
+void wino_dx(const int *ptrs, float *dx, int n, int h, int w, int c, int th, int tw, int top, int left) {
+  for (long i = 0, size = (long)n * h * w * c; i < size; i++) dx[i] = 0.0f;
+  long t = 0;
+  for (int b = 0; b < n; b++) {
+    for (int ti = 0; ti < th; ti++) {
+      for (int tj = 0; tj < tw; tj++, t++) {
+        const int y0 = 2 * ti - top, x0 = 2 * tj - left;
+        for (int k = 0; k < c; k += 4) {
+          F4 u[4][4];
+          for (int a = 0; a < 4; a++)
+            for (int e = 0; e < 4; e++) u[a][e] = wasm_v128_load((const float *)ptrs[a * 4 + e] + t * c + k);
+          // B m = [m0, m1 − m2 + m3, −m0 + m1 + m2, −m3] along each row, then down each column.
+          F4 r[4][4];
+          for (int a = 0; a < 4; a++) {
+            r[a][0] = u[a][0];
+            r[a][1] = ADD(SUB(u[a][1], u[a][2]), u[a][3]);
+            r[a][2] = SUB(ADD(u[a][1], u[a][2]), u[a][0]);
+            r[a][3] = wasm_f32x4_neg(u[a][3]);
+          }
+          for (int e = 0; e < 4; e++) {
+            const F4 d[4] = {r[0][e], ADD(SUB(r[1][e], r[2][e]), r[3][e]), SUB(ADD(r[1][e], r[2][e]), r[0][e]), wasm_f32x4_neg(r[3][e])};
+            const int x = x0 + e;
+            if (x < 0 || x >= w) continue;
+            for (int a = 0; a < 4; a++) {
+              const int y = y0 + a;
+              if (y < 0 || y >= h) continue;
+              float *o = dx + ((long)(b * h + y) * w + x) * c + k;
+              wasm_v128_store(o, ADD(wasm_v128_load(o), d[a]));
+            }
+          }
+        }
+      }
+    }
+  }
+}
