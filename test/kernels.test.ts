@@ -46,7 +46,7 @@ describe('wasm kernels we supply', () => {
     for (const k of WASM_SUPPLIED_KERNELS) expect(tf.getKernel(k, 'wasm')).toBeDefined();
   });
 
-  it('Conv2DBackpropFilter equals cpu on random shapes', async () => {
+  it('Conv2DBackpropFilter equals cpu on random shapes (small products: heap.c patches)', async () => {
     await fc.assert(fc.asyncProperty(convCase, fc.integer({ min: 1, max: 5 }), async (c, cout) => {
       const { cpu, wasm } = await onBoth([{ shape: [c.b, c.h, c.w, c.cin], seed: c.seed }, { shape: [c.k, c.k, c.cin, cout], seed: c.seed + 1 }],
         (x, f) => {
@@ -58,7 +58,7 @@ describe('wasm kernels we supply', () => {
     }), { numRuns: 25 });
   });
 
-  it('conv2d_transpose (our Conv2DBackpropInput as a stride-1 conv) and its gradients equal cpu, even kernels and strides up to 3', async () => {
+  it('conv2d_transpose (our Conv2DBackpropInput; small products: heap.c col2im) and its gradients equal cpu, even kernels and strides up to 3', async () => {
     const transposeCase = fc.record({
       b: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 6 }), w: fc.integer({ min: 1, max: 6 }), cin: fc.integer({ min: 1, max: 3 }),
       cout: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 5 }), stride: fc.integer({ min: 1, max: 3 }),
@@ -74,6 +74,22 @@ describe('wasm kernels we supply', () => {
       });
       cpu.forEach((r, i) => expectClose(r, wasm[i]));
     }), { numRuns: 40 });
+  });
+
+  it('conv gradients past the small-product paths (XNNPACK convolutions) equal cpu', async () => {
+    const mediumCase = fc.record({
+      h: fc.integer({ min: 10, max: 14 }), w: fc.integer({ min: 10, max: 14 }), cin: fc.integer({ min: 12, max: 20 }),
+      cout: fc.integer({ min: 9, max: 20 }), k: fc.integer({ min: 2, max: 4 }), stride: fc.integer({ min: 1, max: 2 }),
+      pad: fc.constantFrom('same' as const, 'valid' as const), seed: fc.integer({ min: 0, max: 1000 }),
+    });
+    await fc.assert(fc.asyncProperty(mediumCase, async (c) => {
+      const info = tf.backend_util.computeConv2DInfo([2, c.h, c.w, c.cin], [c.k, c.k, c.cin, c.cout], c.stride, 1, c.pad);
+      fc.pre(2 * info.outHeight * info.outWidth * c.cout * c.k * c.k * c.cin > 1 << 18);
+      const { cpu, wasm } = await onBoth([{ shape: [2, c.h, c.w, c.cin], seed: c.seed }, { shape: [c.k, c.k, c.cin, c.cout], seed: c.seed + 1 }],
+        (x, f) => tf.grads((x: tf.Tensor, f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad).square().sum())([x!, f!]));
+      expectClose(cpu[0], wasm[0]);
+      expectClose(cpu[1], wasm[1]);
+    }), { numRuns: 8 });
   });
 
   it('the Winograd input gradient of 3×3 convolutions equals cpu: odd and even sizes, same and valid padding', async () => {

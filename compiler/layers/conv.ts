@@ -47,10 +47,11 @@ function convLayer(name: 'conv1d' | 'conv2d', n: 1 | 2, doc: string): LayerDef {
       return ch.mul(f).mul(c(k)).add(ctx.bool('use_bias') ? f : ZERO);
     },
     // tfjs-layers cannot run causal padding nor train dilated kernels; the runtime's taps
-    // convolutions (same weights layout) do both. Other 2-D convolutions are the runtime's
-    // FusedConv2D (trains through one fused kernel; the stock class otherwise).
+    // convolutions (same weights layout) do both. Other convolutions are the runtime's
+    // FusedConv1D/FusedConv2D (train through one fused kernel; the stock class otherwise).
     tfjs: (ctx) => ({
-      ...(ctx.enum('padding') === 'causal' || ctx.ints('dilation_rate', n).some((d) => d > 1) ? { fn: `taps${name[0]!.toUpperCase()}${name.slice(1)}`, runtime: true as const } : { fn: name, ...(n === 2 && { runtime: true as const }) }),
+      fn: ctx.enum('padding') === 'causal' || ctx.ints('dilation_rate', n).some((d) => d > 1) ? `taps${name[0]!.toUpperCase()}${name.slice(1)}` : name,
+      runtime: true as const,
       config: {
         filters: ctx.int('filters'), kernelSize: ctx.ints('kernel_size', n), strides: ctx.ints('strides', n), padding: ctx.enum('padding'),
         dilationRate: ctx.ints('dilation_rate', n), activation: tfjsActivation(ctx.enum('activation')), useBias: ctx.bool('use_bias'),

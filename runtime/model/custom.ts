@@ -1,7 +1,7 @@
 // Layers the table needs that tfjs-layers 4.22 lacks or gets wrong, registered for
 // (de)serialisation so saved models load with tf.loadLayersModel once this module is imported.
 import * as tf from '@tensorflow/tfjs';
-import { FusedConv2D } from './fused-conv.js';
+import { FusedConv1D, FusedConv2D } from './fused-conv.js';
 import { FusedDense } from './fused-dense.js';
 import { FusedGRU, FusedLSTM, FusedSimpleRNN } from './fused-rnn.js';
 
@@ -123,6 +123,7 @@ export const nncLayers = {
   subtract: (config: Config): tf.layers.Layer => new Subtract(config as { name?: string }),
   tapsConv1d: (config: Config): tf.layers.Layer => new TapsConv1D(config),
   tapsConv2d: (config: Config): tf.layers.Layer => new TapsConv2D(config),
+  conv1d: (config: Config): tf.layers.Layer => new FusedConv1D(config),
   conv2d: (config: Config): tf.layers.Layer => new FusedConv2D(config),
   dense: (config: Config): tf.layers.Layer => new FusedDense(config),
   lstm: (config: Config): tf.RNN => new FusedLSTM(config),

@@ -7,7 +7,9 @@
 // output loop) and the gradient is written out: dz = dy where the output is positive (relu),
 // then the input and filter gradient kernels and the bias sum. Same class name, config and
 // weights as the stock class (registered under its name, like the fused recurrent layers);
-// other activations, dilations and channels-first data run the stock code.
+// other activations, dilations and channels-first data run the stock code. Conv1D gets the
+// same: tfjs-layers runs it as a 2-D convolution between recorded reshapes, with the bias
+// and relu as separate ops (a small sequence convnet's step was some 100 kernels).
 import * as tf from '@tensorflow/tfjs';
 import { fusedBackend } from '../kernels/memory.js';
 import { reluGrad } from '../kernels/wasm-loops.js';
@@ -16,24 +18,33 @@ import { registerAsStock } from './stock.js';
 type Config = Record<string, unknown>;
 type ConvClass = new (config: Config) => tf.layers.Layer;
 
-/** The parts of tfjs-layers' Conv2D the fused path reads (public fields at run time). */
+/** The parts of tfjs-layers' Conv1D/Conv2D the fused path reads (public fields at run time). */
 interface ConvView {
   kernel: { read(): tf.Tensor }; bias: { read(): tf.Tensor } | null;
-  strides: number[]; padding: 'valid' | 'same'; dataFormat: string; dilationRate: number[];
+  strides: number[]; padding: string; dataFormat: string; dilationRate: number[];
   activation: { getClassName(): string };
 }
 
-const Stock = tf.layers.conv2d({ filters: 1, kernelSize: 1 }).constructor as ConvClass;
+const Stock2D = tf.layers.conv2d({ filters: 1, kernelSize: 1 }).constructor as ConvClass;
+const Stock1D = tf.layers.conv1d({ filters: 1, kernelSize: 1 }).constructor as ConvClass;
 
 /** The activations the fused kernel applies, by tfjs-layers' class names. */
 const FUSABLE: Record<string, 'relu' | 'linear'> = { relu: 'relu', linear: 'linear' };
 
 /** The backend's FusedConv2D under a name of ours, so that it can carry a gradient: written
  *  out, and lazy per input (the engine only asks for the gradients on the path to the
- *  variables: never the input image's). */
+ *  variables: never the input image's). A 1-D convolution ([b, t, c] by [k, c, f]) runs as
+ *  the 2-D one over a height of 1: the kernel sees its tensors with that shape, so no
+ *  reshape is recorded. */
 const KERNEL = 'NncFusedConv2D';
 /** relu's gradient by its output (wasm-loops.ts reluGrad, on wasm). */
 const RELU_GRAD = 'NncReluGrad';
+
+/** A tensor info seen with another shape (same buffer, no copy). */
+const as = (t: tf.TensorInfo, shape: number[]): tf.TensorInfo => ({ ...t, shape });
+/** A [b, t, c] sequence or [k, c, f] filter as the 2-D convolution's [b, 1, t, c], [1, k, c, f]. */
+const flat = (shape: number[]): number[] => (shape.length === 3 ? [shape[0]!, 1, shape[1]!, shape[2]!] : shape);
+const over1D = (shape: number[]): number[] => [1, ...shape];
 
 let registered = false;
 
@@ -41,7 +52,16 @@ function register(): void {
   if (registered) return;
   registered = true;
   for (const backendName of ['wasm', 'cpu']) {
-    tf.registerKernel({ kernelName: KERNEL, backendName, kernelFunc: (args) => tf.getKernel('FusedConv2D', backendName)!.kernelFunc(args) });
+    tf.registerKernel({
+      kernelName: KERNEL, backendName, kernelFunc: (args) => {
+        // Looked up per call: the wasm backend replaces its kernel when it starts (wasm.ts).
+        const conv = tf.getKernel('FusedConv2D', backendName)!.kernelFunc;
+        const { x, filter, bias } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo; bias?: tf.TensorInfo };
+        if (x.shape.length === 4) return conv(args);
+        const out = conv({ ...args, inputs: { x: as(x, flat(x.shape)), filter: as(filter, over1D(filter.shape)), ...(bias && { bias }) } }) as tf.TensorInfo;
+        return as(out, [out.shape[0]!, out.shape[2]!, out.shape[3]!]);
+      },
+    });
   }
   tf.registerKernel({ kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: reluGrad as tf.KernelFunc });
   tf.registerGradient({
@@ -49,37 +69,57 @@ function register(): void {
     inputsToSave: ['x', 'filter'],
     outputsToSave: [true],
     gradFunc: (dy, saved, attrs) => {
-      const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+      const [x, filter, y] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
       const { strides, pad, activation } = attrs as unknown as { strides: number[]; pad: 'valid' | 'same'; activation: 'relu' | 'linear' };
       // The gradient at the pre-activation, once, here: the engine runs each closure in a
       // tidy of its own, which would dispose a value they shared.
-      const g = dy as tf.Tensor4D;
-      const dz = activation !== 'relu' ? g : tf.getBackend() === 'wasm' ? tf.engine().runKernel(RELU_GRAD, { dy: g, y }) as tf.Tensor4D : tf.mul(g, tf.step(y));
+      const g = dy as tf.Tensor;
+      const dz = activation !== 'relu' ? g : tf.getBackend() === 'wasm' ? tf.engine().runKernel(RELU_GRAD, { dy: g, y }) as tf.Tensor : tf.mul(g, tf.step(y));
       const conv = { strides, pad, dataFormat: 'NHWC' };
+      // A 1-D convolution's gradients are the 2-D ones over a height of 1 (unrecorded
+      // reshapes: the backward pass records nothing).
+      const oneD = x.rank === 3;
+      const dz4 = oneD ? dz.reshape(flat(dz.shape)) : dz;
+      const filterShape = oneD ? over1D(filter.shape) : filter.shape;
       return {
-        x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter }, { ...conv, inputShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
-        filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, { ...conv, filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
-        bias: () => tf.sum(dz, [0, 1, 2]),
+        x: () => (tf.engine().runKernel('Conv2DBackpropInput', { dy: dz4, filter: oneD ? filter.reshape(filterShape) : filter }, { ...conv, inputShape: flat(x.shape) } as unknown as tf.NamedAttrMap) as tf.Tensor).reshape(x.shape),
+        filter: () => (tf.engine().runKernel('Conv2DBackpropFilter', { x: oneD ? x.reshape(flat(x.shape)) : x, dy: dz4 }, { ...conv, filterShape } as unknown as tf.NamedAttrMap) as tf.Tensor).reshape(filter.shape),
+        bias: () => tf.sum(dz, dz.shape.slice(0, -1).map((_, i) => i)),
       };
     },
   });
 }
 
-function fusedConv(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor | undefined, strides: number[], pad: 'valid' | 'same', activation: 'relu' | 'linear'): tf.Tensor4D {
+function fusedConv(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, strides: number[], pad: 'valid' | 'same', activation: 'relu' | 'linear'): tf.Tensor {
   register();
   const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation } as unknown as tf.NamedAttrMap;
-  return tf.engine().runKernel(KERNEL, { x, filter, ...(bias && { bias }) } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor4D;
+  return tf.engine().runKernel(KERNEL, { x, filter, ...(bias && { bias }) } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor;
 }
 
-export class FusedConv2D extends Stock {
+/** The fused path where it applies (wasm or cpu, relu or linear, channels last, no
+ *  dilation, valid or same padding); undefined where the stock code must run. */
+function fusedCall(layer: tf.layers.Layer, inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | undefined {
+  const self = layer as unknown as ConvView;
+  const activation = FUSABLE[self.activation.getClassName()];
+  const padding = self.padding === 'valid' || self.padding === 'same' ? self.padding : undefined;
+  if (!fusedBackend() || !activation || !padding || self.dataFormat !== 'channelsLast' || self.dilationRate.some((d) => d !== 1)) return undefined;
+  return tf.tidy(() => {
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const strides = x.rank === 3 ? [1, self.strides[0]!] : self.strides;
+    return fusedConv(x, self.kernel.read(), self.bias?.read(), strides, padding, activation);
+  });
+}
+
+export class FusedConv2D extends Stock2D {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Config): tf.Tensor | tf.Tensor[] {
-    const self = this as unknown as ConvView;
-    const activation = FUSABLE[self.activation.getClassName()];
-    if (!fusedBackend() || !activation || self.dataFormat !== 'channelsLast' || self.dilationRate.some((d) => d !== 1)) return super.call(inputs, kwargs);
-    return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
-      return fusedConv(x, self.kernel.read() as tf.Tensor4D, self.bias?.read(), self.strides, self.padding, activation);
-    });
+    return fusedCall(this, inputs) ?? super.call(inputs, kwargs);
   }
 }
-registerAsStock(FusedConv2D, Stock);
+registerAsStock(FusedConv2D, Stock2D);
+
+export class FusedConv1D extends Stock1D {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Config): tf.Tensor | tf.Tensor[] {
+    return fusedCall(this, inputs) ?? super.call(inputs, kwargs);
+  }
+}
+registerAsStock(FusedConv1D, Stock1D);

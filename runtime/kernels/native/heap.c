@@ -161,6 +161,33 @@ void im2col_t(const float *x, float *out, int b, int h, int w, int c, int oh, in
   }
 }
 
+// The inverse of the input patches, for a convolution's input gradient: cols[r][(i·kw + j)·c + ch] is
+// what output position r = (n·oh + y)·ow + x sends back through tap (i, j) to channel ch;
+// dx (zeroed here) sums what reaches each input, and drops what lands in the padding.
+__attribute__((export_name("col2im")))
+void col2im(const float *cols, float *dx, int b, int h, int w, int c, int oh, int ow,
+            int kh, int kw, int sh, int sw, int top, int left) {
+  for (long i = 0, n = (long)b * h * w * c; i < n; i++) dx[i] = 0.0f;
+  const float *col = cols;
+  for (int n = 0; n < b; n++) {
+    for (int y = 0; y < oh; y++) {
+      for (int xx = 0; xx < ow; xx++) {
+        for (int i = 0; i < kh; i++) {
+          const int iy = y * sh + i - top;
+          for (int j = 0; j < kw; j++, col += c) {
+            const int ix = xx * sw + j - left;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+            float *o = dx + ((long)(n * h + iy) * w + ix) * c;
+            int ch = 0;
+            for (; ch + 4 <= c; ch += 4) wasm_v128_store(o + ch, wasm_f32x4_add(wasm_v128_load(o + ch), wasm_v128_load(col + ch)));
+            for (; ch < c; ch++) o[ch] += col[ch];
+          }
+        }
+      }
+    }
+  }
+}
+
 // relu's gradient by its output: out = dy where y > 0, else 0.
 __attribute__((export_name("relu_grad")))
 void relu_grad(const float *dy, const float *y, float *out, int n) {
