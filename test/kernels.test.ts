@@ -112,6 +112,8 @@ describe('wasm kernels we supply', () => {
   it('Conv2DBackpropInput takes the Winograd path on a layer the size of the MNIST convnet\'s second, and equals cpu', async () => {
     const info = tf.backend_util.computeConv2DInfo([64, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid');
     expect(winogradFits(info)).toBe(true);
+    // Not where its buffers would pass 256 MB (a 1024 × 1024 image of 64 channels: 2 GB).
+    expect(winogradFits(tf.backend_util.computeConv2DInfo([1, 1024, 1024, 64], [3, 3, 64, 64], 1, 1, 'same'))).toBe(false);
     const { cpu, wasm } = await onBoth([{ shape: [64, 13, 13, 32], seed: 1 }, { shape: [3, 3, 32, 64], seed: 2 }, { shape: [64, 11, 11, 64], seed: 3 }],
       (x, f, dy) => [tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid').mul(dy!).sum())(x!)]);
     expectClose(cpu[0], wasm[0], 1e-5);

@@ -24,7 +24,9 @@ export function winogradFits(info: tf.backend_util.Conv2DInfo): boolean {
   const { filterHeight: fh, filterWidth: fw, inChannels: cin, outChannels: cout } = info;
   const unit = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
   const work = info.batchSize * info.outHeight * info.outWidth * cin * cout * fh * fw;
-  return fh === 3 && fw === 3 && unit && cin % 4 === 0 && cout % 4 === 0 && cin >= 16 && cout >= 16 && cin * cout >= 2048 && work >= 2 ** 25;
+  // Its buffers (16 transformed gradients and 16 products a tile) stay under 256 MB.
+  const buffered = POSITIONS * info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2) * (cin + cout);
+  return fh === 3 && fw === 3 && unit && cin % 4 === 0 && cout % 4 === 0 && cin >= 16 && cout >= 16 && cin * cout >= 2048 && work >= 2 ** 25 && buffered <= 2 ** 26;
 }
 
 /** An int32 buffer of the byte offsets of `buffers` on the heap (heap.c's `ptrs`). */
