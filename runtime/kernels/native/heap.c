@@ -188,6 +188,51 @@ void col2im(const float *cols, float *dx, int b, int h, int w, int c, int oh, in
   }
 }
 
+// [a, mid, c] → [c, mid, a]: the first and last axes swapped (a convolution's input with
+// batch and channels swapped, for its filter gradient), in 4 × 4 blocks transposed in
+// registers where a and c are multiples of 4.
+__attribute__((export_name("swap_outer_inner")))
+void swap_outer_inner(const float *x, float *out, int a, int mid, int c) {
+  const long in_a = (long)mid * c, out_c = (long)mid * a;
+  for (int m = 0; m < mid; m++) {
+    const float *src = x + (long)m * c;
+    float *dst = out + (long)m * a;
+    int i = 0;
+    for (; a % 4 == 0 && i < a; i += 4) {
+      int k = 0;
+      for (; c % 4 == 0 && k < c; k += 4) {
+        const v128_t r0 = wasm_v128_load(src + i * in_a + k), r1 = wasm_v128_load(src + (i + 1) * in_a + k);
+        const v128_t r2 = wasm_v128_load(src + (i + 2) * in_a + k), r3 = wasm_v128_load(src + (i + 3) * in_a + k);
+        const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+        const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+        wasm_v128_store(dst + k * out_c + i, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+        wasm_v128_store(dst + (k + 1) * out_c + i, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+        wasm_v128_store(dst + (k + 2) * out_c + i, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+        wasm_v128_store(dst + (k + 3) * out_c + i, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+      }
+      for (; k < c; k++)
+        for (int q = i; q < i + 4; q++) dst[k * out_c + q] = src[q * in_a + k];
+    }
+    for (; i < a; i++)
+      for (int k = 0; k < c; k++) dst[k * out_c + i] = src[i * in_a + k];
+  }
+}
+
+// [a, mid, c] → [mid, a, c]: the outer axis moved inside, rows of c copied whole (an output
+// gradient [b, oh, ow, cout] as the filter [oh, ow, b, cout] of that convolution).
+__attribute__((export_name("move_outer")))
+void move_outer(const float *x, float *out, int a, int mid, int c) {
+  for (int i = 0; i < a; i++) {
+    for (int m = 0; m < mid; m++) {
+      const float *src = x + ((long)i * mid + m) * c;
+      float *dst = out + ((long)m * a + i) * c;
+      int k = 0;
+      for (; k + 4 <= c; k += 4) wasm_v128_store(dst + k, wasm_v128_load(src + k));
+      for (; k < c; k++) dst[k] = src[k];
+    }
+  }
+}
+
 // relu's gradient by its output: out = dy where y > 0, else 0.
 __attribute__((export_name("relu_grad")))
 void relu_grad(const float *dy, const float *y, float *out, int n) {

@@ -14,6 +14,8 @@ export interface HeapKernels {
   matmul(a: number, b: number, out: number, m: number, k: number, n: number): void;
   relu_grad(dy: number, y: number, out: number, n: number): void;
   im2col_t(x: number, out: number, b: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
+  swap_outer_inner(x: number, out: number, a: number, mid: number, c: number): void;
+  move_outer(x: number, out: number, a: number, mid: number, c: number): void;
   col2im(cols: number, dx: number, b: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
   wino_filter(g: number, ptrs: number, cin: number, cout: number): void;
   wino_dy(dy: number, ptrs: number, n: number, oh: number, ow: number, c: number, th: number, tw: number): void;
