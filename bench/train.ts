@@ -115,11 +115,13 @@ export async function benchTrain(): Promise<void> {
   const extra = torchAll ? ` PyTorch ×${cores} threads | wasm/that |` : '';
   console.log(`| model, batch | wasm | cpu | wasm/cpu |${torch ? ' PyTorch | wasm/PyTorch |' : ''}${extra}\n|---|---|---|---|${torch ? '---|---|' : ''}${torchAll ? '---|---|' : ''}`);
   for (const c of CASES) {
-    const n = c.heavy ? c.batch * 8 : 2048;
+    // 256 steps a run for the small models: runs of 64 steps (some 30 ms) moved by up to 1.6x
+    // from one run of the bench to the next.
+    const n = c.heavy ? c.batch * 8 : 8192;
     await selectBackend('wasm');
     await nncRate(c, c.heavy ? c.batch * 2 : n, 1);
     await nncRate(c, c.heavy ? c.batch * 2 : n, 1);
-    // Best of two: one run of 2,048 samples moves by up to 2x on this shared machine.
+    // Best of two: one run moves by up to 2x on this shared machine.
     const wasm = Math.max(await nncRate(c, n, 1), await nncRate(c, n, 1));
     await selectBackend('cpu');
     // The cpu backend is slow; a few batches give its rate.
