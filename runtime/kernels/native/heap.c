@@ -1,7 +1,9 @@
 // Kernels that work in place on tfjs-backend-wasm's own heap: the module imports the
 // backend's memory, so pointers are the byte offsets of tensors there and nothing is copied.
-// Where tfjs's native kernel (or a JS loop) is slow on training shapes: max pooling's gradient
-// and sums over leading axes, four channels at a time (WebAssembly SIMD).
+// Where tfjs's native kernel (or a JS loop) is slow on training shapes: max pooling's
+// gradient, sums over leading axes, small matmuls, the patches of small convolutions and
+// their inverse, relu's gradient, layouts for the filter gradient's convolution and the
+// Winograd transforms of large input gradients; four channels at a time (WebAssembly SIMD).
 //
 // The memory is tfjs's, so this module must own none of it: no data segments and no stack.
 // build.sh links it with a zero-sized stack first in memory, so any stack use would move the
