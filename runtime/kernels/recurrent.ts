@@ -306,6 +306,31 @@ export const FORWARD = 'NncRecurrentSequence';
  *  SimpleRNN step). */
 export const FORWARD_FROM_ZERO = 'NncRecurrentSequenceFromZero';
 export const BACKWARD = 'NncRecurrentSequenceGrad';
+/** The last step [B, U] of a sequence hs [T, B, U], and its gradient: one copy each way,
+ *  where slice + reshape forward and reshape + pad back were four recorded ops. */
+const LAST_STEP = 'NncLastStep';
+const LAST_STEP_GRAD = 'NncLastStepGrad';
+
+function lastStepKernel({ inputs, backend }: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo {
+  const { hs } = inputs as { hs: tf.TensorInfo };
+  const [T, B, U] = hs.shape as [number, number, number];
+  const mem = memoryOf(backend, name);
+  const out = mem.alloc([B, U]);
+  mem.view(out).set(mem.view(hs).subarray((T - 1) * B * U));
+  return out;
+}
+
+function lastStepGradKernel({ inputs, attrs, backend }: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo {
+  const { dy } = inputs as { dy: tf.TensorInfo };
+  const [B, U] = dy.shape as [number, number];
+  const T = (attrs as { steps: number }).steps;
+  const mem = memoryOf(backend, name);
+  const out = mem.alloc([T, B, U]);
+  const v = mem.view(out);
+  v.fill(0, 0, (T - 1) * B * U);
+  v.set(mem.view(dy), (T - 1) * B * U);
+  return out;
+}
 
 let registered = false;
 
@@ -335,9 +360,22 @@ export function registerRecurrentKernels(): void {
   for (const name of ['wasm', 'cpu'] as const) {
     for (const kernelName of [FORWARD, FORWARD_FROM_ZERO]) tf.registerKernel({ kernelName, backendName: name, kernelFunc: (args) => forward(args, name) });
     tf.registerKernel({ kernelName: BACKWARD, backendName: name, kernelFunc: (args) => backward(args, name) });
+    tf.registerKernel({ kernelName: LAST_STEP, backendName: name, kernelFunc: (args) => lastStepKernel(args, name) });
+    tf.registerKernel({ kernelName: LAST_STEP_GRAD, backendName: name, kernelFunc: (args) => lastStepGradKernel(args, name) });
   }
+  tf.registerGradient({
+    kernelName: LAST_STEP,
+    gradFunc: (dy, _saved, attrs) => ({ hs: () => tf.engine().runKernel(LAST_STEP_GRAD, { dy: dy as tf.Tensor }, attrs) as tf.Tensor }),
+  });
   tf.registerGradient({ kernelName: FORWARD, inputsToSave: ['u', 'h0', 'c0', 'hmask'], outputsToSave: [true, true, true, true], gradFunc: gradient(true) });
   tf.registerGradient({ kernelName: FORWARD_FROM_ZERO, inputsToSave: ['u'], outputsToSave: [true, true, true, true], gradFunc: gradient(false) });
+}
+
+/** hs[T − 1] of a sequence hs [T, B, U] (a recurrent layer's output without
+ *  return_sequences). */
+export function lastStep(hs: tf.Tensor3D): tf.Tensor2D {
+  registerRecurrentKernels();
+  return tf.engine().runKernel(LAST_STEP, { hs }, { steps: hs.shape[0] } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }
 
 /** Runs a sequence: hs [T, B, U] (and for an LSTM the last cell state) from xw [B, T, G·U].

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { denseProduct } from '../kernels/dense.js';
 import { fusedBackend } from '../kernels/memory.js';
-import { GATE_COUNT, recurrentSequence, type CellActivation, type CellKind, type GateActivation } from '../kernels/recurrent.js';
+import { GATE_COUNT, lastStep, recurrentSequence, type CellActivation, type CellKind, type GateActivation } from '../kernels/recurrent.js';
 import { registerAsStock } from './stock.js';
 
 type Config = Record<string, unknown>;
@@ -69,7 +69,7 @@ function fusedClass(kind: CellKind): RnnClass {
       return tf.tidy(() => {
         let x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
         if (this.goBackwards) x = tf.reverse(x, 1);
-        const [B, T, F] = x.shape;
+        const [B, , F] = x.shape;
         const U = cell.units;
         const inputMask = dropoutMask(cell, [B, F], cell.dropout, training);
         if (inputMask) x = tf.mul(x, tf.reshape(inputMask, [B, 1, F]));
@@ -81,7 +81,7 @@ function fusedClass(kind: CellKind): RnnClass {
         const zeros = stateMask ? tf.zeros([B, U]) as tf.Tensor2D : undefined;
         const state = stateMask && zeros ? { h0: zeros, c0: zeros, hmask: stateMask } : undefined;
         const hs = recurrentSequence(kind, steps, cell.recurrentKernel.read() as tf.Tensor2D, state, acts.act, acts.ra)[0]!;
-        return this.returnSequences ? tf.transpose(hs, [1, 0, 2]) : tf.reshape(tf.slice(hs, [T - 1, 0, 0], [1, B, U]), [B, U]);
+        return this.returnSequences ? tf.transpose(hs, [1, 0, 2]) : lastStep(hs as tf.Tensor3D);
       });
     }
   }
