@@ -1,7 +1,10 @@
 // The fused recurrent kernels (runtime/kernels/recurrent.ts) against the same recurrences
 // written with plain tf ops and differentiated by tfjs, on random shapes, on both backends;
-// the fused layers against tfjs-layers'; the fused optimizer updates against tfjs's.
+// the fused layers against tfjs-layers' (outputs, weight and input gradients; fixed cases
+// with dropout, and a property over random shapes, go_backwards, return_sequences and
+// bidirectional); the fused optimizer updates against tfjs's.
 import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../runtime/backend.js';
 import { GATE_COUNT, recurrentSequence, type CellKind, type GateActivation } from '../runtime/kernels/recurrent.js';
@@ -125,21 +128,47 @@ const LAYER_CASES: [CellKind, Record<string, unknown>, boolean][] = [
   ['simple_rnn', { units: 6, recurrentDropout: 0.5, goBackwards: true, dropoutFunc: seededDropout }, false],
 ];
 
-describe.each(['cpu', 'wasm'])('fused layers on %s', (backend) => {
-  it.each(LAYER_CASES)('%s %o (bidirectional: %s): outputs and weight gradients equal tfjs-layers\'', async (kind, config, bidirectional) => {
-    await selectBackend(backend);
-    const shape = [6, 3];
+/** The fused layer (or a Bidirectional of it) against tfjs-layers' with the same weights, on
+ *  a batch of `batch` random sequences of `shape`: outputs, then weight and input gradients
+ *  of a training-mode loss. */
+function expectLayerTwins(kind: CellKind, config: Record<string, unknown>, bidirectional: boolean, shape: number[], batch: number, seed: number): void {
+  tf.tidy(() => {
     const stock = wrapped(false, kind, config, bidirectional, shape);
     const fused = wrapped(true, kind, config, bidirectional, shape, stock.getWeights());
     if (bidirectional) expect((fused.layers[1] as unknown as { forwardLayer: object }).forwardLayer.constructor.name).toBe('Fused');
-    const x = tf.randomNormal([4, ...shape], 0, 1, 'float32', 3);
+    const x = tf.randomNormal([batch, ...shape], 0, 1, 'float32', seed);
     close(fused.predict(x) as tf.Tensor, stock.predict(x) as tf.Tensor);
-    const target = tf.randomNormal((stock.predict(x) as tf.Tensor).shape, 0, 1, 'float32', 4);
-    const gradsOf = (m: tf.LayersModel) => tf.variableGrads(() => tf.losses.meanSquaredError(target, m.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-      m.trainableWeights.map((w) => w.read() as tf.Variable)).grads;
-    const g1 = Object.values(gradsOf(fused)), g2 = Object.values(gradsOf(stock));
+    const target = tf.randomNormal((stock.predict(x) as tf.Tensor).shape, 0, 1, 'float32', seed + 1);
+    const loss = (m: tf.LayersModel, xIn: tf.Tensor) => tf.losses.meanSquaredError(target, m.apply(xIn, { training: true }) as tf.Tensor) as tf.Scalar;
+    const gradsOf = (m: tf.LayersModel) => [
+      ...Object.values(tf.variableGrads(() => loss(m, x), m.trainableWeights.map((w) => w.read() as tf.Variable)).grads),
+      tf.grad((xIn: tf.Tensor) => loss(m, xIn))(x),
+    ];
+    const g1 = gradsOf(fused), g2 = gradsOf(stock);
     expect(g1.length).toBe(g2.length);
     g1.forEach((g, i) => close(g, g2[i]!, 1e-4));
+  });
+}
+
+describe.each(['cpu', 'wasm'])('fused layers on %s', (backend) => {
+  it.each(LAYER_CASES)('%s %o (bidirectional: %s): outputs, weight and input gradients equal tfjs-layers\'', async (kind, config, bidirectional) => {
+    await selectBackend(backend);
+    expectLayerTwins(kind, config, bidirectional, [6, 3], 4, 3);
+  });
+
+  it('outputs, weight and input gradients equal tfjs-layers\' on random shapes and options', async () => {
+    await selectBackend(backend);
+    const layerCase = fc.record({
+      // At least 2 steps: over one, tfjs-layers' own input gradient fails (its Unpack gradient
+      // stacks a missing one), which the fused layer does not share.
+      kind: fc.constantFrom<CellKind>('lstm', 'gru', 'simple_rnn'), batch: fc.integer({ min: 1, max: 5 }), steps: fc.integer({ min: 2, max: 8 }),
+      features: fc.integer({ min: 1, max: 6 }), units: fc.integer({ min: 1, max: 9 }), returnSequences: fc.boolean(), goBackwards: fc.boolean(),
+      recurrentActivation: fc.constantFrom('sigmoid', 'hardSigmoid'), bidirectional: fc.boolean(), seed: fc.integer({ min: 0, max: 1000 }),
+    });
+    fc.assert(fc.property(layerCase, (c) => {
+      const config = { units: c.units, returnSequences: c.returnSequences, goBackwards: c.goBackwards, ...(c.kind !== 'simple_rnn' && { recurrentActivation: c.recurrentActivation }) };
+      expectLayerTwins(c.kind, config, c.bidirectional, [c.steps, c.features], c.batch, c.seed);
+    }), { numRuns: 20 });
   });
 
   it('falls back to tfjs-layers for sequence masks, and saves as the stock class', async () => {
