@@ -58,8 +58,11 @@ export function winogradBackpropInput(backend: tf.KernelBackend, dy: tf.TensorIn
   try {
     heap.wino_filter(at(filter), at(filters.table), cin, cout);
     heap.wino_dy(at(dy), at(spread.table), n, oh, ow, cout, th, tw);
-    const products = spread.buffers.map((v, i) => matmul({ inputs: { a: v, b: filters.buffers[i]! }, attrs: { transposeA: false, transposeB: false }, backend }) as tf.TensorInfo);
-    temps.push(...products);
+    const products: tf.TensorInfo[] = [];
+    spread.buffers.forEach((v, i) => {
+      products.push(matmul({ inputs: { a: v, b: filters.buffers[i]! }, attrs: { transposeA: false, transposeB: false }, backend }) as tf.TensorInfo);
+      temps.push(products[i]!);
+    });
     const table = offsetTable(mem, backend, products);
     temps.push(table);
     const dx = mem.alloc([n, h, w, cin]);
