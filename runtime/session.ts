@@ -39,7 +39,7 @@ function quietOnClosedPipe(): void {
 
 export async function startSession(flags: RunFlags, reporter: Reporter = consoleReporter(), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<Session> {
   quietOnClosedPipe();
-  const backend = await selectBackend(flags.backend ?? (process.env['NNC_BACKEND'] || 'auto'));
+  const backend = await selectBackend(flags.backend);
   reporter.line(`backend: ${backend.name} (${backend.detail})`);
   const interrupt = { requested: false };
   const onSigint = () => {

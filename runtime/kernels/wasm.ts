@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { memoryOf, transposed } from './memory.js';
 import { heapKernels } from './native/heap.js';
 import { broadcastComparison, leadingAxesSum, maxPoolGrad } from './wasm-loops.js';
-import { winogradBackpropInput, winogradFits } from './winograd.js';
+import { convMultiplyAdds, winogradBackpropInput, winogradFits } from './winograd.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 type PadAttr = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -72,11 +72,10 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): tf.Tensor
   const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
   if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports NHWC only');
   const [kh, kw, cin, cout] = a.filterShape;
-  if (kh * kw * cin <= FEW_TAPS || kh * kw * cin * cout * tf.util.sizeFromShape(dy.shape.slice(0, 3)) <= SMALL_PRODUCT) return patchesFilterGrad(x, dy, a, backend);
+  // tfjs refuses gradients of dilated conv2d, so the forward dilation is 1 here.
+  const info = convInfo(x.shape, a.filterShape, { ...a, dilations: 1 }, false);
+  if (kh * kw * cin <= FEW_TAPS || convMultiplyAdds(info) <= SMALL_PRODUCT) return patchesFilterGrad(x, dy, info, backend);
   return asInfo(tf.tidy(() => {
-    const [kh, kw, cin, cout] = a.filterShape;
-    // tfjs refuses gradients of dilated conv2d, so the forward dilation is 1 here.
-    const info = convInfo(x.shape, a.filterShape, { ...a, dilations: 1 }, false);
     const swapped = heapPermuted(backend, padInput(x, info), 'swap_outer_inner');
     const filter = heapPermuted(backend, dy, 'move_outer');
     const out = tf.conv2d(swapped, filter, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
@@ -108,15 +107,13 @@ const FEW_TAPS = 32;
 
 /** dW = patchesᵀ · dy: the input patches, transposed (heap.c im2col_t, [taps·cin, rows]),
  *  times the output gradient [rows, cout], in heap.c's matmul. */
-function patchesFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, a: ConvAttrs & { filterShape: [number, number, number, number] }, backend: tf.KernelBackend): tf.TensorInfo {
-  const [kh, kw, cin, cout] = a.filterShape;
-  const info = convInfo(x.shape as [number, number, number, number], a.filterShape, { ...a, dilations: 1 }, false);
-  const [b, h, w] = x.shape as [number, number, number, number];
+function patchesFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, info: Conv2DInfo, backend: tf.KernelBackend): tf.TensorInfo {
+  const { batchSize: b, inHeight: h, inWidth: w, inChannels: cin, outChannels: cout, filterHeight: kh, filterWidth: kw } = info;
   const rows = b * info.outHeight * info.outWidth, k = kh * kw * cin;
   const mem = memoryOf(backend, 'wasm');
   const heap = heapKernels(backend);
   const patches = mem.alloc([k, rows]);
-  const out = mem.alloc(a.filterShape);
+  const out = mem.alloc([kh, kw, cin, cout]);
   const at = (t: tf.TensorInfo) => mem.view(t).byteOffset;
   heap.im2col_t(at(x), at(patches), b, h, w, cin, info.outHeight, info.outWidth, kh, kw, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
   heap.matmul(at(patches), at(dy), at(out), k, rows, cout);
@@ -181,7 +178,7 @@ function conv2DBackpropInput(native: tf.KernelFunc): tf.KernelFunc {
     if (dilated || a.dataFormat === 'NCHW') return native(args);
     const info = convInfo(a.inputShape, filter.shape, a, false);
     const float = dy.dtype === 'float32' && filter.dtype === 'float32';
-    if (float && tf.util.sizeFromShape(dy.shape) * info.filterHeight * info.filterWidth * info.inChannels <= SMALL_PRODUCT) return smallBackpropInput(args.backend as tf.KernelBackend, dy, filter, info);
+    if (float && convMultiplyAdds(info) <= SMALL_PRODUCT) return smallBackpropInput(args.backend as tf.KernelBackend, dy, filter, info);
     if (float && winogradFits(info)) return winogradBackpropInput(args.backend as tf.KernelBackend, dy, filter, info);
     return asInfo(tf.tidy(() => {
       const [kh, kw] = filter.shape;

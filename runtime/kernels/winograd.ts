@@ -14,6 +14,11 @@ import { heapKernels } from './native/heap.js';
 /** Positions of the 4×4 transform: one matmul each. */
 const POSITIONS = 16;
 
+/** A convolution's multiply-adds (its forward pass, and each of its two gradients). */
+export function convMultiplyAdds(info: tf.backend_util.Conv2DInfo): number {
+  return info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
+}
+
 /** Whether a convolution's input gradient takes the Winograd path: 3×3 filter, stride and
  *  dilation 1, channel counts that are multiples of 4 (the transforms' SIMD width). And by
  *  measure (two threads): the 16 matmuls pay for their dispatch from 2^25 multiply-adds,
@@ -23,7 +28,7 @@ const POSITIONS = 16;
 export function winogradFits(info: tf.backend_util.Conv2DInfo): boolean {
   const { filterHeight: fh, filterWidth: fw, inChannels: cin, outChannels: cout } = info;
   const unit = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
-  const work = info.batchSize * info.outHeight * info.outWidth * cin * cout * fh * fw;
+  const work = convMultiplyAdds(info);
   // Its buffers (16 transformed gradients and 16 products a tile) stay under 256 MB.
   const buffered = POSITIONS * info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2) * (cin + cout);
   return fh === 3 && fw === 3 && unit && cin % 4 === 0 && cout % 4 === 0 && cin >= 16 && cout >= 16 && cin * cout >= 2048 && work >= 2 ** 25 && buffered <= 2 ** 26;
