@@ -6,6 +6,7 @@
 // own tensor infos, and the gradient's three parts (dx, dW, db) are lazy: the engine asks
 // only for those on the path to the variables.
 import * as tf from '@tensorflow/tfjs';
+import { withShape } from './memory.js';
 
 const DENSE = 'NncDense';
 const DENSE_DX = 'NncDenseBackpropInput';
@@ -13,8 +14,6 @@ const DENSE_DW = 'NncDenseBackpropFilter';
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 
-/** A tensor info seen with another shape (same buffer, no copy). */
-const as = (t: tf.TensorInfo, shape: number[]): tf.TensorInfo => ({ ...t, shape });
 
 function matmul(name: string, backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, bias?: tf.TensorInfo): tf.TensorInfo {
   const kernel = tf.getKernel(bias ? '_FusedMatMul' : 'BatchMatMul', name)!.kernelFunc;
@@ -27,8 +26,8 @@ function dense(name: string) {
     const { x, w, b } = inputs as { x: tf.TensorInfo; w: tf.TensorInfo; b?: tf.TensorInfo };
     const [F, N] = w.shape as [number, number];
     const rows = tf.util.sizeFromShape(x.shape) / F;
-    const out = matmul(name, backend, as(x, [1, rows, F]), as(w, [1, F, N]), false, false, b);
-    return as(out, [...x.shape.slice(0, -1), N]);
+    const out = matmul(name, backend, withShape(x, [1, rows, F]), withShape(w, [1, F, N]), false, false, b);
+    return withShape(out, [...x.shape.slice(0, -1), N]);
   };
 }
 
@@ -38,7 +37,7 @@ function denseDx(name: string) {
     const { dy, w } = inputs as { dy: tf.TensorInfo; w: tf.TensorInfo };
     const [F, N] = w.shape as [number, number];
     const rows = tf.util.sizeFromShape(dy.shape) / N;
-    return as(matmul(name, backend, as(dy, [1, rows, N]), as(w, [1, F, N]), false, true), [...dy.shape.slice(0, -1), F]);
+    return withShape(matmul(name, backend, withShape(dy, [1, rows, N]), withShape(w, [1, F, N]), false, true), [...dy.shape.slice(0, -1), F]);
   };
 }
 
@@ -48,7 +47,7 @@ function denseDw(name: string) {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const F = x.shape[x.shape.length - 1]!, N = dy.shape[dy.shape.length - 1]!;
     const rows = tf.util.sizeFromShape(x.shape) / F;
-    return as(matmul(name, backend, as(x, [1, rows, F]), as(dy, [1, rows, N]), true, false), [F, N]);
+    return withShape(matmul(name, backend, withShape(x, [1, rows, F]), withShape(dy, [1, rows, N]), true, false), [F, N]);
   };
 }
 

@@ -21,6 +21,10 @@ export interface Memory {
   free(t: tf.TensorInfo): void;
 }
 
+/** A tensor info seen with another shape (same buffer, no copy): what kernels hand each
+ *  other instead of recording a reshape. */
+export const withShape = (t: tf.TensorInfo, shape: number[]): tf.TensorInfo => ({ ...t, shape });
+
 export function memoryOf(backend: unknown, name: 'wasm' | 'cpu'): Memory {
   const matmulKernel = tf.getKernel('BatchMatMul', name)!.kernelFunc;
   const b = backend as unknown as {
@@ -35,10 +39,10 @@ export function memoryOf(backend: unknown, name: 'wasm' | 'cpu'): Memory {
     view: (t) => (name === 'wasm' ? b.typedArrayFromHeap(t) : b.readSync(t.dataId)),
     matmul(a, aShape, m, mShape, out) {
       const r = matmulKernel({
-        inputs: { a: { ...a, shape: [1, ...aShape] }, b: { ...m, shape: [1, ...mShape] } },
+        inputs: { a: withShape(a, [1, ...aShape]), b: withShape(m, [1, ...mShape]) },
         attrs: { transposeA: false, transposeB: false }, backend: backend as tf.KernelBackend,
       }) as tf.TensorInfo;
-      return { ...r, shape: out };
+      return withShape(r, out);
     },
     free: (t) => b.disposeData(t.dataId),
   };

@@ -8,9 +8,10 @@
 // Layout: `xw` [B, T, G·U] is the input projection x·W + b of every step (one big matmul
 // outside, batch-major as the layer has it: no transposes either way), `u` [U, G·U] the
 // recurrent kernel, gates in Keras order (LSTM i, f, c, o; GRU z, r, h); the states and
-// what the gradient keeps are time-major ([T, B, ·]: a step's rows are contiguous). Forward outputs keep what the gradient needs. `hmask` [B, U] is
-// recurrent dropout as tfjs-layers applies it: the previous state times the mask wherever a
-// step reads it (all ones without dropout).
+// what the gradient keeps are time-major ([T, B, ·]: a step's rows are contiguous). Forward
+// outputs keep what the gradient needs. `hmask` [B, U] is recurrent dropout as tfjs-layers
+// applies it: the previous state times the mask wherever a step reads it (all ones without
+// dropout).
 import * as tf from '@tensorflow/tfjs';
 import { memoryOf, transposed, type KernelArgs, type Memory } from './memory.js';
 import { lstmBackwardStep, scratch, sigmoidInPlace, tanhInPlace } from './native/activations.js';

@@ -11,7 +11,7 @@
 // same: tfjs-layers runs it as a 2-D convolution between recorded reshapes, with the bias
 // and relu as separate ops (a small sequence convnet's step was some 100 kernels).
 import * as tf from '@tensorflow/tfjs';
-import { fusedBackend } from '../kernels/memory.js';
+import { fusedBackend, withShape } from '../kernels/memory.js';
 import { reluGrad } from '../kernels/wasm-loops.js';
 import { registerAsStock } from './stock.js';
 
@@ -40,8 +40,6 @@ const KERNEL = 'NncFusedConv2D';
 /** relu's gradient by its output (wasm-loops.ts reluGrad, on wasm). */
 const RELU_GRAD = 'NncReluGrad';
 
-/** A tensor info seen with another shape (same buffer, no copy). */
-const as = (t: tf.TensorInfo, shape: number[]): tf.TensorInfo => ({ ...t, shape });
 /** A [b, t, c] sequence or [k, c, f] filter as the 2-D convolution's [b, 1, t, c], [1, k, c, f]. */
 const flat = (shape: number[]): number[] => (shape.length === 3 ? [shape[0]!, 1, shape[1]!, shape[2]!] : shape);
 const over1D = (shape: number[]): number[] => [1, ...shape];
@@ -58,8 +56,8 @@ function register(): void {
         const conv = tf.getKernel('FusedConv2D', backendName)!.kernelFunc;
         const { x, filter, bias } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo; bias?: tf.TensorInfo };
         if (x.shape.length === 4) return conv(args);
-        const out = conv({ ...args, inputs: { x: as(x, flat(x.shape)), filter: as(filter, over1D(filter.shape)), ...(bias && { bias }) } }) as tf.TensorInfo;
-        return as(out, [out.shape[0]!, out.shape[2]!, out.shape[3]!]);
+        const out = conv({ ...args, inputs: { x: withShape(x, flat(x.shape)), filter: withShape(filter, over1D(filter.shape)), ...(bias && { bias }) } }) as tf.TensorInfo;
+        return withShape(out, [out.shape[0]!, out.shape[2]!, out.shape[3]!]);
       },
     });
   }
