@@ -15,6 +15,8 @@ export interface KernelArgs { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAtt
 export interface Memory {
   alloc(shape: number[]): tf.TensorInfo;
   view(t: tf.TensorInfo): Float32Array;
+  /** The byte offset of a wasm tensor on the backend's heap: heap.c's pointer to it. */
+  at(t: tf.TensorInfo): number;
   /** [m, k] × [k, n] into a new buffer of shape `out`. (No transposed operands: the wasm
    *  kernel transposes them through ops, which a kernel cannot call; see transposed() below.) */
   matmul(a: tf.TensorInfo, aShape: [number, number], b: tf.TensorInfo, bShape: [number, number], out: number[]): tf.TensorInfo;
@@ -37,6 +39,7 @@ export function memoryOf(backend: unknown, name: 'wasm' | 'cpu'): Memory {
   return {
     alloc: (shape) => (name === 'wasm' ? b.makeOutput(shape, 'float32') : b.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((x, y) => x * y, 1)))),
     view: (t) => (name === 'wasm' ? b.typedArrayFromHeap(t) : b.readSync(t.dataId)),
+    at: (t) => b.typedArrayFromHeap(t).byteOffset,
     matmul(a, aShape, m, mShape, out) {
       const r = matmulKernel({
         inputs: { a: withShape(a, [1, ...aShape]), b: withShape(m, [1, ...mShape]) },

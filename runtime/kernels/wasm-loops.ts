@@ -18,8 +18,7 @@ export function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): tf.TensorIn
   const info = tf.backend_util.computePool2DInfo([b, h, w, c], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
   const mem = memoryOf(backend, 'wasm');
   const out = mem.alloc(input.shape);
-  const at = (t: tf.TensorInfo) => mem.view(t).byteOffset;
-  heapKernels(backend).max_pool_grad(at(input), at(dy), at(out), b, h, w, c, info.outHeight, info.outWidth,
+  heapKernels(backend).max_pool_grad(mem.at(input), mem.at(dy), mem.at(out), b, h, w, c, info.outHeight, info.outWidth,
     info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
   return out;
 }
@@ -38,7 +37,7 @@ export function leadingAxesSum(native: tf.KernelFunc): tf.KernelFunc {
     const cols = x.shape.slice(axes.length).reduce((p, q) => p * q, 1);
     const mem = memoryOf(args.backend, 'wasm');
     const out = mem.alloc(keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length));
-    heapKernels(args.backend).sum_rows(mem.view(x).byteOffset, mem.view(out).byteOffset, rows, cols);
+    heapKernels(args.backend).sum_rows(mem.at(x), mem.at(out), rows, cols);
     return out;
   };
 }
@@ -90,7 +89,6 @@ export function reluGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { dy, y } = inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
   const mem = memoryOf(backend, 'wasm');
   const out = mem.alloc(y.shape);
-  const at = (t: tf.TensorInfo) => mem.view(t).byteOffset;
-  heapKernels(backend).relu_grad(at(dy), at(y), at(out), tf.util.sizeFromShape(y.shape));
+  heapKernels(backend).relu_grad(mem.at(dy), mem.at(y), mem.at(out), tf.util.sizeFromShape(y.shape));
   return out;
 }

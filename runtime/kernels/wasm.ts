@@ -92,7 +92,7 @@ function heapPermuted(backend: tf.KernelBackend, t: tf.Tensor4D, how: 'swap_oute
   const [a, h, w, c] = t.shape;
   const mem = memoryOf(backend, 'wasm');
   const out = mem.alloc(how === 'swap_outer_inner' ? [c, h, w, a] : [h, w, a, c]);
-  heapKernels(backend)[how](mem.view(t).byteOffset, mem.view(out).byteOffset, a, h * w, c);
+  heapKernels(backend)[how](mem.at(t), mem.at(out), a, h * w, c);
   return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor4D;
 }
 
@@ -114,9 +114,8 @@ function patchesFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, info: Conv2DInfo
   const heap = heapKernels(backend);
   const patches = mem.alloc([k, rows]);
   const out = mem.alloc([kh, kw, cin, cout]);
-  const at = (t: tf.TensorInfo) => mem.view(t).byteOffset;
-  heap.im2col_t(at(x), at(patches), b, h, w, cin, info.outHeight, info.outWidth, kh, kw, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
-  heap.matmul(at(patches), at(dy), at(out), k, rows, cout);
+  heap.im2col_t(mem.at(x), mem.at(patches), b, h, w, cin, info.outHeight, info.outWidth, kh, kw, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
+  heap.matmul(mem.at(patches), mem.at(dy), mem.at(out), k, rows, cout);
   mem.free(patches);
   return out;
 }
@@ -128,12 +127,11 @@ function smallBackpropInput(backend: tf.KernelBackend, dy: tf.TensorInfo, filter
   const rows = b * oh * ow, k = kh * kw * cin;
   const mem = memoryOf(backend, 'wasm');
   const heap = heapKernels(backend);
-  const at = (t: tf.TensorInfo) => mem.view(t).byteOffset;
   const filterT = transposed(mem, filter, k, cout);
   const cols = mem.alloc([rows, k]);
   const dx = mem.alloc([b, h, w, cin]);
-  heap.matmul(at(dy), at(filterT), at(cols), rows, cout, k);
-  heap.col2im(at(cols), at(dx), b, h, w, cin, oh, ow, kh, kw, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
+  heap.matmul(mem.at(dy), mem.at(filterT), mem.at(cols), rows, cout, k);
+  heap.col2im(mem.at(cols), mem.at(dx), b, h, w, cin, oh, ow, kh, kw, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
   mem.free(filterT);
   mem.free(cols);
   return dx;
@@ -335,7 +333,7 @@ function smallProducts(native: tf.KernelFunc): tf.KernelFunc {
     const ta = transposeA ? transposed(mem, a, a0, a1, batch) : undefined;
     const tb = transposeB ? transposed(mem, b, b0, b1, batch) : undefined;
     const out = mem.alloc([...batchDims, m, n]);
-    const [pa, pb, po] = [ta ?? a, tb ?? b, out].map((t) => mem.view(t).byteOffset) as [number, number, number];
+    const [pa, pb, po] = [ta ?? a, tb ?? b, out].map((t) => mem.at(t)) as [number, number, number];
     const gemm = heapKernels(args.backend).matmul;
     for (let i = 0; i < batch; i++) gemm(pa + 4 * i * m * k, pb + 4 * i * k * n, po + 4 * i * m * n, m, k, n);
     if (ta) mem.free(ta);

@@ -38,7 +38,7 @@ export function winogradFits(info: tf.backend_util.Conv2DInfo): boolean {
 function offsetTable(mem: Memory, backend: unknown, buffers: tf.TensorInfo[]): tf.TensorInfo {
   const b = backend as { makeOutput(shape: number[], dtype: 'int32'): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Int32Array };
   const table = b.makeOutput([buffers.length], 'int32');
-  b.typedArrayFromHeap(table).set(buffers.map((t) => mem.view(t).byteOffset));
+  b.typedArrayFromHeap(table).set(buffers.map((t) => mem.at(t)));
   return table;
 }
 
@@ -53,7 +53,6 @@ function positionBuffers(mem: Memory, backend: unknown, shape: number[]): { buff
 export function winogradBackpropInput(backend: tf.KernelBackend, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const mem = memoryOf(backend, 'wasm');
   const heap = heapKernels(backend);
-  const at = (t: tf.TensorInfo) => mem.view(t).byteOffset;
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outHeight: oh, outWidth: ow, outChannels: cout } = info;
   const th = Math.ceil(oh / 2), tw = Math.ceil(ow / 2), tiles = n * th * tw;
   const matmul = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
@@ -61,8 +60,8 @@ export function winogradBackpropInput(backend: tf.KernelBackend, dy: tf.TensorIn
   const spread = positionBuffers(mem, backend, [1, tiles, cout]);
   const temps = [...filters.buffers, filters.table, ...spread.buffers, spread.table];
   try {
-    heap.wino_filter(at(filter), at(filters.table), cin, cout);
-    heap.wino_dy(at(dy), at(spread.table), n, oh, ow, cout, th, tw);
+    heap.wino_filter(mem.at(filter), mem.at(filters.table), cin, cout);
+    heap.wino_dy(mem.at(dy), mem.at(spread.table), n, oh, ow, cout, th, tw);
     const products: tf.TensorInfo[] = [];
     spread.buffers.forEach((v, i) => {
       products.push(matmul({ inputs: { a: v, b: filters.buffers[i]! }, attrs: { transposeA: false, transposeB: false }, backend }) as tf.TensorInfo);
@@ -71,7 +70,7 @@ export function winogradBackpropInput(backend: tf.KernelBackend, dy: tf.TensorIn
     const table = offsetTable(mem, backend, products);
     temps.push(table);
     const dx = mem.alloc([n, h, w, cin]);
-    heap.wino_dx(at(table), at(dx), n, h, w, cin, th, tw, info.padInfo.top, info.padInfo.left);
+    heap.wino_dx(mem.at(table), mem.at(dx), n, h, w, cin, th, tw, info.padInfo.top, info.padInfo.left);
     return dx;
   } finally {
     for (const t of temps) backend.disposeData(t.dataId);
