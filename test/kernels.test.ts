@@ -1,8 +1,10 @@
 // The kernels we supply for wasm give the cpu backend's gradients, on random shapes.
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
+import os from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../runtime/backend.js';
+import { SHARED_WORK, teamRuns } from '../runtime/kernels/native/team.js';
 import { WASM_SUPPLIED_KERNELS } from '../runtime/kernels/wasm.js';
 import { winogradBackpropInput, winogradFits } from '../runtime/kernels/winograd.js';
 
@@ -46,7 +48,7 @@ describe('wasm kernels we supply', () => {
     for (const k of WASM_SUPPLIED_KERNELS) expect(tf.getKernel(k, 'wasm')).toBeDefined();
   });
 
-  it('Conv2DBackpropFilter equals cpu on random shapes (small products: heap.c patches)', async () => {
+  it('Conv2DBackpropFilter equals cpu on random small shapes (few taps: heap.c patches; others: conv_filter_grad)', async () => {
     await fc.assert(fc.asyncProperty(convCase, fc.integer({ min: 1, max: 5 }), async (c, cout) => {
       const { cpu, wasm } = await onBoth([{ shape: [c.b, c.h, c.w, c.cin], seed: c.seed }, { shape: [c.k, c.k, c.cin, cout], seed: c.seed + 1 }],
         (x, f) => {
@@ -76,11 +78,12 @@ describe('wasm kernels we supply', () => {
     }), { numRuns: 40 });
   });
 
-  it('conv gradients past the small-product paths (XNNPACK convolutions) equal cpu', async () => {
+  it('conv gradients past the small-product paths (filter: conv_filter_grad; input: XNNPACK convolutions) equal cpu', async () => {
     const mediumCase = fc.record({
-      // Batches of 4 and channels in fours take heap.c's 4 × 4 block transposes.
-      b: fc.constantFrom(2, 4), h: fc.integer({ min: 10, max: 14 }), w: fc.integer({ min: 10, max: 14 }), cin: fc.integer({ min: 12, max: 20 }),
-      cout: fc.integer({ min: 9, max: 20 }), k: fc.integer({ min: 2, max: 4 }), stride: fc.integer({ min: 1, max: 2 }),
+      // Channel counts around the filter gradient's tiles of 4 inputs × 8 outputs and their
+      // remainders; strides and same padding clip taps at the borders.
+      b: fc.integer({ min: 1, max: 4 }), h: fc.integer({ min: 6, max: 14 }), w: fc.integer({ min: 6, max: 14 }), cin: fc.integer({ min: 4, max: 20 }),
+      cout: fc.integer({ min: 1, max: 20 }), k: fc.integer({ min: 2, max: 5 }), stride: fc.integer({ min: 1, max: 3 }),
       pad: fc.constantFrom('same' as const, 'valid' as const), seed: fc.integer({ min: 0, max: 1000 }),
     });
     await fc.assert(fc.asyncProperty(mediumCase, async (c) => {
@@ -90,7 +93,19 @@ describe('wasm kernels we supply', () => {
         (x, f) => tf.grads((x: tf.Tensor, f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad).square().sum())([x!, f!]));
       expectClose(cpu[0], wasm[0]);
       expectClose(cpu[1], wasm[1]);
-    }), { numRuns: 12, examples: [[{ b: 4, h: 12, w: 11, cin: 16, cout: 12, k: 3, stride: 1, pad: 'same', seed: 1 }]] });
+    }), { numRuns: 16, examples: [[{ b: 4, h: 12, w: 11, cin: 16, cout: 12, k: 3, stride: 1, pad: 'same', seed: 1 }], [{ b: 2, h: 9, w: 13, cin: 7, cout: 19, k: 5, stride: 2, pad: 'same', seed: 2 }]] });
+  });
+
+  it('a filter gradient past SHARED_WORK (MNIST\'s second layer, 4 images) is shared with our worker threads, and equals cpu', async () => {
+    const grad = (x: tf.Tensor, dy: tf.Tensor) => [tf.grad((f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid').mul(dy).sum())(tf.zeros([3, 3, 32, 64]))];
+    expect(4 * 11 * 11 * 9 * 32 * 64).toBeGreaterThanOrEqual(SHARED_WORK);
+    // The first call starts the workers; they take part once they are up.
+    tf.tidy(() => grad(tf.ones([4, 13, 13, 32]), tf.ones([4, 11, 11, 64])));
+    await new Promise((r) => setTimeout(r, 500));
+    const before = teamRuns.shared;
+    const { cpu, wasm } = await onBoth([{ shape: [4, 13, 13, 32], seed: 1 }, { shape: [4, 11, 11, 64], seed: 3 }], grad);
+    if (os.availableParallelism() > 1) expect(teamRuns.shared).toBeGreaterThan(before);
+    expectClose(cpu[0], wasm[0], 1e-5);
   });
 
   it('the Winograd input gradient of 3×3 convolutions equals cpu: odd and even sizes, same and valid padding', async () => {

@@ -1,5 +1,6 @@
-// XNNPACK on two threads (runtime/kernels/threads.ts): the backend starts, says so, trains to
-// exactly the weights one thread gives, and lets the process exit.
+// XNNPACK on two threads (runtime/kernels/threads.ts) and heap.c kernels shared with our
+// workers (native/team.ts): the backend starts, says so, trains to exactly the weights one
+// thread gives, and lets the process exit.
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -10,14 +11,17 @@ function train(threads: number) {
   });
   expect(r.signal, `the child did not exit by itself: ${r.stderr}`).toBeNull();
   expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as { detail: string; weights: number[][] };
+  return JSON.parse(r.stdout) as { detail: string; weights: number[][]; shared: number };
 }
 
 describe('wasm threads', () => {
-  it('two threads train to the same weights as one, and the process exits', () => {
+  it('two threads (XNNPACK\'s and our workers\') train to the same weights as one, and the process exits', () => {
     const one = train(1), two = train(2);
     expect(one.detail).toBe('XNNPACK, SIMD, 1 thread');
     expect(two.detail).toBe('XNNPACK, SIMD, 2 threads');
+    expect(one.shared).toBe(0);
+    // Our workers: one per core beyond the first.
+    if (os.availableParallelism() > 1) expect(two.shared).toBeGreaterThan(0);
     expect(two.weights).toEqual(one.weights);
   });
 

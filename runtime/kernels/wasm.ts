@@ -4,7 +4,7 @@
 // returned from a kernel function are adopted as its outputs.
 import * as tf from '@tensorflow/tfjs';
 import { memoryOf, transposed } from './memory.js';
-import { heapKernels } from './native/heap.js';
+import { heapKernels, heapShared } from './native/heap.js';
 import { broadcastComparison, leadingAxesSum, maxPoolGrad } from './wasm-loops.js';
 import { convMultiplyAdds, winogradBackpropInput, winogradFits } from './winograd.js';
 
@@ -62,11 +62,14 @@ function taps(xp: tf.Tensor4D, info: Conv2DInfo, kh: number, kw: number): tf.Ten
   return out;
 }
 
-/** dW[i, j, c, o] = Σ x_pad[b, y·s + i, x·s + j, c] · dy[b, y, x, o]: one XNNPACK convolution
- *  of the padded input with batch and channels swapped ([cin, H, W, b]) by the output
- *  gradient as the filter ([oh, ow, b, cout]), dilated by the stride (both laid out by
- *  heap.c). 4-7x faster than im2col taps + a matmul here (measured on the VAE and DCGAN
- *  layers). Small ones take patchesFilterGrad. */
+/** dW[i, j, c, o] = Σ x[b, y·s + i − top, x·s + j − left, c] · dy[b, y, x, o], read in place
+ *  by heap.c's conv_filter_grad (no patches, no packing), its rows shared between this
+ *  thread and our workers (native/team.ts) where it is large enough. Where XNNPACK
+ *  computed it as a convolution of the input (batch and channels swapped) by the output
+ *  gradient (dilated by the stride) as the filter, it spent about half its time packing
+ *  that filter, single-threaded: MNIST's second layer 10.7–11.7 → 4.8–4.9 ms, a DCGAN's
+ *  5 × 5 stride-2 64 → 128 channels on 32 × 32 47 → 31 ms, 32 → 32 channels on 64 × 64 28 →
+ *  11 ms (2 cores, two threads each side). First layers (FEW_TAPS) take patchesFilterGrad. */
 function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
   const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
@@ -74,35 +77,18 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): tf.Tensor
   const [kh, kw, cin, cout] = a.filterShape;
   // tfjs refuses gradients of dilated conv2d, so the forward dilation is 1 here.
   const info = convInfo(x.shape, a.filterShape, { ...a, dilations: 1 }, false);
-  if (kh * kw * cin <= FEW_TAPS || convMultiplyAdds(info) <= SMALL_PRODUCT) return patchesFilterGrad(x, dy, info, backend);
-  return asInfo(tf.tidy(() => {
-    const swapped = heapPermuted(backend, padInput(x, info), 'swap_outer_inner');
-    const filter = heapPermuted(backend, dy, 'move_outer');
-    const out = tf.conv2d(swapped, filter, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
-    // Rows and columns past the kernel come from padding remainders the forward pass skipped.
-    return tf.transpose(out.slice([0, 0, 0, 0], [cin, kh, kw, cout]), [1, 2, 0, 3]);
-  }));
-}
-
-/** [a, h, w, c] permuted by heap.c, where tfjs-backend-wasm's Transpose kernel took 0.46
- *  and 0.28 ms of the 6.9 of MNIST's second filter gradient (6.3–6.7 ms with these):
- *  swap_outer_inner gives [c, h, w, a] (perm [3, 1, 2, 0]), move_outer [h, w, a, c]
- *  (perm [1, 2, 0, 3]). */
-function heapPermuted(backend: tf.KernelBackend, t: tf.Tensor4D, how: 'swap_outer_inner' | 'move_outer'): tf.Tensor4D {
-  const [a, h, w, c] = t.shape;
+  if (kh * kw * cin <= FEW_TAPS) return patchesFilterGrad(x, dy, info, backend);
   const mem = memoryOf(backend, 'wasm');
-  const out = mem.alloc(how === 'swap_outer_inner' ? [c, h, w, a] : [h, w, a, c]);
-  heapKernels(backend)[how](mem.at(t), mem.at(out), a, h * w, c);
-  return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor4D;
+  const dw = mem.alloc(a.filterShape);
+  const args = [mem.at(x), mem.at(dy), mem.at(dw), info.batchSize, info.inHeight, info.inWidth, cin, info.outHeight, info.outWidth, cout,
+    kh, kw, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left];
+  heapShared(backend, 'conv_filter_grad', args, kh * kw * Math.ceil(cin / 4), convMultiplyAdds(info));
+  return dw;
 }
 
 /** Filters with at most this many taps × input channels (first layers: 9 for a 3 × 3 conv of
- *  a grey image) take patchesFilterGrad: there the XNNPACK convolution spends its time
- *  packing the output gradient as a filter (5.6 ms of an MNIST batch's first layer). So do
- *  gradients of at most SMALL_PRODUCT multiply-adds: with smallBackpropInput, the input and
- *  filter gradients of a 3-tap conv1d over 32 channels (batch 32) took 41 µs, against 210
- *  through XNNPACK convolutions (which pack a new filter each time), of a 3×3 conv of 8 → 16
- *  channels on 6×6 42 against 184. */
+ *  a grey image) take patchesFilterGrad, where conv_filter_grad's tiles of four channels
+ *  would run one channel wide (MNIST's first layer: 1.6 ms against 1.9). */
 const FEW_TAPS = 32;
 
 /** dW = patchesᵀ · dy: the input patches, transposed (heap.c im2col_t, [taps·cin, rows]),

@@ -2,9 +2,9 @@
 // its single-threaded build, shared for the threaded one): they take the byte offsets of
 // tensors on that heap and work in place.
 import { PLAIN_BASE64, SHARED_BASE64 } from './heap.wasm.js';
+import { runShared, SHARED_WORK, type SharedKernel, type WasmMemory } from './team.js';
 
 // The project's TypeScript libs do not declare WebAssembly (no "dom"); the few members used:
-interface WasmMemory { buffer: ArrayBuffer | SharedArrayBuffer }
 interface WasmApi { Module: new (bytes: Uint8Array) => object; Instance: new (module: object, imports: object) => { exports: unknown } }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -14,25 +14,28 @@ export interface HeapKernels {
   matmul(a: number, b: number, out: number, m: number, k: number, n: number): void;
   relu_grad(dy: number, y: number, out: number, n: number): void;
   im2col_t(x: number, out: number, b: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
-  swap_outer_inner(x: number, out: number, a: number, mid: number, c: number): void;
-  move_outer(x: number, out: number, a: number, mid: number, c: number): void;
   col2im(cols: number, dx: number, b: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
   wino_filter(g: number, ptrs: number, cin: number, cout: number): void;
   wino_dy(dy: number, ptrs: number, n: number, oh: number, ow: number, c: number, th: number, tw: number): void;
   wino_dx(ptrs: number, dx: number, n: number, h: number, w: number, c: number, th: number, tw: number, top: number, left: number): void;
+  conv_filter_grad(x: number, dy: number, dw: number, b: number, h: number, w: number, c: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, r0: number, r1: number): void;
 }
 
 /** tfjs-backend-wasm's Emscripten module: the threaded build exposes its memory as
  *  `wasmMemory`, the single-threaded one as the export `asm.memory`. */
-interface BackendModule { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory } }
+interface BackendModule { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory }; tfjs: { getThreadsCount?(): number } }
 
 const instances = new WeakMap<WasmMemory, HeapKernels>();
 
-/** The kernels over the memory of this wasm backend (instantiated once per memory). */
-export function heapKernels(backend: unknown): HeapKernels {
-  const module = (backend as { wasm: BackendModule }).wasm;
+function memoryOf(module: BackendModule): WasmMemory {
   const memory = module.wasmMemory ?? module.asm?.memory;
   if (!memory) throw new Error('the wasm backend exposes no memory for the heap kernels');
+  return memory;
+}
+
+/** The kernels over the memory of this wasm backend (instantiated once per memory). */
+export function heapKernels(backend: unknown): HeapKernels {
+  const memory = memoryOf((backend as { wasm: BackendModule }).wasm);
   let k = instances.get(memory);
   if (!k) {
     const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
@@ -41,4 +44,13 @@ export function heapKernels(backend: unknown): HeapKernels {
     instances.set(memory, k);
   }
   return k;
+}
+
+/** heap.c's `kernel(...args, r0, r1)` over the rows [0, rows): shared between as many threads
+ *  as XNNPACK's pool has now where `work` (multiply-adds) is at least SHARED_WORK (team.ts),
+ *  on this thread alone otherwise and where the build is single-threaded. */
+export function heapShared(backend: unknown, kernel: SharedKernel, args: number[], rows: number, work: number): void {
+  const module = (backend as { wasm: BackendModule }).wasm;
+  const threads = work >= SHARED_WORK ? module.tfjs.getThreadsCount?.() ?? 1 : 1;
+  runShared(heapKernels(backend), memoryOf(module), kernel, args, rows, threads);
 }
