@@ -1,6 +1,6 @@
 // Child of test/threads.test.ts: starts the wasm backend with $NNC_THREADS threads, trains a
 // small convnet for a few steps and prints the backend's detail, the weights and how many
-// kernel calls our worker threads shared (its second filter gradient is past SHARED_WORK).
+// kernel calls our worker threads shared (its second filter gradient is long enough to share).
 // The process must then exit by itself (the pthread workers must not hold it open).
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../runtime/backend.js';

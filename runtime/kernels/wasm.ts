@@ -82,9 +82,13 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): tf.Tensor
   const dw = mem.alloc(a.filterShape);
   const args = [mem.at(x), mem.at(dy), mem.at(dw), info.batchSize, info.inHeight, info.inWidth, cin, info.outHeight, info.outWidth, cout,
     kh, kw, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left];
-  heapShared(backend, 'conv_filter_grad', args, kh * kw * Math.ceil(cin / 4), convMultiplyAdds(info));
+  heapShared(backend, 'conv_filter_grad', args, kh * kw * Math.ceil(cin / 4), convMultiplyAdds(info) / FILTER_GRAD_RATE);
   return dw;
 }
+
+/** conv_filter_grad's multiply-adds a microsecond on one thread (MNIST's second layer: 143M
+ *  in 10.2 ms). */
+const FILTER_GRAD_RATE = 14_000;
 
 /** Filters with at most this many taps × input channels (first layers: 9 for a 3 × 3 conv of
  *  a grey image) take patchesFilterGrad, where conv_filter_grad's tiles of four channels

@@ -1,18 +1,21 @@
 // Winograd F(2×2, 3×3) for the input gradient of the wasm backend's stride-1 3×3
 // convolutions (heap.c has the transforms and says how they work): 16 products per 2×2
-// output tile and channel pair instead of 36, as 16 XNNPACK matmuls of [tiles, cout] ·
-// [cout, cin], one per position of the 4×4 transform. XNNPACK can only compute this
-// gradient as a convolution over the output gradient padded by 2 on each side (MNIST's
-// second layer: 199M multiply-adds for 143M of gradient; this: 76M). Only the input
-// gradient: its matmuls' right operand is the small transformed filter, which XNNPACK packs
-// at each call; a filter gradient's would be the transformed output gradient, whose packing
-// (about 7 ns an element) costs more than Winograd saves.
+// output tile and channel pair instead of 36, as 16 matmuls of [tiles, cout] · [cout, cin],
+// one per position of the 4×4 transform. XNNPACK can only compute this gradient as a
+// convolution over the output gradient padded by 2 on each side (MNIST's second layer: 199M
+// multiply-adds for 143M of gradient; this: 76M). The transforms and the 16 products are
+// heap.c's, each shared with our worker threads (native/team.ts): XNNPACK ran the products
+// on two threads in 4.3 ms, heap.c's matmul in 5.0 on one, so about 2.6 on two; MNIST's
+// input gradient 5.6–6.2 → 4.8 ms. Only the input gradient: conv_filter_grad (wasm.ts)
+// computes the filter gradient in place.
 import * as tf from '@tensorflow/tfjs';
 import { memoryOf, type Memory } from './memory.js';
-import { heapKernels } from './native/heap.js';
+import { heapKernels, heapShared } from './native/heap.js';
 
 /** Positions of the 4×4 transform: one matmul each. */
 const POSITIONS = 16;
+/** Tiles a row of wino_products (the unit threads share). */
+const PRODUCT_CHUNK = 128;
 
 /** A convolution's multiply-adds (its forward pass, and each of its two gradients). */
 export function convMultiplyAdds(info: tf.backend_util.Conv2DInfo): number {
@@ -55,22 +58,19 @@ export function winogradBackpropInput(backend: tf.KernelBackend, dy: tf.TensorIn
   const heap = heapKernels(backend);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outHeight: oh, outWidth: ow, outChannels: cout } = info;
   const th = Math.ceil(oh / 2), tw = Math.ceil(ow / 2), tiles = n * th * tw;
-  const matmul = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
   const filters = positionBuffers(mem, backend, [1, cout, cin]);
   const spread = positionBuffers(mem, backend, [1, tiles, cout]);
   const temps = [...filters.buffers, filters.table, ...spread.buffers, spread.table];
   try {
     heap.wino_filter(mem.at(filter), mem.at(filters.table), cin, cout);
-    heap.wino_dy(mem.at(dy), mem.at(spread.table), n, oh, ow, cout, th, tw);
-    const products: tf.TensorInfo[] = [];
-    spread.buffers.forEach((v, i) => {
-      products.push(matmul({ inputs: { a: v, b: filters.buffers[i]! }, attrs: { transposeA: false, transposeB: false }, backend }) as tf.TensorInfo);
-      temps.push(products[i]!);
-    });
-    const table = offsetTable(mem, backend, products);
-    temps.push(table);
+    // Each step shared with our workers (winogradFits keeps this path to long gradients).
+    const long = Infinity;
+    heapShared(backend, 'wino_dy', [mem.at(dy), mem.at(spread.table), n, oh, ow, cout, th, tw], n, long);
+    const products = positionBuffers(mem, backend, [tiles, cin]);
+    temps.push(...products.buffers, products.table);
+    heapShared(backend, 'wino_products', [mem.at(spread.table), mem.at(filters.table), mem.at(products.table), tiles, cout, cin, PRODUCT_CHUNK], POSITIONS * Math.ceil(tiles / PRODUCT_CHUNK), long);
     const dx = mem.alloc([n, h, w, cin]);
-    heap.wino_dx(mem.at(table), mem.at(dx), n, h, w, cin, th, tw, info.padInfo.top, info.padInfo.left);
+    heapShared(backend, 'wino_dx', [mem.at(products.table), mem.at(dx), n, h, w, cin, th, tw, info.padInfo.top, info.padInfo.left], n, long);
     return dx;
   } finally {
     for (const t of temps) backend.disposeData(t.dataId);

@@ -14,13 +14,14 @@
 
 // dx (zeroed here) of max pooling over NHWC: each window's output gradient goes to the
 // window's first largest input (TensorFlow's choice among ties), summed where windows
-// overlap. Windows are clipped to the input (padding never wins).
+// overlap. Windows are clipped to the input (padding never wins). For the images [n0, n1)
+// of the batch (b), so that threads can share it.
 __attribute__((export_name("max_pool_grad")))
 void max_pool_grad(const float *x, const float *dy, float *dx, int b, int h, int w, int c,
-                   int oh, int ow, int fh, int fw, int sh, int sw, int top, int left) {
-  for (long i = 0, n = (long)b * h * w * c; i < n; i++) dx[i] = 0.0f;
+                   int oh, int ow, int fh, int fw, int sh, int sw, int top, int left, int n0, int n1) {
+  for (long i = (long)n0 * h * w * c, end = (long)n1 * h * w * c; i < end; i++) dx[i] = 0.0f;
   const v128_t lane = wasm_i32x4_make(0, 1, 2, 3);
-  for (int n = 0; n < b; n++) {
+  for (int n = n0; n < n1; n++) {
     for (int oy = 0; oy < oh; oy++) {
       int y0 = oy * sh - top, y1 = y0 + fh;
       if (y0 < 0) y0 = 0;
@@ -242,11 +243,12 @@ void wino_filter(const float *g, const int *ptrs, int cin, int cout) {
 }
 
 // dM = A dY Aᵀ per tile: the output gradient's 2×2 tile (zero past the edge) spread to 4×4.
+// For the images [n0, n1) of the batch (n).
 __attribute__((export_name("wino_dy")))
-void wino_dy(const float *dy, const int *ptrs, int n, int oh, int ow, int c, int th, int tw) {
+void wino_dy(const float *dy, const int *ptrs, int n, int oh, int ow, int c, int th, int tw, int n0, int n1) {
   const F4 zero = wasm_f32x4_splat(0.0f);
-  long t = 0;
-  for (int b = 0; b < n; b++) {
+  long t = (long)n0 * th * tw;
+  for (int b = n0; b < n1; b++) {
     for (int ti = 0; ti < th; ti++) {
       for (int tj = 0; tj < tw; tj++, t++) {
         const int y0 = 2 * ti, x0 = 2 * tj;
@@ -272,12 +274,13 @@ void wino_dy(const float *dy, const int *ptrs, int n, int oh, int ow, int c, int
 }
 
 // dx = Σ over tiles of B dU Bᵀ, each 4×4 patch added at its place (patches overlap by 2;
-// the parts in the padding are dropped). dx is zeroed here.
+// the parts in the padding are dropped). dx is zeroed here. For the images [n0, n1) of the
+// batch (n): patches of two images never overlap.
 __attribute__((export_name("wino_dx")))
-void wino_dx(const int *ptrs, float *dx, int n, int h, int w, int c, int th, int tw, int top, int left) {
-  for (long i = 0, size = (long)n * h * w * c; i < size; i++) dx[i] = 0.0f;
-  long t = 0;
-  for (int b = 0; b < n; b++) {
+void wino_dx(const int *ptrs, float *dx, int n, int h, int w, int c, int th, int tw, int top, int left, int n0, int n1) {
+  for (long i = (long)n0 * h * w * c, size = (long)n1 * h * w * c; i < size; i++) dx[i] = 0.0f;
+  long t = (long)n0 * th * tw;
+  for (int b = n0; b < n1; b++) {
     for (int ti = 0; ti < th; ti++) {
       for (int tj = 0; tj < tw; tj++, t++) {
         const int y0 = 2 * ti - top, x0 = 2 * tj - left;
@@ -307,6 +310,19 @@ void wino_dx(const int *ptrs, float *dx, int n, int h, int w, int c, int th, int
         }
       }
     }
+  }
+}
+
+// dU_ξ = dM_ξ · W_ξᵀ at each position ξ ([tiles, k] · [k, n], `a`, `b` and `out` hold the 16
+// byte offsets), in heap.c's matmul: rows r of [ξ, chunk of `chunk` tiles], for rows
+// [r0, r1). XNNPACK ran these 16 products on two threads in about the time this takes on
+// one (its operator setup, packing and hand-off paid 16 times); shared, they take half.
+__attribute__((export_name("wino_products")))
+void wino_products(const int *a, const int *b, const int *out, int tiles, int k, int n, int chunk, int r0, int r1) {
+  const int chunks = (tiles + chunk - 1) / chunk;
+  for (int r = r0; r < r1; r++) {
+    const int q = r / chunks, t0 = r % chunks * chunk, t1 = t0 + chunk < tiles ? t0 + chunk : tiles;
+    matmul((const float *)a[q] + (long)t0 * k, (const float *)b[q], (float *)out[q] + (long)t0 * n, t1 - t0, k, n);
   }
 }
 

@@ -2,22 +2,23 @@
 // its single-threaded build, shared for the threaded one): they take the byte offsets of
 // tensors on that heap and work in place.
 import { PLAIN_BASE64, SHARED_BASE64 } from './heap.wasm.js';
-import { runShared, SHARED_WORK, type SharedKernel, type WasmMemory } from './team.js';
+import { runShared, SHARED_MICROSECONDS, type SharedKernel, type WasmMemory } from './team.js';
 
 // The project's TypeScript libs do not declare WebAssembly (no "dom"); the few members used:
 interface WasmApi { Module: new (bytes: Uint8Array) => object; Instance: new (module: object, imports: object) => { exports: unknown } }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 export interface HeapKernels {
-  max_pool_grad(x: number, dy: number, dx: number, b: number, h: number, w: number, c: number, oh: number, ow: number, fh: number, fw: number, sh: number, sw: number, top: number, left: number): void;
+  max_pool_grad(x: number, dy: number, dx: number, b: number, h: number, w: number, c: number, oh: number, ow: number, fh: number, fw: number, sh: number, sw: number, top: number, left: number, n0: number, n1: number): void;
   sum_rows(x: number, out: number, rows: number, cols: number): void;
   matmul(a: number, b: number, out: number, m: number, k: number, n: number): void;
   relu_grad(dy: number, y: number, out: number, n: number): void;
   im2col_t(x: number, out: number, b: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
   col2im(cols: number, dx: number, b: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
   wino_filter(g: number, ptrs: number, cin: number, cout: number): void;
-  wino_dy(dy: number, ptrs: number, n: number, oh: number, ow: number, c: number, th: number, tw: number): void;
-  wino_dx(ptrs: number, dx: number, n: number, h: number, w: number, c: number, th: number, tw: number, top: number, left: number): void;
+  wino_dy(dy: number, ptrs: number, n: number, oh: number, ow: number, c: number, th: number, tw: number, n0: number, n1: number): void;
+  wino_dx(ptrs: number, dx: number, n: number, h: number, w: number, c: number, th: number, tw: number, top: number, left: number, n0: number, n1: number): void;
+  wino_products(a: number, b: number, out: number, tiles: number, k: number, n: number, chunk: number, r0: number, r1: number): void;
   conv_filter_grad(x: number, dy: number, dw: number, b: number, h: number, w: number, c: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, r0: number, r1: number): void;
 }
 
@@ -47,10 +48,11 @@ export function heapKernels(backend: unknown): HeapKernels {
 }
 
 /** heap.c's `kernel(...args, r0, r1)` over the rows [0, rows): shared between as many threads
- *  as XNNPACK's pool has now where `work` (multiply-adds) is at least SHARED_WORK (team.ts),
- *  on this thread alone otherwise and where the build is single-threaded. */
-export function heapShared(backend: unknown, kernel: SharedKernel, args: number[], rows: number, work: number): void {
+ *  as XNNPACK's pool has now where it would take at least SHARED_MICROSECONDS on one thread
+ *  (the caller's estimate; team.ts), on this thread alone otherwise and where the build is
+ *  single-threaded. */
+export function heapShared(backend: unknown, kernel: SharedKernel, args: number[], rows: number, microseconds: number): void {
   const module = (backend as { wasm: BackendModule }).wasm;
-  const threads = work >= SHARED_WORK ? module.tfjs.getThreadsCount?.() ?? 1 : 1;
+  const threads = microseconds >= SHARED_MICROSECONDS ? module.tfjs.getThreadsCount?.() ?? 1 : 1;
   runShared(heapKernels(backend), memoryOf(module), kernel, args, rows, threads);
 }

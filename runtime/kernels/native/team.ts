@@ -11,12 +11,12 @@ import { SHARED_BASE64 } from './heap.wasm.js';
 import type { HeapKernels } from './heap.js';
 
 /** The kernels a team runs: each takes its row range as its last two arguments. */
-const SHARED_KERNELS = ['conv_filter_grad'] as const;
+const SHARED_KERNELS = ['conv_filter_grad', 'max_pool_grad', 'wino_dy', 'wino_products', 'wino_dx'] as const;
 export type SharedKernel = (typeof SHARED_KERNELS)[number];
 
-/** Kernels of at least this many multiply-adds are shared: a hand-off costs some 20–50 µs,
- *  0.3–0.7M multiply-adds of conv_filter_grad on one thread. */
-export const SHARED_WORK = 1 << 22;
+/** Kernels estimated to take at least this many microseconds on one thread are shared: a
+ *  hand-off costs some 20–50 µs. */
+export const SHARED_MICROSECONDS = 300;
 
 /** One worker's slot in the control array (Int32): job generation, the generation done, a
  *  failure flag, whether it started, the kernel's index, its argument count and arguments. */
