@@ -28,8 +28,12 @@ clang-14 "${CFLAGS[@]}" "${IMPORTED[@]}" -o "$tmp/heap.wasm" heap.c
 clang-14 "${CFLAGS[@]}" "${IMPORTED[@]}" -matomics -Wl,--shared-memory -Wl,--max-memory=4294967296 -o "$tmp/heap-shared.wasm" heap.c
 for m in "$tmp/heap.wasm" "$tmp/heap-shared.wasm"; do
   if command -v llvm-objdump-14 > /dev/null; then
-    if llvm-objdump-14 -h "$m" | grep -q ' DATA '; then echo "heap.c must have no data (it would land in tfjs's memory)" >&2; exit 1; fi
-    if llvm-objdump-14 -d "$m" | grep -q 'global\.[gs]et'; then echo "heap.c must not use the stack (it would land in tfjs's memory)" >&2; exit 1; fi
+    # Into files first: under pipefail, `objdump | grep -q` fails as a whole when grep stops
+    # at a match (objdump gets SIGPIPE), which hid exactly the case it looks for.
+    llvm-objdump-14 -h "$m" > "$tmp/sections.txt"
+    llvm-objdump-14 -d "$m" > "$tmp/code.txt"
+    if grep -q ' DATA ' "$tmp/sections.txt"; then echo "heap.c must have no data (it would land in tfjs's memory)" >&2; exit 1; fi
+    if grep -q 'global\.[gs]et' "$tmp/code.txt"; then echo "heap.c must not use the stack (it would land in tfjs's memory)" >&2; exit 1; fi
   fi
 done
 { header heap.c; echo "export const PLAIN_BASE64 = '$(base64_of "$tmp/heap.wasm")';"; echo "export const SHARED_BASE64 = '$(base64_of "$tmp/heap-shared.wasm")';"; } > "$tmp/heap.wasm.ts"
