@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../runtime/backend.js';
 import { teamRuns } from '../runtime/kernels/native/team.js';
 import { WASM_SUPPLIED_KERNELS } from '../runtime/kernels/wasm.js';
-import { winogradBackpropInput, winogradFits } from '../runtime/kernels/winograd.js';
+import { winogradBackpropInput, winogradFits, winogradForward, winogradForwardFits } from '../runtime/kernels/winograd.js';
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -131,6 +131,33 @@ describe('wasm kernels we supply', () => {
     expect(winogradFits(tf.backend_util.computeConv2DInfo([1, 1024, 1024, 64], [3, 3, 64, 64], 1, 1, 'same'))).toBe(false);
     const { cpu, wasm } = await onBoth([{ shape: [64, 13, 13, 32], seed: 1 }, { shape: [3, 3, 32, 64], seed: 2 }, { shape: [64, 11, 11, 64], seed: 3 }],
       (x, f, dy) => [tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid').mul(dy!).sum())(x!)]);
+    expectClose(cpu[0], wasm[0], 1e-5);
+  });
+
+  it('the Winograd forward convolution equals cpu: odd and even sizes, same and valid padding, bias or none, relu or linear', async () => {
+    const forwardCase = fc.record({
+      b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 12 }), w: fc.integer({ min: 3, max: 12 }),
+      cin: fc.integer({ min: 1, max: 5 }).map((q) => 4 * q), cout: fc.integer({ min: 1, max: 5 }).map((q) => 4 * q),
+      pad: fc.constantFrom('same' as const, 'valid' as const), bias: fc.boolean(), relu: fc.boolean(), seed: fc.integer({ min: 0, max: 1000 }),
+    });
+    await fc.assert(fc.asyncProperty(forwardCase, async (c) => {
+      const info = tf.backend_util.computeConv2DInfo([c.b, c.h, c.w, c.cin], [3, 3, c.cin, c.cout], 1, 1, c.pad);
+      // Called directly: these shapes are below the size where FusedConv2D picks this path.
+      const { cpu, wasm } = await onBoth([{ shape: [c.b, c.h, c.w, c.cin], seed: c.seed }, { shape: [3, 3, c.cin, c.cout], seed: c.seed + 1 }, { shape: [c.cout], seed: c.seed + 2 }],
+        (x, f, bias) => [tf.getBackend() === 'cpu'
+          ? tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: c.pad, ...(c.bias && { bias }), activation: c.relu ? 'relu' : 'linear' })
+          : tf.engine().makeTensorFromTensorInfo(winogradForward(tf.backend(), x!, f!, c.bias ? bias : undefined, info, c.relu))]);
+      expectClose(cpu[0], wasm[0], 1e-5);
+    }), { numRuns: 30 });
+  });
+
+  it('conv2d layers\' forward pass (FusedConv2D) takes the Winograd path on the MNIST convnet\'s second layer and equals cpu; small ones stay native', async () => {
+    expect(winogradForwardFits(tf.backend_util.computeConv2DInfo([64, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid'))).toBe(true);
+    expect(winogradForwardFits(tf.backend_util.computeConv2DInfo([4, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid'))).toBe(false);
+    expect(winogradForwardFits(tf.backend_util.computeConv2DInfo([64, 13, 13, 32], [3, 3, 32, 64], 2, 1, 'valid'))).toBe(false);
+    const { cpu, wasm } = await onBoth([{ shape: [16, 13, 13, 32], seed: 1 }, { shape: [3, 3, 32, 64], seed: 2 }, { shape: [64], seed: 3 }],
+      (x, f, bias) => [tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'valid', bias, activation: 'relu' })]);
+    expect(winogradForwardFits(tf.backend_util.computeConv2DInfo([16, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid'))).toBe(true);
     expectClose(cpu[0], wasm[0], 1e-5);
   });
 

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { memoryOf, transposed } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
 import { broadcastComparison, leadingAxesSum, maxPoolGrad } from './wasm-loops.js';
-import { convMultiplyAdds, winogradBackpropInput, winogradFits } from './winograd.js';
+import { convMultiplyAdds, winogradBackpropInput, winogradConv, winogradFits } from './winograd.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 type PadAttr = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -386,7 +386,7 @@ const REPLACED: [string, (native: tf.KernelFunc) => tf.KernelFunc][] = [
   ['BatchMatMul', (n) => smallProducts(plainOperands(n))],
   ['_FusedMatMul', (n) => smallProducts(plainOperands(n))],
   ['Conv2D', (n) => coverStride(n, false)],
-  ['FusedConv2D', (n) => coverStride(n, false)],
+  ['FusedConv2D', (n) => winogradConv(coverStride(n, false))],
   ['DepthwiseConv2dNative', (n) => coverStride(n, true)],
   ['MaxPoolGrad', () => maxPoolGrad as tf.KernelFunc],
   ['Sum', leadingAxesSum],

@@ -219,9 +219,10 @@ void relu_grad(const float *dy, const float *y, float *out, int n) {
 #define ADD wasm_f32x4_add
 #define SUB wasm_f32x4_sub
 
-// The filter's transform W = G g Gᵀ, [3, 3, cin, cout] → position ξ's [cout, cin].
+// The filter's transform W = G g Gᵀ, [3, 3, cin, cout] → position ξ's [cout, cin] (for the
+// input gradient), or [cin, cout] where `forward` (for the forward pass).
 __attribute__((export_name("wino_filter")))
-void wino_filter(const float *g, const int *ptrs, int cin, int cout) {
+void wino_filter(const float *g, const int *ptrs, int cin, int cout, int forward) {
   for (int ci = 0; ci < cin; ci++) {
     for (int co = 0; co < cout; co++) {
       float k[3][3], t[4][3];
@@ -233,7 +234,7 @@ void wino_filter(const float *g, const int *ptrs, int cin, int cout) {
         t[2][j] = 0.5f * (k[0][j] - k[1][j] + k[2][j]);
         t[3][j] = k[2][j];
       }
-      const long at = (long)co * cin + ci;
+      const long at = forward ? (long)ci * cout + co : (long)co * cin + ci;
       for (int a = 0; a < 4; a++) {
         const float u[4] = {t[a][0], 0.5f * (t[a][0] + t[a][1] + t[a][2]), 0.5f * (t[a][0] - t[a][1] + t[a][2]), t[a][2]};
         for (int b = 0; b < 4; b++) ((float *)ptrs[a * 4 + b])[at] = u[b];
@@ -306,6 +307,83 @@ void wino_dx(const int *ptrs, float *dx, int n, int h, int w, int c, int th, int
               float *o = dx + ((long)(b * h + y) * w + x) * c + k;
               wasm_v128_store(o, ADD(wasm_v128_load(o), d[a]));
             }
+          }
+        }
+      }
+    }
+  }
+}
+
+// The forward pass the same way: V = Bᵀ d B of each tile's 4×4 input patch (at
+// (2ti − top, 2tj − left), zero in the padding), M_ξ = V_ξ · W_ξ (wino_products), then
+// y = Aᵀ M A per 2×2 output tile, plus the bias, through relu where `relu`.
+__attribute__((export_name("wino_x")))
+void wino_x(const float *x, const int *ptrs, int n, int h, int w, int c, int th, int tw, int top, int left, int n0, int n1) {
+  const F4 zero = wasm_f32x4_splat(0.0f);
+  long t = (long)n0 * th * tw;
+  for (int b = n0; b < n1; b++) {
+    for (int ti = 0; ti < th; ti++) {
+      for (int tj = 0; tj < tw; tj++, t++) {
+        const int y0 = 2 * ti - top, x0 = 2 * tj - left;
+        for (int k = 0; k < c; k += 4) {
+          F4 d[4][4];
+          for (int a = 0; a < 4; a++) {
+            const int y = y0 + a;
+            for (int e = 0; e < 4; e++) {
+              const int xx = x0 + e;
+              d[a][e] = y < 0 || y >= h || xx < 0 || xx >= w ? zero : wasm_v128_load(x + ((long)(b * h + y) * w + xx) * c + k);
+            }
+          }
+          // Bᵀ d = [d0 − d2, d1 + d2, d2 − d1, d1 − d3] down each column, then along each row.
+          F4 r[4][4];
+          for (int e = 0; e < 4; e++) {
+            r[0][e] = SUB(d[0][e], d[2][e]);
+            r[1][e] = ADD(d[1][e], d[2][e]);
+            r[2][e] = SUB(d[2][e], d[1][e]);
+            r[3][e] = SUB(d[1][e], d[3][e]);
+          }
+          for (int a = 0; a < 4; a++) {
+            const F4 v[4] = {SUB(r[a][0], r[a][2]), ADD(r[a][1], r[a][2]), SUB(r[a][2], r[a][1]), SUB(r[a][1], r[a][3])};
+            for (int e = 0; e < 4; e++) wasm_v128_store((float *)ptrs[a * 4 + e] + t * c + k, v[e]);
+          }
+        }
+      }
+    }
+  }
+}
+
+__attribute__((export_name("wino_y")))
+void wino_y(const int *ptrs, const float *bias, float *y, int n, int oh, int ow, int c, int th, int tw, int relu, int n0, int n1) {
+  const F4 zero = wasm_f32x4_splat(0.0f);
+  long t = (long)n0 * th * tw;
+  for (int b = n0; b < n1; b++) {
+    for (int ti = 0; ti < th; ti++) {
+      for (int tj = 0; tj < tw; tj++, t++) {
+        const int y0 = 2 * ti, x0 = 2 * tj;
+        for (int k = 0; k < c; k += 4) {
+          F4 m[4][4];
+          for (int a = 0; a < 4; a++)
+            for (int e = 0; e < 4; e++) m[a][e] = wasm_v128_load((const float *)ptrs[a * 4 + e] + t * c + k);
+          // Aᵀ m = [m0 + m1 + m2, m1 − m2 − m3] down each column, then along each row.
+          F4 r[2][4];
+          for (int e = 0; e < 4; e++) {
+            r[0][e] = ADD(ADD(m[0][e], m[1][e]), m[2][e]);
+            r[1][e] = SUB(SUB(m[1][e], m[2][e]), m[3][e]);
+          }
+          const F4 bk = wasm_v128_load(bias + k);
+          F4 o00 = ADD(ADD(ADD(r[0][0], r[0][1]), r[0][2]), bk), o01 = ADD(SUB(SUB(r[0][1], r[0][2]), r[0][3]), bk);
+          F4 o10 = ADD(ADD(ADD(r[1][0], r[1][1]), r[1][2]), bk), o11 = ADD(SUB(SUB(r[1][1], r[1][2]), r[1][3]), bk);
+          if (relu) {
+            o00 = wasm_f32x4_max(o00, zero); o01 = wasm_f32x4_max(o01, zero);
+            o10 = wasm_f32x4_max(o10, zero); o11 = wasm_f32x4_max(o11, zero);
+          }
+          // The tile's second row and column only where the output has them.
+          float *p = y + ((long)(b * oh + y0) * ow + x0) * c + k;
+          wasm_v128_store(p, o00);
+          if (x0 + 1 < ow) wasm_v128_store(p + c, o01);
+          if (y0 + 1 < oh) {
+            wasm_v128_store(p + (long)ow * c, o10);
+            if (x0 + 1 < ow) wasm_v128_store(p + (long)ow * c + c, o11);
           }
         }
       }

@@ -15,7 +15,9 @@ export interface HeapKernels {
   relu_grad(dy: number, y: number, out: number, n: number): void;
   im2col_t(x: number, out: number, b: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
   col2im(cols: number, dx: number, b: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
-  wino_filter(g: number, ptrs: number, cin: number, cout: number): void;
+  wino_filter(g: number, ptrs: number, cin: number, cout: number, forward: number): void;
+  wino_x(x: number, ptrs: number, n: number, h: number, w: number, c: number, th: number, tw: number, top: number, left: number, n0: number, n1: number): void;
+  wino_y(ptrs: number, bias: number, y: number, n: number, oh: number, ow: number, c: number, th: number, tw: number, relu: number, n0: number, n1: number): void;
   wino_dy(dy: number, ptrs: number, n: number, oh: number, ow: number, c: number, th: number, tw: number, n0: number, n1: number): void;
   wino_dx(ptrs: number, dx: number, n: number, h: number, w: number, c: number, th: number, tw: number, top: number, left: number, n0: number, n1: number): void;
   wino_products(a: number, b: number, out: number, tiles: number, k: number, n: number, chunk: number, r0: number, r1: number): void;
