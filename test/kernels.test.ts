@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../runtime/backend.js';
 import { teamRuns } from '../runtime/kernels/native/team.js';
 import { WASM_SUPPLIED_KERNELS } from '../runtime/kernels/wasm.js';
-import { winogradBackpropInput, winogradFits, winogradForward, winogradForwardFits } from '../runtime/kernels/winograd.js';
+import { winogradBackpropFilter, winogradBackpropInput, winogradFits, winogradForward } from '../runtime/kernels/winograd.js';
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -107,7 +107,7 @@ describe('wasm kernels we supply', () => {
     expectClose(cpu[0], wasm[0], 1e-5);
   });
 
-  it('the Winograd input gradient of 3×3 convolutions equals cpu: odd and even sizes, same and valid padding', async () => {
+  it('the Winograd input and filter gradients of 3×3 convolutions equal cpu: odd and even sizes, same and valid padding', async () => {
     const winogradCase = fc.record({
       b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 12 }), w: fc.integer({ min: 3, max: 12 }),
       cin: fc.integer({ min: 1, max: 5 }).map((q) => 4 * q), cout: fc.integer({ min: 1, max: 5 }).map((q) => 4 * q),
@@ -117,21 +117,25 @@ describe('wasm kernels we supply', () => {
       const info = tf.backend_util.computeConv2DInfo([c.b, c.h, c.w, c.cin], [3, 3, c.cin, c.cout], 1, 1, c.pad);
       // Called directly: these shapes are below the size where the kernel picks this path.
       const { cpu, wasm } = await onBoth([{ shape: [c.b, c.h, c.w, c.cin], seed: c.seed }, { shape: [3, 3, c.cin, c.cout], seed: c.seed + 1 }, { shape: [c.b, info.outHeight, info.outWidth, c.cout], seed: c.seed + 2 }],
-        (x, f, dy) => [tf.getBackend() === 'cpu'
-          ? tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, c.pad).mul(dy!).sum())(x!)
-          : tf.engine().makeTensorFromTensorInfo(winogradBackpropInput(tf.backend(), dy!, f!, info))]);
+        (x, f, dy) => (tf.getBackend() === 'cpu'
+          ? tf.grads((x: tf.Tensor, f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, c.pad).mul(dy!).sum())([x!, f!])
+          : [winogradBackpropInput(tf.backend(), dy!, f!, info), winogradBackpropFilter(tf.backend(), x!, dy!, info)].map((t) => tf.engine().makeTensorFromTensorInfo(t))));
       expectClose(cpu[0], wasm[0], 1e-5);
+      expectClose(cpu[1], wasm[1], 1e-5);
     }), { numRuns: 30 });
   });
 
-  it('Conv2DBackpropInput takes the Winograd path on a layer the size of the MNIST convnet\'s second, and equals cpu', async () => {
+  it('Conv2DBackpropInput and Conv2DBackpropFilter take the Winograd paths on a layer the size of the MNIST convnet\'s second, and equal cpu', async () => {
     const info = tf.backend_util.computeConv2DInfo([64, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid');
     expect(winogradFits(info)).toBe(true);
     // Not where its buffers would pass 256 MB (a 1024 × 1024 image of 64 channels: 2 GB).
     expect(winogradFits(tf.backend_util.computeConv2DInfo([1, 1024, 1024, 64], [3, 3, 64, 64], 1, 1, 'same'))).toBe(false);
-    const { cpu, wasm } = await onBoth([{ shape: [64, 13, 13, 32], seed: 1 }, { shape: [3, 3, 32, 64], seed: 2 }, { shape: [64, 11, 11, 64], seed: 3 }],
-      (x, f, dy) => [tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid').mul(dy!).sum())(x!)]);
+    // 8 images: the least that fits, where the cpu backend's filter gradient takes seconds.
+    expect(winogradFits(tf.backend_util.computeConv2DInfo([8, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid'))).toBe(true);
+    const { cpu, wasm } = await onBoth([{ shape: [8, 13, 13, 32], seed: 1 }, { shape: [3, 3, 32, 64], seed: 2 }, { shape: [8, 11, 11, 64], seed: 3 }],
+      (x, f, dy) => tf.grads((x: tf.Tensor, f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid').mul(dy!).sum())([x!, f!]));
     expectClose(cpu[0], wasm[0], 1e-5);
+    expectClose(cpu[1], wasm[1], 1e-5);
   });
 
   it('the Winograd forward convolution equals cpu: odd and even sizes, same and valid padding, bias or none, relu or linear', async () => {
@@ -152,12 +156,12 @@ describe('wasm kernels we supply', () => {
   });
 
   it('conv2d layers\' forward pass (FusedConv2D) takes the Winograd path on the MNIST convnet\'s second layer and equals cpu; small ones stay native', async () => {
-    expect(winogradForwardFits(tf.backend_util.computeConv2DInfo([64, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid'))).toBe(true);
-    expect(winogradForwardFits(tf.backend_util.computeConv2DInfo([4, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid'))).toBe(false);
-    expect(winogradForwardFits(tf.backend_util.computeConv2DInfo([64, 13, 13, 32], [3, 3, 32, 64], 2, 1, 'valid'))).toBe(false);
+    expect(winogradFits(tf.backend_util.computeConv2DInfo([64, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid'))).toBe(true);
+    expect(winogradFits(tf.backend_util.computeConv2DInfo([4, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid'))).toBe(false);
+    expect(winogradFits(tf.backend_util.computeConv2DInfo([64, 13, 13, 32], [3, 3, 32, 64], 2, 1, 'valid'))).toBe(false);
     const { cpu, wasm } = await onBoth([{ shape: [16, 13, 13, 32], seed: 1 }, { shape: [3, 3, 32, 64], seed: 2 }, { shape: [64], seed: 3 }],
       (x, f, bias) => [tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'valid', bias, activation: 'relu' })]);
-    expect(winogradForwardFits(tf.backend_util.computeConv2DInfo([16, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid'))).toBe(true);
+    expect(winogradFits(tf.backend_util.computeConv2DInfo([16, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid'))).toBe(true);
     expectClose(cpu[0], wasm[0], 1e-5);
   });
 

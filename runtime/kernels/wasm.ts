@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { memoryOf, transposed } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
 import { broadcastComparison, leadingAxesSum, maxPoolGrad } from './wasm-loops.js';
-import { convMultiplyAdds, winogradBackpropInput, winogradConv, winogradFits } from './winograd.js';
+import { convMultiplyAdds, winogradBackpropFilter, winogradBackpropInput, winogradConv, winogradFits } from './winograd.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 type PadAttr = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -69,7 +69,8 @@ function taps(xp: tf.Tensor4D, info: Conv2DInfo, kh: number, kw: number): tf.Ten
  *  gradient (dilated by the stride) as the filter, it spent about half its time packing
  *  that filter, single-threaded: MNIST's second layer 10.7–11.7 → 4.8–4.9 ms, a DCGAN's
  *  5 × 5 stride-2 64 → 128 channels on 32 × 32 47 → 31 ms, 32 → 32 channels on 64 × 64 28 →
- *  11 ms (2 cores, two threads each side). First layers (FEW_TAPS) take patchesFilterGrad. */
+ *  11 ms (2 cores, two threads each side). First layers (FEW_TAPS) take patchesFilterGrad,
+ *  large stride-1 3 × 3 ones Winograd (winograd.ts). */
 function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
   const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
@@ -78,6 +79,7 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): tf.Tensor
   // tfjs refuses gradients of dilated conv2d, so the forward dilation is 1 here.
   const info = convInfo(x.shape, a.filterShape, { ...a, dilations: 1 }, false);
   if (kh * kw * cin <= FEW_TAPS) return patchesFilterGrad(x, dy, info, backend);
+  if (winogradFits(info)) return winogradBackpropFilter(backend, x, dy, info);
   const mem = memoryOf(backend, 'wasm');
   const dw = mem.alloc(a.filterShape);
   const args = [mem.at(x), mem.at(dy), mem.at(dw), info.batchSize, info.inHeight, info.inWidth, cin, info.outHeight, info.outWidth, cout,

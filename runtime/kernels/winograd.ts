@@ -22,19 +22,18 @@ export function convMultiplyAdds(info: tf.backend_util.Conv2DInfo): number {
   return info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
 }
 
-/** Whether a convolution's input gradient takes the Winograd path: 3×3 filter, stride and
- *  dilation 1, channel counts that are multiples of 4 (the transforms' SIMD width). And by
- *  measure (two threads): the 16 matmuls pay for their dispatch from 2^25 multiply-adds,
- *  and they need both channel counts ≥ 16 with a product ≥ 2048 to beat XNNPACK's own
- *  convolution (MNIST's second layer, 32 → 64: 4.7 → 3.9 ms a batch; 128 → 128 channels
- *  on 32×32: 5.1 → 2.7 ms; 32 → 32 on 128×128 lost, 3.8 → 4.3 ms). */
+/** Whether a convolution's forward pass and both gradients take the Winograd paths here:
+ *  3×3 filter, stride and dilation 1, channel counts multiples of 4 (the transforms' SIMD
+ *  width) and at least 8, at least 2^24 multiply-adds, and buffers (16 transformed inputs,
+ *  outputs or gradients a tile) under 256 MB. Measured against XNNPACK's convolution and
+ *  conv_filter_grad on two threads (2 cores): level at about 10M multiply-adds (16 → 16
+ *  channels on 10 × 10, batch 32; 8 → 8 on 28 × 28, batch 64, at 29M), slower below; the
+ *  figures at MNIST's second layer are in the functions' docs. */
 export function winogradFits(info: tf.backend_util.Conv2DInfo): boolean {
   const { filterHeight: fh, filterWidth: fw, inChannels: cin, outChannels: cout } = info;
   const unit = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
-  const work = convMultiplyAdds(info);
-  // Its buffers (16 transformed gradients and 16 products a tile) stay under 256 MB.
   const buffered = POSITIONS * info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2) * (cin + cout);
-  return fh === 3 && fw === 3 && unit && cin % 4 === 0 && cout % 4 === 0 && cin >= 16 && cout >= 16 && cin * cout >= 2048 && work >= 2 ** 25 && buffered <= 2 ** 26;
+  return fh === 3 && fw === 3 && unit && cin % 4 === 0 && cout % 4 === 0 && cin >= 8 && cout >= 8 && convMultiplyAdds(info) >= 2 ** 24 && buffered <= 2 ** 26;
 }
 
 /** An int32 buffer of the byte offsets of `buffers` on the heap (heap.c's `ptrs`). */
@@ -77,18 +76,7 @@ export function winogradBackpropInput(backend: tf.KernelBackend, dy: tf.TensorIn
   }
 }
 
-/** Whether a forward convolution takes winogradForward: 3×3, stride and dilation 1, channel
- *  counts multiples of 4, at least WINOGRAD_FORWARD_WORK multiply-adds, buffers under 256 MB. */
-export function winogradForwardFits(info: tf.backend_util.Conv2DInfo): boolean {
-  const { filterHeight: fh, filterWidth: fw, inChannels: cin, outChannels: cout } = info;
-  const unit = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
-  const buffered = POSITIONS * info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2) * (cin + cout);
-  return fh === 3 && fw === 3 && unit && cin % 4 === 0 && cout % 4 === 0 && convMultiplyAdds(info) >= WINOGRAD_FORWARD_WORK && buffered <= 2 ** 26;
-}
-
-const WINOGRAD_FORWARD_WORK = 2 ** 24;
-
-/** y = relu?(conv(x, filter) + bias) of a stride-1 3×3 convolution (winogradForwardFits):
+/** y = relu?(conv(x, filter) + bias) of a stride-1 3×3 convolution (winogradFits):
  *  V = Bᵀ d B per tile, M = V · W per position, y = Aᵀ M A, each step shared with our
  *  workers. `bias` may be absent. */
 export function winogradForward(backend: tf.KernelBackend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | undefined, info: tf.backend_util.Conv2DInfo, relu: boolean): tf.TensorInfo {
@@ -118,8 +106,7 @@ export function winogradForward(backend: tf.KernelBackend, x: tf.TensorInfo, fil
 /** FusedConv2D (every conv2d layer's forward pass) through winogradForward where it fits:
  *  float32, NHWC, a bias over the channels or none, linear or relu. Measured against
  *  XNNPACK's convolution on two threads (2 cores): MNIST's second layer 6.9 → 5.1 ms, 64 → 64
- *  channels on 7 × 7 5.7 → 4.2, 32 → 32 on 64 × 64 14.5 → 9.9, 128 → 128 on 32 × 32 94 → 43;
- *  level at about 10M multiply-adds, slower below (WINOGRAD_FORWARD_WORK). */
+ *  channels on 7 × 7 5.7 → 4.2, 32 → 32 on 64 × 64 14.5 → 9.9, 128 → 128 on 32 × 32 94 → 43. */
 export function winogradConv(native: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
@@ -129,7 +116,31 @@ export function winogradConv(native: tf.KernelFunc): tf.KernelFunc {
     if (!float || a.dataFormat === 'NCHW' || preluActivationWeights || (activation !== 'linear' && activation !== 'relu') || x.shape.length !== 4 || filter.shape.length !== 4) return native(args);
     const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode);
     if (bias && (bias.shape.length !== 1 || bias.shape[0] !== info.outChannels)) return native(args);
-    if (!winogradForwardFits(info)) return native(args);
+    if (!winogradFits(info)) return native(args);
     return winogradForward(args.backend as tf.KernelBackend, x, filter, bias, info, activation === 'relu');
   };
+}
+
+/** dW of a stride-1 3×3 convolution (winogradFits):
+ *  V = Bᵀ d B of the input and dM = A dY Aᵀ of the output gradient per tile, dU = Vᵀ · dM
+ *  per position, dW = Gᵀ dU G; each step but the last shared with our workers. */
+export function winogradBackpropFilter(backend: tf.KernelBackend, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const mem = memoryOf(backend, 'wasm');
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outHeight: oh, outWidth: ow, outChannels: cout } = info;
+  const th = Math.ceil(oh / 2), tw = Math.ceil(ow / 2), tiles = n * th * tw;
+  const spreadX = positionBuffers(mem, backend, [tiles, cin]);
+  const spreadDy = positionBuffers(mem, backend, [tiles, cout]);
+  const sums = positionBuffers(mem, backend, [cin, cout]);
+  const temps = [...spreadX.buffers, spreadX.table, ...spreadDy.buffers, spreadDy.table, ...sums.buffers, sums.table];
+  try {
+    const long = Infinity;
+    heapShared(backend, 'wino_x', [mem.at(x), mem.at(spreadX.table), n, h, w, cin, th, tw, info.padInfo.top, info.padInfo.left], n, long);
+    heapShared(backend, 'wino_dy', [mem.at(dy), mem.at(spreadDy.table), n, oh, ow, cout, th, tw], n, long);
+    heapShared(backend, 'wino_filter_products', [mem.at(spreadX.table), mem.at(spreadDy.table), mem.at(sums.table), tiles, cin, cout], POSITIONS, long);
+    const dw = mem.alloc([3, 3, cin, cout]);
+    heapKernels(backend).wino_filter_grad(mem.at(sums.table), mem.at(dw), cin, cout);
+    return dw;
+  } finally {
+    for (const t of temps) backend.disposeData(t.dataId);
+  }
 }

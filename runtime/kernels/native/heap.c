@@ -404,6 +404,77 @@ void wino_products(const int *a, const int *b, const int *out, int tiles, int k,
   }
 }
 
+// The filter gradient the same way: dU_ξ = V_ξᵀ · dM_ξ at each position ξ ([tiles, m]ᵀ ·
+// [tiles, n], from wino_x of the input and wino_dy of the output gradient), then
+// dw = Gᵀ dU G (wino_filter_grad). The products are those of conv_filter_grad's tiles (four
+// rows of V splatted, eight columns of dM loaded), over blocks of 128 tiles that stay in L1
+// while every tile of the [m, n] output passes over them. For the positions [r0, r1).
+__attribute__((export_name("wino_filter_products")))
+void wino_filter_products(const int *a, const int *b, const int *out, int tiles, int m, int n, int r0, int r1) {
+  for (int q = r0; q < r1; q++) {
+    const float *v = (const float *)a[q], *g = (const float *)b[q];
+    float *du = (float *)out[q];
+    for (long k = 0; k < (long)m * n; k++) du[k] = 0.0f;
+    for (int t0 = 0; t0 < tiles; t0 += 128) {
+      const int t1 = t0 + 128 < tiles ? t0 + 128 : tiles;
+      for (int i = 0; i < m; i += 4) {
+        float *o0 = du + (long)i * n, *o1 = o0 + n, *o2 = o1 + n, *o3 = o2 + n;
+        for (int j = 0; j + 8 <= n; j += 8) {
+          v128_t s00 = wasm_v128_load(o0 + j), s01 = wasm_v128_load(o0 + j + 4), s10 = wasm_v128_load(o1 + j), s11 = wasm_v128_load(o1 + j + 4);
+          v128_t s20 = wasm_v128_load(o2 + j), s21 = wasm_v128_load(o2 + j + 4), s30 = wasm_v128_load(o3 + j), s31 = wasm_v128_load(o3 + j + 4);
+          const float *pv = v + (long)t0 * m + i, *pg = g + (long)t0 * n + j;
+          for (int t = t0; t < t1; t++, pv += m, pg += n) {
+            const v128_t d0 = wasm_v128_load(pg), d1 = wasm_v128_load(pg + 4);
+            const v128_t a0 = wasm_v128_load32_splat(pv), a1 = wasm_v128_load32_splat(pv + 1);
+            const v128_t a2 = wasm_v128_load32_splat(pv + 2), a3 = wasm_v128_load32_splat(pv + 3);
+            s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(a0, d0)); s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(a0, d1));
+            s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(a1, d0)); s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(a1, d1));
+            s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(a2, d0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(a2, d1));
+            s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(a3, d0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(a3, d1));
+          }
+          wasm_v128_store(o0 + j, s00); wasm_v128_store(o0 + j + 4, s01); wasm_v128_store(o1 + j, s10); wasm_v128_store(o1 + j + 4, s11);
+          wasm_v128_store(o2 + j, s20); wasm_v128_store(o2 + j + 4, s21); wasm_v128_store(o3 + j, s30); wasm_v128_store(o3 + j + 4, s31);
+        }
+        if (n % 8) {
+          // Four columns left (n is a multiple of 4).
+          const int j = n - 4;
+          v128_t s0 = wasm_v128_load(o0 + j), s1 = wasm_v128_load(o1 + j), s2 = wasm_v128_load(o2 + j), s3 = wasm_v128_load(o3 + j);
+          const float *pv = v + (long)t0 * m + i, *pg = g + (long)t0 * n + j;
+          for (int t = t0; t < t1; t++, pv += m, pg += n) {
+            const v128_t d0 = wasm_v128_load(pg);
+            s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load32_splat(pv), d0));
+            s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load32_splat(pv + 1), d0));
+            s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load32_splat(pv + 2), d0));
+            s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load32_splat(pv + 3), d0));
+          }
+          wasm_v128_store(o0 + j, s0); wasm_v128_store(o1 + j, s1); wasm_v128_store(o2 + j, s2); wasm_v128_store(o3 + j, s3);
+        }
+      }
+    }
+  }
+}
+
+// dw = Gᵀ dU G: position ξ's [cin, cout] → the filter gradient [3, 3, cin, cout].
+__attribute__((export_name("wino_filter_grad")))
+void wino_filter_grad(const int *ptrs, float *dw, int cin, int cout) {
+  for (long at = 0; at < (long)cin * cout; at++) {
+    float u[4][4], t[3][4];
+    for (int a = 0; a < 4; a++)
+      for (int e = 0; e < 4; e++) u[a][e] = ((const float *)ptrs[a * 4 + e])[at];
+    // Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1] down each column, then along each row.
+    for (int e = 0; e < 4; e++) {
+      t[0][e] = u[0][e] + 0.5f * (u[1][e] + u[2][e]);
+      t[1][e] = 0.5f * (u[1][e] - u[2][e]);
+      t[2][e] = 0.5f * (u[1][e] + u[2][e]) + u[3][e];
+    }
+    for (int i = 0; i < 3; i++) {
+      dw[(long)(i * 3 + 0) * cin * cout + at] = t[i][0] + 0.5f * (t[i][1] + t[i][2]);
+      dw[(long)(i * 3 + 1) * cin * cout + at] = 0.5f * (t[i][1] - t[i][2]);
+      dw[(long)(i * 3 + 2) * cin * cout + at] = 0.5f * (t[i][1] + t[i][2]) + t[i][3];
+    }
+  }
+}
+
 // The filter gradient of a convolution over NHWC x, read in place (no patches):
 // dw[i][j][ch][o] = Σ x[n][y·sh + i − top][x·sw + j − left][ch] · dy[n][y][x][o], over the
 // positions whose tap (i, j) lies inside the input. Written for the rows [r0, r1) of

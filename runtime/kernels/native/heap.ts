@@ -21,6 +21,8 @@ export interface HeapKernels {
   wino_dy(dy: number, ptrs: number, n: number, oh: number, ow: number, c: number, th: number, tw: number, n0: number, n1: number): void;
   wino_dx(ptrs: number, dx: number, n: number, h: number, w: number, c: number, th: number, tw: number, top: number, left: number, n0: number, n1: number): void;
   wino_products(a: number, b: number, out: number, tiles: number, k: number, n: number, chunk: number, r0: number, r1: number): void;
+  wino_filter_products(a: number, b: number, out: number, tiles: number, m: number, n: number, r0: number, r1: number): void;
+  wino_filter_grad(ptrs: number, dw: number, cin: number, cout: number): void;
   conv_filter_grad(x: number, dy: number, dw: number, b: number, h: number, w: number, c: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, r0: number, r1: number): void;
 }
 
