@@ -164,11 +164,14 @@ describe('train', () => {
 });
 
 describe('trainStep', () => {
-  // mse has a fused batch mean (FUSED_BATCH_LOSSES); categorical cross-entropy is composed.
+  // mse and categorical cross-entropy have fused batch means (FUSED_BATCH_LOSSES; sigmoid
+  // outputs do not sum to 1 and some clip), binary cross-entropy is composed.
   it.each([
     { loss: 'categorical_crossentropy', tfjs: 'categoricalCrossentropy', metric: 'accuracy', units: 3, activation: 'softmax' },
+    { loss: 'categorical_crossentropy', tfjs: 'categoricalCrossentropy', metric: 'accuracy', units: 3, activation: 'sigmoid' },
     { loss: 'mse', tfjs: 'meanSquaredError', metric: 'mae', units: 2, activation: 'linear' },
-  ] as const)('computes what trainOnBatch does with $loss: loss with regularizer penalties, metrics, the same weights after', async (c) => {
+    { loss: 'binary_crossentropy', tfjs: 'binaryCrossentropy', metric: 'accuracy', units: 3, activation: 'sigmoid' },
+  ] as const)('computes what trainOnBatch does with $loss ($activation): loss with regularizer penalties, metrics, the same weights after', async (c) => {
     const make = () => {
       const m = tf.sequential({ layers: [
         tf.layers.dense({ units: 6, activation: 'relu', inputShape: [4], kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }), kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
