@@ -107,6 +107,16 @@ describe('wasm kernels we supply', () => {
     expectClose(cpu[0], wasm[0], 1e-5);
   });
 
+  it('a first layer\'s filter gradient (few taps: patches) long enough to share is shared with our worker threads, and equals cpu', async () => {
+    const grad = (x: tf.Tensor, dy: tf.Tensor) => [tf.grad((f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same').mul(dy).sum())(tf.zeros([3, 3, 1, 32]))];
+    tf.tidy(() => grad(tf.ones([16, 28, 28, 1]), tf.ones([16, 28, 28, 32])));
+    await new Promise((r) => setTimeout(r, 500));
+    const before = teamRuns.shared;
+    const { cpu, wasm } = await onBoth([{ shape: [16, 28, 28, 1], seed: 5 }, { shape: [16, 28, 28, 32], seed: 6 }], grad);
+    if (os.availableParallelism() > 1) expect(teamRuns.shared).toBeGreaterThan(before);
+    expectClose(cpu[0], wasm[0], 1e-5);
+  });
+
   it('the Winograd input and filter gradients of 3×3 convolutions equal cpu: odd and even sizes, same and valid padding', async () => {
     const winogradCase = fc.record({
       b: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 12 }), w: fc.integer({ min: 3, max: 12 }),

@@ -97,20 +97,25 @@ const FILTER_GRAD_RATE = 14_000;
  *  would run one channel wide (MNIST's first layer: 1.6 ms against 1.9). */
 const FEW_TAPS = 32;
 
-/** dW = patchesᵀ · dy: the input patches, transposed (heap.c im2col_t, [taps·cin, rows]),
- *  times the output gradient [rows, cout], in heap.c's matmul. */
+/** dW = patchesᵀ · dy: the input patches, transposed ([taps·cin, rows]), times the output
+ *  gradient [rows, cout] (heap.c patches_filter_grad: its rows of patches, then their rows
+ *  of dW in heap.c's matmul), rows shared with our workers when it is long enough. */
 function patchesFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, info: Conv2DInfo, backend: tf.KernelBackend): tf.TensorInfo {
   const { batchSize: b, inHeight: h, inWidth: w, inChannels: cin, outChannels: cout, filterHeight: kh, filterWidth: kw } = info;
   const rows = b * info.outHeight * info.outWidth, k = kh * kw * cin;
   const mem = memoryOf(backend, 'wasm');
-  const heap = heapKernels(backend);
   const patches = mem.alloc([k, rows]);
   const out = mem.alloc([kh, kw, cin, cout]);
-  heap.im2col_t(mem.at(x), mem.at(patches), b, h, w, cin, info.outHeight, info.outWidth, kh, kw, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
-  heap.matmul(mem.at(patches), mem.at(dy), mem.at(out), k, rows, cout);
+  const args = [mem.at(x), mem.at(dy), mem.at(patches), mem.at(out), b, h, w, cin, info.outHeight, info.outWidth, cout,
+    kh, kw, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left];
+  heapShared(backend, 'patches_filter_grad', args, k, convMultiplyAdds(info) / PATCHES_RATE);
   mem.free(patches);
   return out;
 }
+
+/** patches_filter_grad's multiply-adds a microsecond on one thread (MNIST's first layer: 12.5M
+ *  in about 2 ms, its patches included). */
+const PATCHES_RATE = 6_000;
 
 /** dx of a small convolution: dcols = dy · Wᵀ ([rows, cout] · [cout, taps·cin], heap.c's
  *  matmul), each row added back where its taps read (heap.c col2im). */

@@ -135,34 +135,34 @@ void matmul(const float *a, const float *b, float *out, int m, int k, int n) {
   }
 }
 
-// The input patches of a convolution over NHWC x, transposed: out[(i·kw + j)·c + ch][r] is
-// what tap (i, j) saw of channel ch at output position r = (n·oh + y)·ow + x (zero where
-// the tap falls in the padding). A filter gradient is then out · dy, one matmul.
-__attribute__((export_name("im2col_t")))
-void im2col_t(const float *x, float *out, int b, int h, int w, int c, int oh, int ow,
-              int kh, int kw, int sh, int sw, int top, int left) {
+// The filter gradient of a convolution with few taps × input channels (first layers) as
+// patchesᵀ · dy: row (i·kw + j)·c + ch of the patches is what tap (i, j) saw of channel ch
+// at each output position r = (n·oh + y)·ow + x (zero where the tap falls in the padding),
+// and row k of dw is that row times dy [positions, co]. For the rows [r0, r1) (patches is
+// [kh·kw·c, positions], scratch), so that threads can share it.
+__attribute__((export_name("patches_filter_grad")))
+void patches_filter_grad(const float *x, const float *dy, float *patches, float *dw, int b, int h, int w, int c, int oh, int ow,
+                         int co, int kh, int kw, int sh, int sw, int top, int left, int r0, int r1) {
   const long rows = (long)b * oh * ow;
-  for (int i = 0; i < kh; i++) {
-    for (int j = 0; j < kw; j++) {
-      for (int ch = 0; ch < c; ch++) {
-        float *o = out + ((long)(i * kw + j) * c + ch) * rows;
-        for (int n = 0; n < b; n++) {
-          for (int y = 0; y < oh; y++) {
-            const int iy = y * sh + i - top;
-            if (iy < 0 || iy >= h) {
-              for (int xx = 0; xx < ow; xx++) *o++ = 0.0f;
-              continue;
-            }
-            const float *row = x + ((long)(n * h + iy) * w) * c + ch;
-            for (int xx = 0; xx < ow; xx++) {
-              const int ix = xx * sw + j - left;
-              *o++ = ix < 0 || ix >= w ? 0.0f : row[(long)ix * c];
-            }
-          }
+  for (int r = r0; r < r1; r++) {
+    const int tap = r / c, i = tap / kw, j = tap % kw, ch = r % c;
+    float *o = patches + (long)r * rows;
+    for (int n = 0; n < b; n++) {
+      for (int y = 0; y < oh; y++) {
+        const int iy = y * sh + i - top;
+        if (iy < 0 || iy >= h) {
+          for (int xx = 0; xx < ow; xx++) *o++ = 0.0f;
+          continue;
+        }
+        const float *row = x + ((long)(n * h + iy) * w) * c + ch;
+        for (int xx = 0; xx < ow; xx++) {
+          const int ix = xx * sw + j - left;
+          *o++ = ix < 0 || ix >= w ? 0.0f : row[(long)ix * c];
         }
       }
     }
   }
+  matmul(patches + (long)r0 * rows, dy, dw + (long)r0 * co, r1 - r0, (int)rows, co);
 }
 
 // The inverse of the input patches, for a convolution's input gradient: cols[r][(i·kw + j)·c + ch] is

@@ -13,7 +13,7 @@ export interface HeapKernels {
   sum_rows(x: number, out: number, rows: number, cols: number): void;
   matmul(a: number, b: number, out: number, m: number, k: number, n: number): void;
   relu_grad(dy: number, y: number, out: number, n: number): void;
-  im2col_t(x: number, out: number, b: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
+  patches_filter_grad(x: number, dy: number, patches: number, dw: number, b: number, h: number, w: number, c: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, r0: number, r1: number): void;
   col2im(cols: number, dx: number, b: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
   wino_filter(g: number, ptrs: number, cin: number, cout: number, forward: number): void;
   wino_x(x: number, ptrs: number, n: number, h: number, w: number, c: number, th: number, tw: number, top: number, left: number, n0: number, n1: number): void;

@@ -11,7 +11,7 @@ import { SHARED_BASE64 } from './heap.wasm.js';
 import type { HeapKernels } from './heap.js';
 
 /** The kernels a team runs: each takes its row range as its last two arguments. */
-const SHARED_KERNELS = ['conv_filter_grad', 'max_pool_grad', 'wino_dy', 'wino_products', 'wino_dx', 'wino_x', 'wino_y', 'wino_filter_products'] as const;
+const SHARED_KERNELS = ['patches_filter_grad', 'conv_filter_grad', 'max_pool_grad', 'wino_dy', 'wino_products', 'wino_dx', 'wino_x', 'wino_y', 'wino_filter_products'] as const;
 export type SharedKernel = (typeof SHARED_KERNELS)[number];
 
 /** Kernels estimated to take at least this many microseconds on one thread are shared: a
