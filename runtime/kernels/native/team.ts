@@ -32,8 +32,10 @@ const { module, memory, control, slot, names } = workerData;
 const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
 const at = slot * ${SLOT};
+// Generations start at 0 and only the main thread counts them up, once this one says it is
+// ready: a job posted before the loop below starts is then seen at its first wait.
+let seen = 0;
 Atomics.store(ctl, at + ${READY}, 1);
-let seen = Atomics.load(ctl, at + ${GEN});
 for (;;) {
   Atomics.wait(ctl, at + ${GEN}, seen);
   seen = Atomics.load(ctl, at + ${GEN});
@@ -91,13 +93,18 @@ class Team {
       Atomics.add(ctl, at + GEN, 1);
       Atomics.notify(ctl, at + GEN);
     }
-    (kernels[kernel] as (...a: number[]) => void)(...args, 0, bound(1));
     let failed = false;
-    for (let p = 1; p < parts; p++) {
-      const at = (p - 1) * SLOT;
-      const gen = Atomics.load(ctl, at + GEN);
-      for (let done = Atomics.load(ctl, at + DONE); done !== gen; done = Atomics.load(ctl, at + DONE)) Atomics.wait(ctl, at + DONE, done);
-      if (Atomics.exchange(ctl, at + FAILED, 0)) failed = true;
+    try {
+      (kernels[kernel] as (...a: number[]) => void)(...args, 0, bound(1));
+    } finally {
+      // The workers' rows are done before anything returns or throws: the caller may free
+      // the buffers they write.
+      for (let p = 1; p < parts; p++) {
+        const at = (p - 1) * SLOT;
+        const gen = Atomics.load(ctl, at + GEN);
+        for (let done = Atomics.load(ctl, at + DONE); done !== gen; done = Atomics.load(ctl, at + DONE)) Atomics.wait(ctl, at + DONE, done);
+        if (Atomics.exchange(ctl, at + FAILED, 0)) failed = true;
+      }
     }
     if (failed) throw new Error(`${kernel} failed on a worker thread`);
   }
