@@ -121,7 +121,8 @@ gan Duel on digits {
       const typed = tsc(out);
       expect(typed.stdout + typed.stderr).toBe('');
     }
-  });
+    // A compile and a tsc run per example: 3–5 s each on the 2-core machine, 15 examples.
+  }, 240_000);
 
   it('keeps hostile strings inert and doc comments closed', () => {
     const hostile = 'q\'"`${process.exit(3)}`*/ \\u2028 é';
