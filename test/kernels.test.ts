@@ -28,6 +28,18 @@ async function onBoth(inputs: { shape: number[]; seed: number; dtype?: 'int32'; 
   return { cpu, wasm };
 }
 
+/** onBoth for kernels long enough to share with our worker threads: a first call on wasm
+ *  starts the workers, which take part once they are up; then it checks that the compared
+ *  call shared a kernel (where there are cores to share). */
+async function sharedOnBoth(inputs: { shape: number[]; seed: number }[], f: (...xs: tf.Tensor[]) => tf.Tensor[]) {
+  tf.tidy(() => f(...inputs.map((s) => tf.ones(s.shape))));
+  await new Promise((r) => setTimeout(r, 500));
+  const before = teamRuns.shared;
+  const both = await onBoth(inputs, f);
+  if (os.availableParallelism() > 1) expect(teamRuns.shared).toBeGreaterThan(before);
+  return both;
+}
+
 function expectClose(a: unknown, b: unknown, tol = 1e-3) {
   const fa = [a].flat(Infinity as 1) as number[];
   const fb = [b].flat(Infinity as 1) as number[];
@@ -98,22 +110,13 @@ describe('wasm kernels we supply', () => {
 
   it('a filter gradient long enough to share (MNIST\'s second layer, 4 images) is shared with our worker threads, and equals cpu', async () => {
     const grad = (x: tf.Tensor, dy: tf.Tensor) => [tf.grad((f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid').mul(dy).sum())(tf.zeros([3, 3, 32, 64]))];
-    // The first call starts the workers; they take part once they are up.
-    tf.tidy(() => grad(tf.ones([4, 13, 13, 32]), tf.ones([4, 11, 11, 64])));
-    await new Promise((r) => setTimeout(r, 500));
-    const before = teamRuns.shared;
-    const { cpu, wasm } = await onBoth([{ shape: [4, 13, 13, 32], seed: 1 }, { shape: [4, 11, 11, 64], seed: 3 }], grad);
-    if (os.availableParallelism() > 1) expect(teamRuns.shared).toBeGreaterThan(before);
+    const { cpu, wasm } = await sharedOnBoth([{ shape: [4, 13, 13, 32], seed: 1 }, { shape: [4, 11, 11, 64], seed: 3 }], grad);
     expectClose(cpu[0], wasm[0], 1e-5);
   });
 
   it('a first layer\'s filter gradient (few taps: patches) long enough to share is shared with our worker threads, and equals cpu', async () => {
     const grad = (x: tf.Tensor, dy: tf.Tensor) => [tf.grad((f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same').mul(dy).sum())(tf.zeros([3, 3, 1, 32]))];
-    tf.tidy(() => grad(tf.ones([16, 28, 28, 1]), tf.ones([16, 28, 28, 32])));
-    await new Promise((r) => setTimeout(r, 500));
-    const before = teamRuns.shared;
-    const { cpu, wasm } = await onBoth([{ shape: [16, 28, 28, 1], seed: 5 }, { shape: [16, 28, 28, 32], seed: 6 }], grad);
-    if (os.availableParallelism() > 1) expect(teamRuns.shared).toBeGreaterThan(before);
+    const { cpu, wasm } = await sharedOnBoth([{ shape: [16, 28, 28, 1], seed: 5 }, { shape: [16, 28, 28, 32], seed: 6 }], grad);
     expectClose(cpu[0], wasm[0], 1e-5);
   });
 
@@ -237,11 +240,7 @@ describe('wasm kernels we supply', () => {
 
   it('MaxPoolGrad long enough to share gives each thread whole images, and equals cpu', async () => {
     const grad = (x: tf.Tensor) => [tf.grad((q: tf.Tensor) => tf.maxPool(q as tf.Tensor4D, 3, 2, 'same').square().sum())(x.mul(1.5).round())];
-    tf.tidy(() => grad(tf.ones([5, 48, 40, 16])));
-    await new Promise((r) => setTimeout(r, 500));
-    const before = teamRuns.shared;
-    const { cpu, wasm } = await onBoth([{ shape: [5, 48, 40, 16], seed: 4 }], grad);
-    if (os.availableParallelism() > 1) expect(teamRuns.shared).toBeGreaterThan(before);
+    const { cpu, wasm } = await sharedOnBoth([{ shape: [5, 48, 40, 16], seed: 4 }], grad);
     expectClose(cpu[0], wasm[0], 1e-6);
   });
 

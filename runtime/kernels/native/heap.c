@@ -404,11 +404,37 @@ void wino_products(const int *a, const int *b, const int *out, int tiles, int k,
   }
 }
 
+// Adds Σ over a grid of rows × cols positions of a[p][0..3] ⊗ b[p][0..7] to the 4 × 8 tile
+// at out (its rows `ostride` apart): a steps by astep along a row of the grid and anext from
+// one row to the next, b by bstep and bnext. The tile's sums stay in eight SIMD registers;
+// each position loads four values of a (as splats) and eight of b. The filter gradients'
+// products (wino_filter_products, conv_filter_grad).
+static inline void outer_tile_4x8(float *out, long ostride, const float *a, long astep, long anext,
+                                  const float *b, long bstep, long bnext, int rows, int cols) {
+  float *o0 = out, *o1 = o0 + ostride, *o2 = o1 + ostride, *o3 = o2 + ostride;
+  v128_t s00 = wasm_v128_load(o0), s01 = wasm_v128_load(o0 + 4), s10 = wasm_v128_load(o1), s11 = wasm_v128_load(o1 + 4);
+  v128_t s20 = wasm_v128_load(o2), s21 = wasm_v128_load(o2 + 4), s30 = wasm_v128_load(o3), s31 = wasm_v128_load(o3 + 4);
+  for (int r = 0; r < rows; r++, a += anext, b += bnext) {
+    const float *pa = a, *pb = b;
+    for (int q = 0; q < cols; q++, pa += astep, pb += bstep) {
+      const v128_t d0 = wasm_v128_load(pb), d1 = wasm_v128_load(pb + 4);
+      const v128_t a0 = wasm_v128_load32_splat(pa), a1 = wasm_v128_load32_splat(pa + 1);
+      const v128_t a2 = wasm_v128_load32_splat(pa + 2), a3 = wasm_v128_load32_splat(pa + 3);
+      s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(a0, d0)); s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(a0, d1));
+      s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(a1, d0)); s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(a1, d1));
+      s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(a2, d0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(a2, d1));
+      s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(a3, d0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(a3, d1));
+    }
+  }
+  wasm_v128_store(o0, s00); wasm_v128_store(o0 + 4, s01); wasm_v128_store(o1, s10); wasm_v128_store(o1 + 4, s11);
+  wasm_v128_store(o2, s20); wasm_v128_store(o2 + 4, s21); wasm_v128_store(o3, s30); wasm_v128_store(o3 + 4, s31);
+}
+
 // The filter gradient the same way: dU_ξ = V_ξᵀ · dM_ξ at each position ξ ([tiles, m]ᵀ ·
 // [tiles, n], from wino_x of the input and wino_dy of the output gradient), then
-// dw = Gᵀ dU G (wino_filter_grad). The products are those of conv_filter_grad's tiles (four
-// rows of V splatted, eight columns of dM loaded), over blocks of 128 tiles that stay in L1
-// while every tile of the [m, n] output passes over them. For the positions [r0, r1).
+// dw = Gᵀ dU G (wino_filter_grad). The products are outer_tile_4x8's (four rows of V
+// splatted, eight columns of dM loaded), over blocks of 128 tiles that stay in L1 while
+// every tile of the [m, n] output passes over them. For the positions [r0, r1).
 __attribute__((export_name("wino_filter_products")))
 void wino_filter_products(const int *a, const int *b, const int *out, int tiles, int m, int n, int r0, int r1) {
   for (int q = r0; q < r1; q++) {
@@ -419,22 +445,7 @@ void wino_filter_products(const int *a, const int *b, const int *out, int tiles,
       const int t1 = t0 + 128 < tiles ? t0 + 128 : tiles;
       for (int i = 0; i < m; i += 4) {
         float *o0 = du + (long)i * n, *o1 = o0 + n, *o2 = o1 + n, *o3 = o2 + n;
-        for (int j = 0; j + 8 <= n; j += 8) {
-          v128_t s00 = wasm_v128_load(o0 + j), s01 = wasm_v128_load(o0 + j + 4), s10 = wasm_v128_load(o1 + j), s11 = wasm_v128_load(o1 + j + 4);
-          v128_t s20 = wasm_v128_load(o2 + j), s21 = wasm_v128_load(o2 + j + 4), s30 = wasm_v128_load(o3 + j), s31 = wasm_v128_load(o3 + j + 4);
-          const float *pv = v + (long)t0 * m + i, *pg = g + (long)t0 * n + j;
-          for (int t = t0; t < t1; t++, pv += m, pg += n) {
-            const v128_t d0 = wasm_v128_load(pg), d1 = wasm_v128_load(pg + 4);
-            const v128_t a0 = wasm_v128_load32_splat(pv), a1 = wasm_v128_load32_splat(pv + 1);
-            const v128_t a2 = wasm_v128_load32_splat(pv + 2), a3 = wasm_v128_load32_splat(pv + 3);
-            s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(a0, d0)); s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(a0, d1));
-            s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(a1, d0)); s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(a1, d1));
-            s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(a2, d0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(a2, d1));
-            s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(a3, d0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(a3, d1));
-          }
-          wasm_v128_store(o0 + j, s00); wasm_v128_store(o0 + j + 4, s01); wasm_v128_store(o1 + j, s10); wasm_v128_store(o1 + j + 4, s11);
-          wasm_v128_store(o2 + j, s20); wasm_v128_store(o2 + j + 4, s21); wasm_v128_store(o3 + j, s30); wasm_v128_store(o3 + j + 4, s31);
-        }
+        for (int j = 0; j + 8 <= n; j += 8) outer_tile_4x8(o0 + j, n, v + (long)t0 * m + i, m, 0, g + (long)t0 * n + j, n, 0, 1, t1 - t0);
         if (n % 8) {
           // Four columns left (n is a multiple of 4).
           const int j = n - 4;
@@ -479,10 +490,10 @@ void wino_filter_grad(const int *ptrs, float *dw, int cin, int cout) {
 // dw[i][j][ch][o] = Σ x[n][y·sh + i − top][x·sw + j − left][ch] · dy[n][y][x][o], over the
 // positions whose tap (i, j) lies inside the input. Written for the rows [r0, r1) of
 // (tap, group of four input channels), so that threads can share the work without sharing
-// a sum. A tile of four channels × eight outputs keeps its sums in eight SIMD registers
-// over one image's positions: each step loads one pixel's four channels (as splats) and
-// eight outputs of dy, both contiguous in NHWC, where XNNPACK's convolution would first
-// pack dy as a filter (half of its time on MNIST's second layer).
+// a sum. A tile of four channels × eight outputs (outer_tile_4x8) sums over one band of an
+// image's positions: each step loads one pixel's four channels (as splats) and eight outputs
+// of dy, both contiguous in NHWC, where XNNPACK's convolution would first pack dy as a
+// filter (half of its time on MNIST's second layer).
 static inline int ceil_div(int a, int d) { return a <= 0 ? 0 : (a + d - 1) / d; }
 
 __attribute__((export_name("conv_filter_grad")))
@@ -514,26 +525,7 @@ void conv_filter_grad(const float *x, const float *dy, float *dw, int b, int h, 
       const long xnext = (long)sh * w * c, dnext = (long)ow * co;
       int o = 0;
       if (rows == 4) {
-        for (; o + 8 <= co; o += 8) {
-          float *o0 = out + o, *o1 = o0 + co, *o2 = o1 + co, *o3 = o2 + co;
-          v128_t s00 = wasm_v128_load(o0), s01 = wasm_v128_load(o0 + 4), s10 = wasm_v128_load(o1), s11 = wasm_v128_load(o1 + 4);
-          v128_t s20 = wasm_v128_load(o2), s21 = wasm_v128_load(o2 + 4), s30 = wasm_v128_load(o3), s31 = wasm_v128_load(o3 + 4);
-          const float *xr = xrow, *dr = drow + o;
-          for (int y = y0; y < y1; y++, xr += xnext, dr += dnext) {
-            const float *px = xr, *pd = dr;
-            for (int xx = x0; xx < x1; xx++, px += xstep, pd += co) {
-              const v128_t d0 = wasm_v128_load(pd), d1 = wasm_v128_load(pd + 4);
-              const v128_t a0 = wasm_v128_load32_splat(px), a1 = wasm_v128_load32_splat(px + 1);
-              const v128_t a2 = wasm_v128_load32_splat(px + 2), a3 = wasm_v128_load32_splat(px + 3);
-              s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(a0, d0)); s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(a0, d1));
-              s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(a1, d0)); s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(a1, d1));
-              s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(a2, d0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(a2, d1));
-              s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(a3, d0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(a3, d1));
-            }
-          }
-          wasm_v128_store(o0, s00); wasm_v128_store(o0 + 4, s01); wasm_v128_store(o1, s10); wasm_v128_store(o1 + 4, s11);
-          wasm_v128_store(o2, s20); wasm_v128_store(o2 + 4, s21); wasm_v128_store(o3, s30); wasm_v128_store(o3 + 4, s31);
-        }
+        for (; o + 8 <= co; o += 8) outer_tile_4x8(out + o, co, xrow, xstep, xnext, drow + o, co, dnext, y1 - y0, x1 - x0);
       }
       // Outputs left over (and channel groups under four): one channel × four outputs, then
       // one × one.
