@@ -1,13 +1,12 @@
-// Winograd F(2×2, 3×3) for the input gradient of the wasm backend's stride-1 3×3
-// convolutions (heap.c has the transforms and says how they work): 16 products per 2×2
-// output tile and channel pair instead of 36, as 16 matmuls of [tiles, cout] · [cout, cin],
-// one per position of the 4×4 transform. XNNPACK can only compute this gradient as a
-// convolution over the output gradient padded by 2 on each side (MNIST's second layer: 199M
-// multiply-adds for 143M of gradient; this: 76M). The transforms and the 16 products are
-// heap.c's, each shared with our worker threads (native/team.ts): XNNPACK ran the products
-// on two threads in 4.3 ms, heap.c's matmul in 5.0 on one, so about 2.6 on two; MNIST's
-// input gradient 5.6–6.2 → 4.8 ms. Only the input gradient: conv_filter_grad (wasm.ts)
-// computes the filter gradient in place.
+// Winograd F(2×2, 3×3) for the wasm backend's large stride-1 3×3 convolutions: the forward
+// pass (FusedConv2D, with its bias and relu), the input gradient and the filter gradient
+// (heap.c has the transforms and says how they work). Per 2×2 output tile and channel pair
+// 16 products instead of 36, as 16 matmuls, one per position of the 4×4 transform: MNIST's
+// second layer takes 76M multiply-adds for its 143M (XNNPACK's input gradient, a convolution
+// over the output gradient padded by 2 on each side, took 199M). The transforms and the
+// products are heap.c's, each shared with our worker threads (native/team.ts); XNNPACK ran
+// the input gradient's 16 products on two threads in 4.3 ms, heap.c's matmul in 5.0 on one,
+// so about 2.6 on two. Figures against the paths they replace are in each function's doc.
 import * as tf from '@tensorflow/tfjs';
 import { memoryOf, type Memory } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
@@ -51,7 +50,9 @@ function positionBuffers(mem: Memory, backend: unknown, shape: number[]): { buff
 }
 
 /** dx of a stride-1 3×3 convolution (winogradFits) from dy [n, oh, ow, cout] and its filter
- *  [3, 3, cin, cout]: dM = A dY Aᵀ per tile, dU = dM · Wᵀ per position, dx = Σ B dU Bᵀ. */
+ *  [3, 3, cin, cout]: dM = A dY Aᵀ per tile, dU = dM · Wᵀ per position, dx = Σ B dU Bᵀ.
+ *  MNIST's second layer: 5.6–6.2 → 4.8 ms when the products moved from XNNPACK to heap.c
+ *  and every step was shared. */
 export function winogradBackpropInput(backend: tf.KernelBackend, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const mem = memoryOf(backend, 'wasm');
   const heap = heapKernels(backend);
