@@ -2,9 +2,10 @@
 // backend's memory, so pointers are the byte offsets of tensors there and nothing is copied.
 // Where tfjs's native kernel (or a JS loop) is slow on training shapes: max pooling's
 // gradient, sums over leading axes, small matmuls, the patches of small convolutions and
-// their inverse, relu's gradient, the filter gradient of larger convolutions (read in place,
-// its rows shared between threads: team.ts) and the Winograd transforms of large input
-// gradients; four channels at a time (WebAssembly SIMD).
+// their inverse, relu's gradient, the filter gradient of larger convolutions (read in place)
+// and the Winograd transforms and products of large 3×3 convolutions (forward and both
+// gradients); four channels at a time (WebAssembly SIMD). Kernels that take a range of rows
+// [r0, r1) or images [n0, n1) last are shared between threads (team.ts).
 //
 // The memory is tfjs's, so this module must own none of it: no data segments and no stack.
 // build.sh links it with a zero-sized stack first in memory, so any stack use would move the

@@ -32,7 +32,7 @@ interface BackendModule { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory }
 
 const instances = new WeakMap<WasmMemory, HeapKernels>();
 
-function memoryOf(module: BackendModule): WasmMemory {
+function wasmMemoryOf(module: BackendModule): WasmMemory {
   const memory = module.wasmMemory ?? module.asm?.memory;
   if (!memory) throw new Error('the wasm backend exposes no memory for the heap kernels');
   return memory;
@@ -40,7 +40,7 @@ function memoryOf(module: BackendModule): WasmMemory {
 
 /** The kernels over the memory of this wasm backend (instantiated once per memory). */
 export function heapKernels(backend: unknown): HeapKernels {
-  const memory = memoryOf((backend as { wasm: BackendModule }).wasm);
+  const memory = wasmMemoryOf((backend as { wasm: BackendModule }).wasm);
   let k = instances.get(memory);
   if (!k) {
     const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
@@ -58,5 +58,5 @@ export function heapKernels(backend: unknown): HeapKernels {
 export function heapShared(backend: unknown, kernel: SharedKernel, args: number[], rows: number, microseconds: number): void {
   const module = (backend as { wasm: BackendModule }).wasm;
   const threads = microseconds >= SHARED_MICROSECONDS ? module.tfjs.getThreadsCount?.() ?? 1 : 1;
-  runShared(heapKernels(backend), memoryOf(module), kernel, args, rows, threads);
+  runShared(heapKernels(backend), wasmMemoryOf(module), kernel, args, rows, threads);
 }
