@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { memoryOf, transposed } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
 import { broadcastComparison, leadingAxesSum, maxPoolGrad } from './wasm-loops.js';
-import { convMultiplyAdds, winogradBackpropFilter, winogradBackpropInput, winogradConv, winogradFits } from './winograd.js';
+import { convMultiplyAdds, winogradBackpropFilter, winogradBackpropInput, winogradFits, winogradForward } from './winograd.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 type PadAttr = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -370,6 +370,24 @@ function coverStride(native: tf.KernelFunc, depthwise: boolean): tf.KernelFunc {
       xp.dispose();
       fp.dispose();
     }
+  };
+}
+
+/** FusedConv2D (every conv2d layer's forward pass) through winogradForward where it fits:
+ *  float32, NHWC, a bias over the channels or none, linear or relu. Measured against
+ *  XNNPACK's convolution on two threads (2 cores): MNIST's second layer 6.9 → 5.1 ms, 64 → 64
+ *  channels on 7 × 7 5.7 → 4.2, 32 → 32 on 64 × 64 14.5 → 9.9, 128 → 128 on 32 × 32 94 → 43. */
+function winogradConv(native: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs as { x: tf.Tensor4D; filter: tf.Tensor4D; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
+    const a = args.attrs as unknown as ConvAttrs & { activation?: string };
+    const activation = a.activation ?? 'linear';
+    const float = x.dtype === 'float32' && filter.dtype === 'float32' && (!bias || bias.dtype === 'float32');
+    if (!float || a.dataFormat === 'NCHW' || preluActivationWeights || (activation !== 'linear' && activation !== 'relu') || x.shape.length !== 4 || filter.shape.length !== 4) return native(args);
+    const info = convInfo(x.shape, filter.shape, a, false);
+    if (bias && (bias.shape.length !== 1 || bias.shape[0] !== info.outChannels)) return native(args);
+    if (!winogradFits(info)) return native(args);
+    return winogradForward(args.backend as tf.KernelBackend, x, filter, bias, info, activation === 'relu');
   };
 }
 

@@ -1,12 +1,13 @@
 // Winograd F(2×2, 3×3) for the wasm backend's large stride-1 3×3 convolutions: the forward
-// pass (FusedConv2D, with its bias and relu), the input gradient and the filter gradient
-// (heap.c has the transforms and says how they work). Per 2×2 output tile and channel pair
-// 16 products instead of 36, as 16 matmuls, one per position of the 4×4 transform: MNIST's
-// second layer takes 76M multiply-adds for its 143M (XNNPACK's input gradient, a convolution
-// over the output gradient padded by 2 on each side, took 199M). The transforms and the
-// products are heap.c's, each shared with our worker threads (native/team.ts); XNNPACK ran
-// the input gradient's 16 products on two threads in 4.3 ms, heap.c's matmul in 5.0 on one,
-// so about 2.6 on two. Figures against the paths they replace are in each function's doc.
+// pass (FusedConv2D with its bias and relu, through wasm.ts's winogradConv), the input
+// gradient and the filter gradient (heap.c has the transforms and says how they work). Per
+// 2×2 output tile and channel pair 16 products instead of 36, as 16 matmuls, one per
+// position of the 4×4 transform: MNIST's second layer takes 76M multiply-adds for its 143M
+// (XNNPACK's input gradient, a convolution over the output gradient padded by 2 on each
+// side, took 199M). The transforms and the products are heap.c's, each shared with our
+// worker threads (native/team.ts); XNNPACK ran the input gradient's 16 products on two
+// threads in 4.3 ms, heap.c's matmul in 5.0 on one, so about 2.6 on two. Figures against
+// the paths they replace are in each function's doc.
 import * as tf from '@tensorflow/tfjs';
 import { memoryOf, type Memory } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
@@ -21,6 +22,13 @@ export function convMultiplyAdds(info: tf.backend_util.Conv2DInfo): number {
   return info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
 }
 
+/** The 2×2 output tiles of a convolution: th rows and tw columns of them per image, tiles in
+ *  all (the last row and column may hang past the output's edge). */
+function tileGrid(info: tf.backend_util.Conv2DInfo): { th: number; tw: number; tiles: number } {
+  const th = Math.ceil(info.outHeight / 2), tw = Math.ceil(info.outWidth / 2);
+  return { th, tw, tiles: info.batchSize * th * tw };
+}
+
 /** Whether a convolution's forward pass and both gradients take the Winograd paths here:
  *  3×3 filter, stride and dilation 1, channel counts multiples of 4 (the transforms' SIMD
  *  width) and at least 8, at least 2^24 multiply-adds, and buffers (16 transformed inputs,
@@ -31,7 +39,7 @@ export function convMultiplyAdds(info: tf.backend_util.Conv2DInfo): number {
 export function winogradFits(info: tf.backend_util.Conv2DInfo): boolean {
   const { filterHeight: fh, filterWidth: fw, inChannels: cin, outChannels: cout } = info;
   const unit = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
-  const buffered = POSITIONS * info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2) * (cin + cout);
+  const buffered = POSITIONS * tileGrid(info).tiles * (cin + cout);
   return fh === 3 && fw === 3 && unit && cin % 4 === 0 && cout % 4 === 0 && cin >= 8 && cout >= 8 && convMultiplyAdds(info) >= 2 ** 24 && buffered <= 2 ** 26;
 }
 
@@ -57,7 +65,7 @@ export function winogradBackpropInput(backend: tf.KernelBackend, dy: tf.TensorIn
   const mem = memoryOf(backend, 'wasm');
   const heap = heapKernels(backend);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outHeight: oh, outWidth: ow, outChannels: cout } = info;
-  const th = Math.ceil(oh / 2), tw = Math.ceil(ow / 2), tiles = n * th * tw;
+  const { th, tw, tiles } = tileGrid(info);
   const filters = positionBuffers(mem, backend, [1, cout, cin]);
   const spread = positionBuffers(mem, backend, [1, tiles, cout]);
   const temps = [...filters.buffers, filters.table, ...spread.buffers, spread.table];
@@ -84,7 +92,7 @@ export function winogradForward(backend: tf.KernelBackend, x: tf.TensorInfo, fil
   const mem = memoryOf(backend, 'wasm');
   const heap = heapKernels(backend);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outHeight: oh, outWidth: ow, outChannels: cout } = info;
-  const th = Math.ceil(oh / 2), tw = Math.ceil(ow / 2), tiles = n * th * tw;
+  const { th, tw, tiles } = tileGrid(info);
   const filters = positionBuffers(mem, backend, [cin, cout]);
   const spread = positionBuffers(mem, backend, [tiles, cin]);
   const products = positionBuffers(mem, backend, [tiles, cout]);
@@ -104,31 +112,13 @@ export function winogradForward(backend: tf.KernelBackend, x: tf.TensorInfo, fil
   }
 }
 
-/** FusedConv2D (every conv2d layer's forward pass) through winogradForward where it fits:
- *  float32, NHWC, a bias over the channels or none, linear or relu. Measured against
- *  XNNPACK's convolution on two threads (2 cores): MNIST's second layer 6.9 → 5.1 ms, 64 → 64
- *  channels on 7 × 7 5.7 → 4.2, 32 → 32 on 64 × 64 14.5 → 9.9, 128 → 128 on 32 × 32 94 → 43. */
-export function winogradConv(native: tf.KernelFunc): tf.KernelFunc {
-  return (args) => {
-    const { x, filter, bias, preluActivationWeights } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
-    const a = args.attrs as unknown as { strides: number | [number, number]; pad: 'valid' | 'same' | number; dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil'; dataFormat?: string; activation?: string };
-    const activation = a.activation ?? 'linear';
-    const float = x.dtype === 'float32' && filter.dtype === 'float32' && (!bias || bias.dtype === 'float32');
-    if (!float || a.dataFormat === 'NCHW' || preluActivationWeights || (activation !== 'linear' && activation !== 'relu') || x.shape.length !== 4 || filter.shape.length !== 4) return native(args);
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode);
-    if (bias && (bias.shape.length !== 1 || bias.shape[0] !== info.outChannels)) return native(args);
-    if (!winogradFits(info)) return native(args);
-    return winogradForward(args.backend as tf.KernelBackend, x, filter, bias, info, activation === 'relu');
-  };
-}
-
 /** dW of a stride-1 3×3 convolution (winogradFits):
  *  V = Bᵀ d B of the input and dM = A dY Aᵀ of the output gradient per tile, dU = Vᵀ · dM
  *  per position, dW = Gᵀ dU G; each step but the last shared with our workers. */
 export function winogradBackpropFilter(backend: tf.KernelBackend, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const mem = memoryOf(backend, 'wasm');
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outHeight: oh, outWidth: ow, outChannels: cout } = info;
-  const th = Math.ceil(oh / 2), tw = Math.ceil(ow / 2), tiles = n * th * tw;
+  const { th, tw, tiles } = tileGrid(info);
   const spreadX = positionBuffers(mem, backend, [tiles, cin]);
   const spreadDy = positionBuffers(mem, backend, [tiles, cout]);
   const sums = positionBuffers(mem, backend, [cin, cout]);
