@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEBOUNCE_MS } from '../compiler/lsp/server.js';
+import { DEBOUNCE_MS } from '../driver/lsp.js';
 import { startClient } from '../test/lsp-client.js';
 import { generate } from './check.js';
 

@@ -2,7 +2,7 @@
 import { dirname, join, normalize } from 'node:path';
 import { check, type CheckResult } from '../compiler/check/checker.js';
 import type { CompilerHost } from '../compiler/check/loader.js';
-import { nodeHost } from '../compiler/cli/host.js';
+import { nodeHost } from '../driver/host.js';
 
 export function memoryHost(files: Record<string, string>): CompilerHost {
   return {

@@ -1,7 +1,7 @@
 // Binds call arguments to a parameter list and checks each value against its type.
 import type { Arg, Expr, Span } from '../../grammar/ast.js';
 import { didYouMean } from '../diagnostics.js';
-import { describeType, describeValue, POISON, type ParamSpec, type ParamType, type Value } from '../values.js';
+import { describeType, describeValue, POISON, type ParamSpec, type ParamType, type Value } from '../ir.js';
 import type { Sink } from './context.js';
 
 export interface ArgSource { span: Span; value: Value }

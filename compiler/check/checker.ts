@@ -4,7 +4,7 @@ import type { Diagnostic, Label } from '../diagnostics.js';
 import type { CheckedProgram, DataIR, IRNode, KnownRequirement, ModelIR, TaskIR } from '../ir.js';
 import { Dim } from '../shapes/dim.js';
 import type { DType, Shape } from '../shapes/shape.js';
-import { describeValue, POISON, type ParamSpec, type ParamType, type Value } from '../values.js';
+import { describeValue, POISON, type ParamSpec, type ParamType, type Value } from '../ir.js';
 import { bindArgs } from './args.js';
 import { Sink, type GlobalSymbol, type SourceModule } from './context.js';
 import { Evaluator, type Env, type Globals, type ModelBuilder } from './evaluate.js';

@@ -15,7 +15,7 @@ import { OPTIMIZERS } from '../tasks/schemas.js';
 import { PRETRAINED_SOURCES, readPretrainedTopology } from '../pretrained/sources.js';
 import { TopologyError } from '../pretrained/topology.js';
 import type { CompilerHost } from './loader.js';
-import { describeValue, POISON, type DataType, type LayerInstance, type ParamType, type TensorRef, type Value } from '../values.js';
+import { describeValue, POISON, type DataType, type LayerInstance, type ParamType, type TensorRef, type Value } from '../ir.js';
 import { bindArgs } from './args.js';
 import type { GlobalSymbol, Sink, SourceModule } from './context.js';
 import { exportsOf } from './loader.js';
@@ -362,7 +362,7 @@ export class Evaluator {
 
   private argSpans = new WeakMap<LayerInstance, Map<string, Span>>();
 
-  private instance(def: LayerDef, args: Map<string, import('../values.js').Value>, span: Span, spans?: Map<string, Span>): LayerInstance {
+  private instance(def: LayerDef, args: Map<string, import('../ir.js').Value>, span: Span, spans?: Map<string, Span>): LayerInstance {
     const inst: LayerInstance = { id: this.g.nextLayerId(), layer: def.name, isModel: false, args, span };
     if (spans) this.argSpans.set(inst, spans);
     return inst;

@@ -5,9 +5,8 @@ import { didYouMean } from '../diagnostics.js';
 import { formatShape, shape, type Shape } from '../shapes/shape.js';
 import { unifyShapes } from '../shapes/unify.js';
 import { modelIn } from '../tasks/fields.js';
-import type { DataValue } from '../values.js';
-// tasks.ts imports this module too; the helpers are only called at check time, after both load.
-import { fieldSpan, inShape, type FitCtx } from './tasks.js';
+import type { DataValue } from '../ir.js';
+import { fieldSpan, inShape, type FitCtx } from './fit.js';
 
 /** What a dream or style task needs to know of its feature model, pretrained or the file's. */
 interface FeatureModelView { name: string; input: Shape; layers: string[]; declared?: { span: Span; file: string } }

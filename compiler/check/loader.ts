@@ -21,6 +21,11 @@ export interface CompilerHost {
   /** The `model_config` JSON of a Keras HDF5 model file, or an Error saying why not; hosts
    *  without an HDF5 reader leave it out. */
   readKerasConfig?(path: string): string | Error;
+  /** The parsed model.json of a model that ships in an npm package (undefined when the package
+   *  is not installed); hosts without packages leave it out. */
+  readPackagedModel?(location: { npm: string; folder: string }): unknown;
+  /** Names of the standard library's .nn modules (`std.recurrent`, ...), for completion. */
+  stdModules?(): string[];
 }
 
 const SYNTAX_CODES: Record<string, Code> = { lex: 'E0100', parse: 'E0101', depth: 'E0102' };

@@ -1,22 +1,29 @@
 // Checking of task declarations against their schema, and of data against models.
-import type { Decl } from '../../grammar/ast.js';
-import { didYouMean } from '../diagnostics.js';
-import type { ModelIR, TaskIR } from '../ir.js';
+import type { Arg, Span } from '../../grammar/ast.js';
+import { didYouMean, type Label } from '../diagnostics.js';
+import type { KnownRequirement, ModelIR, TaskIR } from '../ir.js';
 import { Dim } from '../shapes/dim.js';
 import { formatShape, type Shape } from '../shapes/shape.js';
 import { unifyShapes } from '../shapes/unify.js';
 import { modelIn } from '../tasks/fields.js';
 import { TASKS } from '../tasks/schemas.js';
-import { POISON, type DataValue, type Value } from '../values.js';
+import { POISON, type DataValue, type Value } from '../ir.js';
 import { checkType } from './args.js';
-import type { Checker } from './checker.js';
-import type { SourceModule } from './context.js';
+import type { Env, Evaluator } from './evaluate.js';
+import { fieldSpan, inShape, type FitCtx, type TaskDecl } from './fit.js';
+import type { Sink, SourceModule } from './context.js';
 import { modelSymbols } from './evaluate.js';
 import { fitDream, fitStyle } from './image-tasks.js';
 
-type TaskDecl = Extract<Decl, { kind: 'task' }>;
+/** What checking a task needs of the checker (checker.ts implements it). */
+export interface TaskChecker {
+  readonly sink: Sink;
+  readonly evaluator: Evaluator;
+  instantiate(modelName: string, module: SourceModule, args: readonly Arg[], span: Span, env: Env): ModelIR | undefined;
+  reportUnbound(r: KnownRequirement, why: string, labels?: Label[]): void;
+}
 
-export function checkTask(decl: TaskDecl, mod: SourceModule, checker: Checker): TaskIR | undefined {
+export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecker): TaskIR | undefined {
   const file = mod.path;
   const sink = checker.sink;
   const schema = TASKS.get(decl.taskKind.name);
@@ -88,7 +95,7 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: Checker): 
   return ok ? { kind: schema.kind, name, model, data, fields, span: decl.span, bindings } : undefined;
 }
 
-function fillMapDefaults(v: Value, t: import('../values.js').ParamType): Value {
+function fillMapDefaults(v: Value, t: import('../ir.js').ParamType): Value {
   if (v.kind !== 'map' || t.kind !== 'map') return v;
   const entries = new Map(v.entries);
   for (const f of t.fields) if (!entries.has(f.name) && f.default) entries.set(f.name, f.default);
@@ -96,7 +103,7 @@ function fillMapDefaults(v: Value, t: import('../values.js').ParamType): Value {
 }
 
 /** `train M on D`: D.x against M's input, D.y against its output, and the loss against both. */
-function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: DataValue, fields: Map<string, Value>, bindings: Map<string, Dim>, checker: Checker): boolean {
+function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: DataValue, fields: Map<string, Value>, bindings: Map<string, Dim>, checker: TaskChecker): boolean {
   const sink = checker.sink;
   const span = decl.on!.span;
   const t = data.type;
@@ -149,12 +156,9 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
 }
 
 
-export interface FitCtx { decl: TaskDecl; file: string; data: DataValue; fields: Map<string, Value>; sink: Checker['sink']; bindings: Map<string, Dim>; module: SourceModule }
 
 
-export const inShape = (m: ModelIR, i = 0): Shape => m.nodes[m.inputs[i]!.node]!.shape;
 const outShape = (m: ModelIR, i = 0): Shape => m.nodes[m.outputs[i]!.node]!.shape;
-export const fieldSpan = (c: FitCtx, name: string) => c.decl.fields.find((f) => f.name.name === name)?.value.span ?? c.decl.taskKind.span;
 
 /** Whether two tensors hold the same samples: equal rank and equal dims after the batch axis
  *  (named dims of the models may be bound, e.g. `latent`). */

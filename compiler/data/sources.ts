@@ -1,9 +1,9 @@
 // The data-source and transform table: signature, type rule and docs of each data
 // function. The runtime registers one loader per entry under the same name.
 import { Dim } from '../shapes/dim.js';
-import { PACKAGED_PHOTOS } from '../../runtime/data/photos.js';
+import { PACKAGED_PHOTOS } from './photos.js';
 import { formatShape, shape, type Shape } from '../shapes/shape.js';
-import type { DataType, ParamSpec, Value } from '../values.js';
+import type { DataType, ParamSpec, Value } from '../ir.js';
 
 export class DataTypeError extends Error {
   constructor(readonly detail: string, readonly at?: string, readonly code: 'E0407' | 'E0210' | 'E0302' = 'E0210') {

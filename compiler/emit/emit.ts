@@ -13,7 +13,7 @@ import type { LayerConfig } from '../layers/types.js';
 import { Dim } from '../shapes/dim.js';
 import { nestedBindings } from '../shapes/nested.js';
 import { dreamFields, field, ganFields, generateFields, modelField, styleFields, trainFields, vaeFields } from '../tasks/fields.js';
-import { substituteArgs, substituteShape, type DataValue, type LayerInstance, type Value } from '../values.js';
+import { substituteArgs, substituteShape, type DataValue, type LayerInstance, type Value } from '../ir.js';
 
 export class EmitError extends Error {
   readonly userFacing = true;

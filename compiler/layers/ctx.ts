@@ -2,7 +2,7 @@
 // (symbolic shapes), the summary and the runtime (concrete configs).
 import { Dim } from '../shapes/dim.js';
 import type { Shape } from '../shapes/shape.js';
-import type { LayerInstance, Value } from '../values.js';
+import type { LayerInstance, Value } from '../ir.js';
 import { LAYERS } from './index.js';
 import { rankError, ShapeError, type LayerCtx } from './types.js';
 

@@ -3,7 +3,7 @@ import type { Code } from '../diagnostics.js';
 import { Dim } from '../shapes/dim.js';
 import type { Shape } from '../shapes/shape.js';
 import { formatShape } from '../shapes/shape.js';
-import type { LayerInstance, ParamSpec, ParamType, Value } from '../values.js';
+import type { LayerInstance, ParamSpec, ParamType, Value } from '../ir.js';
 
 /** A tfjs-layers factory call as plain data: `tf.layers[fn](config)`. Nested layers
  *  (wrappers) appear as another LayerConfig inside `config`. */

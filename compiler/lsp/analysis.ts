@@ -24,6 +24,8 @@ export interface Analysis {
   doc: TextDocument;
   result: CheckResult;
   module: SourceModule;
+  /** The host the document was checked with; features read std modules through it. */
+  host: CompilerHost;
   readonly tokens: IToken[];
 }
 
@@ -32,7 +34,7 @@ export function analyse(path: string, doc: TextDocument, host: CompilerHost): An
   const result = check(path, host, text);
   let tokens: IToken[] | undefined;
   // Lexed again only when a feature asks: publishing diagnostics does not need it.
-  return { path, doc, result, module: result.modules.get(path)!, get tokens() { return (tokens ??= nnLexer.tokenize(text).tokens); } };
+  return { path, doc, result, module: result.modules.get(path)!, host, get tokens() { return (tokens ??= nnLexer.tokenize(text).tokens); } };
 }
 
 export interface Word { name: string; start: number; end: number; index: number }

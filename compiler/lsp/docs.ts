@@ -7,7 +7,7 @@ import { LAYERS } from '../layers/index.js';
 import { Dim } from '../shapes/dim.js';
 import { formatShape } from '../shapes/shape.js';
 import { OPTIMIZERS, TASKS, type TaskSchema } from '../tasks/schemas.js';
-import { describeType, type ParamSpec, type Value } from '../values.js';
+import { describeType, type ParamSpec, type Value } from '../ir.js';
 
 /** A value as it would be written in source. */
 export function valueText(v: Value): string {

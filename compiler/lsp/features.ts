@@ -1,7 +1,6 @@
 // Read-only editor features over one Analysis: hover, inlay hints, completion, signature
 // help, go to definition and document symbols. Each returns LSP data; none writes anything.
-import { readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CompletionItemKind, InlayHintKind, MarkupKind, SymbolKind,
@@ -10,7 +9,6 @@ import {
 import type { Decl, Span } from '../../grammar/ast.js';
 import { KEYWORDS } from '../../grammar/tokens.js';
 import { exportsOf } from '../check/loader.js';
-import { STD_DIR } from '../cli/host.js';
 import { DATA_SOURCES } from '../data/sources.js';
 import { PRETRAINED_SOURCES } from '../pretrained/sources.js';
 import type { ModelIR } from '../ir.js';
@@ -104,13 +102,8 @@ export function inlayHints(a: Analysis, span?: Span): InlayHint[] {
   return hints;
 }
 
-function stdModules(): string[] {
-  let files: string[] = [];
-  try {
-    files = readdirSync(STD_DIR).filter((f) => f.endsWith('.nn')).map((f) => `std.${basename(f, '.nn')}`);
-  } catch {
-    // no std folder: table modules only
-  }
+function stdModules(a: Analysis): string[] {
+  const files = a.host.stdModules?.() ?? [];
   const table = [...DATA_SOURCES.values(), ...TASKS.values()].map((d) => d.module).concat([...PRETRAINED_SOURCES.values()].flatMap((p) => p.modules)).filter((m) => m !== 'core');
   return [...new Set([...files, ...table])].sort();
 }
@@ -120,7 +113,7 @@ export function completion(a: Analysis, offset: number): CompletionItem[] {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
   if (/^\s*import\s+[\w.]*$/.test(before)) {
-    return stdModules().map((m) => ({ label: m, kind: CompletionItemKind.Module, detail: 'standard-library module' }));
+    return stdModules(a).map((m) => ({ label: m, kind: CompletionItemKind.Module, detail: 'standard-library module' }));
   }
   // `alias.` — the members of an imported module.
   const member = before.match(/([A-Za-z_]\w*)\.\w*$/);
@@ -194,7 +187,7 @@ export function definition(a: Analysis, offset: number): Location | null {
   const decl = declAt(a, offset);
   if (decl?.kind === 'import' && within(decl.target.span, offset)) {
     const wanted = importedPath(a, decl);
-    const target = [...a.result.modules.values()].find((m) => resolve(m.path) === wanted);
+    const target = wanted === undefined ? undefined : [...a.result.modules.values()].find((m) => resolve(m.path) === resolve(wanted));
     return target ? at(target.path, { start: 0, end: 0 }) : null;
   }
   const w = wordAt(a, offset);
@@ -223,10 +216,10 @@ export function definition(a: Analysis, offset: number): Location | null {
   return null;
 }
 
-/** The absolute path of the file an import names (std modules live in STD_DIR). */
-function importedPath(a: Analysis, decl: Extract<Decl, { kind: 'import' }>): string {
+/** The absolute path of the file an import names (std modules where the host keeps them). */
+function importedPath(a: Analysis, decl: Extract<Decl, { kind: 'import' }>): string | undefined {
   const t = decl.target;
-  return t.kind === 'std' ? join(STD_DIR, `${t.path.slice(1).join('/')}.nn`) : resolve(dirname(a.path), t.path);
+  return t.kind === 'std' ? a.host.stdModulePath(t.path) : resolve(dirname(a.path), t.path);
 }
 
 export function documentSymbols(a: Analysis): DocumentSymbol[] {

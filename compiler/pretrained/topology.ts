@@ -4,6 +4,22 @@
 
 export interface TopologyLayer { name: string; className: string }
 
+export type PixelRange = 'unit' | 'signed' | 'caffe';
+export const PIXEL_RANGES: readonly PixelRange[] = ['unit', 'signed', 'caffe'];
+
+export type PretrainedLocation =
+  | { kind: 'file'; path: string; weights: string | null }
+  | { kind: 'package'; id: string; npm: string; folder: string };
+
+/** A checked pretrained model: where it is, how it wants pixels, and its topology. */
+export interface PretrainedModel {
+  label: string;
+  location: PretrainedLocation;
+  pixels: PixelRange;
+  input: (number | null)[];
+  layers: TopologyLayer[];
+}
+
 export interface Topology {
   /** The model's input, batch axis first; null where any size is accepted. */
   input: (number | null)[];

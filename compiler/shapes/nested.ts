@@ -1,7 +1,7 @@
 // Where a model is used inside another, its own input dims are bound by the tensor it is
 // applied to. The interpreter and the emitter both build nested models with these dims.
 import type { IRNode, ModelIR } from '../ir.js';
-import { substituteShape } from '../values.js';
+import { substituteShape } from '../ir.js';
 import type { Dim } from './dim.js';
 import { unifyShapes } from './unify.js';
 

@@ -1,9 +1,9 @@
 // A checked train block's fields as plain data, every default filled: what the runtime's
 // train procedure takes, and what the emitter prints as a literal.
 import type { ModelIR, TaskIR } from '../ir.js';
-import type { Value } from '../values.js';
+import type { Value } from '../ir.js';
 import { OPTIMIZERS } from './schemas.js';
-import type { PixelRange } from '../pretrained/sources.js';
+import type { PixelRange } from '../pretrained/topology.js';
 
 export interface PlainTrainFields {
   loss: string;

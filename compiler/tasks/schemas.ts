@@ -1,5 +1,5 @@
 // Task kinds, their field schemas, and the optimizer/loss/metric vocabularies.
-import type { ParamSpec } from '../values.js';
+import type { ParamSpec } from '../ir.js';
 
 export const LOSSES = ['mse', 'mae', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'huber'] as const;
 export const METRICS = ['mae', 'mse', 'accuracy'] as const;

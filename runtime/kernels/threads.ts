@@ -11,7 +11,7 @@
 //     core), so a 2-core machine gets 1 thread: the cores the glue sees are reported as
 //     twice the threads asked for, only while the module starts.
 // The threaded build computes exactly what the single-threaded one does (XNNPACK splits
-// output tiles, never a reduction), which test/threads.test.ts checks.
+// output tiles, never a reduction), which test/runtime/threads.test.ts checks.
 import * as tf from '@tensorflow/tfjs';
 import { resolveObjectURL } from 'node:buffer';
 import os from 'node:os';

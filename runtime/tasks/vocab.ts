@@ -1,5 +1,5 @@
 // The runtime meaning of the task vocabularies in compiler/tasks/schemas.ts: one entry per
-// loss and optimizer name (test/vocab.test.ts checks both tables are complete). Free of
+// loss and optimizer name (test/runtime/vocab.test.ts checks both tables are complete). Free of
 // compiler imports, so `nnc compile` can copy it next to the emitted code.
 import * as tf from '@tensorflow/tfjs';
 import { FusedAdam, FusedRMSProp } from '../kernels/optimizer.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the C kernels into .wasm.ts files (each module as base64, and the SHA-256 of the
-# source it came from; test/native.test.ts checks both):
+# source it came from; test/runtime/native.test.ts checks both):
 #  - activations.c → activations.wasm.ts: a module with its own memory;
 #  - heap.c → heap.wasm.ts: a module that imports tfjs-backend-wasm's memory, twice: for the
 #    single-threaded build (plain memory) and the threaded one (shared memory). It must own

@@ -8,11 +8,12 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SHARED_BASE64 } from './heap.wasm.js';
-import type { HeapKernels } from './heap.js';
 
 /** The kernels a team runs: each takes its row range as its last two arguments. */
 const SHARED_KERNELS = ['patches_filter_grad', 'conv_filter_grad', 'max_pool_grad', 'wino_dy', 'wino_products', 'wino_dx', 'wino_x', 'wino_y', 'wino_filter_products'] as const;
 export type SharedKernel = (typeof SHARED_KERNELS)[number];
+/** heap.ts's kernels as a team sees them: functions of numbers, by name. */
+type RowKernels = Record<SharedKernel, (...args: number[]) => void>;
 
 /** Kernels estimated to take at least this many microseconds on one thread are shared: a
  *  hand-off costs some 20–50 µs. */
@@ -79,7 +80,7 @@ class Team {
     return n;
   }
 
-  run(kernels: HeapKernels, kernel: SharedKernel, args: number[], rows: number, threads: number): void {
+  run(kernels: RowKernels, kernel: SharedKernel, args: number[], rows: number, threads: number): void {
     const parts = Math.max(1, Math.min(threads, this.ready() + 1, rows));
     const bound = (p: number) => Math.round((rows * p) / parts);
     const ctl = this.control;
@@ -95,7 +96,7 @@ class Team {
     }
     let failed = false;
     try {
-      (kernels[kernel] as (...a: number[]) => void)(...args, 0, bound(1));
+      kernels[kernel](...args, 0, bound(1));
     } finally {
       // The workers' rows are done before anything returns or throws: the caller may free
       // the buffers they write.
@@ -118,11 +119,11 @@ export const teamRuns = { shared: 0 };
 /** Runs heap.c's `kernel(...args, r0, r1)` over the rows [0, rows), split between this thread
  *  and up to threads − 1 workers of ours where the memory is shared (the threaded build);
  *  on this thread alone otherwise. */
-export function runShared(kernels: HeapKernels, memory: WasmMemory, kernel: SharedKernel, args: number[], rows: number, threads: number): void {
+export function runShared(kernels: RowKernels, memory: WasmMemory, kernel: SharedKernel, args: number[], rows: number, threads: number): void {
   if (args.length + 2 > MAX_ARGS) throw new Error(`${kernel}: too many arguments for a team`);
   const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
   if (!shared || threads <= 1) {
-    (kernels[kernel] as (...a: number[]) => void)(...args, 0, rows);
+    kernels[kernel](...args, 0, rows);
     return;
   }
   let team = teams.get(memory);

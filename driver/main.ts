@@ -1,0 +1,136 @@
+// The nnc command line. Every failure is one line on stderr and a non-zero exit; no stack
+// traces reach the user.
+import { Command, CommanderError } from 'commander';
+import { check } from '../compiler/check/checker.js';
+import { renderJson, renderText } from '../compiler/render.js';
+import { formatSource } from '../compiler/format.js';
+import { renderSummary } from '../compiler/summary.js';
+import { writeFileAtomic } from '../runtime/io/atomic.js';
+import { nodeHost, readUserFile } from './host.js';
+import { isUserError, UserError } from './errors.js';
+import { compileCommand } from './compile.js';
+import { runCommand } from './run.js';
+
+
+interface Out { out: (s: string) => void; err: (s: string) => void }
+const stdio: Out = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+function checkFile(path: string) {
+  const read = readUserFile(path);
+  if ('error' in read) throw new UserError(read.error);
+  return check(path, nodeHost, read.text);
+}
+
+export async function main(argv: string[], io: Out = stdio): Promise<number> {
+  let exit = 0;
+  const program = new Command('nnc')
+    .description('A declarative language for neural networks: check, summarise, run and compile .nn files.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run nnc --help for usage)');
+
+  program.command('check')
+    .description('Type- and shape-check .nn files; exit 1 on errors.')
+    .argument('<files...>', '.nn files')
+    .option('--format <format>', 'text or json', 'text')
+    .action((files: string[], opts: { format: string }) => {
+      if (opts.format !== 'text' && opts.format !== 'json') throw new UserError(`--format must be text or json, not ${opts.format}`);
+      const all: ReturnType<typeof checkFile>[] = files.map(checkFile);
+      const diags = all.flatMap((r) => r.diagnostics);
+      const sources = new Map(all.flatMap((r) => [...r.sources]));
+      if (opts.format === 'json') io.out(renderJson(diags, sources) + '\n');
+      else if (diags.length) io.err(renderText(diags, sources));
+      const errors = diags.filter((d) => d.severity === 'error').length, warnings = diags.length - errors;
+      const count = (n: number, what: string) => (n ? [`${n} ${what}${n === 1 ? '' : 's'}`] : []);
+      const summary = [...count(errors, 'error'), ...count(warnings, 'warning')].join(', ');
+      if (opts.format === 'text' && summary) io.err(summary + '\n');
+      if (errors) exit = 1;
+    });
+
+  program.command('summary')
+    .description("Per-layer output shapes and parameter counts, like Keras' model.summary().")
+    .argument('<file>', '.nn file')
+    .option('--model <name>', 'only this model')
+    .action((file: string, opts: { model?: string }) => {
+      const r = checkFile(file);
+      if (r.diagnostics.length) {
+        io.err(renderText(r.diagnostics, r.sources));
+        exit = 1;
+      }
+      const models = opts.model ? [r.program.models.get(opts.model)] : [...r.program.models.values()];
+      if (opts.model && !models[0]) throw new UserError(`${file} has no model ${opts.model}${r.program.models.size ? ` (models: ${[...r.program.models.keys()].join(', ')})` : ''}`);
+      io.out(models.map((m) => renderSummary(m!)).join('\n\n') + '\n');
+    });
+
+  program.command('run')
+    .description('Check a .nn file, then run its tasks (train, ...) on TensorFlow.js.')
+    .argument('<file>', '.nn file')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: $NNC_BACKEND or auto; wasm threads: $NNC_THREADS or one per core)')
+    .option('--seed <n>', 'random seed (overrides the tasks\' seed)')
+    .option('--resume', 'continue from the checkpoint in the output folder', false)
+    .option('--task <name>', 'run only the tasks of this name or kind (KIND:NAME for one)')
+    .option('--out <dir>', 'output folder (overrides the tasks\' save)')
+    .action(async (file: string, opts: { backend?: string; seed?: string; resume: boolean; task?: string; out?: string }) => {
+      exit = await runCommand(file, opts, io);
+    });
+
+  program.command('fmt')
+    .description('Lay out .nn files canonically (indentation, spacing; comments and line breaks kept).')
+    .argument('<files...>', '.nn files')
+    .option('--write', 'rewrite the files in place', false)
+    .option('--check', 'list the files that are not formatted; exit 1 if any', false)
+    .action((files: string[], opts: { write: boolean; check: boolean }) => {
+      for (const file of files) {
+        const read = readUserFile(file);
+        if ('error' in read) throw new UserError(read.error);
+        const formatted = formatSource(read.text);
+        if (formatted === undefined) {
+          const r = check(file, nodeHost, read.text);
+          io.err(renderText(r.diagnostics.filter((d) => d.code.startsWith('E01')), r.sources));
+          exit = 1;
+          continue;
+        }
+        if (opts.check) {
+          if (formatted !== read.text) {
+            io.out(`${file}\n`);
+            exit = 1;
+          }
+        } else if (opts.write) {
+          if (formatted !== read.text) writeFileAtomic(file, formatted);
+        } else io.out(formatted);
+      }
+    });
+
+  program.command('lsp')
+    .description('Language server over stdio (diagnostics, hover, completion, ...); never runs a model or writes a file.')
+    .option('--stdio', 'talk over stdin/stdout (the default; editors pass it)')
+    .action(async () => {
+      const { startServer } = await import('./lsp.js');
+      startServer();
+      // The server ends the process when the client says exit.
+      await new Promise(() => {});
+    });
+
+  program.command('compile')
+    .description('Emit standalone TypeScript (tf.layers builders, data, a main running the tasks) into a folder.')
+    .argument('<file>', '.nn file')
+    .requiredOption('-o, --out <dir>', 'output folder')
+    .option('--force', 'overwrite files nnc did not write', false)
+    .action((file: string, opts: { out: string; force: boolean }) => {
+      exit = compileCommand(file, opts.out, opts.force, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (isUserError(err)) {
+      io.err(`nnc: ${err.message}\n`);
+      return 2;
+    }
+    io.err(`nnc: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 70;
+  }
+  return exit;
+}

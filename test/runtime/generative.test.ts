@@ -1,0 +1,182 @@
+// The vae and gan procedures (std.vae, std.gan): their losses against hand-computed values,
+// the latent lattice, image grids, and a few deterministic training steps on tiny generated
+// images with checkpoints, pictures and resume.
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../runtime/backend.js';
+import { DenseColumn, type RuntimeData } from '../../runtime/data/column.js';
+import { loadCheckpoint } from '../../runtime/io/checkpoint.js';
+import { gridCells, imageGrid, readPicture } from '../../runtime/io/png.js';
+import { silentReporter } from '../../runtime/progress.js';
+import type { Session } from '../../runtime/session.js';
+import { binaryCrossentropy, noisyLabels, runGanTask, type GanFields } from '../../runtime/tasks/gan.js';
+import { latentPoints, normalQuantile, runVaeTask, vaeLoss, type VaeFields } from '../../runtime/tasks/vae.js';
+
+beforeAll(async () => {
+  await selectBackend('cpu');
+});
+
+const value = (t: tf.Tensor) => t.dataSync()[0]!;
+const adam = (lr: number) => ({ name: 'adam', params: { lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } });
+
+/** The step count of the optimizer saved in a checkpoint folder. */
+async function optimizerSteps(dir: string): Promise<number> {
+  const ckpt = await loadCheckpoint(dir);
+  const weights = await ckpt!.model.optimizer!.getWeights();
+  return weights[0]!.tensor.dataSync()[0]!;
+}
+
+function session(out: string, resume = false): Session {
+  return { flags: { resume, out, seed: 5 }, reporter: silentReporter, interrupt: { requested: false }, report: () => 0, close: () => {} };
+}
+
+/** 64 images of 6×6: a bright bar, horizontal or vertical, at a random place. */
+function bars(): RuntimeData {
+  const n = 64, x = new Float32Array(n * 36);
+  for (let i = 0; i < n; i++) {
+    const at = 1 + (i % 4), vertical = i % 2 === 0;
+    for (let k = 0; k < 6; k++) x[i * 36 + (vertical ? k * 6 + at : at * 6 + k)] = 1;
+  }
+  return { kind: 'array', column: new DenseColumn(x, [6, 6, 1]) };
+}
+
+function denseModel(inShape: number[], units: number[], outShape: number[], heads = 1): tf.LayersModel {
+  const input = tf.input({ shape: inShape });
+  let h = inShape.length > 1 ? tf.layers.flatten().apply(input) as tf.SymbolicTensor : input;
+  for (const u of units.slice(0, -1)) h = tf.layers.dense({ units: u, activation: 'relu' }).apply(h) as tf.SymbolicTensor;
+  const last = units[units.length - 1]!;
+  const outs = Array.from({ length: heads }, () => tf.layers.reshape({ targetShape: outShape }).apply(
+    tf.layers.dense({ units: last, activation: outShape.length > 1 || heads === 1 ? 'sigmoid' : 'linear' }).apply(h)) as tf.SymbolicTensor);
+  return tf.model({ inputs: input, outputs: heads === 1 ? outs[0]! : outs });
+}
+
+const vaeFields = (over: Partial<VaeFields> = {}): VaeFields => ({
+  reconstruction: 'binary_crossentropy', klWeight: 1, optimizer: adam(0.01), epochs: 4, batchSize: 16, grid: 3, save: 'unused', ...over,
+});
+
+function vaeTask(fields: VaeFields) {
+  return {
+    name: 'Bars', baseDir: '.', data: bars(), fields,
+    encoder: () => denseModel([6, 6, 1], [16, 2], [2], 2),
+    decoder: () => denseModel([2], [16, 36], [6, 6, 1]),
+  };
+}
+
+describe('vae', () => {
+  it('loss: binary cross-entropy or squared error summed over pixels, plus weighted KL, as computed by hand', () => {
+    const x = tf.tensor4d([1, 0], [1, 1, 2, 1]), decoded = tf.tensor4d([0.8, 0.3], [1, 1, 2, 1]);
+    const mean = tf.tensor2d([[0.5, -1]]), logVar = tf.tensor2d([[0, 0.2]]);
+    const kl = -0.5 * ((1 + 0 - 0.25 - 1) + (1 + 0.2 - 1 - Math.exp(0.2)));
+    const bce = vaeLoss(x, decoded, mean, logVar, 'binary_crossentropy', 2);
+    expect(value(bce.reconstruction)).toBeCloseTo(-(Math.log(0.8) + Math.log(0.7)), 5);
+    expect(value(bce.kl)).toBeCloseTo(kl, 5);
+    expect(value(bce.total)).toBeCloseTo(-(Math.log(0.8) + Math.log(0.7)) + 2 * kl, 5);
+    expect(value(vaeLoss(x, decoded, mean, logVar, 'mse', 0).total)).toBeCloseTo(0.2 ** 2 + 0.3 ** 2, 5);
+  });
+
+  it('latent lattice: normal quantiles 0.05…0.95, first coordinate along rows, second falling down the columns', () => {
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 8);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 5);
+    expect(normalQuantile(0.05)).toBeCloseTo(-1.644854, 5);
+    const pts = latentPoints(3, 2).arraySync();
+    expect(pts.length).toBe(9);
+    expect(pts[0]![0]).toBeCloseTo(-1.644854, 5); // top left: low x, high y
+    expect(pts[0]![1]).toBeCloseTo(1.644854, 5);
+    expect(pts[4]).toEqual([0, 0].map((v) => expect.closeTo(v, 6)));
+    expect(latentPoints(4, 8).shape).toEqual([16, 8]);
+  });
+
+  it('trains deterministically with a seed: the loss falls; both models, the grid, metrics and curve are written', async () => {
+    const [a, b] = [mkdtempSync(join(tmpdir(), 'nnc-vae-')), mkdtempSync(join(tmpdir(), 'nnc-vae-'))];
+    const r1 = await runVaeTask(vaeTask(vaeFields()), session(a));
+    const r2 = await runVaeTask(vaeTask(vaeFields()), session(b));
+    expect(r1.message).toMatch(/^trained/);
+    expect(r1.history.map((h) => h.loss)).toEqual(r2.history.map((h) => h.loss));
+    expect(r1.history[3]!.loss).toBeLessThan(r1.history[0]!.loss * 0.8);
+    for (const f of ['encoder/model.json', 'decoder/model.json', 'grid.png', 'metrics.json', 'loss.svg']) expect(existsSync(join(a, f)), f).toBe(true);
+    const grid = readPicture(join(a, 'grid.png'), 1);
+    expect([grid.width, grid.height]).toEqual([3 * 6 + 4 * 2, 3 * 6 + 4 * 2]);
+    expect(JSON.parse(readFileSync(join(a, 'metrics.json'), 'utf8')).epochs).toBe(4);
+  });
+
+  it('an interrupt saves both models; --resume repeats the cut epoch and finishes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-vae-'));
+    const s = session(dir);
+    let steps = 0;
+    s.reporter = { ...silentReporter, step: () => { if (++steps === 6) s.interrupt.requested = true; } }; // in epoch 2
+    const cut = await runVaeTask(vaeTask(vaeFields({ epochs: 3 })), s);
+    expect(cut.status).toBe('interrupted');
+    expect(cut.history.length).toBe(1);
+    for (const f of ['encoder/model.json', 'decoder/model.json']) expect(existsSync(join(dir, f)), f).toBe(true);
+    expect(await optimizerSteps(join(dir, 'encoder'))).toBe(6);
+    const resumed = await runVaeTask(vaeTask(vaeFields({ epochs: 3 })), session(dir, true));
+    expect(resumed.status).toBe('done');
+    expect(resumed.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    expect(resumed.history[0]).toEqual(cut.history[0]);
+    // The optimizer's state came back with the encoder: 6 steps before, 8 after (epochs 2, 3).
+    expect(await optimizerSteps(join(dir, 'encoder'))).toBe(14);
+  });
+
+  it('a NaN loss stops with the last good checkpoint kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-vae-'));
+    const r = await runVaeTask(vaeTask(vaeFields({ epochs: 3, optimizer: { name: 'sgd', params: { lr: 1e9, momentum: 0 } } })), session(dir));
+    expect(r.status).toBe('nan');
+    expect(r.message).toMatch(/became (NaN|Infinity)/);
+  });
+});
+
+const ganFields = (over: Partial<GanFields> = {}): GanFields => ({
+  steps: 20, batchSize: 8, dOptimizer: adam(0.005), gOptimizer: adam(0.005),
+  clipValue: 1, pixels: 'unit', labelNoise: 0.05, sampleEvery: 10, grid: 2, save: 'unused', ...over,
+});
+
+function ganTask(fields: GanFields) {
+  return {
+    name: 'Bars', baseDir: '.', data: bars(), fields,
+    generator: () => denseModel([4], [16, 36], [6, 6, 1]),
+    discriminator: () => denseModel([6, 6, 1], [16, 1], [1]),
+  };
+}
+
+describe('gan', () => {
+  it('binary cross-entropy and noisy labels, by hand', () => {
+    expect(value(binaryCrossentropy(tf.tensor2d([[1], [0]]), tf.tensor2d([[0.9], [0.2]])))).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8)) / 2, 5);
+    const clean = noisyLabels(2, 3, 0).dataSync();
+    expect([...clean]).toEqual([1, 1, 0, 0, 0]);
+    const noisy = noisyLabels(50, 50, 0.1).dataSync();
+    expect(noisy.slice(0, 50).every((v) => v > 0.9 && v <= 1)).toBe(true);
+    expect(noisy.slice(50).every((v) => v >= 0 && v < 0.1)).toBe(true);
+  });
+
+  it('trains deterministically with a seed; sample grids every sample_every steps and both checkpoints', async () => {
+    const [a, b] = [mkdtempSync(join(tmpdir(), 'nnc-gan-')), mkdtempSync(join(tmpdir(), 'nnc-gan-'))];
+    const r1 = await runGanTask(ganTask(ganFields()), session(a));
+    const r2 = await runGanTask(ganTask(ganFields()), session(b));
+    expect(r1.message).toMatch(/^trained/);
+    expect(r1.history.map((h) => h.step)).toEqual([10, 20]);
+    expect(r1.history).toEqual(r2.history);
+    for (const f of ['generator/model.json', 'discriminator/model.json', 'samples-000010.png', 'samples-000020.png', 'samples.png', 'metrics.json', 'loss.svg']) expect(existsSync(join(a, f)), f).toBe(true);
+    const cells = gridCells(readPicture(join(a, 'samples.png'), 1), 6, 6);
+    expect(cells.n).toBe(4);
+    // --resume with more steps continues from step 20, with both optimizers' state.
+    const more = await runGanTask(ganTask(ganFields({ steps: 30 })), session(a, true));
+    expect(more.history.map((h) => h.step)).toEqual([10, 20, 30]);
+    expect([await optimizerSteps(join(a, 'generator')), await optimizerSteps(join(a, 'discriminator'))]).toEqual([30, 30]);
+  });
+});
+
+describe('image grids', () => {
+  it('tiles n images in rows of cols with a 2-pixel border, and gridCells inverts it', () => {
+    const n = 5, h = 3, w = 4;
+    const images = Float32Array.from({ length: n * h * w }, (_, i) => (i % 7) / 7);
+    const p = imageGrid(images, n, h, w, 1, 3);
+    expect([p.height, p.width]).toEqual([2 * h + 3 * 2, 3 * w + 4 * 2]);
+    const back = gridCells(p, h, w);
+    expect(back.n).toBe(6); // the sixth cell is the white filler
+    expect([...back.images.subarray(0, n * h * w)]).toEqual([...images]);
+    expect(() => imageGrid(images, n, h, w, 2, 3)).toThrow(/1 or 3 channels/);
+  });
+});
