@@ -1,18 +1,19 @@
 // Backend selection: tensorflow (tfjs-node-gpu, then tfjs-node, when the user installed one)
-// → wasm (XNNPACK, with our kernels for what it lacks) → cpu. `--backend` / NNC_BACKEND
-// override the ladder; asking for one that cannot load is a one-line error.
+// → webgpu on a hardware adapter (Dawn's Node bindings from the `webgpu` package) → wasm
+// (XNNPACK, with our kernels for what it lacks) → cpu. `--backend` / NNC_BACKEND override the
+// ladder; asking for one that cannot load is a one-line error.
 import * as tf from '@tensorflow/tfjs';
 import { defaultThreads, withWasmThreads } from './kernels/threads.js';
 import { registerWasmKernels } from './kernels/wasm.js';
 
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export class BackendError extends Error {
   readonly userFacing = true;
 }
 
-export interface BackendInfo { name: 'tensorflow' | 'wasm' | 'cpu'; detail: string }
+export interface BackendInfo { name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'; detail: string }
 
 const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
@@ -101,14 +102,48 @@ async function withoutGlueHandlers<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The graphics API Dawn drives on this platform. */
+const GPU_API: Partial<Record<NodeJS.Platform, string>> = { linux: 'Vulkan', win32: 'D3D12', darwin: 'Metal' };
+
+/** WebGPU through Dawn: a hardware adapter, or (when asked for by name) a software one such as
+ *  Mesa's lavapipe. tfjs-backend-webgpu finds the adapter through navigator.gpu. */
+async function loadWebgpu(allowSoftware: boolean): Promise<BackendInfo | string> {
+  let dawn: typeof import('webgpu');
+  try {
+    dawn = await import('webgpu');
+  } catch (err) {
+    return firstLine(err);
+  }
+  // tfjs-backend-webgpu reads the WebGPU constants (GPUBufferUsage, ...) as globals.
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create([]);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+  if (!adapter) return 'no WebGPU adapter: no Vulkan driver sees a GPU';
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const software = info.isFallbackAdapter === true || info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(`${info.device} ${info.description}`);
+  const name = info.description || [info.vendor, info.device].filter(Boolean).join(' ') || 'unnamed adapter';
+  if (software && !allowSoftware) return `only a software adapter (${name}), slower than wasm; ask for it with --backend webgpu`;
+  // Node has no navigator before 21, and from 21 one without gpu.
+  const nav = ((globalThis as { navigator?: object }).navigator ??= {}) as { gpu?: unknown };
+  if (nav.gpu === undefined) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  try {
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } catch (err) {
+    return firstLine(err);
+  }
+  if (!(await tf.setBackend('webgpu'))) return 'the webgpu backend did not start';
+  return { name: 'webgpu', detail: `${name}, ${GPU_API[process.platform] ?? 'native API'}${software ? ', software' : ''}` };
+}
+
 async function loadCpu(): Promise<BackendInfo | string> {
   return (await tf.setBackend('cpu')) ? { name: 'cpu', detail: 'pure JavaScript' } : 'the cpu backend did not start';
 }
 
-const LOADERS = { tensorflow: loadTensorflow, wasm: loadWasm, cpu: loadCpu };
+const LOADERS = { tensorflow: loadTensorflow, webgpu: () => loadWebgpu(true), wasm: loadWasm, cpu: loadCpu };
 
 const INSTALL_HINT: Record<string, string> = {
   tensorflow: 'install one with `npm install @tensorflow/tfjs-node` (CPU) or `npm install @tensorflow/tfjs-node-gpu` (CUDA)',
+  webgpu: 'it needs the optional packages `webgpu` and `@tensorflow/tfjs-backend-webgpu` (`npm install`) and a Vulkan driver (Mesa 25\'s lavapipe for a software one: bin/install-lavapipe.sh)',
   wasm: 'reinstall with `npm install` (it ships @tensorflow/tfjs-backend-wasm)',
   cpu: 'reinstall with `npm install`',
 };
@@ -125,8 +160,9 @@ export async function selectBackend(choice: string = process.env['NNC_BACKEND'] 
     if (typeof got === 'string') throw new BackendError(`backend '${choice}' cannot load (${got}); ${INSTALL_HINT[choice]}`);
     return got;
   }
-  for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
-    const got = await LOADERS[name]();
+  for (const name of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
+    // auto never takes a software GPU adapter: lavapipe trains slower than wasm.
+    const got = await (name === 'webgpu' ? loadWebgpu(false) : LOADERS[name]());
     if (typeof got !== 'string') return got;
   }
   throw new BackendError('no tfjs backend could start');

@@ -1,7 +1,6 @@
 // Reading photographs and pictures: JPEG (jpeg-js) or PNG (pngjs), both pure JS, told apart
 // by their first bytes rather than the file name; RGB pixels in [0, 1], resized with
 // bilinear interpolation. Every way a file can be unreadable is a one-line DataError.
-import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
@@ -43,11 +42,30 @@ export function readImage(path: string): RgbImage {
   throw new DataError(`${path} is neither a JPEG nor a PNG file`);
 }
 
-/** The image resized to height × width (bilinear; half-pixel centres, as Keras resizes). */
+/** The image resized to height × width: bilinear with half-pixel centres, as Keras resizes
+ *  and as tf.image.resizeBilinear(x, size, false, true) computes it, in plain JS so that data
+ *  loading never needs a synchronous read from the backend (webgpu has none under Node). */
 export function resizeImage(img: RgbImage, height: number, width: number): Float32Array {
   if (img.height === height && img.width === width) return img.data;
-  return tf.tidy(() => {
-    const t = tf.tensor3d(img.data, [img.height, img.width, 3]);
-    return tf.image.resizeBilinear(t, [height, width], false, true).clipByValue(0, 1).dataSync() as Float32Array;
+  const out = new Float32Array(height * width * 3);
+  const src = img.data, rowStride = img.width * 3;
+  const axis = (outSize: number, inSize: number) => Array.from({ length: outSize }, (_, o) => {
+    const at = (inSize / outSize) * (o + 0.5) - 0.5;
+    const lo = Math.max(0, Math.floor(at));
+    return { lo, hi: Math.min(inSize - 1, Math.ceil(at)), frac: Math.fround(at - lo) };
   });
+  const cols = axis(width, img.width);
+  let k = 0;
+  for (const r of axis(height, img.height)) {
+    const top = r.lo * rowStride, bottom = r.hi * rowStride;
+    for (const c of cols) {
+      for (let ch = 0; ch < 3; ch++) {
+        const tl = src[top + c.lo * 3 + ch]!, tr = src[top + c.hi * 3 + ch]!;
+        const bl = src[bottom + c.lo * 3 + ch]!, br = src[bottom + c.hi * 3 + ch]!;
+        const upper = tl + (tr - tl) * c.frac, lower = bl + (br - bl) * c.frac;
+        out[k++] = Math.min(1, Math.max(0, upper + (lower - upper) * r.frac));
+      }
+    }
+  }
+  return out;
 }

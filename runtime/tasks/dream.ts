@@ -10,6 +10,7 @@ import { writePng } from '../io/png.js';
 import { FeatureExtractor } from '../features/extract.js';
 import { loadNetwork, type NetworkSpec } from '../features/network.js';
 import type { Session } from '../session.js';
+import { floatsOf, scalarOf, scalarsOf } from '../readback.js';
 import { imagesOf } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
 import { taskSetup } from './setup.js';
@@ -73,12 +74,12 @@ export async function dream(original: tf.Tensor4D, features: FeatureExtractor, f
     }
     let lossStart = NaN, loss = NaN, done = 0;
     for (let i = 0; i < f.iterations; i++) {
-      const next = tf.tidy(() => {
+      const [next, value] = tf.tidy(() => {
         const { value, grad } = gradOf(img);
-        loss = value.dataSync()[0]!;
         const g = f.normalizeGradient ? tf.div(grad, tf.maximum(tf.mean(tf.abs(grad)), 1e-7)) : grad;
-        return tf.add(img, tf.mul(g, f.step)) as tf.Tensor4D;
+        return [tf.add(img, tf.mul(g, f.step)) as tf.Tensor4D, value];
       });
+      loss = await scalarOf(value);
       if (i === 0) lossStart = loss;
       if (!Number.isFinite(loss) || (f.maxLoss > 0 && loss > f.maxLoss)) { next.dispose(); break; }
       img.dispose();
@@ -88,7 +89,7 @@ export async function dream(original: tf.Tensor4D, features: FeatureExtractor, f
       await new Promise((r) => setImmediate(r));
       if (s.interrupt.requested) break;
     }
-    const lossEnd = tf.tidy(() => lossOf(img).dataSync()[0]!);
+    const lossEnd = await scalarOf(tf.tidy(() => lossOf(img)));
     if (!Number.isFinite(loss)) throw new DreamNaN(`the loss became ${loss} in octave ${k + 1}`);
     octaves.push({ size, lossStart, lossEnd, iterations: done });
     s.reporter.epochEnd();
@@ -125,10 +126,10 @@ export async function runDreamTask(t: DreamTask, s: Session): Promise<DreamResul
       return { status: 'nan', message: `${err.message} while dreaming image ${i + 1}; ${dreams.length} dream(s) written to ${outDir}`, dreams };
     }
     const { image, octaves } = dreamt;
-    const [before, after] = tf.tidy(() => [original, image].map((x) => dreamLoss(features, f.layers, x).dataSync()[0]!));
+    const [before, after] = await scalarsOf(tf.tidy(() => [original, image].map((x) => dreamLoss(features, f.layers, x))));
     const file = images.n === 1 ? 'dream.png' : `dream-${i}.png`;
     const [, h, w] = image.shape;
-    writePng(join(outDir, file), { data: image.dataSync() as Float32Array, height: h, width: w, channels: 3 });
+    writePng(join(outDir, file), { data: await floatsOf(image.clone()), height: h, width: w, channels: 3 });
     const rec: DreamRecord = { image: file, octaves, originalLoss: before!, dreamLoss: after!, gain: after! / before!, seconds: (Date.now() - started) / 1000 };
     dreams.push(rec);
     s.reporter.line(`  ${file}: weighted activation ${before!.toFixed(4)} → ${after!.toFixed(4)} (${rec.gain.toFixed(1)}x) in ${rec.seconds.toFixed(0)} s`);

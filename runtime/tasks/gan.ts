@@ -66,8 +66,8 @@ export function noisyLabels(real: number, fake: number, noise: number): tf.Tenso
 const fromUnit = (t: tf.Tensor, pixels: GanFields['pixels']) => (pixels === 'signed' ? tf.tidy(() => t.mul(2).sub(1)) : t);
 const toUnit = (t: tf.Tensor, pixels: GanFields['pixels']) => (pixels === 'signed' ? t.add(1).div(2) : t);
 
-function writeSamples(outDir: string, step: number, generator: tf.LayersModel, points: tf.Tensor, grid: number, pixels: GanFields['pixels']): string {
-  const picture = gridOf(generator, points, grid, (t) => toUnit(t, pixels));
+async function writeSamples(outDir: string, step: number, generator: tf.LayersModel, points: tf.Tensor, grid: number, pixels: GanFields['pixels']): Promise<string> {
+  const picture = await gridOf(generator, points, grid, (t) => toUnit(t, pixels));
   const path = join(outDir, `samples-${String(step).padStart(6, '0')}.png`);
   writePng(path, picture);
   writePng(join(outDir, 'samples.png'), picture);
@@ -119,15 +119,15 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
       const gathered = images.gather(rows);
       const real = fromUnit(gathered, f.pixels);
       if (real !== gathered) gathered.dispose();
-      let scores: number[] = [NaN, NaN];
-      const dLoss = optimizeStep(dOpt, dVars, () => {
+      const [dLoss = NaN, ...scores] = await optimizeStep(dOpt, dVars, (watch) => {
         const fake = generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor;
         const p = discriminator.apply(tf.concat([real, fake]), { training: true }) as tf.Tensor;
-        scores = [p.slice([0, 0], [b, 1]).mean().dataSync()[0]!, p.slice([b, 0], [b, 1]).mean().dataSync()[0]!];
+        watch(p.slice([0, 0], [b, 1]).mean());
+        watch(p.slice([b, 0], [b, 1]).mean());
         return binaryCrossentropy(noisyLabels(b, b, f.labelNoise), p);
       }, f.clipValue);
       real.dispose();
-      const gLoss = optimizeStep(gOpt, gVars, () => {
+      const [gLoss = NaN] = await optimizeStep(gOpt, gVars, () => {
         const p = discriminator.apply(generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor, { training: true }) as tf.Tensor;
         return binaryCrossentropy(tf.ones([b, 1]), p);
       }, f.clipValue);
@@ -150,7 +150,7 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
     const log: GanLog = { step: done, d_loss: sums.d_loss / chunkSteps, g_loss: sums.g_loss / chunkSteps, d_real: sums.d_real / chunkSteps, d_fake: sums.d_fake / chunkSteps };
     history.push(log);
     await saveModels(outDir, models, `s${done}`, { step: done, history });
-    const picture = writeSamples(outDir, done, generator, points, f.grid, f.pixels);
+    const picture = await writeSamples(outDir, done, generator, points, f.grid, f.pixels);
     s.reporter.line(`step ${done}/${f.steps}  ${fmt({ d_loss: log.d_loss, g_loss: log.g_loss, d_real: log.d_real, d_fake: log.d_fake })}  (${((performance.now() - t0) / 1000).toFixed(1)} s) ${picture}`);
   }
   return finish('done', `trained gan ${t.name} for ${done} steps; samples in ${join(outDir, 'samples.png')}`);

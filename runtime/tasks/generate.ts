@@ -12,6 +12,7 @@ import { CheckpointError, loadCheckpoint, MODEL_JSON } from '../io/checkpoint.js
 import type { Session } from '../session.js';
 import type { TaskOutcome } from './outcome.js';
 import { taskSetup } from './setup.js';
+import { floatsOf, intsOf } from '../readback.js';
 
 export interface GenerateFields {
   checkpoint: string;
@@ -49,22 +50,20 @@ export function draw(p: ArrayLike<number>, random: () => number): number {
 }
 
 /** The characters of window `row` of char_sequences data. */
-function windowText(d: RuntimeData, row: number, vocab: readonly string[]): string {
+async function windowText(d: RuntimeData, row: number, vocab: readonly string[]): Promise<string> {
   if (d.kind !== 'dataset') throw new DataError('generate_text needs char_sequences data');
-  return tf.tidy(() => {
-    const ids = (d.x.gather(Int32Array.of(row)) as tf.Tensor).argMax(-1).dataSync();
-    return Array.from(ids, (i) => vocab[i]!).join('');
-  });
+  const ids = await intsOf(tf.tidy(() => (d.x.gather(Int32Array.of(row)) as tf.Tensor).argMax(-1)));
+  return Array.from(ids, (i) => vocab[i]!).join('');
 }
 
 /** Generates `length` characters after `seed` at one temperature. */
-export function generate(model: tf.LayersModel, vocab: readonly string[], seed: string, length: number, temperature: number, random: () => number): string {
+export async function generate(model: tf.LayersModel, vocab: readonly string[], seed: string, length: number, temperature: number, random: () => number): Promise<string> {
   const maxlen = model.inputs[0]!.shape[1]!;
   const index = new Map(vocab.map((c, i) => [c, i]));
   const window = [...seed].slice(-maxlen).map((c) => index.get(c)!);
   let out = '';
   for (let k = 0; k < length; k++) {
-    const probs = tf.tidy(() => (model.predict(tf.oneHot(tf.tensor1d(window, 'int32'), vocab.length).expandDims(0)) as tf.Tensor).dataSync());
+    const probs = await floatsOf(tf.tidy(() => model.predict(tf.oneHot(tf.tensor1d(window, 'int32'), vocab.length).expandDims(0)) as tf.Tensor));
     const next = draw(reweight(probs, temperature), random);
     out += vocab[next]!;
     window.shift();
@@ -96,13 +95,13 @@ export async function runGenerateTask(t: GenerateTask, s: Session): Promise<Gene
     start = [...f.seedText].slice(-maxlen).join('');
   } else {
     const n = t.data.kind === 'dataset' ? t.data.x.n : 0;
-    start = windowText(t.data, Math.floor(Math.random() * n), dataVocab);
+    start = await windowText(t.data, Math.floor(Math.random() * n), dataVocab);
     if ([...start].some((c) => !vocab.includes(c))) throw new DataError(`the data's characters differ from the checkpoint's vocabulary in ${from}: sample from the data the model was trained on`);
   }
   s.reporter.line(`generate_text ${t.name}: model from ${from} (window ${maxlen}, ${vocab.length} characters), seed ${seed}, saving to ${outDir}`);
   const samples: Sample[] = [];
   for (const temperature of f.temperatures) {
-    const text = generate(ckpt.model, vocab, start, f.length, temperature, Math.random);
+    const text = await generate(ckpt.model, vocab, start, f.length, temperature, Math.random);
     samples.push({ temperature, seed: start, text });
     writeFileAtomic(join(outDir, `sample-${temperature}.txt`), start + text + '\n');
     s.reporter.line(`--- temperature ${temperature} ---\n${start}|${text}`);

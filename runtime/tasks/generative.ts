@@ -11,6 +11,7 @@ import { lossCurveSvg } from '../io/plot.js';
 import type { Session } from '../session.js';
 import { taskSetup } from './setup.js';
 import { imageGrid, type Picture } from '../io/png.js';
+import { floatsOf, scalarsOf } from '../readback.js';
 
 /** What a generative task does first: its images, output folder and seed, announced. */
 export function beginGenerative(kind: string, name: string, data: RuntimeData, baseDir: string, save: string, seedField: number | undefined, s: Session) {
@@ -34,14 +35,17 @@ export function trainableVariables(...models: tf.LayersModel[]): tf.Variable[] {
 }
 
 /** One optimizer step on `loss` over `vars`, each gradient element clipped to ±clip (0: off),
- *  as Keras' clipvalue. Returns the loss value. */
-export function optimizeStep(optimizer: tf.Optimizer, vars: tf.Variable[], loss: () => tf.Scalar, clip = 0): number {
-  return tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(loss, vars);
+ *  as Keras' clipvalue. Returns the loss value, then the value of each scalar the loss
+ *  function passed to `watch` (read after the step, as every backend can). */
+export async function optimizeStep(optimizer: tf.Optimizer, vars: tf.Variable[], loss: (watch: (t: tf.Tensor) => void) => tf.Scalar, clip = 0): Promise<number[]> {
+  const watched: tf.Tensor[] = [];
+  const value = tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => loss((t) => watched.push(tf.keep(t))), vars);
     const clipped = clip > 0 ? Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.clipByValue(g, -clip, clip)])) : grads;
     optimizer.applyGradients(clipped);
-    return value.dataSync()[0]!;
+    return value;
   });
+  return scalarsOf([value, ...watched]);
 }
 
 /** Saves each model in `dir/NAME/` (the tfjs layers format), all with the same state. */
@@ -84,12 +88,10 @@ export async function loadModels(dir: string, models: Record<string, tf.LayersMo
 
 /** The images a generator or decoder makes from latent `points`, in [0, 1] after `toUnit`,
  *  tiled `grid` to a row. */
-export function gridOf(model: tf.LayersModel, points: tf.Tensor, grid: number, toUnit: (t: tf.Tensor) => tf.Tensor = (t) => t): Picture {
+export async function gridOf(model: tf.LayersModel, points: tf.Tensor, grid: number, toUnit: (t: tf.Tensor) => tf.Tensor = (t) => t): Promise<Picture> {
   const images = tf.tidy(() => toUnit(model.predict(points) as tf.Tensor));
   const [n, h, w, c] = images.shape as number[];
-  const picture = imageGrid(images.dataSync() as Float32Array, n!, h!, w!, c!, grid);
-  images.dispose();
-  return picture;
+  return imageGrid(await floatsOf(images), n!, h!, w!, c!, grid);
 }
 
 export interface LossSeries { name: string; values: number[] }

@@ -13,6 +13,7 @@ import { writePng } from '../io/png.js';
 import { FeatureExtractor } from '../features/extract.js';
 import { loadNetwork, type NetworkSpec } from '../features/network.js';
 import type { Session } from '../session.js';
+import { floatsOf, scalarOf, scalarsOf } from '../readback.js';
 import { imagesOf } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
 import { taskSetup } from './setup.js';
@@ -71,10 +72,10 @@ export async function runStyleTask(t: StyleTask, s: Session): Promise<StyleResul
   const network = await loadNetwork(f.network, t.baseDir);
   const features = new FeatureExtractor(network, [f.contentLayer, ...f.styleLayers], f.network.pixels);
   const contentTarget = tf.tidy(() => features.apply(contentImage)[0]!);
-  const contentOfStyle = tf.tidy(() => {
+  const contentOfStyle = await scalarOf(tf.tidy(() => {
     const painting = tf.image.resizeBilinear(styleImage, [contentImage.shape[1], contentImage.shape[2]], false, true);
-    return tf.mean(tf.square(tf.sub(features.apply(painting)[0]!, contentTarget))).dataSync()[0]!;
-  });
+    return tf.mean(tf.square(tf.sub(features.apply(painting)[0]!, contentTarget)));
+  }));
   const styleTargets = tf.tidy(() => features.apply(styleImage).slice(1).map(gram));
   const [, h, w] = contentImage.shape;
   s.reporter.line(`style_transfer ${t.name}: content ${h}x${w}, style ${styleImage.shape[1]}x${styleImage.shape[2]}, content layer ${f.contentLayer}, style layers ${f.styleLayers.join(', ')}, saving to ${outDir}`);
@@ -82,13 +83,15 @@ export async function runStyleTask(t: StyleTask, s: Session): Promise<StyleResul
   const optimizer = makeOptimizer(f.optimizer.name, f.optimizer.params);
   const weighted = (l: ReturnType<typeof styleLosses>) =>
     tf.addN([tf.mul(l.content, f.contentWeight), tf.mul(l.style, f.styleWeight), tf.mul(l.tv, f.tvWeight)]) as tf.Scalar;
-  const measure = (): StyleLosses => tf.tidy(() => {
-    const l = styleLosses(features, contentTarget, styleTargets, image);
-    const [content, style, tv, total] = [l.content, l.style, l.tv, weighted(l)].map((x) => x.dataSync()[0]!);
+  const measure = async (): Promise<StyleLosses> => {
+    const [content, style, tv, total] = await scalarsOf(tf.tidy(() => {
+      const l = styleLosses(features, contentTarget, styleTargets, image);
+      return [l.content, l.style, l.tv, weighted(l)];
+    }));
     return { total: total!, content: content!, style: style!, tv: tv! };
-  });
-  const save = (file: string) => writePng(join(outDir, file), { data: image.dataSync() as Float32Array, height: h, width: w, channels: 3 });
-  const start = measure();
+  };
+  const save = async (file: string) => writePng(join(outDir, file), { data: await floatsOf(image.clone()), height: h, width: w, channels: 3 });
+  const start = await measure();
   const history: StyleLosses[] = [start];
   s.reporter.epochStart(1, 1, f.iterations);
   for (let i = 1; i <= f.iterations; i++) {
@@ -96,7 +99,7 @@ export async function runStyleTask(t: StyleTask, s: Session): Promise<StyleResul
       optimizer.minimize(() => weighted(styleLosses(features, contentTarget, styleTargets, image)), false, [image]);
       image.assign(tf.clipByValue(image, 0, 1));
     });
-    const l = measure();
+    const l = await measure();
     if (!Number.isFinite(l.total)) {
       s.reporter.epochEnd();
       return { status: 'nan', message: `the loss became ${l.total} at step ${i}; style.png holds the last picture saved`, start, end: l, history, seconds: (Date.now() - started) / 1000, contentOfStyle };
@@ -104,14 +107,14 @@ export async function runStyleTask(t: StyleTask, s: Session): Promise<StyleResul
     history.push(l);
     s.reporter.step(i, { loss: l.total, content: l.content, style: l.style });
     if (f.saveEvery > 0 && i % f.saveEvery === 0) {
-      save('style.png');
+      await save('style.png');
       s.reporter.line(`  step ${i}: loss ${l.total.toFixed(4)} (content ${l.content.toFixed(4)}, style ${l.style.toExponential(3)}, tv ${l.tv.toFixed(5)})`);
     }
     await new Promise((r) => setImmediate(r));
     if (s.interrupt.requested) break;
   }
   s.reporter.epochEnd();
-  save('style.png');
+  await save('style.png');
   const end = history[history.length - 1]!;
   const seconds = (Date.now() - started) / 1000;
   writeFileAtomic(join(outDir, 'metrics.json'), JSON.stringify({ task: t.name, start, end, contentOfStyle, seconds, history }, null, 2) + '\n');

@@ -15,6 +15,8 @@ import { fmt, type Reporter } from '../progress.js';
 import { mulberry32, permutation } from '../random.js';
 import type { Baseline, TaskOutcome } from './outcome.js';
 import { FUSED_BATCH_LOSSES, TFJS_LOSSES, type LossName } from './vocab.js';
+import { fusedBackend } from '../kernels/memory.js';
+import { floatsOf, scalarsOf } from '../readback.js';
 
 export interface TrainData { x: Column; y: Column; info: DatasetInfo }
 
@@ -80,7 +82,8 @@ export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor
     };
   }
   const [lossFn] = compiled.lossFunctions as [LossOrMetric];
-  const batchLoss = (loss && FUSED_BATCH_LOSSES[loss]) ?? ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.mean(lossFn(yTrue, yPred)) as tf.Scalar);
+  // The fused losses read the batch on the host: wasm and cpu only.
+  const batchLoss = (loss && fusedBackend() && FUSED_BATCH_LOSSES[loss]) || ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.mean(lossFn(yTrue, yPred)) as tf.Scalar);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   return async (x, y) => {
     let pred: tf.Tensor | undefined;
@@ -89,21 +92,18 @@ export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor
       return model.calculateLosses().reduce((total: tf.Scalar, penalty) => tf.add(total, penalty), batchLoss(y, pred));
     }, true, variables)!;
     const metrics = tf.tidy(() => compiled.metricsTensors.map(([metric]) => tf.mean(metric(y, pred!))));
-    const values = [cost, ...metrics].map((t) => t.dataSync()[0]!);
-    tf.dispose([cost, ...metrics, pred!]);
-    return values;
+    pred!.dispose();
+    return scalarsOf([cost, ...metrics]);
   };
 }
 
 /** Weighted means of [loss, ...metrics] over `rows` of a split, in batches, no training. */
-function evaluate(model: tf.LayersModel, d: TrainData, batchSize: number): number[] {
+async function evaluate(model: tf.LayersModel, d: TrainData, batchSize: number): Promise<number[]> {
   const sums: number[] = [];
   for (let start = 0; start < d.x.n; start += batchSize) {
     const rows = range(start, Math.min(d.x.n, start + batchSize));
-    tf.tidy(() => {
-      const out = model.evaluate(d.x.gather(rows), d.y.gather(rows), { batchSize: rows.length });
-      (Array.isArray(out) ? out : [out]).forEach((s, i) => { sums[i] = (sums[i] ?? 0) + s.dataSync()[0]! * rows.length; });
-    });
+    const out = await scalarsOf(tf.tidy(() => [model.evaluate(d.x.gather(rows), d.y.gather(rows), { batchSize: rows.length })].flat()));
+    out.forEach((s, i) => { sums[i] = (sums[i] ?? 0) + s * rows.length; });
   }
   return sums.map((s) => s / d.x.n);
 }
@@ -121,7 +121,7 @@ function splitData(o: TrainOptions): { train: TrainData; val?: TrainData } {
 
 /** The figure a model must beat: the last value of the window (forecasts) or the majority
  *  class (classifiers), on the validation data. */
-function baseline(model: tf.LayersModel, o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Baseline | undefined {
+async function baseline(model: tf.LayersModel, o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Promise<Baseline | undefined> {
   if (!val || !(val.x instanceof DenseColumn) || !(val.y instanceof DenseColumn)) {
     return classifierBaseline(o, val, last);
   }
@@ -131,7 +131,7 @@ function baseline(model: tf.LayersModel, o: TrainOptions, val: TrainData | undef
   let naive = 0, err = 0;
   for (let start = 0; start < val.x.n; start += 1024) {
     const rows = range(start, Math.min(val.x.n, start + 1024));
-    const pred = tf.tidy(() => (model.predict(val.x.gather(rows)) as tf.Tensor).dataSync());
+    const pred = await floatsOf(tf.tidy(() => model.predict(val.x.gather(rows)) as tf.Tensor));
     rows.forEach((r, i) => {
       const y = val.y instanceof DenseColumn ? val.y.row(r)[0]! : NaN;
       naive += Math.abs((val.x as DenseColumn).row(r)[(lookback! - 1) * f + feature]! - y);
@@ -141,15 +141,15 @@ function baseline(model: tf.LayersModel, o: TrainOptions, val: TrainData | undef
   return { name: 'naive last value', metric: 'val_mae', baseline: naive / val.x.n, model: err / val.x.n };
 }
 
-function classifierBaseline(o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Baseline | undefined {
+async function classifierBaseline(o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Promise<Baseline | undefined> {
   if (!val || !['categorical_crossentropy', 'binary_crossentropy'].includes(o.loss) || last?.['val_accuracy'] === undefined) return undefined;
   const counts = new Map<number, number>();
   for (let start = 0; start < val.y.n; start += 4096) {
     const rows = range(start, Math.min(val.y.n, start + 4096));
-    const y = tf.tidy(() => {
+    const y = await floatsOf(tf.tidy(() => {
       const t = val.y.gather(rows);
-      return (t.shape[1] === 1 ? t.reshape([-1]).round() : t.argMax(-1)).dataSync();
-    });
+      return tf.cast(t.shape[1] === 1 ? t.reshape([-1]).round() : t.argMax(-1), 'float32');
+    }));
     for (const c of y) counts.set(c, (counts.get(c) ?? 0) + 1);
   }
   return { name: 'majority class', metric: 'val_accuracy', baseline: Math.max(...counts.values()) / val.y.n, model: last['val_accuracy'] };
@@ -209,7 +209,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       { name: 'loss', color: '#1f77b4', values: state.history.map((h) => h['loss']!) },
       ...(val ? [{ name: 'val_loss', color: '#ff7f0e', values: state.history.map((h) => h['val_loss']!) }] : []),
     ]));
-    const base = kept ? baseline(model, o, val, kept) : undefined;
+    const base = kept ? await baseline(model, o, val, kept) : undefined;
     const samplesPerSecond = seconds > 0 ? seen / seconds : 0;
     writeFileAtomic(join(o.outDir, 'metrics.json'), JSON.stringify({
       task: o.name, status, message, epochs: state.epoch, best_epoch: state.bestEpoch || null, final: state.history[state.history.length - 1] ?? null,
@@ -258,7 +258,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     seconds += (performance.now() - t0) / 1000;
     seen += count;
     const log: EpochLog = { epoch: epoch + 1, ...Object.fromEntries(names.map((n, i) => [n, sums[i]! / count])) } as EpochLog;
-    if (val) evaluate(model, val, Math.max(o.batchSize, 256)).forEach((v, i) => { log[`val_${names[i]}`] = v; });
+    if (val) (await evaluate(model, val, Math.max(o.batchSize, 256))).forEach((v, i) => { log[`val_${names[i]}`] = v; });
     if (!Object.values(log).every(Number.isFinite)) {
       return finish('nan', `training ${o.name} stopped: validation loss became ${log['val_loss']} at epoch ${epoch + 1}; the last good checkpoint (epoch ${state.epoch}) is in ${o.outDir}`, seen, seconds);
     }

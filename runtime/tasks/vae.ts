@@ -122,12 +122,12 @@ export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
     for (let step = 0; step < steps; step++) {
       const rows = order.subarray(step * f.batchSize, Math.min(images.n, (step + 1) * f.batchSize));
       const x = images.gather(rows);
-      let parts: [number, number] = [NaN, NaN];
-      const loss = optimizeStep(optimizer, vars, () => {
+      const [loss = NaN, reconstruction = NaN, kl = NaN] = await optimizeStep(optimizer, vars, (watch) => {
         const [mean, logVar] = encoder.apply(x, { training: true }) as tf.Tensor[];
         const decoded = decoder.apply(sampleLatent(mean!, logVar!), { training: true }) as tf.Tensor;
         const l = vaeLoss(x, decoded, mean!, logVar!, f.reconstruction, f.klWeight);
-        parts = [l.reconstruction.dataSync()[0]!, l.kl.dataSync()[0]!];
+        watch(l.reconstruction);
+        watch(l.kl);
         return l.total;
       });
       x.dispose();
@@ -137,8 +137,8 @@ export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
         return finish('nan', `vae ${t.name} stopped: the loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}; ${kept}. Try a smaller learning rate.`);
       }
       sums.loss += loss * rows.length;
-      sums.reconstruction += parts[0] * rows.length;
-      sums.kl += parts[1] * rows.length;
+      sums.reconstruction += reconstruction * rows.length;
+      sums.kl += kl * rows.length;
       count += rows.length;
       s.reporter.step(step + 1, { loss: sums.loss / count, reconstruction: sums.reconstruction / count, kl: sums.kl / count });
       await new Promise((done) => setImmediate(done));
@@ -152,7 +152,7 @@ export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
     const log: VaeEpoch = { epoch: epoch + 1, loss: sums.loss / count, reconstruction: sums.reconstruction / count, kl: sums.kl / count };
     history.push(log);
     await saveModels(outDir, models, `e${epoch + 1}`, { epoch: epoch + 1, history });
-    writePng(join(outDir, 'grid.png'), gridOf(decoder, points, f.grid));
+    writePng(join(outDir, 'grid.png'), await gridOf(decoder, points, f.grid));
     s.reporter.line(`epoch ${epoch + 1}/${f.epochs}  ${fmt({ loss: log.loss, reconstruction: log.reconstruction, kl: log.kl })}  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
   return finish('done', `trained vae ${t.name} for ${history.length} epochs; the latent space is pictured in ${join(outDir, 'grid.png')}`);
