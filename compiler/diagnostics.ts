@@ -1,51 +1,132 @@
-// The one table of diagnostic codes. E01xx syntax, E02xx names and arguments, E03xx shapes,
-// E04xx tasks and data. Every code has a golden fixture (test/fixtures/<code>-*.nn).
+// The one table of diagnostic codes: each code one meaning, with its message as a template
+// (TypeScript's diagnosticMessages.json is the model). E01xx syntax, E02xx names and
+// arguments, E03xx shapes, E04xx tasks and data. Every code has a golden fixture
+// (test/fixtures/<code>-*.nn); docs/diagnostics.md is generated from this table.
 import type { Span } from '../grammar/ast.js';
+import { formatTemplate, pickHelp, type Holes, type TemplateValues } from './templates.js';
 
 export type Severity = 'error' | 'warning';
 
-interface CodeInfo { severity: Severity; title: string }
+interface CodeInfo {
+  severity: Severity;
+  title: string;
+  /** What follows `title: `, with `{name}` placeholders (`{n|noun}` writes "1 noun", "2 nouns"). */
+  message: string;
+  /** A template, or variants: the first whose placeholders all have values is shown. */
+  help?: string | readonly string[];
+  /** Fixed help sentences, one picked by the call site's `hint`. */
+  hints?: Readonly<Record<string, string>>;
+  /** The message of the notes (secondary spans) the call site points at. */
+  label?: string;
+  /** Transitional: the task checks (compiler/check/tasks.ts, image-tasks.ts, fit.ts) still
+   *  write this code's message at the call site; `{detail}` is their text. */
+  prose?: true;
+}
+
+const TASK = { message: '{detail}', prose: true } as const;
+const GUESS = "did you mean '{guess}'?";
 
 export const DIAGNOSTIC_CODES = {
-  E0100: { severity: 'error', title: 'unexpected character' },
-  E0101: { severity: 'error', title: 'syntax error' },
-  E0102: { severity: 'error', title: 'nesting too deep' },
-  E0201: { severity: 'error', title: 'unknown name' },
-  E0202: { severity: 'error', title: 'unknown argument' },
-  E0203: { severity: 'error', title: 'duplicate definition' },
-  E0204: { severity: 'error', title: 'module not found' },
-  E0205: { severity: 'error', title: 'cycle' },
-  E0206: { severity: 'error', title: 'conflicting imports' },
-  E0207: { severity: 'error', title: 'wrong argument type' },
-  E0208: { severity: 'error', title: 'missing argument' },
-  E0209: { severity: 'error', title: 'too many arguments' },
-  E0210: { severity: 'error', title: 'invalid argument value' },
-  E0211: { severity: 'error', title: 'not applicable' },
-  E0212: { severity: 'error', title: 'no current flow' },
-  E0213: { severity: 'error', title: 'duplicate argument' },
-  E0301: { severity: 'error', title: 'shape mismatch' },
-  E0302: { severity: 'error', title: 'wrong rank' },
-  E0303: { severity: 'error', title: 'dimension must be known' },
-  E0304: { severity: 'error', title: 'reshape size mismatch' },
-  E0305: { severity: 'error', title: 'dimension too small' },
-  E0306: { severity: 'error', title: 'wrong dtype' },
-  E0401: { severity: 'error', title: 'unknown task kind' },
-  E0402: { severity: 'error', title: 'unknown task field' },
-  E0403: { severity: 'error', title: 'missing task field' },
-  E0404: { severity: 'error', title: 'data does not fit the model' },
-  E0405: { severity: 'error', title: 'loss does not fit the output' },
-  E0406: { severity: 'error', title: 'wrong field type' },
-  E0407: { severity: 'error', title: 'not a model' },
-  E0408: { severity: 'error', title: 'the models of a task do not fit together' },
-  E0409: { severity: 'error', title: 'task kind not imported' },
-  W0410: { severity: 'warning', title: 'generator output does not match the pixel range' },
-  E0411: { severity: 'error', title: 'pretrained model cannot be read' },
-  E0412: { severity: 'error', title: 'the task needs an image model' },
-  E0413: { severity: 'error', title: 'no such layer in the model' },
+  E0100: { severity: 'error', title: 'unexpected character', message: '{char}' },
+  // The parser's own sentence (grammar/parse.ts words chevrotain's in the user's terms).
+  E0101: { severity: 'error', title: 'syntax error', message: '{detail}' },
+  E0102: { severity: 'error', title: 'nesting too deep', message: 'brackets nested more than {max} deep' },
+
+  E0201: { severity: 'error', title: 'unknown name', message: "'{name}' is not defined", help: ['it is in {module}: add `import {module}`', GUESS] },
+  E0202: { severity: 'error', title: 'unknown argument', message: "{callee} has no argument '{name}'", help: [GUESS, 'its arguments are: {params}', '{callee} takes no arguments'] },
+  E0203: { severity: 'error', title: 'duplicate definition', message: "'{name}' is already defined in this {scope}", label: 'first defined here' },
+  E0204: { severity: 'error', title: 'module not found', message: 'no module named {module}',
+    hints: { notStd: 'standard-library modules are named std.NAME; files are imported by a quoted path' } },
+  E0205: { severity: 'error', title: 'cycle', message: '{cycle}', help: 'move the shared declarations into a third file that both import' },
+  E0206: { severity: 'error', title: 'conflicting imports', message: "'{name}' comes from both {first} and {second}", label: "'{name}' from {first}",
+    help: 'import one of the modules with `as NAME` to keep its names qualified' },
+  E0207: { severity: 'error', title: 'wrong argument type', message: "'{name}': expected {expected}, found {found}" },
+  E0208: { severity: 'error', title: 'missing argument', message: "{callee} needs '{name}' ({type})", help: '{doc}' },
+  E0209: { severity: 'error', title: 'too many arguments', message: '{callee} takes {count|positional argument}', help: 'give the others by name, e.g. `{named}: ...`' },
+  E0210: { severity: 'error', title: 'invalid argument value', message: "'{name}' is out of range: expected {expected}, found {found}" },
+  E0211: { severity: 'error', title: 'not applicable', message: 'the right side of -> must be a layer, found {found}', help: 'layers are calls like dense(8) or names like flatten' },
+  E0212: { severity: 'error', title: 'no current flow', message: 'nothing flows into {layer} yet', help: 'declare an `input` first' },
+  E0213: { severity: 'error', title: 'duplicate argument', message: "'{name}' is given twice" },
+  E0214: { severity: 'error', title: 'imported file not found', message: 'cannot read {path}' },
+  E0215: { severity: 'error', title: 'definition cycle', message: "'{name}' is defined in terms of itself" },
+  E0216: { severity: 'error', title: 'a module is not a value', message: '', help: 'name one of its members, e.g. `m.Name`' },
+  E0217: { severity: 'error', title: 'not a data source', message: "data '{name}' must be a data source, found {found}", help: 'e.g. csv("file.csv", columns: ["a"]) or windows(...)' },
+  E0218: { severity: 'error', title: 'unknown dtype', message: "'{dtype}': expected float32 or int32" },
+  E0219: { severity: 'error', title: 'cannot negate', message: 'expected a number, found {found}' },
+  E0220: { severity: 'error', title: 'operator not defined on tensors', message: "'{op}' on tensors needs two tensors and one of + - *, found {found}" },
+  E0221: { severity: 'error', title: 'operator not applicable', message: "cannot apply '{op}': expected numbers, dims or tensors, found {left} and {right}" },
+  E0222: { severity: 'error', title: 'layer cannot be wrapped', message: '{wrapper} cannot wrap {found}: expected {expected}' },
+  E0223: { severity: 'error', title: 'wrong number of inputs', message: '{callee} takes {expected|input}, given {found}' },
+  E0224: { severity: 'error', title: 'unknown option', message: "'{value}' is not a valid {name}", help: [GUESS, 'expected one of {options}'] },
+  E0225: { severity: 'error', title: 'wrong number of values', message: "'{name}' needs {expected} values, found {found}" },
+  E0226: { severity: 'error', title: 'division by zero', message: '' },
+  E0227: { severity: 'error', title: 'not a permutation', message: "'{name}' must be a permutation of 1..{rank}, found {found}" },
+  E0228: { severity: 'error', title: 'conflicting arguments', message: '{first} > 1 cannot be combined with {second} > 1', help: 'set one of them to 1' },
+  E0229: { severity: 'error', title: 'not a tensor', message: 'only a tensor can be piped into a layer, found {found}' },
+  E0230: { severity: 'error', title: 'not a model line', message: 'a line in a model must be a layer or a tensor, found {found}' },
+  E0231: { severity: 'error', title: 'output is not a tensor', message: 'an output must be a tensor, found {found}' },
+  E0232: { severity: 'error', title: 'not callable', message: '{value} cannot be called' },
+  E0233: { severity: 'error', title: 'layer input is not a tensor', message: 'a layer is applied to tensors, found {found}' },
+  E0235: { severity: 'error', title: 'cannot nest this model', message: '{model} has {count|output}; nesting needs exactly one' },
+  E0236: { severity: 'error', title: 'model arguments do not check', message: '{model} does not check with these arguments', help: 'check the model alone with the same values to see the error' },
+  E0237: { severity: 'error', title: 'model has no input', message: 'model {model} has no input', help: 'add a line like `input x: [batch, 10, 1]`' },
+  E0239: { severity: 'error', title: 'unknown member', message: "{owner} has no member '{name}'", help: GUESS },
+  E0240: { severity: 'error', title: 'module not imported', message: 'no module {module} is imported', help: 'add `import {module}`' },
+
+  E0301: { severity: 'error', title: 'shape mismatch', message: '{layer} needs tensors of the same shape: expected {expected}, found {found}' },
+  E0302: { severity: 'error', title: 'wrong rank', message: '{layer} takes a tensor of rank {expected}, found {shape} (rank {found})', hints: {
+    sequence: 'a sequence layer needs [batch, time, features]; use return_sequences: true on the layer before, or reshape',
+    flatten: 'flatten (or a global pooling layer) first',
+    channels: 'images need [batch, height, width, channels]; reshape to add a channel axis',
+  } },
+  E0303: { severity: 'error', title: 'dimension must be known', message: '{need}, but it is {dim} and {reason}',
+    help: 'give the dim a number in the input shape, or train the model on data that fixes it', label: 'trained on this data' },
+  E0304: { severity: 'error', title: 'reshape size mismatch', message: 'reshape must keep the element count: expected {expected} elements (from {input}), found {found} (from {target})' },
+  E0305: { severity: 'error', title: 'dimension too small', message: '{layer} output would be empty: axis {axis} has length {length}, the window needs {window}',
+    help: 'use padding: same, a smaller kernel, or a longer input' },
+  E0306: { severity: 'error', title: 'wrong dtype', message: '{layer} takes integer token ids: expected {expected}, found {found}', help: 'declare the input as `int32[batch, length]`' },
+  E0307: { severity: 'error', title: 'dimension unknown', message: '{need}, but it is {dim}', help: 'fix the dim in the input shape, or bind it from data with a known size' },
+  E0308: { severity: 'error', title: 'argument must be known', message: "'{name}' of {layer} must be a known number here, found {found}" },
+  E0309: { severity: 'error', title: 'reshape cannot infer -1', message: 'cannot infer the -1 dim: {count} elements do not divide by {fixed}' },
+  E0310: { severity: 'error', title: 'dimension not positive', message: 'dims must be positive, found {found}' },
+  E0311: { severity: 'error', title: 'not a dimension', message: 'a dim must be an Int or a named dim, found {found}' },
+  E0312: { severity: 'error', title: 'concat shape mismatch', message: 'concat needs equal dims except on axis {axis}: expected {expected}, found {found}' },
+  E0313: { severity: 'error', title: 'model input mismatch', message: "{model} input '{input}' does not match: expected {expected}, found {found}" },
+
+  E0401: { severity: 'error', title: 'unknown task kind', ...TASK },
+  E0402: { severity: 'error', title: 'unknown task field', ...TASK },
+  E0403: { severity: 'error', title: 'missing task field', ...TASK },
+  E0404: { severity: 'error', title: 'data does not fit the model', ...TASK },
+  E0405: { severity: 'error', title: 'loss does not fit the output', ...TASK },
+  E0406: { severity: 'error', title: 'wrong field type', message: "'{name}': expected {expected}, found {found}" },
+  E0407: { severity: 'error', title: 'not a model', ...TASK },
+  E0408: { severity: 'error', title: 'the models of a task do not fit together', ...TASK },
+  E0409: { severity: 'error', title: 'task kind not imported', ...TASK },
+  W0410: { severity: 'warning', title: 'generator output does not match the pixel range', ...TASK },
+  E0411: { severity: 'error', title: 'pretrained model cannot be read', message: 'cannot read {path}: {reason}' },
+  E0412: { severity: 'error', title: 'the task needs an image model', ...TASK },
+  E0413: { severity: 'error', title: 'no such layer in the model', ...TASK },
+  E0414: { severity: 'error', title: 'wrong kind of data', message: '{source} needs {expected}, found {found}', help: 'e.g. {example}' },
+  E0415: { severity: 'error', title: 'wrong data rank', message: '{source} needs a series of rank {expected}, found {found}' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof DIAGNOSTIC_CODES;
+type Info<C extends Code> = (typeof DIAGNOSTIC_CODES)[C];
+type Text<T> = T extends string ? T : T extends readonly string[] ? T[number] : never;
+type Field<C extends Code, K extends string> = Info<C> extends { readonly [k in K]: infer T } ? Text<T> : never;
+type HintOf<C extends Code> = Info<C> extends { readonly hints: infer H } ? keyof H : never;
 
+/** The values a code's templates name: those of the message and label are required, those
+ *  only the help names are optional (no value, no such help). */
+export type Values<C extends Code> = TemplateValues<Holes<Info<C>['message'] | Field<C, 'label'>>, Holes<Field<C, 'help'>>>
+  & ([HintOf<C>] extends [never] ? unknown : { readonly hint?: HintOf<C> });
+
+/** Codes whose messages the task checks still write at the call site (see CodeInfo.prose). */
+export type ProseCode = 'E0201' | 'E0207' | 'E0210' | 'E0213' | 'E0401' | 'E0402' | 'E0403' | 'E0404' | 'E0405' | 'E0406' | 'E0407'
+  | 'E0408' | 'E0409' | 'W0410' | 'E0412' | 'E0413';
+
+/** A secondary span; its message comes from the code's label template. */
+export interface Note { span: Span; file?: string }
 export interface Label { span: Span; message: string; file?: string }
 
 export interface Diagnostic {
@@ -62,6 +143,7 @@ export interface Diagnostic {
   help?: string;
 }
 
+/** Transitional, for ProseCode call sites: the specifics as written there. */
 export interface DiagnosticInput {
   expected?: string;
   found?: string;
@@ -69,11 +151,40 @@ export interface DiagnosticInput {
   help?: string;
 }
 
-export function makeDiagnostic(code: Code, file: string, span: Span, detail: string, extra: DiagnosticInput = {}): Diagnostic {
+type Loose = Readonly<Record<string, string | number | undefined>>;
+
+export function makeDiagnostic<C extends Code>(code: C, file: string, span: Span, values: Values<C>, notes: readonly Note[] = []): Diagnostic {
+  const info: CodeInfo = DIAGNOSTIC_CODES[code];
+  const v = values as Loose;
+  const detail = formatTemplate(info.message, v);
+  const hint = v['hint'] !== undefined ? info.hints?.[v['hint']] : undefined;
+  const text = (x: string | number | undefined) => (x === undefined ? undefined : String(x));
+  return {
+    code, severity: info.severity, file, span, message: detail ? `${info.title}: ${detail}` : info.title,
+    labels: info.label ? notes.map((n) => ({ span: n.span, file: n.file, message: formatTemplate(info.label!, v) })) : [],
+    help: hint ?? pickHelp(info.help, v), expected: text(v['expected']), found: text(v['found']),
+  };
+}
+
+/** Transitional: a ProseCode diagnostic whose specifics the call site wrote. */
+export function makeProseDiagnostic(code: ProseCode, file: string, span: Span, detail: string, extra: DiagnosticInput = {}): Diagnostic {
   const info = DIAGNOSTIC_CODES[code];
   let message = detail ? `${info.title}: ${detail}` : info.title;
   if (extra.expected !== undefined && extra.found !== undefined) message += `: expected ${extra.expected}, found ${extra.found}`;
   return { code, severity: info.severity, file, span, message, labels: extra.labels ?? [], help: extra.help, expected: extra.expected, found: extra.found };
+}
+
+/** Thrown by the layer and data-source rules (compiler/layers, compiler/data), caught by
+ *  the evaluator, which reports it on the span `at` names. Internal control flow only: it
+ *  never leaves compiler/ (the rules run deep inside shape arithmetic, where returning a
+ *  result through every helper would hide the rules). */
+export class RuleError extends Error {
+  private constructor(readonly code: Code, readonly values: Loose, readonly where: { at?: 'input' | string; inputIndex?: number }) {
+    super(formatTemplate(DIAGNOSTIC_CODES[code].message, values));
+  }
+  static of<C extends Code>(code: C, values: Values<C>, where: { at?: 'input' | string; inputIndex?: number } = {}): RuleError {
+    return new RuleError(code, values as Loose, where);
+  }
 }
 
 /** Levenshtein distance, for "did you mean". */

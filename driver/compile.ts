@@ -4,9 +4,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emitProgram } from '../compiler/emit/emit.js';
+import { EmitError, emitProgram } from '../compiler/emit/emit.js';
 import { checkedOrExitCode } from './checked.js';
-import { UserError } from './errors.js';
+import { fault } from '../runtime/errors.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNTIME = join(ROOT, 'runtime');
@@ -49,11 +49,22 @@ const TSCONFIG = JSON.stringify({
   include: ['*.ts', 'nnc-runtime/**/*.ts'],
 }, null, 2) + '\n';
 
+/** The emitter's files; what it cannot compile becomes the program's emit fault here, since
+ *  compiler/ cannot import the runtime's error type. */
+function emitted(...args: Parameters<typeof emitProgram>): Map<string, string> {
+  try {
+    return new Map(emitProgram(...args).files);
+  } catch (err) {
+    if (err instanceof EmitError) throw fault('emit', err.message);
+    throw err;
+  }
+}
+
 export function compileCommand(file: string, outDir: string, force: boolean, io: { out: (s: string) => void; err: (s: string) => void }): number {
   const result = checkedOrExitCode(file, io.err);
   if (result === 1) return 1;
   const out = resolve(outDir);
-  const files = new Map(emitProgram(result, resolve(file), out).files);
+  const files = new Map(emitted(result, resolve(file), out));
   for (const rel of runtimeClosure(runtimeImports(files.values()))) files.set(`nnc-runtime/${rel}`, readFileSync(join(RUNTIME, rel), 'utf8'));
   files.set('package.json', packageJson());
   files.set('tsconfig.json', TSCONFIG);
@@ -61,11 +72,11 @@ export function compileCommand(file: string, outDir: string, force: boolean, io:
   const ours = existsSync(manifestPath) ? new Set((JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: string[] }).files) : new Set<string>();
   const foreign = [...files.keys()].filter((f) => existsSync(join(out, f)) && !ours.has(f));
   if (foreign.length && !force) {
-    throw new UserError(`${out} has files nnc did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); use --force to overwrite them`);
+    throw fault('file', `${out} has files nnc did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); use --force to overwrite them`);
   }
   for (const [rel, text] of files) {
     const target = resolve(out, rel);
-    if (relative(out, target).startsWith('..')) throw new UserError(`refusing to write ${target}, outside ${out}`);
+    if (relative(out, target).startsWith('..')) throw fault('file', `refusing to write ${target}, outside ${out}`);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, text);
   }

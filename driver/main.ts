@@ -7,7 +7,7 @@ import { formatSource } from '../compiler/format.js';
 import { renderSummary } from '../compiler/summary.js';
 import { writeFileAtomic } from '../runtime/io/atomic.js';
 import { nodeHost, readUserFile } from './host.js';
-import { isUserError, UserError } from './errors.js';
+import { describeError, fault } from '../runtime/errors.js';
 import { compileCommand } from './compile.js';
 import { runCommand } from './run.js';
 
@@ -17,7 +17,7 @@ const stdio: Out = { out: (s) => process.stdout.write(s), err: (s) => process.st
 
 function checkFile(path: string) {
   const read = readUserFile(path);
-  if ('error' in read) throw new UserError(read.error);
+  if ('error' in read) throw fault('file', read.error);
   return check(path, nodeHost, read.text);
 }
 
@@ -35,7 +35,7 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
     .argument('<files...>', '.nn files')
     .option('--format <format>', 'text or json', 'text')
     .action((files: string[], opts: { format: string }) => {
-      if (opts.format !== 'text' && opts.format !== 'json') throw new UserError(`--format must be text or json, not ${opts.format}`);
+      if (opts.format !== 'text' && opts.format !== 'json') throw fault('flag', `--format must be text or json, not ${opts.format}`);
       const all: ReturnType<typeof checkFile>[] = files.map(checkFile);
       const diags = all.flatMap((r) => r.diagnostics);
       const sources = new Map(all.flatMap((r) => [...r.sources]));
@@ -59,7 +59,7 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
         exit = 1;
       }
       const models = opts.model ? [r.program.models.get(opts.model)] : [...r.program.models.values()];
-      if (opts.model && !models[0]) throw new UserError(`${file} has no model ${opts.model}${r.program.models.size ? ` (models: ${[...r.program.models.keys()].join(', ')})` : ''}`);
+      if (opts.model && !models[0]) throw fault('flag', `${file} has no model ${opts.model}${r.program.models.size ? ` (models: ${[...r.program.models.keys()].join(', ')})` : ''}`);
       io.out(models.map((m) => renderSummary(m!)).join('\n\n') + '\n');
     });
 
@@ -83,7 +83,7 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
     .action((files: string[], opts: { write: boolean; check: boolean }) => {
       for (const file of files) {
         const read = readUserFile(file);
-        if ('error' in read) throw new UserError(read.error);
+        if ('error' in read) throw fault('file', read.error);
         const formatted = formatSource(read.text);
         if (formatted === undefined) {
           const r = check(file, nodeHost, read.text);
@@ -125,12 +125,9 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (isUserError(err)) {
-      io.err(`nnc: ${err.message}\n`);
-      return 2;
-    }
-    io.err(`nnc: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 70;
+    const { exitCode, line } = describeError(err);
+    io.err(`nnc: ${line}\n`);
+    return exitCode;
   }
   return exit;
 }

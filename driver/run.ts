@@ -2,7 +2,7 @@
 // check` and the LSP start without it.
 import { resolve } from 'node:path';
 import { checkedOrExitCode } from './checked.js';
-import { UserError } from './errors.js';
+import { fault } from '../runtime/errors.js';
 
 interface Out { out: (s: string) => void; err: (s: string) => void }
 
@@ -14,14 +14,14 @@ export async function runCommand(file: string, opts: { backend?: string; seed?: 
     // By name (`--task CharLstm`), by kind (`--task generate_text`) or both (`--task generate_text:CharLstm`).
     const [kind, name] = opts.task.includes(':') ? opts.task.split(':', 2) : [undefined, opts.task];
     tasks = tasks.filter((t) => (kind ? t.kind === kind && t.name === name : t.name === name || t.kind === name));
-    if (!tasks.length) throw new UserError(`${file} has no task ${opts.task} (tasks: ${r.program.tasks.map((t) => `${t.kind}:${t.name}`).join(', ') || 'none'})`);
+    if (!tasks.length) throw fault('flag', `${file} has no task ${opts.task} (tasks: ${r.program.tasks.map((t) => `${t.kind}:${t.name}`).join(', ') || 'none'})`);
   }
   if (!tasks.length) {
     io.err(`${file} declares no tasks; nothing to run\n`);
     return 0;
   }
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new UserError(`--seed must be an integer, not ${opts.seed}`);
+  if (seed !== undefined && !Number.isInteger(seed)) throw fault('flag', `--seed must be an integer, not ${opts.seed}`);
   const { startSession } = await import('../runtime/session.js');
   const { runTasks } = await import('../runtime/interpret/run.js');
   const { consoleReporter } = await import('../runtime/progress.js');

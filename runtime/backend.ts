@@ -5,13 +5,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { defaultThreads, withWasmThreads } from './kernels/threads.js';
 import { registerWasmKernels } from './kernels/wasm.js';
+import { fault } from './errors.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
-
-export class BackendError extends Error {
-  readonly userFacing = true;
-}
 
 export interface BackendInfo { name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'; detail: string }
 
@@ -39,7 +36,7 @@ function wasmThreads(): number {
   const env = process.env['NNC_THREADS'];
   if (env === undefined || env === '') return defaultThreads();
   const n = Number(env);
-  if (!Number.isInteger(n) || n < 1) throw new BackendError(`NNC_THREADS must be a whole number ≥ 1 (got '${env}')`);
+  if (!Number.isInteger(n) || n < 1) throw fault('backend', `NNC_THREADS must be a whole number ≥ 1 (got '${env}')`);
   return Math.min(n, 8);
 }
 
@@ -150,14 +147,14 @@ const INSTALL_HINT: Record<string, string> = {
 
 /** Picks and starts a backend. `auto` walks the ladder; a named one must load. */
 export async function selectBackend(choice: string = process.env['NNC_BACKEND'] || 'auto'): Promise<BackendInfo> {
-  if (!(BACKENDS as readonly string[]).includes(choice)) throw new BackendError(`unknown backend '${choice}' (choose ${BACKENDS.join(', ')})`);
+  if (!(BACKENDS as readonly string[]).includes(choice)) throw fault('backend', `unknown backend '${choice}' (choose ${BACKENDS.join(', ')})`);
   // PROD silences tfjs's console warnings (the cpu backend's banner urging tfjs-node among
   // them); the CLI says what it picked instead.
   tf.env().set('PROD', true);
   quietOrthogonalWarning();
   if (choice !== 'auto') {
     const got = await LOADERS[choice as keyof typeof LOADERS]();
-    if (typeof got === 'string') throw new BackendError(`backend '${choice}' cannot load (${got}); ${INSTALL_HINT[choice]}`);
+    if (typeof got === 'string') throw fault('backend', `backend '${choice}' cannot load (${got}); ${INSTALL_HINT[choice]}`);
     return got;
   }
   for (const name of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
@@ -165,7 +162,7 @@ export async function selectBackend(choice: string = process.env['NNC_BACKEND'] 
     const got = await (name === 'webgpu' ? loadWebgpu(false) : LOADERS[name]());
     if (typeof got !== 'string') return got;
   }
-  throw new BackendError('no tfjs backend could start');
+  throw fault('backend', 'no tfjs backend could start');
 }
 
 function firstLine(err: unknown): string {

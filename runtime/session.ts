@@ -3,11 +3,7 @@
 import { selectBackend } from './backend.js';
 import { consoleReporter, type Reporter } from './progress.js';
 import type { TaskOutcome } from './tasks/outcome.js';
-
-/** A bad flag: one line, exit 2, like nnc's own errors. */
-export class FlagError extends Error {
-  readonly userFacing = true;
-}
+import { describeError, fault } from './errors.js';
 
 export interface RunFlags {
   backend?: string;
@@ -70,23 +66,23 @@ export function parseFlags(argv: readonly string[]): RunFlags {
     const a = argv[i]!;
     const value = () => {
       const v = argv[++i];
-      if (v === undefined) throw new FlagError(`${a} needs a value`);
+      if (v === undefined) throw fault('flag', `${a} needs a value`);
       return v;
     };
     if (a === '--backend') flags.backend = value();
     else if (a === '--seed') {
       const v = value();
       flags.seed = Number(v);
-      if (!Number.isInteger(flags.seed)) throw new FlagError(`--seed must be an integer, not ${v}`);
+      if (!Number.isInteger(flags.seed)) throw fault('flag', `--seed must be an integer, not ${v}`);
     } else if (a === '--resume') flags.resume = true;
     else if (a === '--out') flags.out = value();
-    else throw new FlagError(`unknown option ${a} (options: --backend, --seed, --resume, --out)`);
+    else throw fault('flag', `unknown option ${a} (options: --backend, --seed, --resume, --out)`);
   }
   return flags;
 }
 
-/** The main of an emitted program: flags, session, the tasks, an exit code; errors for bad
- *  input are one line (exit 2), anything else an internal error (exit 70). */
+/** The main of an emitted program: flags, session, the tasks, an exit code; an error is one
+ *  line and an exit code, as describeError maps it (2 for bad input, 70 for a bug). */
 export async function runMain(argv: readonly string[], tasks: (s: Session) => Promise<number>): Promise<never> {
   let code: number;
   try {
@@ -97,9 +93,9 @@ export async function runMain(argv: readonly string[], tasks: (s: Session) => Pr
       session.close();
     }
   } catch (err) {
-    const userFacing = err instanceof Error && (err as { userFacing?: unknown }).userFacing === true;
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    code = userFacing ? 2 : 70;
+    const { exitCode, line } = describeError(err);
+    process.stderr.write(`error: ${line}\n`);
+    code = exitCode;
   }
   process.exit(code);
 }

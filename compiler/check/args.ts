@@ -33,9 +33,7 @@ export function bindArgs(
       spec = params.find((p) => p.name === arg.name!.name);
       if (!spec) {
         const guess = didYouMean(arg.name.name, params.map((p) => p.name));
-        sink.report('E0202', file, arg.name.span, `${what} has no argument '${arg.name.name}'`, {
-          help: guess ? `did you mean '${guess}'?` : params.length ? `its arguments are: ${params.map((p) => p.name).join(', ')}` : `${what} takes no arguments`,
-        });
+        sink.report('E0202', file, arg.name.span, { callee: what, name: arg.name.name, guess, params: params.length ? params.map((p) => p.name).join(', ') : undefined });
         ok = false;
         continue;
       }
@@ -45,9 +43,7 @@ export function bindArgs(
       if (!spec) {
         if (!ok && excessReported) continue;
         excessReported = true;
-        sink.report('E0209', file, arg.span, `${what} takes ${positional.length} positional argument${positional.length === 1 ? '' : 's'}`, {
-          help: positional.length ? `give the others by name, e.g. \`${params.find((p) => !p.positional)?.name ?? positional[0]!.name}: ...\`` : undefined,
-        });
+        sink.report('E0209', file, arg.span, { callee: what, count: positional.length, named: positional.length ? params.find((p) => !p.positional)?.name ?? positional[0]!.name : undefined });
         ok = false;
         continue;
       }
@@ -61,7 +57,7 @@ export function bindArgs(
       continue;
     }
     if (values.has(spec.name)) {
-      sink.report('E0213', file, arg.span, `'${spec.name}' is given twice`);
+      sink.report('E0213', file, arg.span, { name: spec.name });
       ok = false;
       continue;
     }
@@ -74,7 +70,7 @@ export function bindArgs(
     if (spec.rest) {
       if (!values.has(spec.name)) {
         if (!restItems.length && !spec.default) {
-          sink.report('E0208', file, callSpan, `${what} needs '${spec.name}'`, { help: spec.doc });
+          sink.report('E0208', file, callSpan, { callee: what, name: spec.name, type: describeType(spec.type), doc: spec.doc });
           ok = false;
         }
         const poisoned = restItems.some((i) => i.kind === 'poison');
@@ -86,7 +82,7 @@ export function bindArgs(
     if (values.has(spec.name)) continue;
     if (spec.default) values.set(spec.name, spec.default);
     else {
-      sink.report('E0208', file, callSpan, `${what} needs '${spec.name}' (${describeType(spec.type)})`, { help: spec.doc });
+      sink.report('E0208', file, callSpan, { callee: what, name: spec.name, type: describeType(spec.type), doc: spec.doc });
       values.set(spec.name, POISON);
       ok = false;
     }
@@ -98,11 +94,14 @@ export function bindArgs(
 export function checkType(v: Value, t: ParamType, span: Span, name: string, sink: Sink, file: string, wrongType: 'E0207' | 'E0406' = 'E0207'): Value | undefined {
   if (v.kind === 'poison') return v;
   const wrong = (): undefined => {
-    sink.report(wrongType, file, span, `'${name}'`, { expected: describeType(t), found: describeValue(v) });
+    sink.report(wrongType, file, span, { name, expected: describeType(t), found: describeValue(v) });
     return undefined;
   };
-  const range = (detail: string): undefined => {
-    sink.report('E0210', file, span, `'${name}' ${detail}`, { found: describeValue(v), expected: describeType(t).replace(/^an? /, 'a ') });
+  // An Int (or Ints) below its type's minimum.
+  const range = (found: string): undefined => {
+    const min = 'min' in t ? t.min : undefined;
+    const expected = min === 1 ? (t.kind === 'ints' ? 'positive Ints' : 'a positive Int') : `${t.kind === 'ints' ? 'Ints' : 'an Int'} ≥ ${min}`;
+    sink.report('E0210', file, span, { name, expected, found });
     return undefined;
   };
   switch (t.kind) {
@@ -110,10 +109,7 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
     case 'int':
       if (v.kind === 'dim' && t.symbolic) return v.dim.value !== undefined ? { kind: 'int', value: v.dim.value } : v;
       if (v.kind !== 'int') return wrong();
-      if (t.min !== undefined && v.value < t.min) {
-        sink.report('E0210', file, span, `'${name}' must be ${t.min === 1 ? 'positive' : `at least ${t.min}`}`, { found: String(v.value) });
-        return undefined;
-      }
+      if (t.min !== undefined && v.value < t.min) return range(String(v.value));
       return v;
     case 'float': {
       if (v.kind !== 'float' && v.kind !== 'int') return wrong();
@@ -123,7 +119,7 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
       if (!lowOk || !highOk) {
         const lo = t.min === undefined ? '' : `${t.minExclusive ? '(' : '['}${t.min}`;
         const hi = t.max === undefined ? '' : `${t.max}${t.maxExclusive ? ')' : ']'}`;
-        sink.report('E0210', file, span, `'${name}' is out of range`, { expected: t.max === undefined ? `a value ≥ ${t.min}` : `a value in ${lo || '(-∞'}, ${hi}`, found: String(x) });
+        sink.report('E0210', file, span, { name, expected: t.max === undefined ? `a value ≥ ${t.min}` : `a value in ${lo || '(-∞'}, ${hi}`, found: x });
         return undefined;
       }
       return { kind: 'float', value: x };
@@ -135,7 +131,7 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
       if (v.kind !== 'enum') return wrong();
       if (!t.values.includes(v.name)) {
         const guess = didYouMean(v.name, t.values);
-        sink.report('E0210', file, span, `'${v.name}' is not a valid ${name}`, { help: guess ? `did you mean '${guess}'?` : `expected one of ${t.values.join(', ')}` });
+        sink.report('E0224', file, span, { value: v.name, name, guess, options: t.values.join(', ') });
         return undefined;
       }
       return v;
@@ -143,10 +139,11 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
       const items = v.kind === 'list' ? v.items : [v];
       if (items.some((i) => i.kind !== 'int')) return wrong();
       if (v.kind === 'list' && t.length !== undefined && items.length !== t.length) {
-        sink.report('E0210', file, span, `'${name}' needs ${t.length} values`, { found: `${items.length}` });
+        sink.report('E0225', file, span, { name, expected: t.length, found: items.length });
         return undefined;
       }
-      if (t.min !== undefined && items.some((i) => (i as { value: number }).value < t.min!)) return range(`must be ${t.min === 1 ? 'positive' : `at least ${t.min}`}`);
+      const low = items.find((i) => (i as { value: number }).value < (t.min ?? -Infinity));
+      if (low) return range(describeValue(low));
       return v;
     }
     case 'list': {

@@ -48,7 +48,7 @@ class Checker implements Globals {
   value(sym: GlobalSymbol, span: Span, env: Env): Value {
     if (sym.kind === 'builtin') return this.evaluator.builtinCall(sym, [], span, env);
     if (sym.kind === 'module') {
-      this.sink.report('E0207', env.module.path, span, 'a module is not a value', { help: 'name one of its members, e.g. `m.Name`' });
+      this.sink.report('E0216', env.module.path, span, {});
       return POISON;
     }
     const decl = sym.decl;
@@ -65,14 +65,14 @@ class Checker implements Globals {
     const done = this.globalValues.get(decl);
     if (done) return done;
     if (this.inProgress.has(decl)) {
-      this.sink.report('E0205', module.path, decl.name.span, `'${decl.name.name}' is defined in terms of itself`);
+      this.sink.report('E0215', module.path, decl.name.span, { name: decl.name.name });
       return POISON;
     }
     this.inProgress.add(decl);
     const env: Env = { module, locals: new Map() };
     let v = this.evaluator.eval(decl.value, env);
     if (decl.kind === 'data' && v.kind !== 'data' && v.kind !== 'poison') {
-      this.sink.report('E0207', module.path, decl.value.span, `data '${decl.name.name}' must be a data source`, { found: describeValue(v), help: 'e.g. csv("file.csv", columns: ["a"]) or windows(...)' });
+      this.sink.report('E0217', module.path, decl.value.span, { name: decl.name.name, found: describeValue(v) });
       v = POISON;
     }
     this.inProgress.delete(decl);
@@ -87,7 +87,7 @@ class Checker implements Globals {
     if (sym?.kind !== 'decl' || sym.decl.kind !== 'model') return undefined;
     const decl = sym.decl;
     if (this.inProgress.has(decl)) {
-      this.sink.report('E0205', env.module.path, span, `model ${modelName} contains itself`);
+      this.sink.report('E0215', env.module.path, span, { name: modelName });
       return undefined;
     }
     // A default may name the model itself (`model M(n: Int = M)`): it is in progress meanwhile.
@@ -109,7 +109,7 @@ class Checker implements Globals {
     else {
       const trial = this.sink.quietly(() => this.checkModel(decl, module, bound.values));
       if (trial.errors > 0) {
-        this.sink.report('E0211', env.module.path, span, `${modelName} does not check with these arguments`, { help: `check the model alone with the same values to see the error` });
+        this.sink.report('E0236', env.module.path, span, { model: modelName });
       }
       ir = trial.errors ? undefined : trial.result;
     }
@@ -128,13 +128,14 @@ class Checker implements Globals {
       if (!this.partialModels.has(decl)) this.partialModels.set(decl, ir);
       if (!ir.inputs.length) {
         if (builder.noFlowReported) return undefined;
-        this.sink.report('E0212', module.path, decl.name.span, `model ${decl.name.name} has no input`, { help: 'add a line like `input x: [batch, 10, 1]`' });
+        this.sink.report('E0237', module.path, decl.name.span, { model: decl.name.name });
         return undefined;
       }
       if (!ir.outputs.length) {
         const flow = builder.flow;
         if (flow?.kind === 'tensor') ir.outputs.push({ node: flow.tensor.node });
-        else if (!flow || flow.kind !== 'poison') this.sink.report('E0212', module.path, decl.name.span, `model ${decl.name.name} produces no output`);
+        // An input sets the flow, so only a poisoned flow (already reported) leaves no output.
+        else if (!flow || flow.kind !== 'poison') throw new Error(`model ${decl.name.name}: no flow after its inputs`);
       }
       return ir.outputs.length ? ir : undefined;
     } finally {
@@ -147,7 +148,7 @@ class Checker implements Globals {
     const path = env.module.path;
     const claim = (name: string, span: Span): boolean => {
       if (named.has(name) || (env.locals.has(name) && ir.args.has(name) === false && env.locals.get(name)?.kind !== 'dim')) {
-        this.sink.report('E0203', path, span, `'${name}' is already defined in this model`);
+        this.sink.report('E0203', path, span, { name, scope: 'model' });
         return false;
       }
       named.add(name);
@@ -180,7 +181,7 @@ class Checker implements Globals {
         let v = this.evaluator.eval(stmt.value, env);
         if (v.kind === 'layer') v = this.evaluator.applyToFlow(v.layer, stmt.value.span, env);
         if (v.kind === 'tensor' || v.kind === 'poison') b.flow = v;
-        else this.sink.report('E0211', path, stmt.value.span, 'a line in a model must be a layer or a tensor', { found: describeValue(v) });
+        else this.sink.report('E0230', path, stmt.value.span, { found: describeValue(v) });
         return;
       }
       case 'output': {
@@ -190,7 +191,7 @@ class Checker implements Globals {
           if (t.kind === 'tensor') {
             ir.outputs.push({ name: item.name?.name, node: t.tensor.node });
             if (item.name) b.nodes[t.tensor.node]!.name = item.name.name;
-          } else if (t.kind !== 'poison') this.sink.report('E0211', path, item.value.span, 'an output must be a tensor', { found: describeValue(t) });
+          } else if (t.kind !== 'poison') this.sink.report('E0231', path, item.value.span, { found: describeValue(t) });
         }
         return;
       }
@@ -202,7 +203,7 @@ class Checker implements Globals {
     let dtype: DType = 'float32';
     if (s.dtype) {
       if (s.dtype.name === 'int32' || s.dtype.name === 'float32') dtype = s.dtype.name;
-      else this.sink.report('E0207', env.module.path, s.dtype.span, `unknown dtype '${s.dtype.name}'`, { expected: 'float32 or int32' });
+      else this.sink.report('E0218', env.module.path, s.dtype.span, { dtype: s.dtype.name });
     }
     const dims = s.dims.map((e) => {
       if (e.kind === 'name' && !env.locals.has(e.name) && !env.module.scope.has(e.name)) {
@@ -212,20 +213,20 @@ class Checker implements Globals {
       }
       const v = this.evaluator.eval(e, env);
       if (v.kind === 'int') {
-        if (v.value < 1) this.sink.report('E0305', env.module.path, e.span, 'dims must be positive', { found: String(v.value) });
+        if (v.value < 1) this.sink.report('E0310', env.module.path, e.span, { found: v.value });
         return Dim.const(v.value);
       }
       if (v.kind === 'dim') return v.dim;
-      if (v.kind !== 'poison') this.sink.report('E0207', env.module.path, e.span, 'a dim must be an Int or a named dim', { found: describeValue(v) });
+      if (v.kind !== 'poison') this.sink.report('E0311', env.module.path, e.span, { found: describeValue(v) });
       return Dim.UNKNOWN;
     });
     return { dtype, dims };
   }
 
+  /** `why`: why no number binds the dim. The labels' spans are kept and their message comes
+   *  from E0303's label template (the task check passes the same words until converted). */
   reportUnbound(r: KnownRequirement, why: string, labels: Label[] = []): void {
-    this.sink.report('E0303', r.file, r.span, `${r.why}, but it is ${r.dim} and ${why}`, {
-      labels, help: 'give the dim a number in the input shape, or train the model on data that fixes it',
-    });
+    this.sink.report('E0303', r.file, r.span, { need: r.why, dim: String(r.dim), reason: why }, labels.map((l) => ({ span: l.span, file: l.file })));
   }
 
   run(entry: SourceModule, modules: SourceModule[]): CheckedProgram {

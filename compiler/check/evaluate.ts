@@ -3,11 +3,11 @@
 // (from an earlier error) silences every check that depends on it.
 import type { Arg, Expr, Span } from '../../grammar/ast.js';
 import { cover } from '../../grammar/ast.js';
-import { DATA_SOURCES, DataTypeError } from '../data/sources.js';
-import { didYouMean, type Code, type DiagnosticInput } from '../diagnostics.js';
+import { DATA_SOURCES } from '../data/sources.js';
+import { didYouMean, RuleError, type Code, type Values } from '../diagnostics.js';
 import type { IRNode, KnownRequirement, ModelIR } from '../ir.js';
 import { layerCtx } from '../layers/ctx.js';
-import { LAYERS, ShapeError, type LayerDef } from '../layers/index.js';
+import { LAYERS, type LayerDef } from '../layers/index.js';
 import { Dim } from '../shapes/dim.js';
 import { formatShape, type Shape } from '../shapes/shape.js';
 import { unifyShapes } from '../shapes/unify.js';
@@ -51,8 +51,8 @@ const MERGE_OPS: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'm
 export class Evaluator {
   constructor(private readonly g: Globals) {}
 
-  private report(env: Env, code: Code, span: Span, detail: string, extra?: DiagnosticInput): void {
-    this.g.sink.report(code, env.module.path, span, detail, extra);
+  private report<C extends Code>(env: Env, code: C, span: Span, values: Values<C>): void {
+    this.g.sink.report(code, env.module.path, span, values);
   }
 
   eval(e: Expr, env: Env, expected?: ParamType): Value {
@@ -82,7 +82,7 @@ export class Evaluator {
         if (!odd && v.kind !== 'tensor') return v;
         if (v.kind === 'int' || v.kind === 'float') return { ...v, value: -v.value };
         if (v.kind === 'dim') return { kind: 'dim', dim: v.dim.neg() };
-        if (v.kind !== 'poison') this.report(env, 'E0207', e.span, 'cannot negate this', { expected: 'a number', found: describeValue(v) });
+        if (v.kind !== 'poison') this.report(env, 'E0219', e.span, { found: describeValue(v) });
         return POISON;
       }
       case 'binary': return this.binary(e, env);
@@ -109,9 +109,7 @@ export class Evaluator {
       : [...env.locals.keys(), ...env.module.scope.keys(), ...LAYERS.keys(), ...[...DATA_SOURCES.values()].filter((d) => d.module === 'core').map((d) => d.name)];
     const guess = didYouMean(name, candidates);
     const stdHome = DATA_SOURCES.get(name)?.module;
-    this.report(env, 'E0201', span, `'${name}' is not defined`, {
-      help: stdHome && stdHome !== 'core' ? `it is in ${stdHome}: add \`import ${stdHome}\`` : guess ? `did you mean '${guess}'?` : undefined,
-    });
+    this.report(env, 'E0201', span, { name, module: stdHome !== 'core' ? stdHome : undefined, guess });
     return POISON;
   }
 
@@ -119,14 +117,14 @@ export class Evaluator {
     const mod = this.moduleOf(e.object, env);
     if (mod === undefined) {
       const obj = this.eval(e.object, env);
-      if (obj.kind !== 'poison') this.report(env, 'E0201', e.member.span, `'${e.member.name}' is not a member of ${describeValue(obj)}`);
+      if (obj.kind !== 'poison') this.report(env, 'E0239', e.member.span, { owner: describeValue(obj), name: e.member.name });
       return POISON;
     }
     if (mod === null) return POISON;
     const sym = mod.exports.get(e.member.name);
     if (!sym) {
       const guess = didYouMean(e.member.name, mod.exports.keys());
-      this.report(env, 'E0201', e.member.span, `${mod.label} has no '${e.member.name}'`, { help: guess ? `did you mean '${guess}'?` : undefined });
+      this.report(env, 'E0239', e.member.span, { owner: mod.label, name: e.member.name, guess });
       return POISON;
     }
     return this.g.value(sym, e.member.span, env);
@@ -150,7 +148,7 @@ export class Evaluator {
       for (const s of env.module.scope.values()) if (s.kind === 'module' && s.stdName === label) return { label, exports: exportsOf(s.module, s.stdName ?? '') };
       const exports = exportsOf('builtin', label);
       if (exports.size) return { label, exports };
-      this.report(env, 'E0201', e.span, `no module ${label} is imported`, { help: `add \`import ${label}\`` });
+      this.report(env, 'E0240', e.span, { module: label });
       return null;
     }
     return undefined;
@@ -175,7 +173,7 @@ export class Evaluator {
     if (a.kind === 'tensor' || b.kind === 'tensor') {
       const merge = MERGE_OPS[op];
       if (a.kind !== 'tensor' || b.kind !== 'tensor' || !merge) {
-        this.report(env, 'E0207', opSpan, `'${op}' on tensors needs two tensors and one of + - *`, { found: `${describeValue(a)} ${op} ${describeValue(b)}` });
+        this.report(env, 'E0220', opSpan, { op, found: `${describeValue(a)} ${op} ${describeValue(b)}` });
         return POISON;
       }
       return this.apply(this.instance(LAYERS.get(merge)!, new Map(), span), [a.tensor, b.tensor], [span, span], span, env);
@@ -184,7 +182,7 @@ export class Evaluator {
       const x = a.value, y = b.value;
       if (a.kind === 'int' && b.kind === 'int') {
         if (op === '/') {
-          if (y === 0) { this.report(env, 'E0210', span, 'division by zero'); return POISON; }
+          if (y === 0) { this.report(env, 'E0226', span, {}); return POISON; }
           return { kind: 'int', value: Math.floor(x / y) };
         }
         return { kind: 'int', value: op === '+' ? x + y : op === '-' ? x - y : x * y };
@@ -196,7 +194,7 @@ export class Evaluator {
       const d = op === '+' ? da.add(db) : op === '-' ? da.sub(db) : op === '*' ? da.mul(db) : da.floorDiv(db);
       return d.value !== undefined ? { kind: 'int', value: d.value } : { kind: 'dim', dim: d };
     }
-    this.report(env, 'E0207', opSpan, `cannot apply '${op}'`, { expected: 'numbers, dims or tensors', found: `${describeValue(a)} and ${describeValue(b)}` });
+    this.report(env, 'E0221', opSpan, { op, left: describeValue(a), right: describeValue(b) });
     return POISON;
   }
 
@@ -209,11 +207,11 @@ export class Evaluator {
       const stage = this.eval(stages[i]!, env);
       if (acc.kind === 'poison' || stage.kind === 'poison') { acc = POISON; continue; }
       if (acc.kind !== 'tensor') {
-        this.report(env, 'E0211', stages[i - 1]!.span, 'only a tensor can be piped into a layer', { found: describeValue(acc) });
+        this.report(env, 'E0229', stages[i - 1]!.span, { found: describeValue(acc) });
         return POISON;
       }
       if (stage.kind !== 'layer') {
-        this.report(env, 'E0211', stages[i]!.span, 'the right side of -> must be a layer', { found: describeValue(stage), help: 'layers are calls like dense(8) or names like flatten' });
+        this.report(env, 'E0211', stages[i]!.span, { found: describeValue(stage) });
         return POISON;
       }
       acc = this.apply(stage.layer, [acc.tensor], [stages[i - 1]!.span], stages[i]!.span, env);
@@ -229,7 +227,7 @@ export class Evaluator {
     if (!flow) {
       if (env.builder.noFlowReported) return POISON;
       env.builder.noFlowReported = true;
-      this.report(env, 'E0212', span, `nothing flows into ${layer.layer} yet`, { help: 'declare an `input` first' });
+      this.report(env, 'E0212', span, { layer: layer.layer });
       return POISON;
     }
     if (flow.kind !== 'tensor') return POISON;
@@ -262,14 +260,14 @@ export class Evaluator {
     const fn = this.eval(callee, env, expected?.kind === 'call' ? expected : undefined);
     if (fn.kind === 'poison') return POISON;
     if (fn.kind !== 'layer') {
-      this.report(env, 'E0211', callee.span, `${describeValue(fn)} cannot be called`);
+      this.report(env, 'E0232', callee.span, { value: describeValue(fn) });
       return POISON;
     }
     const inputs = e.args.map((a) => this.eval(a.value, env));
     if (inputs.some((v) => v.kind === 'poison')) return POISON;
     const bad = inputs.findIndex((v) => v.kind !== 'tensor');
     if (bad >= 0 || inputs.length === 0 || e.args.some((a) => a.name)) {
-      this.report(env, 'E0211', bad >= 0 ? e.args[bad]!.span : e.span, `a layer is applied to tensors`, { found: bad >= 0 ? describeValue(inputs[bad]!) : 'no tensor' });
+      this.report(env, 'E0233', bad >= 0 ? e.args[bad]!.span : e.span, { found: bad >= 0 ? describeValue(inputs[bad]!) : 'no tensor' });
       return POISON;
     }
     return this.apply(fn.layer, inputs.map((v) => (v as { tensor: TensorRef }).tensor), e.args.map((a) => a.span), e.span, env);
@@ -297,7 +295,7 @@ export class Evaluator {
     const at = (p: string) => host.resolve(env.module.path, p);
     try {
       if (location.kind === 'file' && location.weights !== null && !host.fileExists(at(location.weights))) {
-        this.report(env, 'E0411', bound.spans.get('weights') ?? span, `cannot read ${location.weights}: no such file`);
+        this.report(env, 'E0411', bound.spans.get('weights') ?? span, { path: location.weights, reason: 'no such file' });
         return POISON;
       }
       const topology = readPretrainedTopology(location.kind === 'file' ? { ...location, path: at(location.path) } : location, host);
@@ -305,7 +303,7 @@ export class Evaluator {
     } catch (err) {
       if (!(err instanceof TopologyError)) throw err;
       const what = location.kind === 'file' ? location.path : label;
-      this.report(env, 'E0411', bound.spans.get('path') ?? span, `cannot read ${what}: ${err.message}`);
+      this.report(env, 'E0411', bound.spans.get('path') ?? span, { path: what, reason: err.message });
       return POISON;
     }
   }
@@ -320,14 +318,14 @@ export class Evaluator {
         int: (n) => (bound.values.get(n) as { value: number }).value,
         data: (n) => {
           const v = bound.values.get(n)!;
-          if (v.kind !== 'data') throw new DataTypeError(`'${n}' must be data`, n, 'E0407');
+          if (v.kind !== 'data') throw RuleError.of('E0414', { source: name, expected: `data for '${n}'`, found: describeValue(v) }, { at: n });
           return v.data.type;
         },
       });
       return { kind: 'data', data: { source: name, args: bound.values, type } };
     } catch (err) {
-      if (!(err instanceof DataTypeError)) throw err;
-      this.report(env, err.code, (err.at && bound.spans.get(err.at)) || span, err.detail);
+      if (!(err instanceof RuleError)) throw err;
+      this.g.sink.reportRule(err, env.module.path, (err.where.at && bound.spans.get(err.where.at)) || span);
       return POISON;
     }
   }
@@ -387,8 +385,8 @@ export class Evaluator {
   apply(layer: LayerInstance, inputs: TensorRef[], inputSpans: Span[], span: Span, env: Env, name?: string): Value {
     const b = env.builder;
     if (!b) {
-      this.report(env, 'E0211', span, 'layers can only be applied inside a model');
-      return POISON;
+      // Unreachable: tensors exist only inside a model, where env.builder is set.
+      throw new Error(`${layer.layer} applied outside a model`);
     }
     const result = layer.isModel ? this.applyModel(layer, inputs, inputSpans, span, env) : this.applyLayer(layer, inputs, inputSpans, span, env);
     if (!result) return POISON;
@@ -406,7 +404,7 @@ export class Evaluator {
     const def = LAYERS.get(layer.layer)!;
     const want = def.arity === 'many' ? 'at least 2' : String(def.arity);
     if (def.arity === 'many' ? inputs.length < 2 : inputs.length !== def.arity) {
-      this.report(env, 'E0209', span, `${def.name} takes ${want} tensor${def.arity === 1 ? '' : 's'}, given ${inputs.length}`);
+      this.report(env, 'E0223', span, { callee: def.name, expected: want, found: inputs.length });
       return undefined;
     }
     try {
@@ -414,11 +412,11 @@ export class Evaluator {
       const ctx = layerCtx(def.name, layer.args, inputs.map((t) => t.shape), defer);
       return { shape: def.outputShape(ctx), params: def.paramCount(ctx) };
     } catch (err) {
-      if (!(err instanceof ShapeError)) throw err;
-      const at = err.extra.at;
+      if (!(err instanceof RuleError)) throw err;
+      const at = err.where.at;
       const argSpan = at && at !== 'input' ? this.argSpans.get(layer)?.get(at) : undefined;
-      const where = at === 'input' ? inputSpans[err.extra.inputIndex ?? 0] ?? span : argSpan ?? layer.span;
-      this.report(env, err.code, where, `${err.detail}`, { expected: err.extra.expected, found: err.extra.found, help: err.extra.help });
+      const where = at === 'input' ? inputSpans[err.where.inputIndex ?? 0] ?? span : argSpan ?? layer.span;
+      this.g.sink.reportRule(err, env.module.path, where);
       return undefined;
     }
   }
@@ -426,11 +424,11 @@ export class Evaluator {
   private applyModel(layer: LayerInstance, inputs: TensorRef[], inputSpans: Span[], span: Span, env: Env): { shape: Shape; params: Dim } | undefined {
     const ir = layer.model!;
     if (inputs.length !== ir.inputs.length) {
-      this.report(env, 'E0209', span, `${ir.name} takes ${ir.inputs.length} input${ir.inputs.length === 1 ? '' : 's'}, given ${inputs.length}`);
+      this.report(env, 'E0223', span, { callee: ir.name, expected: ir.inputs.length, found: inputs.length });
       return undefined;
     }
     if (ir.outputs.length !== 1) {
-      this.report(env, 'E0211', span, `${ir.name} has ${ir.outputs.length} outputs; nesting needs exactly one`);
+      this.report(env, 'E0235', span, { model: ir.name, count: ir.outputs.length });
       return undefined;
     }
     const bindings = new Map<string, Dim>();
@@ -439,9 +437,7 @@ export class Evaluator {
       const want = ir.nodes[ir.inputs[i]!.node]!.shape;
       const fail = unifyShapes(want, inputs[i]!.shape, bindings, flexible);
       if (fail) {
-        this.report(env, fail === 'rank' ? 'E0302' : 'E0301', inputSpans[i] ?? span, `${ir.name} input '${ir.inputs[i]!.name}' does not match`, {
-          expected: formatShape(want), found: formatShape(inputs[i]!.shape),
-        });
+        this.report(env, 'E0313', inputSpans[i] ?? span, { model: ir.name, input: ir.inputs[i]!.name, expected: formatShape(want), found: formatShape(inputs[i]!.shape) });
         return undefined;
       }
     }

@@ -1,11 +1,10 @@
 // Loads the entry file and everything it imports (depth first, cycles reported, each file
 // parsed once), then builds each module's top-level scope.
 import type { Decl, Span } from '../../grammar/ast.js';
-import { parse } from '../../grammar/parse.js';
+import { MAX_NESTING, parse } from '../../grammar/parse.js';
 import { DATA_SOURCES } from '../data/sources.js';
 import { PRETRAINED_SOURCES } from '../pretrained/sources.js';
 import { TASKS } from '../tasks/schemas.js';
-import type { Code } from '../diagnostics.js';
 import type { GlobalSymbol, Sink, SourceModule } from './context.js';
 
 export interface CompilerHost {
@@ -28,7 +27,6 @@ export interface CompilerHost {
   stdModules?(): string[];
 }
 
-const SYNTAX_CODES: Record<string, Code> = { lex: 'E0100', parse: 'E0101', depth: 'E0102' };
 
 /** Names of std modules that have no .nn file but export table entries. */
 const TABLE_MODULES = new Set<string>([...DATA_SOURCES.values(), ...TASKS.values()].map((d) => d.module).filter((m) => m !== 'core'));
@@ -45,7 +43,11 @@ export class Loader {
     const { program, errors } = parse(text);
     const mod: SourceModule = { path, text, ast: program, scope: new Map(), stdImports: new Set() };
     this.modules.set(path, mod);
-    for (const e of errors) this.sink.report(SYNTAX_CODES[e.kind]!, path, e.span, e.message);
+    for (const e of errors) {
+      if (e.kind === 'lex') this.sink.report('E0100', path, e.span, { char: e.message });
+      else if (e.kind === 'depth') this.sink.report('E0102', path, e.span, { max: MAX_NESTING });
+      else this.sink.report('E0101', path, e.span, { detail: e.message });
+    }
     this.loading.push(path);
     this.buildScope(mod);
     this.loading.pop();
@@ -55,14 +57,14 @@ export class Loader {
   private loadImport(path: string, from: SourceModule, span: Span): SourceModule | undefined {
     if (this.loading.includes(path)) {
       const cycle = [...this.loading.slice(this.loading.indexOf(path)), path].join(' → ');
-      this.sink.report('E0205', from.path, span, `${cycle}`, { help: 'move the shared declarations into a third file that both import' });
+      this.sink.report('E0205', from.path, span, { cycle });
       return undefined;
     }
     const done = this.modules.get(path);
     if (done) return done;
     const text = this.host.readFile(path);
     if (text === undefined) {
-      this.sink.report('E0204', from.path, span, `cannot read ${path}`);
+      this.sink.report('E0214', from.path, span, { path });
       return undefined;
     }
     return this.loadText(path, text);
@@ -74,11 +76,9 @@ export class Loader {
       const prev = owners.get(name);
       if (prev) {
         if (sameSymbol(prev.sym, sym)) return; // the same export reached through two imports
-        const code: Code = origin === mod.path && prev.origin === mod.path ? 'E0203' : 'E0206';
-        this.sink.report(code, mod.path, span, code === 'E0203' ? `'${name}' is already defined` : `'${name}' comes from both ${prev.origin} and ${origin}`, {
-          labels: [{ span: prev.span, message: code === 'E0203' ? 'first defined here' : `'${name}' from ${prev.origin}` }],
-          help: code === 'E0206' ? 'import one of the modules with `as NAME` to keep its names qualified' : undefined,
-        });
+        const first = [{ span: prev.span }];
+        if (origin === mod.path && prev.origin === mod.path) this.sink.report('E0203', mod.path, span, { name, scope: 'file' }, first);
+        else this.sink.report('E0206', mod.path, span, { name, first: prev.origin, second: origin }, first);
         return;
       }
       owners.set(name, { span, origin, sym });
@@ -111,7 +111,7 @@ export class Loader {
     }
     const label = t.path.join('.');
     if (t.path[0] !== 'std' || t.path.length !== 2) {
-      this.sink.report('E0204', mod.path, t.span, `no module named ${label}`, { help: 'standard-library modules are named std.NAME; files are imported by a quoted path' });
+      this.sink.report('E0204', mod.path, t.span, { module: label, hint: 'notStd' });
       return undefined;
     }
     const file = this.host.stdModulePath(t.path);
@@ -120,7 +120,7 @@ export class Loader {
       return m ? { target: m, label } : undefined;
     }
     if (TABLE_MODULES.has(label)) return { target: 'builtin', label };
-    this.sink.report('E0204', mod.path, t.span, `no module named ${label}`);
+    this.sink.report('E0204', mod.path, t.span, { module: label });
     return undefined;
   }
 }

@@ -4,12 +4,8 @@ import { Dim } from '../shapes/dim.js';
 import { PACKAGED_PHOTOS } from './photos.js';
 import { formatShape, shape, type Shape } from '../shapes/shape.js';
 import type { DataType, ParamSpec, Value } from '../ir.js';
+import { RuleError } from '../diagnostics.js';
 
-export class DataTypeError extends Error {
-  constructor(readonly detail: string, readonly at?: string, readonly code: 'E0407' | 'E0210' | 'E0302' = 'E0210') {
-    super(detail);
-  }
-}
 
 export interface DataCtx {
   args: ReadonlyMap<string, Value>;
@@ -37,9 +33,14 @@ const columnsParam = (def?: string[]): ParamSpec => ({
 });
 const columnCount = (ctx: DataCtx): number => (ctx.args.get('columns') as { items: unknown[] }).items.length;
 
-function arrayOf(t: DataType, what: string, rank?: number): Shape {
-  if (t.kind !== 'array') throw new DataTypeError(`${what} needs a numeric series, found ${t.kind === 'text' ? 'text' : 'a dataset'}`, undefined, 'E0407');
-  if (rank !== undefined && t.shape.dims.length !== rank) throw new DataTypeError(`${what} needs rank ${rank}, found ${formatShape(t.shape)}`, undefined, 'E0302');
+/** What a data type is, for "found ..." (E0414). */
+export function describeDataType(t: DataType): string {
+  return t.kind === 'text' ? 'text' : t.kind === 'array' ? `a numeric series ${formatShape(t.shape)}` : `a dataset of x ${formatShape(t.x)}`;
+}
+
+function arrayOf(t: DataType, what: string, param: string, rank?: number): Shape {
+  if (t.kind !== 'array') throw RuleError.of('E0414', { source: what, expected: 'a numeric series', found: describeDataType(t), example: 'csv("file.csv", columns: ["a"])' }, { at: param });
+  if (rank !== undefined && t.shape.dims.length !== rank) throw RuleError.of('E0415', { source: what, expected: rank, found: formatShape(t.shape) }, { at: param });
   return t.shape;
 }
 
@@ -75,7 +76,7 @@ const defs: DataSourceDef[] = [
       { name: 'relative', type: { kind: 'bool' }, doc: "Express each window and its target as changes from the window's last row: the model forecasts the change, which keeps a drifting series in the range it was trained on.", default: { kind: 'bool', value: false } },
     ],
     type(ctx) {
-      const s = arrayOf(ctx.data('series'), 'windows', 2);
+      const s = arrayOf(ctx.data('series'), 'windows', 'series', 2);
       const f = s.dims[1]!;
       const y = ctx.args.get('target')?.kind === 'int' ? Dim.const(1) : f;
       return { kind: 'dataset', x: shape([n, ctx.int('lookback'), f]), y: shape([n, y]) };
@@ -87,7 +88,8 @@ const defs: DataSourceDef[] = [
     params: [dataParam('text', 'The text.'), posInt('maxlen', 'Characters per input window.'), posInt('step', 'Stride between windows.', 3),
       { name: 'lowercase', type: { kind: 'bool' }, doc: 'Lower-case the text first (a smaller alphabet, as in the classic recipe: Moby-Dick has 83 characters, 57 lower-cased).', default: { kind: 'bool', value: false } }],
     type(ctx) {
-      if (ctx.data('text').kind !== 'text') throw new DataTypeError('char_sequences needs text, e.g. text("corpus.txt")', 'text', 'E0407');
+      const t = ctx.data('text');
+      if (t.kind !== 'text') throw RuleError.of('E0414', { source: 'char_sequences', expected: 'text', found: describeDataType(t), example: 'text("corpus.txt")' }, { at: 'text' });
       const v = Dim.sym('vocab');
       return { kind: 'dataset', x: shape([n, ctx.int('maxlen'), v]), y: shape([n, v]) };
     },
@@ -98,7 +100,7 @@ const defs: DataSourceDef[] = [
     params: [dataParam('texts', 'Labelled texts.'), posInt('vocab_size', 'Keep the most frequent words; others map to 1 (0 is padding).'), posInt('length', 'Tokens per text.')],
     type(ctx) {
       const t = ctx.data('texts');
-      if (t.kind !== 'dataset' || t.x.dims.length !== 1) throw new DataTypeError('tokenize needs labelled texts, e.g. spam_assassin()', 'texts', 'E0407');
+      if (t.kind !== 'dataset' || t.x.dims.length !== 1) throw RuleError.of('E0414', { source: 'tokenize', expected: 'labelled texts', found: describeDataType(t), example: 'spam_assassin()' }, { at: 'texts' });
       return { kind: 'dataset', x: shape([n, ctx.int('length')], 'int32'), y: shape([n, 1]) };
     },
   },

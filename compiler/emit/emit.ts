@@ -15,9 +15,9 @@ import { nestedBindings } from '../shapes/nested.js';
 import { dreamFields, field, ganFields, generateFields, modelField, styleFields, trainFields, vaeFields } from '../tasks/fields.js';
 import { substituteArgs, substituteShape, type DataValue, type LayerInstance, type Value } from '../ir.js';
 
-export class EmitError extends Error {
-  readonly userFacing = true;
-}
+/** What nnc compile cannot compile. Its own class because compiler/ cannot import the
+ *  program's error type (runtime/errors.ts); driver/compile.ts turns it into an emit fault. */
+export class EmitError extends Error {}
 
 const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for function if import in ' +
   'instanceof new null return super switch this throw true try typeof var void while with as implements interface let package private protected public ' +

@@ -1,7 +1,8 @@
 // Convolution and pooling layers, 1D (sequences) and 2D (images).
 import { Dim } from '../shapes/dim.js';
 import { convOutputLength, convTransposeOutputLength, shape, type Padding, type Shape } from '../shapes/shape.js';
-import { activationParam, P, ShapeError, tfjsActivation, ZERO, type LayerCtx, type LayerDef } from './types.js';
+import { RuleError } from '../diagnostics.js';
+import { activationParam, P, tfjsActivation, ZERO, type LayerCtx, type LayerDef } from './types.js';
 
 const c = (n: number) => Dim.const(n);
 const PADDING = ['valid', 'same', 'causal'] as const;
@@ -11,9 +12,7 @@ function spatial(ctx: LayerCtx, x: Shape, n: number, kernel: number[], strides: 
   return x.dims.slice(1, 1 + n).map((len, i) => {
     const out = convOutputLength(len, kernel[i]!, strides[i]!, padding, dilation[i]);
     if (out.value !== undefined && out.value < 1) {
-      throw new ShapeError('E0305', `${layer} output would be empty: axis ${i + 1} has length ${len}, the window needs ${(kernel[i]! - 1) * dilation[i]! + 1}`, {
-        help: "use padding: same, a smaller kernel, or a longer input", at: 'input',
-      });
+      throw RuleError.of('E0305', { layer, axis: i + 1, length: String(len), window: (kernel[i]! - 1) * dilation[i]! + 1 }, { at: 'input' });
     }
     return out;
   });
@@ -37,7 +36,7 @@ function convLayer(name: 'conv1d' | 'conv2d', n: 1 | 2, doc: string): LayerDef {
       const x = ctx.input(n + 2);
       ctx.known(x.dims[n + 1]!, `${name} sizes its kernel by the channel axis`);
       const strides = ctx.ints('strides', n), dil = ctx.ints('dilation_rate', n);
-      if (strides.some((s) => s > 1) && dil.some((d) => d > 1)) throw new ShapeError('E0210', 'strides > 1 cannot be combined with dilation_rate > 1', { at: 'dilation_rate' });
+      if (strides.some((s) => s > 1) && dil.some((d) => d > 1)) throw RuleError.of('E0228', { first: 'strides', second: 'dilation_rate' }, { at: 'dilation_rate' });
       const dims = spatial(ctx, x, n, ctx.ints('kernel_size', n), strides, ctx.enum('padding') as Padding, dil, name);
       return shape([x.dims[0]!, ...dims, ctx.dim('filters')]);
     },

@@ -1,7 +1,8 @@
 // Core, activation, merge, normalisation and generative layers.
 import { Dim } from '../shapes/dim.js';
 import { broadcast, formatShape, product, shape, type Shape } from '../shapes/shape.js';
-import { activationParam, P, ShapeError, tfjsActivation, ZERO, type LayerCtx, type LayerDef } from './types.js';
+import { RuleError } from '../diagnostics.js';
+import { activationParam, P, rankError, tfjsActivation, ZERO, type LayerCtx, type LayerDef } from './types.js';
 
 const c = (n: number) => Dim.const(n);
 const last = (s: Shape) => s.dims[s.dims.length - 1]!;
@@ -25,7 +26,7 @@ function mergeLayer(name: string, fn: string, doc: string): LayerDef {
       for (let i = 1; i < ctx.inputs.length; i++) {
         const next = broadcast(out, ctx.inputs[i]!);
         if (!next || next.dims.length !== out.dims.length || !next.dims.every((d, j) => d.equals(out.dims[j]!) || out.dims[j]!.unknown)) {
-          throw new ShapeError('E0301', `${name} needs tensors of the same shape`, { expected: formatShape(out), found: formatShape(ctx.inputs[i]!), at: 'input', inputIndex: i });
+          throw RuleError.of('E0301', { layer: name, expected: formatShape(out), found: formatShape(ctx.inputs[i]!) }, { at: 'input', inputIndex: i });
         }
         out = next;
       }
@@ -47,12 +48,10 @@ function reshapeOutput(ctx: LayerCtx): Shape {
   let dims = target;
   if (inferred >= 0) {
     const q = have.floorDiv(fixed);
-    if (!q.mul(fixed).equals(have)) throw new ShapeError('E0304', `cannot infer the -1 dim: ${have} elements do not divide by ${fixed}`, { at: 'target_shape' });
+    if (!q.mul(fixed).equals(have)) throw RuleError.of('E0309', { count: String(have), fixed: String(fixed) }, { at: 'target_shape' });
     dims = target.map((d, i) => (i === inferred ? q : d));
   } else if (!fixed.equals(have) && !have.unknown) {
-    throw new ShapeError('E0304', `reshape must keep the element count`, {
-      expected: `${have} elements (from ${formatShape(x)})`, found: `${fixed} (from [${target.join(', ')}])`, at: 'target_shape',
-    });
+    throw RuleError.of('E0304', { expected: String(have), input: formatShape(x), found: String(fixed), target: `[${target.join(', ')}]` }, { at: 'target_shape' });
   }
   return shape([x.dims[0]!, ...dims]);
 }
@@ -118,7 +117,7 @@ export const coreLayers: LayerDef[] = [
       const n = x.dims.length - 1;
       const sorted = [...perm].sort((a, b) => a - b);
       if (perm.length !== n || sorted.some((p, i) => p !== i + 1)) {
-        throw new ShapeError('E0210', `permute needs a permutation of 1..${n}`, { found: `(${perm.join(', ')})`, expected: `a permutation of 1..${n}`, at: 'dims' });
+        throw RuleError.of('E0227', { name: 'dims', rank: n, found: `(${perm.join(', ')})` }, { at: 'dims' });
       }
       return shape([x.dims[0]!, ...perm.map((p) => x.dims[p]!)]);
     },
@@ -201,7 +200,7 @@ export const coreLayers: LayerDef[] = [
     outputShape(ctx) {
       const x = ctx.input(2);
       if (x.dtype !== 'int32') {
-        throw new ShapeError('E0306', 'embedding takes integer token ids', { expected: `int32${formatShape({ ...x, dtype: 'float32' })}`, found: formatShape(x), at: 'input', help: 'declare the input as `int32[batch, length]`' });
+        throw RuleError.of('E0306', { layer: 'embedding', expected: `int32${formatShape({ ...x, dtype: 'float32' })}`, found: formatShape(x) }, { at: 'input' });
       }
       return shape([...x.dims, ctx.dim('output_dim')]);
     },
@@ -222,13 +221,13 @@ export const coreLayers: LayerDef[] = [
       const rank = first.dims.length;
       const axisArg = ctx.int('axis');
       const axis = axisArg < 0 ? rank + axisArg : axisArg;
-      if (axis < 1 || axis >= rank) throw new ShapeError('E0210', `concat axis ${axisArg} is out of range for rank ${rank}`, { at: 'axis' });
+      if (axis < 1 || axis >= rank) throw RuleError.of('E0210', { name: 'axis', expected: `an axis of a rank-${rank} tensor after batch, 1 to ${rank - 1} or -1 to -${rank - 1}`, found: axisArg }, { at: 'axis' });
       let joined = first.dims[axis]!;
       for (let i = 1; i < ctx.inputs.length; i++) {
         const s = ctx.inputs[i]!;
         const mismatch = s.dims.length !== rank || s.dims.some((d, j) => j !== axis && !d.equals(first.dims[j]!) && !d.unknown && !first.dims[j]!.unknown);
         if (mismatch) {
-          throw new ShapeError('E0301', `concat needs equal dims except on axis ${axisArg}`, { expected: formatShape(first), found: formatShape(s), at: 'input', inputIndex: i });
+          throw RuleError.of('E0312', { axis: axisArg, expected: formatShape(first), found: formatShape(s) }, { at: 'input', inputIndex: i });
         }
         joined = joined.add(s.dims[axis]!);
       }
@@ -244,9 +243,9 @@ export const coreLayers: LayerDef[] = [
     params: [],
     outputShape(ctx) {
       const [mean, logVar] = ctx.inputs;
-      if (mean!.dims.length !== 2) throw new ShapeError('E0302', 'sampling takes [batch, latent] tensors', { expected: 'rank 2', found: formatShape(mean!), at: 'input' });
+      if (mean!.dims.length !== 2) throw rankError('2', mean!, 'sampling');
       if (!mean!.dims.every((d, i) => d.equals(logVar!.dims[i] ?? Dim.UNKNOWN)) || logVar!.dims.length !== 2) {
-        throw new ShapeError('E0301', 'z_mean and z_log_var must have the same shape', { expected: formatShape(mean!), found: formatShape(logVar!), at: 'input', inputIndex: 1 });
+        throw RuleError.of('E0301', { layer: 'sampling', expected: formatShape(mean!), found: formatShape(logVar!) }, { at: 'input', inputIndex: 1 });
       }
       return mean!;
     },

@@ -4,7 +4,15 @@ import { Dim } from '../shapes/dim.js';
 import type { Shape } from '../shapes/shape.js';
 import type { LayerInstance, Value } from '../ir.js';
 import { LAYERS } from './index.js';
-import { rankError, ShapeError, type LayerCtx } from './types.js';
+import { RuleError } from '../diagnostics.js';
+import { describeValue } from '../ir.js';
+import { rankError, type LayerCtx } from './types.js';
+
+/** `(k, 1)`: a list as written, its named dims by name. */
+function describeInts(v: Value): string {
+  const one = (x: Value) => (x.kind === 'int' ? String(x.value) : x.kind === 'dim' ? String(x.dim) : describeValue(x));
+  return v.kind === 'list' ? `(${v.items.map(one).join(', ')})` : one(v);
+}
 
 function asInts(v: Value | undefined): number[] | undefined {
   if (!v) return undefined;
@@ -24,7 +32,8 @@ export type DeferKnown = (d: Dim, why: string) => void;
 export function layerCtx(layerName: string, args: ReadonlyMap<string, Value>, inputs: readonly Shape[], defer?: DeferKnown): LayerCtx {
   const get = (name: string): Value => {
     const v = args.get(name);
-    if (!v || v.kind === 'poison') throw new ShapeError('E0210', `argument '${name}' is invalid`, { at: name });
+    // The checker binds every parameter (or stops at a poisoned one) before a rule runs.
+    if (!v || v.kind === 'poison') throw new Error(`${layerName}: the rule read '${name}', which has no checked value`);
     return v;
   };
   const ctx: LayerCtx = {
@@ -34,45 +43,45 @@ export function layerCtx(layerName: string, args: ReadonlyMap<string, Value>, in
       const v = get(name);
       if (v.kind === 'int') return v.value;
       if (v.kind === 'dim' && v.dim.value !== undefined) return v.dim.value;
-      throw new ShapeError('E0303', `'${name}' of ${layerName} must be a known number here, found ${v.kind === 'dim' ? v.dim : v.kind}`, { at: name });
+      throw RuleError.of('E0308', { name, layer: layerName, found: v.kind === 'dim' ? String(v.dim) : describeValue(v) }, { at: name });
     },
     dim(name) {
       const v = get(name);
       if (v.kind === 'int') return Dim.const(v.value);
       if (v.kind === 'dim') return v.dim;
-      throw new ShapeError('E0210', `'${name}' must be an Int`, { at: name });
+      throw RuleError.of('E0207', { name, expected: 'an Int', found: describeValue(v) }, { at: name });
     },
     ints(name, n) {
       const xs = asInts(get(name));
-      if (!xs) throw new ShapeError('E0303', `'${name}' of ${layerName} must be known numbers`, { at: name });
+      if (!xs) throw RuleError.of('E0308', { name, layer: layerName, found: describeInts(get(name)) }, { at: name });
       if (n < 0 || xs.length === n) return xs;
       if (xs.length === 1) return Array.from({ length: n }, () => xs[0]!);
-      throw new ShapeError('E0210', `'${name}' needs ${n} values, found ${xs.length}`, { at: name });
+      throw RuleError.of('E0225', { name, expected: n, found: xs.length }, { at: name });
     },
     float(name) {
       const v = get(name);
       if (v.kind === 'float' || v.kind === 'int') return v.value;
-      throw new ShapeError('E0210', `'${name}' must be a number`, { at: name });
+      throw RuleError.of('E0207', { name, expected: 'a number', found: describeValue(v) }, { at: name });
     },
     bool(name) {
       const v = get(name);
       if (v.kind === 'bool') return v.value;
-      throw new ShapeError('E0210', `'${name}' must be true or false`, { at: name });
+      throw RuleError.of('E0207', { name, expected: 'true or false', found: describeValue(v) }, { at: name });
     },
     enum(name) {
       const v = get(name);
       if (v.kind === 'enum') return v.name;
       if (v.kind === 'null') return 'null';
-      throw new ShapeError('E0210', `'${name}' must be a name`, { at: name });
+      throw RuleError.of('E0207', { name, expected: 'a name', found: describeValue(v) }, { at: name });
     },
     layer(name) {
       const v = get(name);
       if (v.kind === 'layer') return v.layer;
-      throw new ShapeError('E0207', `'${name}' must be a layer`, { at: name });
+      throw RuleError.of('E0207', { name, expected: 'a layer', found: describeValue(v) }, { at: name });
     },
     apply(inner: LayerInstance, input: Shape) {
       const def = LAYERS.get(inner.layer);
-      if (!def || def.arity !== 1) throw new ShapeError('E0207', `${inner.layer} cannot be wrapped here`, { at: 'layer' });
+      if (!def || def.arity !== 1) throw RuleError.of('E0222', { wrapper: layerName, found: inner.layer, expected: 'a layer of one input' }, { at: 'layer' });
       const innerCtx = layerCtx(inner.layer, inner.args, [input], defer);
       return { shape: def.outputShape(innerCtx), params: def.paramCount(innerCtx) };
     },
@@ -92,17 +101,16 @@ export function layerCtx(layerName: string, args: ReadonlyMap<string, Value>, in
         defer(d, what);
         return NaN;
       }
-      throw new ShapeError('E0303', `${what}, but it is ${d}`, { at: 'input', help: 'fix the dim in the input shape, or bind it from data with a known size' });
+      throw RuleError.of('E0307', { need: what, dim: String(d) }, { at: 'input' });
     },
   };
   return ctx;
 }
 
-function rankHelp(layer: string, want: number, got: number): string | undefined {
-  if (want === 3 && got === 2 && ['simple_rnn', 'lstm', 'gru', 'conv1d', 'bidirectional'].includes(layer)) {
-    return 'a sequence layer needs [batch, time, features]; use return_sequences: true on the layer before, or reshape';
-  }
-  if (want === 2 && got > 2) return 'flatten (or a global pooling layer) first';
-  if (want === 4 && got === 3) return 'images need [batch, height, width, channels]; reshape to add a channel axis';
+/** Which of E0302's hints fits (the sentences are in the diagnostics table). */
+function rankHelp(layer: string, want: number, got: number): 'sequence' | 'flatten' | 'channels' | undefined {
+  if (want === 3 && got === 2 && ['simple_rnn', 'lstm', 'gru', 'conv1d', 'bidirectional'].includes(layer)) return 'sequence';
+  if (want === 2 && got > 2) return 'flatten';
+  if (want === 4 && got === 3) return 'channels';
   return undefined;
 }

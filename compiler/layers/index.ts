@@ -8,4 +8,3 @@ import type { LayerDef } from './types.js';
 export const LAYERS: ReadonlyMap<string, LayerDef> = new Map([...coreLayers, ...recurrentLayers, ...convLayers].map((l) => [l.name, l]));
 
 export type { LayerDef, LayerCtx, LayerConfig } from './types.js';
-export { ShapeError } from './types.js';

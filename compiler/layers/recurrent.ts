@@ -1,7 +1,8 @@
 // Recurrent layers and the wrappers around them.
 import { Dim } from '../shapes/dim.js';
 import { shape } from '../shapes/shape.js';
-import { activationParam, P, ShapeError, tfjsActivation, type LayerCtx, type LayerDef } from './types.js';
+import { RuleError } from '../diagnostics.js';
+import { activationParam, P, tfjsActivation, type LayerCtx, type LayerDef } from './types.js';
 
 /** Weight matrices per recurrent cell: SimpleRNN 1, GRU 3 (tfjs has no reset_after), LSTM 4. */
 const GATES: Record<string, number> = { simple_rnn: 1, gru: 3, lstm: 4 };
@@ -46,7 +47,7 @@ function rnnLayer(name: 'simple_rnn' | 'lstm' | 'gru', doc: string): LayerDef {
 function requireRecurrent(ctx: LayerCtx, wrapper: string) {
   const inner = ctx.layer('layer');
   if (!(inner.layer in GATES)) {
-    throw new ShapeError('E0207', `${wrapper} wraps a recurrent layer (simple_rnn, lstm or gru)`, { expected: 'a recurrent layer', found: inner.layer, at: 'layer' });
+    throw RuleError.of('E0222', { wrapper, found: inner.layer, expected: 'a recurrent layer (simple_rnn, lstm or gru)' }, { at: 'layer' });
   }
   return inner;
 }

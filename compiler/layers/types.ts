@@ -1,5 +1,5 @@
 // The shape of one entry in the layer table, and the context its rules run in.
-import type { Code } from '../diagnostics.js';
+import { RuleError } from '../diagnostics.js';
 import { Dim } from '../shapes/dim.js';
 import type { Shape } from '../shapes/shape.js';
 import { formatShape } from '../shapes/shape.js';
@@ -15,16 +15,6 @@ export interface LayerConfig {
   runtime?: true;
 }
 
-/** Thrown by a shape rule; the checker turns it into a diagnostic on the right span. */
-export class ShapeError extends Error {
-  constructor(
-    readonly code: Code,
-    readonly detail: string,
-    readonly extra: { expected?: string; found?: string; help?: string; at?: 'input' | string; inputIndex?: number } = {},
-  ) {
-    super(detail);
-  }
-}
 
 export interface LayerCtx {
   readonly inputs: readonly Shape[];
@@ -64,8 +54,9 @@ export interface LayerDef {
   tfjs(ctx: LayerCtx): LayerConfig;
 }
 
-export function rankError(expected: string, found: Shape, layer: string, help?: string): ShapeError {
-  return new ShapeError('E0302', `${layer} takes a tensor of rank ${expected}`, { expected: `rank ${expected}`, found: `${formatShape(found)} (rank ${found.dims.length})`, help, at: 'input' });
+/** A shape rule's error: E0302 when the input has the wrong rank (`hint` picks the help). */
+export function rankError(expected: string, found: Shape, layer: string, hint?: 'sequence' | 'flatten' | 'channels'): RuleError {
+  return RuleError.of('E0302', { layer, expected, shape: formatShape(found), found: found.dims.length, hint }, { at: 'input' });
 }
 
 // Parameter spec helpers: one line per parameter in the tables.

@@ -27,6 +27,9 @@ export interface Topology {
   layers: TopologyLayer[];
 }
 
+/** Why a topology cannot be read. Internal to compiler/: the evaluator catches it and
+ *  reports E0411 with this as the reason; a class of its own because the reader knows the
+ *  reason but not the path as written or the span the diagnostic belongs on. */
 export class TopologyError extends Error {}
 
 type Json = Record<string, unknown>;

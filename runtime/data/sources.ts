@@ -6,10 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
 import { readCsv } from './csv.js';
-import { DataError } from './errors.js';
 import { idxImages } from './idx.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { mnistLike, mobyDick, packageDir, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
+import { fault } from '../errors.js';
 
 export type { RuntimeData };
 
@@ -29,7 +29,7 @@ export function text(a: { path: string }, ctx: DataCtx): RuntimeData {
   try {
     return { kind: 'text', text: readFileSync(path, 'utf8') };
   } catch (err) {
-    throw new DataError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw fault('data', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
 }
 
@@ -47,9 +47,9 @@ export function images(a: { dir: string; height: number; width: number }, ctx: D
     names = readdirSync(dir).filter((f) => IMAGE_FILE.test(f)).sort();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new DataError(`cannot read the folder ${dir}: ${e.code === 'ENOENT' ? 'no such folder' : e.code === 'ENOTDIR' ? 'it is a file' : e.message}`);
+    throw fault('data', `cannot read the folder ${dir}: ${e.code === 'ENOENT' ? 'no such folder' : e.code === 'ENOTDIR' ? 'it is a file' : e.message}`);
   }
-  if (!names.length) throw new DataError(`${dir} holds no .jpg, .jpeg or .png images`);
+  if (!names.length) throw fault('data', `${dir} holds no .jpg, .jpeg or .png images`);
   const size = a.height * a.width * 3;
   const out = new Float32Array(names.length * size);
   names.forEach((f, i) => out.set(resizeImage(readImage(join(dir, f)), a.height, a.width), i * size));
@@ -57,7 +57,7 @@ export function images(a: { dir: string; height: number; width: number }, ctx: D
 }
 
 function series(d: RuntimeData, what: string): DenseColumn {
-  if (d.kind !== 'array') throw new DataError(`${what} needs a numeric series`);
+  if (d.kind !== 'array') throw fault('data', `${what} needs a numeric series`);
   return d.column;
 }
 
@@ -85,7 +85,7 @@ function featureStats(c: DenseColumn, rows: number) {
 }
 
 function normalized(c: DenseColumn, fit: number): DenseColumn {
-  if (!(c.data instanceof Float32Array) || c.stride !== c.rowSize) throw new DataError('normalize needs a numeric series or windows of one');
+  if (!(c.data instanceof Float32Array) || c.stride !== c.rowSize) throw fault('data', 'normalize needs a numeric series or windows of one');
   const { mean, std, f } = featureStats(c, Math.max(1, Math.floor(c.n * fit)));
   const out = new Float32Array(c.data.length);
   for (let i = 0; i < out.length; i++) out[i] = (c.data[i]! - mean[i % f]!) / std[i % f]!;
@@ -95,7 +95,7 @@ function normalized(c: DenseColumn, fit: number): DenseColumn {
 export function normalize({ data: d, fit }: { data: RuntimeData; fit: number }, _ctx?: DataCtx): RuntimeData {
   if (d.kind === 'array') return { kind: 'array', column: normalized(d.column, fit) };
   if (d.kind === 'dataset' && d.x instanceof DenseColumn) return { ...d, x: normalized(d.x, fit) };
-  throw new DataError('normalize needs a numeric series or dataset');
+  throw fault('data', 'normalize needs a numeric series or dataset');
 }
 
 function sliceData(d: RuntimeData, start: (n: number) => number, end: (n: number) => number): RuntimeData {
@@ -129,10 +129,10 @@ export function windows(w: WindowSpec, _ctx?: DataCtx): RuntimeData {
   const { lookback, horizon, step, sampling_rate: rate, relative } = w;
   const target = w.target ?? undefined;
   const f = s.rowSize;
-  if (target !== undefined && target >= f) throw new DataError(`windows: target column ${target} does not exist; the series has ${f} column${f === 1 ? '' : 's'}`);
+  if (target !== undefined && target >= f) throw fault('data', `windows: target column ${target} does not exist; the series has ${f} column${f === 1 ? '' : 's'}`);
   const span = (lookback - 1 + horizon) * rate + 1;
   const n = Math.floor((s.n - span) / step) + 1;
-  if (n < 1) throw new DataError(`windows: the series has ${s.n} rows, too few for lookback ${lookback} + horizon ${horizon}${rate > 1 ? ` at sampling rate ${rate}` : ''} (${span} rows)`);
+  if (n < 1) throw fault('data', `windows: the series has ${s.n} rows, too few for lookback ${lookback} + horizon ${horizon}${rate > 1 ? ` at sampling rate ${rate}` : ''} (${span} rows)`);
   const yw = target === undefined ? f : 1;
   const y = new Float32Array(n * yw);
   for (let i = 0; i < n; i++) {
@@ -157,14 +157,14 @@ export function windows(w: WindowSpec, _ctx?: DataCtx): RuntimeData {
 }
 
 export function char_sequences({ text: d, maxlen, step, lowercase }: { text: RuntimeData; maxlen: number; step: number; lowercase: boolean }, _ctx?: DataCtx): RuntimeData {
-  if (d.kind !== 'text') throw new DataError('char_sequences needs text');
+  if (d.kind !== 'text') throw fault('data', 'char_sequences needs text');
   const text = lowercase ? d.text.toLowerCase() : d.text;
   const vocab = [...new Set(text)].sort();
   const index = new Map(vocab.map((c, i) => [c, i]));
   const chars = [...text];
   const ids = Int32Array.from(chars, (c) => index.get(c)!);
   const n = Math.floor((ids.length - maxlen - 1) / step) + 1;
-  if (n < 1) throw new DataError(`char_sequences: the text has ${ids.length} characters, too few for maxlen ${maxlen}`);
+  if (n < 1) throw fault('data', `char_sequences: the text has ${ids.length} characters, too few for maxlen ${maxlen}`);
   const x = new OneHotColumn(new DenseColumn(ids.subarray(0, (n - 1) * step + maxlen), [maxlen], step), vocab.length);
   const next = new Int32Array(n);
   for (let i = 0; i < n; i++) next[i] = ids[i * step + maxlen]!;
@@ -172,7 +172,7 @@ export function char_sequences({ text: d, maxlen, step, lowercase }: { text: Run
 }
 
 export function tokenize({ texts: d, vocab_size: vocabSize, length }: { texts: RuntimeData; vocab_size: number; length: number }, _ctx?: DataCtx): RuntimeData {
-  if (d.kind !== 'texts') throw new DataError('tokenize needs labelled texts');
+  if (d.kind !== 'texts') throw fault('data', 'tokenize needs labelled texts');
   const docs = d.texts.map((t) => t.toLowerCase().match(WORD) ?? []);
   const counts = new Map<string, number>();
   for (const doc of docs) for (const w of doc) counts.set(w, (counts.get(w) ?? 0) + 1);

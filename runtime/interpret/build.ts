@@ -12,12 +12,9 @@ import { formatShape, type Shape } from '../../compiler/shapes/shape.js';
 import { nestedBindings } from '../../compiler/shapes/nested.js';
 import { substituteArgs, substituteShape, type LayerInstance } from '../../compiler/ir.js';
 import { nncLayers } from '../model/custom.js';
+import { fault } from '../errors.js';
 
 export type Bindings = ReadonlyMap<string, Dim>;
-
-export class BuildError extends Error {
-  readonly userFacing = true;
-}
 
 type LayerFactory = (config: Record<string, unknown>) => tf.layers.Layer;
 // tf.layers is a namespace of factories; index it by the table's `fn` names.
@@ -26,7 +23,7 @@ const TFJS_FACTORIES = tf.layers as unknown as Record<string, LayerFactory | und
 /** Instantiates a layer-table config; wrappers get their inner layer built first. */
 function makeLayer(cfg: LayerConfig, name: string, inner?: tf.layers.Layer): tf.layers.Layer {
   const factory = cfg.runtime ? (nncLayers as Record<string, LayerFactory | undefined>)[cfg.fn] : TFJS_FACTORIES[cfg.fn];
-  if (!factory) throw new BuildError(`no tfjs layer '${cfg.fn}' for ${name}`);
+  if (!factory) throw fault('build', `no tfjs layer '${cfg.fn}' for ${name}`);
   const config: Record<string, unknown> = { ...cfg.config, name };
   if (config['layer'] === 'layer') config['layer'] = inner;
   for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
@@ -49,7 +46,7 @@ const runtimeShape = (t: tf.SymbolicTensor) => `[${t.shape.map((d) => d ?? '?').
 function assertShape(node: IRNode, t: tf.SymbolicTensor, b: Bindings, model: string) {
   const want = substituteShape(node.shape, b).dims;
   const ok = want.length === t.shape.length && want.every((d, i) => d.value === undefined || t.shape[i] === null || d.value === t.shape[i]);
-  if (!ok) throw new BuildError(`${model}.${node.name}: the checker says ${formatShape(substituteShape(node.shape, b))} but tfjs made ${runtimeShape(t)}`);
+  if (!ok) throw fault('build', `${model}.${node.name}: the checker says ${formatShape(substituteShape(node.shape, b))} but tfjs made ${runtimeShape(t)}`);
 }
 
 /** Builds `model` with named dims bound by `bindings` (e.g. vocab → 57). */

@@ -3,8 +3,8 @@
 // takes (nested data loaded first), so no source needs code here.
 import type { DataValue, Value } from '../../compiler/ir.js';
 import type { RuntimeData } from '../data/column.js';
-import { DataError } from '../data/errors.js';
 import { DATA_FUNCTIONS, type DataCtx } from '../data/sources.js';
+import { fault } from '../errors.js';
 
 type Load = (v: DataValue) => Promise<RuntimeData>;
 
@@ -17,12 +17,12 @@ async function decode(v: Value, load: Load): Promise<unknown> {
     case 'enum': return v.name;
     case 'null': return null;
     case 'dim': {
-      if (v.dim.value === undefined) throw new DataError(`a data argument must be a known number, found ${v.dim}`);
+      if (v.dim.value === undefined) throw fault('data', `a data argument must be a known number, found ${v.dim}`);
       return v.dim.value;
     }
     case 'list': return Promise.all(v.items.map((i) => decode(i, load)));
     case 'data': return load(v.data);
-    default: throw new DataError(`a data argument cannot be ${v.kind}`);
+    default: throw fault('data', `a data argument cannot be ${v.kind}`);
   }
 }
 
@@ -37,7 +37,7 @@ export function makeLoader(baseDir: string): Load {
     if (!p) {
       // Each function's parameter object matches its table entry; the checker made the args fit.
       const fn = (DATA_FUNCTIONS as unknown as Record<string, DataFn | undefined>)[v.source];
-      if (!fn) throw new DataError(`no runtime data function for ${v.source}()`);
+      if (!fn) throw fault('data', `no runtime data function for ${v.source}()`);
       p = (async () => {
         const args: Record<string, unknown> = {};
         for (const [k, a] of v.args) args[k] = await decode(a, load);

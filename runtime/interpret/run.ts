@@ -9,7 +9,6 @@ import { dreamFields, field, ganFields, generateFields, modelField, styleFields,
 import type { DataValue } from '../../compiler/ir.js';
 import { dirname } from 'node:path';
 import { concreteShapes, type RuntimeData } from '../data/column.js';
-import { DataError } from '../data/errors.js';
 import { makeLoader } from './loaders.js';
 import { buildModel, type Bindings } from './build.js';
 import type { Session } from '../session.js';
@@ -21,6 +20,7 @@ import type { TaskOutcome } from '../tasks/outcome.js';
 import { runTrainTask, type TrainFields } from '../tasks/train-task.js';
 import { runVaeTask } from '../tasks/vae.js';
 import type { LossName } from '../tasks/vocab.js';
+import { fault } from '../errors.js';
 
 type Load = (v: DataValue) => Promise<RuntimeData>;
 
@@ -34,7 +34,7 @@ function dataDims(v: DataValue, d: RuntimeData): Map<string, Dim> {
     if (!want || !have) continue;
     const actual = shape(have, want.dtype);
     const flexible = new Set(want.dims.flatMap((x) => [...x.symbols()]));
-    if (unifyShapes(want, actual, env, flexible)) throw new DataError(`${v.source}() produced ${formatShape(actual)} where ${formatShape(want)} was expected`);
+    if (unifyShapes(want, actual, env, flexible)) throw fault('data', `${v.source}() produced ${formatShape(actual)} where ${formatShape(want)} was expected`);
   }
   return env;
 }
@@ -114,7 +114,7 @@ export async function runTasks(file: string, tasks: readonly TaskIR[], s: Sessio
   const load = makeLoader(dirname(file));
   for (const task of tasks) {
     const proc = TASK_PROCEDURES.get(task.kind);
-    if (!proc) throw new DataError(`nnc run cannot run ${task.kind} tasks yet`);
+    if (!proc) throw fault('data', `nnc run cannot run ${task.kind} tasks yet`);
     const code = s.report(await proc(task, file, load, s));
     if (code) return code;
   }

@@ -7,10 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
-
-export class CheckpointError extends Error {
-  readonly userFacing = true;
-}
+import { fault } from '../errors.js';
 
 export const MODEL_JSON = 'model.json';
 
@@ -53,7 +50,7 @@ const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1,
 const entryBytes = (s: tf.io.WeightsManifestEntry) => s.shape.reduce((a, b) => a * b, 1) * (BYTES[s.quantization?.dtype ?? s.dtype] ?? 4);
 
 /** Reads a tfjs layers model.json and the weight files it names into artifacts for
- *  tf.io.fromMemory; every way they can be broken is a one-line CheckpointError. */
+ *  tf.io.fromMemory; every way they can be broken is a one-line checkpoint fault. */
 export function readModelArtifacts(path: string, o: { topologyOnly?: boolean } = {}): tf.io.ModelArtifacts {
   let json: ModelJson;
   try {
@@ -61,7 +58,7 @@ export function readModelArtifacts(path: string, o: { topologyOnly?: boolean } =
     if (!json.modelTopology || !Array.isArray(json.weightsManifest)) throw new Error('not a tfjs layers model');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new CheckpointError(`${path} is not a readable model: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    throw fault('checkpoint', `${path} is not a readable model: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   }
   if (o.topologyOnly) return { modelTopology: json.modelTopology };
   const specs = json.weightsManifest.flatMap((g) => g.weights);
@@ -70,19 +67,19 @@ export function readModelArtifacts(path: string, o: { topologyOnly?: boolean } =
     try {
       buffers.push(readFileSync(join(dirname(path), f)));
     } catch {
-      throw new CheckpointError(`${path} names weights file ${f}, which cannot be read`);
+      throw fault('checkpoint', `${path} names weights file ${f}, which cannot be read`);
     }
   }
   const data = Buffer.concat(buffers);
   const want = specs.reduce((n, s) => n + entryBytes(s), 0);
-  if (data.length !== want) throw new CheckpointError(`${dirname(path)}: the weights are ${data.length} bytes but ${basename(path)} describes ${want}; the files are corrupt`);
+  if (data.length !== want) throw fault('checkpoint', `${dirname(path)}: the weights are ${data.length} bytes but ${basename(path)} describes ${want}; the files are corrupt`);
   return {
     modelTopology: json.modelTopology, trainingConfig: json.trainingConfig, weightSpecs: specs,
     weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), userDefinedMetadata: json.userDefinedMetadata as tf.io.ModelArtifacts["userDefinedMetadata"],
   };
 }
 
-/** Reads a checkpoint folder; every way it can be broken is a one-line CheckpointError. */
+/** Reads a checkpoint folder; every way it can be broken is a one-line checkpoint fault. */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint | undefined> {
   const path = join(dir, MODEL_JSON);
   if (!existsSync(path)) return undefined;
@@ -92,6 +89,6 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint | un
     const json = artifacts as { userDefinedMetadata?: Record<string, unknown> };
     return { model, state: (json.userDefinedMetadata?.['nnc'] as Record<string, unknown> | undefined) ?? {} };
   } catch (err) {
-    throw new CheckpointError(`${path} cannot be loaded: ${(err as Error).message.split('\n')[0]}`);
+    throw fault('checkpoint', `${path} cannot be loaded: ${(err as Error).message.split('\n')[0]}`);
   }
 }

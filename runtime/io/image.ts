@@ -1,10 +1,10 @@
 // Reading photographs and pictures: JPEG (jpeg-js) or PNG (pngjs), both pure JS, told apart
 // by their first bytes rather than the file name; RGB pixels in [0, 1], resized with
-// bilinear interpolation. Every way a file can be unreadable is a one-line DataError.
+// bilinear interpolation. Every way a file can be unreadable is a one-line data fault.
 import jpeg from 'jpeg-js';
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { DataError } from '../data/errors.js';
+import { fault } from '../errors.js';
 
 /** RGB pixels in [0, 1], row-major [height, width, 3]. */
 export interface RgbImage { data: Float32Array; height: number; width: number }
@@ -25,7 +25,7 @@ export function readImage(path: string): RgbImage {
     bytes = readFileSync(path);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new DataError(`cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}`);
+    throw fault('data', `cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}`);
   }
   try {
     if (isJpeg(bytes)) {
@@ -37,9 +37,9 @@ export function readImage(path: string): RgbImage {
       return rgbOf(png.data, png.width, png.height);
     }
   } catch (err) {
-    throw new DataError(`${path} is not a readable image: ${(err as Error).message.split('\n')[0]}`);
+    throw fault('data', `${path} is not a readable image: ${(err as Error).message.split('\n')[0]}`);
   }
-  throw new DataError(`${path} is neither a JPEG nor a PNG file`);
+  throw fault('data', `${path} is neither a JPEG nor a PNG file`);
 }
 
 /** The image resized to height × width: bilinear with half-pixel centres, as Keras resizes

@@ -6,12 +6,12 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RuntimeData } from '../data/column.js';
-import { DataError } from '../data/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { CheckpointError, loadCheckpoint, MODEL_JSON } from '../io/checkpoint.js';
+import { loadCheckpoint, MODEL_JSON } from '../io/checkpoint.js';
 import type { Session } from '../session.js';
 import type { TaskOutcome } from './outcome.js';
 import { taskSetup } from './setup.js';
+import { fault } from '../errors.js';
 import { floatsOf, intsOf } from '../readback.js';
 
 export interface GenerateFields {
@@ -51,7 +51,7 @@ export function draw(p: ArrayLike<number>, random: () => number): number {
 
 /** The characters of window `row` of char_sequences data. */
 async function windowText(d: RuntimeData, row: number, vocab: readonly string[]): Promise<string> {
-  if (d.kind !== 'dataset') throw new DataError('generate_text needs char_sequences data');
+  if (d.kind !== 'dataset') throw fault('data', 'generate_text needs char_sequences data');
   const ids = await intsOf(tf.tidy(() => (d.x.gather(Int32Array.of(row)) as tf.Tensor).argMax(-1)));
   return Array.from(ids, (i) => vocab[i]!).join('');
 }
@@ -79,24 +79,24 @@ export async function runGenerateTask(t: GenerateTask, s: Session): Promise<Gene
   const fromOut = s.flags.out && existsSync(join(s.flags.out, MODEL_JSON)) ? s.flags.out : undefined;
   const from = fromOut ?? (isAbsolute(f.checkpoint) ? f.checkpoint : resolve(t.baseDir, f.checkpoint));
   const ckpt = await loadCheckpoint(from);
-  if (!ckpt) throw new CheckpointError(`no trained model in ${from}: run the train task first (or set checkpoint:)`);
+  if (!ckpt) throw fault('checkpoint', `no trained model in ${from}: run the train task first (or set checkpoint:)`);
   const vocab = ckpt.state['vocab'] as string[] | undefined;
-  if (!Array.isArray(vocab)) throw new CheckpointError(`${from} has no vocabulary: train the model on char_sequences(...) with nnc`);
+  if (!Array.isArray(vocab)) throw fault('checkpoint', `${from} has no vocabulary: train the model on char_sequences(...) with nnc`);
   const shape = ckpt.model.inputs[0]!.shape;
-  if (shape.length !== 3 || shape[2] !== vocab.length) throw new CheckpointError(`the model in ${from} takes ${JSON.stringify(shape)}, not one-hot windows of its ${vocab.length}-character vocabulary`);
+  if (shape.length !== 3 || shape[2] !== vocab.length) throw fault('checkpoint', `the model in ${from} takes ${JSON.stringify(shape)}, not one-hot windows of its ${vocab.length}-character vocabulary`);
   const maxlen = shape[1]!;
   const dataVocab = t.data.kind === 'dataset' ? t.data.info.vocab : undefined;
-  if (!dataVocab) throw new DataError(`generate_text ${t.name} needs char_sequences data`);
+  if (!dataVocab) throw fault('data', `generate_text ${t.name} needs char_sequences data`);
   let start: string;
   if (f.seedText !== null) {
     const unknown = [...new Set([...f.seedText].filter((c) => !vocab.includes(c)))];
-    if (unknown.length) throw new DataError(`seed_text has characters the model never saw: ${unknown.map((c) => JSON.stringify(c)).join(', ')}`);
-    if ([...f.seedText].length < maxlen) throw new DataError(`seed_text needs at least ${maxlen} characters (the model's window); it has ${[...f.seedText].length}`);
+    if (unknown.length) throw fault('data', `seed_text has characters the model never saw: ${unknown.map((c) => JSON.stringify(c)).join(', ')}`);
+    if ([...f.seedText].length < maxlen) throw fault('data', `seed_text needs at least ${maxlen} characters (the model's window); it has ${[...f.seedText].length}`);
     start = [...f.seedText].slice(-maxlen).join('');
   } else {
     const n = t.data.kind === 'dataset' ? t.data.x.n : 0;
     start = await windowText(t.data, Math.floor(Math.random() * n), dataVocab);
-    if ([...start].some((c) => !vocab.includes(c))) throw new DataError(`the data's characters differ from the checkpoint's vocabulary in ${from}: sample from the data the model was trained on`);
+    if ([...start].some((c) => !vocab.includes(c))) throw fault('data', `the data's characters differ from the checkpoint's vocabulary in ${from}: sample from the data the model was trained on`);
   }
   s.reporter.line(`generate_text ${t.name}: model from ${from} (window ${maxlen}, ${vocab.length} characters), seed ${seed}, saving to ${outDir}`);
   const samples: Sample[] = [];

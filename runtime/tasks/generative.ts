@@ -4,13 +4,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { Column, RuntimeData } from '../data/column.js';
-import { DataError } from '../data/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { lossCurveSvg } from '../io/plot.js';
 import type { Session } from '../session.js';
 import { taskSetup } from './setup.js';
 import { imageGrid, type Picture } from '../io/png.js';
+import { fault } from '../errors.js';
 import { floatsOf, scalarsOf } from '../readback.js';
 
 /** What a generative task does first: its images, output folder and seed, announced. */
@@ -23,9 +23,9 @@ export function beginGenerative(kind: string, name: string, data: RuntimeData, b
 
 /** The images of a data set (its x; targets, if any, are not used). */
 export function imagesOf(d: RuntimeData, task: string): Column {
-  if (d.kind === 'text' || d.kind === 'texts') throw new DataError(`${task} needs images, not text`);
+  if (d.kind === 'text' || d.kind === 'texts') throw fault('data', `${task} needs images, not text`);
   const x = d.kind === 'array' ? d.column : d.x;
-  if (x.sampleShape.length !== 3) throw new DataError(`${task} needs images [n, height, width, channels], found samples of [${x.sampleShape.join(', ')}]`);
+  if (x.sampleShape.length !== 3) throw fault('data', `${task} needs images [n, height, width, channels], found samples of [${x.sampleShape.join(', ')}]`);
   return x;
 }
 
@@ -70,16 +70,16 @@ export async function loadModels(dir: string, models: Record<string, tf.LayersMo
   for (const [name, model] of Object.entries(models)) {
     const ckpt = await loadCheckpoint(join(dir, name));
     if (!ckpt) {
-      if (state) throw new CheckpointError(`${join(dir, name)} has no checkpoint but the other models do; delete ${dir} or run without --resume`);
+      if (state) throw fault('checkpoint', `${join(dir, name)} has no checkpoint but the other models do; delete ${dir} or run without --resume`);
       continue;
     }
     const want = model.getWeights(), have = ckpt.model.getWeights();
     const bad = want.findIndex((w, i) => !have[i] || w.shape.join() !== have[i]!.shape.join());
-    if (bad >= 0 || want.length !== have.length) throw new CheckpointError(`the checkpoint in ${join(dir, name)} does not fit the ${name} model; delete it or run without --resume`);
+    if (bad >= 0 || want.length !== have.length) throw fault('checkpoint', `the checkpoint in ${join(dir, name)} does not fit the ${name} model; delete it or run without --resume`);
     model.setWeights(have);
     if (ckpt.model.optimizer) optimizers.set(name, ckpt.model.optimizer);
     if (state && state[counter] !== ckpt.state[counter]) {
-      throw new CheckpointError(`the checkpoints in ${dir} stop at different points (${counter} ${String(state[counter])} and ${String(ckpt.state[counter])}); delete the folder or run without --resume`);
+      throw fault('checkpoint', `the checkpoints in ${dir} stop at different points (${counter} ${String(state[counter])} and ${String(ckpt.state[counter])}); delete the folder or run without --resume`);
     }
     state = ckpt.state;
   }

@@ -6,7 +6,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { RuntimeData } from '../data/column.js';
-import { DataError } from '../data/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { lossCurveSvg } from '../io/plot.js';
 import { writePng } from '../io/png.js';
@@ -18,6 +17,7 @@ import { imagesOf } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
 import { taskSetup } from './setup.js';
 import { makeOptimizer } from './vocab.js';
+import { fault } from '../errors.js';
 
 export interface StyleFields {
   network: NetworkSpec; contentLayer: string; styleLayers: string[]; contentWeight: number; styleWeight: number; tvWeight: number;
@@ -59,7 +59,7 @@ export function styleLosses(features: FeatureExtractor, contentTarget: tf.Tensor
 
 function firstImage(d: RuntimeData, what: string): tf.Tensor4D {
   const images = imagesOf(d, what);
-  if (images.n < 1) throw new DataError(`${what} has no image`);
+  if (images.n < 1) throw fault('data', `${what} has no image`);
   return images.gather([0]) as tf.Tensor4D;
 }
 

@@ -3,11 +3,11 @@
 // folder and the data checks live here so the two cannot drift apart.
 import type * as tf from '@tensorflow/tfjs';
 import type { RuntimeData } from '../data/column.js';
-import { DataError } from '../data/errors.js';
 import type { Session } from '../session.js';
 import { taskSetup } from './setup.js';
 import { train, type TrainData, type TrainResult } from './train.js';
 import { makeOptimizer, type LossName } from './vocab.js';
+import { fault } from '../errors.js';
 
 /** The fields of a train block, every default filled in. */
 export interface TrainFields {
@@ -39,7 +39,7 @@ export interface TrainTask {
 }
 
 export function trainingData(d: RuntimeData, what: string): TrainData {
-  if (d.kind !== 'dataset' || !d.y) throw new DataError(`${what} needs examples with targets`);
+  if (d.kind !== 'dataset' || !d.y) throw fault('data', `${what} needs examples with targets`);
   return { x: d.x, y: d.y, info: d.info };
 }
 
@@ -48,7 +48,7 @@ function refuseMisfit(name: string, model: tf.LayersModel, data: TrainData) {
   const want = model.inputs[0]!.shape.slice(1);
   const have = data.x.sampleShape;
   if (want.length !== have.length || want.some((d, i) => d !== null && d !== have[i])) {
-    throw new DataError(`the data's samples are [${have.join(', ')}] but ${name} takes [${want.map((d) => d ?? '?').join(', ')}]`);
+    throw fault('data', `the data's samples are [${have.join(', ')}] but ${name} takes [${want.map((d) => d ?? '?').join(', ')}]`);
   }
 }
 

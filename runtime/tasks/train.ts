@@ -8,13 +8,14 @@ import type { Column, DatasetInfo } from '../data/column.js';
 import { DenseColumn } from '../data/column.js';
 import { fitWasmThreads } from '../backend.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { lossCurveSvg } from '../io/plot.js';
 import { forwardMultiplyAdds } from '../model/work.js';
 import { fmt, type Reporter } from '../progress.js';
 import { mulberry32, permutation } from '../random.js';
 import type { Baseline, TaskOutcome } from './outcome.js';
 import { FUSED_BATCH_LOSSES, TFJS_LOSSES, type LossName } from './vocab.js';
+import { fault } from '../errors.js';
 import { fusedBackend } from '../kernels/memory.js';
 import { floatsOf, scalarsOf } from '../readback.js';
 
@@ -164,7 +165,7 @@ async function resumeFrom(o: TrainOptions, model: tf.LayersModel): Promise<{ sta
   const have = signature(ckpt.model);
   const diff = want.findIndex((w, i) => w !== have[i]);
   if (diff >= 0 || want.length !== have.length) {
-    throw new CheckpointError(`the checkpoint in ${o.outDir} does not fit ${o.name} (${want[diff] ?? 'no weight'} vs ${have[diff] ?? 'no weight'}); delete it or run without --resume`);
+    throw fault('checkpoint', `the checkpoint in ${o.outDir} does not fit ${o.name} (${want[diff] ?? 'no weight'} vs ${have[diff] ?? 'no weight'}); delete it or run without --resume`);
   }
   model.setWeights(ckpt.model.getWeights());
   const optimizer = ckpt.model.optimizer ?? o.optimizer();
@@ -175,7 +176,7 @@ async function resumeFrom(o: TrainOptions, model: tf.LayersModel): Promise<{ sta
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const { train: tr, val } = splitData(o);
-  if (tr.x.n < 1) throw new CheckpointError(`${o.name}: no training samples left after the validation split`);
+  if (tr.x.n < 1) throw fault('checkpoint', `${o.name}: no training samples left after the validation split`);
   const model = o.build();
   let state: SavedState = { epoch: 0, history: [], best: Infinity, bestEpoch: 0, wait: 0 };
   let optimizer: tf.Optimizer | undefined;

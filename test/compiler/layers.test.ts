@@ -98,6 +98,6 @@ model Ae {
     const r = checkText(`
 model Head { input x: [batch, 16]  dense(1) }
 model M { input x: [b, 8]  x -> Head }`);
-    expect(r.diagnostics.map((d) => d.code)).toEqual(['E0301']);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['E0313']);
   });
 });
