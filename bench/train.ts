@@ -20,9 +20,9 @@ import { train } from '../runtime/tasks/train.js';
 import { makeOptimizer } from '../runtime/tasks/vocab.js';
 
 /** `heavy`: slow enough that a few batches give its rate (and one on the cpu backend). */
-interface Case { name: string; source: string; input: number[]; output: number; batch: number; loss: 'mse' | 'categorical_crossentropy'; torch: string; heavy?: boolean; hand?: () => tf.LayersModel }
+export interface Case { name: string; source: string; input: number[]; output: number; batch: number; loss: 'mse' | 'categorical_crossentropy'; torch: string; heavy?: boolean; hand?: () => tf.LayersModel }
 
-const CASES: Case[] = [
+export const CASES: Case[] = [
   { name: 'SimpleRNN(32) [10,1] → Dense(1)', source: 'simple_rnn(32)\n  dense(1)', input: [10, 1], output: 1, batch: 32, loss: 'mse', torch: 'rnn',
     hand: () => tf.sequential({ layers: [tf.layers.simpleRNN({ units: 32, inputShape: [10, 1] }), tf.layers.dense({ units: 1 })] }) },
   { name: 'LSTM(32) [10,1] → Dense(1)', source: 'lstm(32)\n  dense(1)', input: [10, 1], output: 1, batch: 32, loss: 'mse', torch: 'lstm',
@@ -53,7 +53,7 @@ function randomData(c: Case, n: number) {
 
 /** Samples/s of nnc's train procedure on the model built from IR, with the optimizer `nnc run`
  *  makes (its fused RMSProp). */
-async function nncRate(c: Case, n: number, epochs: number): Promise<number> {
+export async function nncRate(c: Case, n: number, epochs: number): Promise<number> {
   const r = await train({
     name: c.name, build: () => buildModel(ir(c)), data: randomData(c, n), validationSplit: 0, loss: c.loss,
     optimizer: () => makeOptimizer('rmsprop', { lr: 1e-3, rho: 0.9, momentum: 0, epsilon: 1e-7 }), metrics: [], epochs, batchSize: c.batch, shuffle: true, restoreBest: false, seed: 1,

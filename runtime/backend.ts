@@ -3,6 +3,7 @@
 // (XNNPACK, with our kernels for what it lacks) → cpu. `--backend` / NNC_BACKEND override the
 // ladder; asking for one that cannot load is a one-line error.
 import * as tf from '@tensorflow/tfjs';
+import { existsSync, readdirSync } from 'node:fs';
 import { defaultThreads, withWasmThreads } from './kernels/threads.js';
 import { registerWasmKernels } from './kernels/wasm.js';
 import { fault } from './errors.js';
@@ -99,12 +100,30 @@ async function withoutGlueHandlers<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Whether the machine shows a GPU device to drivers: on Linux a DRM render node or an NVIDIA
+ *  device file (a software Vulkan driver needs neither); elsewhere Dawn is asked. */
+function gpuDevicePresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  if (existsSync('/dev/nvidia0')) return true;
+  try {
+    return readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  } catch {
+    return false;
+  }
+}
+
 /** The graphics API Dawn drives on this platform. */
 const GPU_API: Partial<Record<NodeJS.Platform, string>> = { linux: 'Vulkan', win32: 'D3D12', darwin: 'Metal' };
 
 /** WebGPU through Dawn: a hardware adapter, or (when asked for by name) a software one such as
  *  Mesa's lavapipe. tfjs-backend-webgpu finds the adapter through navigator.gpu. */
-async function loadWebgpu(allowSoftware: boolean): Promise<BackendInfo | string> {
+interface GpuAdapter { gpu: GPU; name: string; software: boolean }
+
+/** Dawn's adapter, found once per process (each Dawn instance costs time and, on lavapipe,
+ *  two warnings on stderr), or why there is none. */
+let adapterFound: Promise<GpuAdapter | string> | undefined;
+
+async function findAdapter(): Promise<GpuAdapter | string> {
   let dawn: typeof import('webgpu');
   try {
     dawn = await import('webgpu');
@@ -118,18 +137,25 @@ async function loadWebgpu(allowSoftware: boolean): Promise<BackendInfo | string>
   if (!adapter) return 'no WebGPU adapter: no Vulkan driver sees a GPU';
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const software = info.isFallbackAdapter === true || info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(`${info.device} ${info.description}`);
-  const name = info.description || [info.vendor, info.device].filter(Boolean).join(' ') || 'unnamed adapter';
-  if (software && !allowSoftware) return `only a software adapter (${name}), slower than wasm; ask for it with --backend webgpu`;
+  return { gpu, software, name: info.description || [info.vendor, info.device].filter(Boolean).join(' ') || 'unnamed adapter' };
+}
+
+/** WebGPU through Dawn: a hardware adapter, or (when asked for by name) a software one such as
+ *  Mesa's lavapipe. tfjs-backend-webgpu finds the adapter through navigator.gpu. */
+async function loadWebgpu(allowSoftware: boolean): Promise<BackendInfo | string> {
+  const found = await (adapterFound ??= findAdapter());
+  if (typeof found === 'string') return found;
+  if (found.software && !allowSoftware) return `only a software adapter (${found.name}), slower than wasm; ask for it with --backend webgpu`;
   // Node has no navigator before 21, and from 21 one without gpu.
   const nav = ((globalThis as { navigator?: object }).navigator ??= {}) as { gpu?: unknown };
-  if (nav.gpu === undefined) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  if (nav.gpu === undefined) Object.defineProperty(nav, 'gpu', { value: found.gpu, configurable: true });
   try {
     await import('@tensorflow/tfjs-backend-webgpu');
   } catch (err) {
     return firstLine(err);
   }
   if (!(await tf.setBackend('webgpu'))) return 'the webgpu backend did not start';
-  return { name: 'webgpu', detail: `${name}, ${GPU_API[process.platform] ?? 'native API'}${software ? ', software' : ''}` };
+  return { name: 'webgpu', detail: `${found.name}, ${GPU_API[process.platform] ?? 'native API'}${found.software ? ', software' : ''}` };
 }
 
 async function loadCpu(): Promise<BackendInfo | string> {
@@ -158,7 +184,9 @@ export async function selectBackend(choice: string = process.env['NNC_BACKEND'] 
     return got;
   }
   for (const name of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
-    // auto never takes a software GPU adapter: lavapipe trains slower than wasm.
+    // auto never takes a software GPU adapter: lavapipe trains slower than wasm. Nor does it
+    // start Dawn (a second, and lavapipe's warnings on stderr) where no GPU device exists.
+    if (name === 'webgpu' && !gpuDevicePresent()) continue;
     const got = await (name === 'webgpu' ? loadWebgpu(false) : LOADERS[name]());
     if (typeof got !== 'string') return got;
   }

@@ -63,7 +63,9 @@ export async function generate(model: tf.LayersModel, vocab: readonly string[], 
   const window = [...seed].slice(-maxlen).map((c) => index.get(c)!);
   let out = '';
   for (let k = 0; k < length; k++) {
-    const probs = await floatsOf(tf.tidy(() => model.predict(tf.oneHot(tf.tensor1d(window, 'int32'), vocab.length).expandDims(0)) as tf.Tensor));
+    // float32 one-hot, as the model was trained on (tfjs-backend-webgpu's transpose of an
+    // int32 input, inside the recurrent layers, compiles to an invalid shader).
+    const probs = await floatsOf(tf.tidy(() => model.predict(tf.oneHot(tf.tensor1d(window, 'int32'), vocab.length, 1, 0, 'float32').expandDims(0)) as tf.Tensor));
     const next = draw(reweight(probs, temperature), random);
     out += vocab[next]!;
     window.shift();

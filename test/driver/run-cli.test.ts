@@ -114,7 +114,7 @@ describe('nnc run', () => {
 
   it('an unknown backend and a missing file are one-line errors', () => {
     const a = nnc('run', 'examples/seed/lstm.nn', '--backend', 'gpu');
-    expect(a.stderr).toMatch(/^nnc: unknown backend 'gpu' \(choose auto, tensorflow, wasm, cpu\)\n$/);
+    expect(a.stderr).toMatch(/^nnc: unknown backend 'gpu' \(choose auto, tensorflow, webgpu, wasm, cpu\)\n$/);
     const b = nnc('run', 'nope.nn');
     expect(b.code).toBe(2);
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
