@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { checkedOrExitCode } from './checked.js';
 import { fault } from '../runtime/errors.js';
+import { taskList, taskSelected } from '../runtime/tasks/select.js';
 
 interface Out { out: (s: string) => void; err: (s: string) => void }
 
@@ -11,10 +12,9 @@ export async function runCommand(file: string, opts: { backend?: string; seed?: 
   if (r === 1) return 1;
   let tasks = r.program.tasks;
   if (opts.task) {
-    // By name (`--task CharLstm`), by kind (`--task generate_text`) or both (`--task generate_text:CharLstm`).
-    const [kind, name] = opts.task.includes(':') ? opts.task.split(':', 2) : [undefined, opts.task];
-    tasks = tasks.filter((t) => (kind ? t.kind === kind && t.name === name : t.name === name || t.kind === name));
-    if (!tasks.length) throw fault('flag', `${file} has no task ${opts.task} (tasks: ${r.program.tasks.map((t) => `${t.kind}:${t.name}`).join(', ') || 'none'})`);
+    const filter = opts.task;
+    tasks = tasks.filter((t) => taskSelected(filter, t));
+    if (!tasks.length) throw fault('flag', `${file} has no task ${opts.task} (tasks: ${taskList(r.program.tasks)})`);
   }
   if (!tasks.length) {
     io.err(`${file} declares no tasks; nothing to run\n`);

@@ -4,6 +4,7 @@ import { selectBackend } from './backend.js';
 import { consoleReporter, type Reporter } from './progress.js';
 import type { TaskOutcome } from './tasks/outcome.js';
 import { describeError, fault } from './errors.js';
+import { taskList, taskSelected, type TaskRef } from './tasks/select.js';
 
 export interface RunFlags {
   backend?: string;
@@ -11,6 +12,8 @@ export interface RunFlags {
   resume: boolean;
   /** Output folder for all tasks (overrides each task's `save`). */
   out?: string;
+  /** Run only the tasks this selects (`--task NAME|KIND|KIND:NAME`); all without it. */
+  task?: string;
 }
 
 export interface Session {
@@ -59,7 +62,7 @@ export async function startSession(flags: RunFlags, reporter: Reporter = console
   };
 }
 
-/** `--backend wasm --seed 3 --resume --out DIR`, as `nnc run` takes them; for emitted programs. */
+/** `--backend wasm --seed 3 --resume --out DIR --task NAME`, as `nnc run` takes them; for emitted programs. */
 export function parseFlags(argv: readonly string[]): RunFlags {
   const flags: RunFlags = { resume: false };
   for (let i = 0; i < argv.length; i++) {
@@ -76,19 +79,25 @@ export function parseFlags(argv: readonly string[]): RunFlags {
       if (!Number.isInteger(flags.seed)) throw fault('flag', `--seed must be an integer, not ${v}`);
     } else if (a === '--resume') flags.resume = true;
     else if (a === '--out') flags.out = value();
-    else throw fault('flag', `unknown option ${a} (options: --backend, --seed, --resume, --out)`);
+    else if (a === '--task') flags.task = value();
+    else throw fault('flag', `unknown option ${a} (options: --backend, --seed, --resume, --out, --task)`);
   }
   return flags;
 }
 
-/** The main of an emitted program: flags, session, the tasks, an exit code; an error is one
- *  line and an exit code, as describeError maps it (2 for bad input, 70 for a bug). */
-export async function runMain(argv: readonly string[], tasks: (s: Session) => Promise<number>): Promise<never> {
+/** The main of an emitted program: flags, session, the tasks (those of `declared` that
+ *  `--task` selects: `tasks` asks `wants` before each), an exit code; an error is one line and
+ *  an exit code, as describeError maps it (2 for bad input, 70 for a bug). */
+export async function runMain(argv: readonly string[], declared: readonly TaskRef[], tasks: (s: Session, wants: (kind: string, name: string) => boolean) => Promise<number>): Promise<never> {
   let code: number;
   try {
-    const session = await startSession(parseFlags(argv));
+    const flags = parseFlags(argv);
+    const filter = flags.task;
+    // Checked before the backend starts, as `nnc run` checks it before loading anything.
+    if (filter !== undefined && !declared.some((t) => taskSelected(filter, t))) throw fault('flag', `no task ${filter} (tasks: ${taskList(declared)})`);
+    const session = await startSession(flags);
     try {
-      code = await tasks(session);
+      code = await tasks(session, (kind, name) => filter === undefined || taskSelected(filter, { kind, name }));
     } finally {
       session.close();
     }

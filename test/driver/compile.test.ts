@@ -1,13 +1,19 @@
 // `nnc compile`: the emitted folder type-checks with tsc --strict, runs, and trains to the
-// same weights as `nnc run` (bit for bit on cpu with one seed); hostile strings stay inert;
-// files nnc did not write are not overwritten; the emitted code of an example is golden.
+// same weights as `nnc run` (bit for bit on cpu with one seed); it lists exactly the packages
+// it uses and runs when moved elsewhere; hostile strings and links stay inert; files nnc did
+// not write are not overwritten; the emitted code of an example is golden.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix, resolve } from 'node:path';
+import { ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../compiler/check/checker.js';
+import { DATA_SOURCES } from '../../compiler/data/sources.js';
 import { nodeHost } from '../../driver/host.js';
 import { emitProgram } from '../../compiler/emit/emit.js';
+import { compileCommand } from '../../driver/compile.js';
 
 mkdirSync('out', { recursive: true });
 const node = (args: string[], cwd = '.') => {
@@ -48,6 +54,70 @@ train Forecaster on waves {
 }
 `;
 
+/** Every .ts file of an emitted folder, relative path → text. */
+function tsFiles(dir: string, sub = ''): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const e of readdirSync(join(dir, sub), { withFileTypes: true })) {
+    const rel = sub ? `${sub}/${e.name}` : e.name;
+    if (e.isDirectory() && e.name !== 'node_modules') tsFiles(dir, rel).forEach((t, f) => files.set(f, t));
+    else if (e.name.endsWith('.ts')) files.set(rel, readFileSync(join(dir, rel), 'utf8'));
+  }
+  return files;
+}
+
+/** Module specifiers of a file, read from its syntax tree (not the way driver/compile.ts
+ *  reads them): import and export declarations, `import('x')` calls and `typeof import('x')`.
+ *  Cached by text: the copied runtime files repeat from one example to the next. */
+const scanned = new Map<string, string[]>();
+function specifiers(text: string): string[] {
+  const known = scanned.get(text);
+  if (known) return known;
+  const specs: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) specs.push(n.moduleSpecifier.text);
+    else if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) specs.push(n.arguments[0].text);
+    else if (ts.isImportTypeNode(n) && ts.isLiteralTypeNode(n.argument) && ts.isStringLiteral(n.argument.literal)) specs.push(n.argument.literal.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(ts.createSourceFile('scan.ts', text, ts.ScriptTarget.Latest, false));
+  scanned.set(text, specs);
+  return specs;
+}
+
+/** An emitted folder uses exactly what it lists: every package a file imports is a
+ *  dependency, every dependency is imported or loaded by name (a data set or network the
+ *  emitted calls name), every copied runtime file is reached by imports from the emitted
+ *  files, and the tensorflow backends are optional peers. */
+function expectSelfContained(dir: string): { files: string[]; dependencies: string[] } {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> };
+  const files = tsFiles(dir);
+  const imported = new Set<string>();
+  const reached = new Set<string>();
+  const visit = (rel: string) => {
+    if (reached.has(rel)) return;
+    reached.add(rel);
+    const text = files.get(rel);
+    if (text === undefined) throw new Error(`${dir}: an import names ${rel}, which is not there`);
+    for (const s of specifiers(text)) {
+      if (s.startsWith('.')) visit(posix.normalize(posix.join(posix.dirname(rel), s.replace(/\.js$/, '.ts'))));
+      else if (!isBuiltin(s)) imported.add(s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
+    }
+  };
+  [...files.keys()].filter((f) => !f.includes('/')).forEach(visit);
+  expect([...files.keys()].filter((f) => !reached.has(f)), `${dir}: copied but not imported`).toEqual([]);
+  const byName = new Set<string>();
+  for (const [f, text] of files) {
+    if (f.includes('/')) continue;
+    for (const m of text.matchAll(/\bdata\.(\w+)\(/g)) { const npm = DATA_SOURCES.get(m[1]!)?.npm; if (npm) byName.add(npm); }
+    for (const m of text.matchAll(/\bnpm: "([^"]+)"/g)) byName.add(m[1]!);
+  }
+  const deps = Object.keys(pkg.dependencies);
+  expect([...imported].filter((p) => !deps.includes(p)), `${dir}: imported but not in package.json`).toEqual([]);
+  expect(deps.filter((p) => !imported.has(p) && !byName.has(p)), `${dir}: in package.json but unused`).toEqual([]);
+  for (const peer of Object.keys(pkg.peerDependencies ?? {})) expect(pkg.peerDependenciesMeta?.[peer]?.optional, peer).toBe(true);
+  return { files: [...files.keys()].sort(), dependencies: deps };
+}
+
 function weights(dir: string): Buffer {
   const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
   return readFileSync(join(dir, json.weightsManifest[0].paths[0]));
@@ -60,6 +130,9 @@ describe('nnc compile', () => {
     expect(ran.stderr).toBe('');
     const compiled = nnc('compile', join(dir, 'm.nn'), '-o', join(dir, 'emitted'));
     expect(compiled.code).toBe(0);
+    // Relative data paths are read from the emitted folder, and compile says which are missing.
+    expect(compiled.stdout).toMatch(/reads series\.csv relative to .*emitted, where it is not yet/);
+    copyFileSync(join(dir, 'series.csv'), join(dir, 'emitted', 'series.csv'));
     const typed = tsc(join(dir, 'emitted'));
     expect(typed.stdout + typed.stderr).toBe('');
     const run = node([tsx, 'main.ts', '--backend', 'cpu', '--seed', '5', '--out', join(dir, 'compiled')], join(dir, 'emitted'));
@@ -110,18 +183,20 @@ gan Duel on digits {
     expect(examples.length).toBeGreaterThanOrEqual(10);
     // The seed's dream and style snippets with RNNs are meant to be rejected (test/seed.test.ts).
     const rejected = new Set([join('seed', 'dream_rnn'), join('seed', 'style_rnn')]);
+    const io = { out: () => {}, err: () => {} };
     for (const f of examples) {
       const out = join(dir, f.replace(/[\/]/g, '_'));
-      const compiled = nnc('compile', `examples/${f}.nn`, '-o', out);
-      if (rejected.has(f)) {
-        expect(compiled.code).toBe(1);
-        continue;
-      }
-      expect(compiled.code).toBe(0);
-      const typed = tsc(out);
-      expect(typed.stdout + typed.stderr).toBe('');
+      const code = compileCommand(`examples/${f}.nn`, out, false, io);
+      expect(code, f).toBe(rejected.has(f) ? 1 : 0);
+      if (!rejected.has(f)) expectSelfContained(out);
     }
-    // A compile and a tsc run per example: 3–5 s each on the 2-core machine, 15 examples.
+    // One tsc over all the folders, each with its tsconfig's options (one tsc a folder took
+    // most of this test's time, loading tfjs's types again each time).
+    const first = examples.find((f) => !rejected.has(f))!;
+    const emitted = JSON.parse(readFileSync(join(dir, first.replace(/[\/]/g, '_'), 'tsconfig.json'), 'utf8'));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ ...emitted, include: ['*/*.ts', '*/nnc-runtime/**/*.ts'] }));
+    const typed = tsc(dir);
+    expect(typed.stdout + typed.stderr).toBe('');
   }, 240_000);
 
   it('keeps hostile strings inert and doc comments closed', () => {
@@ -159,9 +234,120 @@ train M on d { loss: mse
     expect(existsSync(join(dir, 'e', 'nnc-runtime', 'tasks', 'train.ts'))).toBe(true);
   });
 
+  it('a model-only file yields its builder module and the runtime files the builders import, needing only tfjs', () => {
+    const dir = project(`
+model Tiny {
+  input x: [batch, 4]
+  dense(3, activation: relu)
+  dense(1)
+}
+`);
+    const r = nnc('compile', join(dir, 'm.nn'), '-o', join(dir, 'e'));
+    expect(r.code).toBe(0);
+    const { files, dependencies } = expectSelfContained(join(dir, 'e'));
+    expect(dependencies).toEqual(['@tensorflow/tfjs']);
+    expect(files).not.toContain('main.ts');
+    // The builders use the runtime's fused layers (nncLayers) and nothing of data, tasks or sessions.
+    expect(files.filter((f) => !f.startsWith('nnc-runtime/model/') && !f.startsWith('nnc-runtime/kernels/'))).toEqual(['m.ts']);
+    const pkg = JSON.parse(readFileSync(join(dir, 'e', 'package.json'), 'utf8'));
+    expect(pkg.peerDependencies).toBeUndefined();
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'typescript']);
+    expect(readFileSync(join(dir, 'e', 'm.ts'), 'utf8')).not.toMatch(/baseDir|nnc-runtime\/data/);
+  });
+
+  it('the emitted folder moved outside the repo installs nothing it does not list, type-checks, trains and saves beside itself', () => {
+    // Named main.nn: its module must not collide with the emitted main.ts.
+    const dir = mkdtempSync(join(resolve('out'), 'compile-moved-'));
+    writeFileSync(join(dir, 'series.csv'), `value\n${Array.from({ length: 40 }, (_, i) => Math.sin(i / 4).toFixed(4)).join('\n')}\n`);
+    writeFileSync(join(dir, 'main.nn'), `
+model Net {
+  input x: [batch, 4, 1]
+  flatten
+  dense(1)
+}
+data waves = windows(csv("series.csv", columns: ["value"]), lookback: 4, horizon: 1)
+train Net on waves { loss: mse
+  epochs: 1
+  batch_size: 16
+  save: "ckpt" }
+`);
+    expect(nnc('compile', join(dir, 'main.nn'), '-o', join(dir, 'e')).code).toBe(0);
+    expect(existsSync(join(dir, 'e', 'main_nn.ts'))).toBe(true);
+    const moved = mkdtempSync(join(tmpdir(), 'nnc-moved-'));
+    try {
+      cpSync(join(dir, 'e'), moved, { recursive: true });
+      copyFileSync(join(dir, 'series.csv'), join(moved, 'series.csv'));
+      // No network here: instead of `npm install`, node_modules holds links to exactly the
+      // packages package.json lists (resolved from this repo's node_modules). A package the
+      // program imports but does not list fails to resolve, as after a real install.
+      const pkg = JSON.parse(readFileSync(join(moved, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+      for (const name of [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]) {
+        mkdirSync(dirname(join(moved, 'node_modules', name)), { recursive: true });
+        symlinkSync(resolve('node_modules', name), join(moved, 'node_modules', name), 'dir');
+      }
+      const typed = node([join(moved, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', moved]);
+      expect(typed.stdout + typed.stderr).toBe('');
+      const movedTsx = join(moved, 'node_modules/tsx/dist/cli.mjs');
+      const miss = node([movedTsx, 'main.ts', '--task', 'gan'], moved);
+      expect(miss.code).toBe(2);
+      expect(miss.stderr).toBe('error: no task gan (tasks: train:Net)\n');
+      const run = node([movedTsx, 'main.ts', '--backend', 'cpu', '--seed', '3', '--task', 'train:Net'], moved);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/epoch 1\/1/);
+      expect(existsSync(join(moved, 'ckpt', 'model.json'))).toBe(true);
+      expect(existsSync(join(dir, 'ckpt'))).toBe(false);
+      expect(existsSync(join(dir, 'e', 'ckpt'))).toBe(false);
+    } finally {
+      rmSync(moved, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('escapes line separators in comments, refuses to write through links', () => {
+    const dir = project('');
+    // U+2028 would end a `//` comment early; what follows it would run on import.
+    const name = 'evil\u2028globalThis.pwned = 1;\u2029 x.nn';
+    writeFileSync(join(dir, name), `
+/// Doc \u2028 globalThis.pwned = 2; */ end
+model M {
+  input x: [batch, 2]
+  dense(1)
+}
+`);
+    expect(nnc('compile', join(dir, name), '-o', join(dir, 'e')).code).toBe(0);
+    const mod = readdirSync(join(dir, 'e')).find((f) => f.endsWith('.ts'))!;
+    const text = readFileSync(join(dir, 'e', mod), 'utf8');
+    expect(text).not.toMatch(/[\u2028\u2029]/);
+    const r = node(['--import', 'tsx', '-e', `import(${JSON.stringify(join(dir, 'e', mod))}).then((m) => console.log(typeof m.buildM, globalThis.pwned))`]);
+    expect(r.stdout.trim()).toBe('function undefined');
+
+    // A dangling main.ts link and a linked nnc-runtime/: refused even with --force, nothing written through them.
+    const sine = project(SINE);
+    mkdirSync(join(sine, 'e'));
+    symlinkSync(join(sine, 'outside.ts'), join(sine, 'e', 'main.ts'));
+    let c = nnc('compile', join(sine, 'm.nn'), '-o', join(sine, 'e'), '--force');
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/^nnc: refusing to write through the symbolic link .*main\.ts\n$/);
+    expect(existsSync(join(sine, 'outside.ts'))).toBe(false);
+    rmSync(join(sine, 'e', 'main.ts'));
+    mkdirSync(join(sine, 'elsewhere'));
+    symlinkSync(join(sine, 'elsewhere'), join(sine, 'e', 'nnc-runtime'));
+    c = nnc('compile', join(sine, 'm.nn'), '-o', join(sine, 'e'), '--force');
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/symbolic link .*nnc-runtime/);
+    expect(readdirSync(join(sine, 'elsewhere'))).toEqual([]);
+  });
+
+  it('the data table names the npm packages the runtime reads data from', () => {
+    const runtime = ['sources.ts', 'packaged.ts'].map((f) => readFileSync(join('runtime/data', f), 'utf8')).join('\n');
+    const named = [...DATA_SOURCES.values()].filter((d) => d.npm);
+    expect(named.length).toBeGreaterThanOrEqual(8);
+    for (const d of named) expect(runtime, d.name).toContain(`'${d.npm}'`);
+  });
+
   it('the emitted code of the LSTM example matches its golden file', () => {
     const entry = resolve('examples/seed/lstm.nn');
-    const files = emitProgram(check(entry, nodeHost), entry, resolve('out/golden-lstm')).files;
+    const files = emitProgram(check(entry, nodeHost), entry).files;
     const text = `${files.get('lstm.ts')}\n// ---- main.ts ----\n${files.get('main.ts')}`;
     const golden = 'test/golden/lstm.emitted.ts.txt';
     if (process.env['UPDATE_GOLDEN'] || !existsSync(golden)) writeFileSync(golden, text);

@@ -144,12 +144,13 @@ describe('dream and style_transfer, end to end', () => {
   });
 
   it('the compiled program writes the same pictures', () => {
-    expect(nnc('compile', join(dir, 'm.nn'), '-o', join(dir, 'emitted')).code).toBe(0);
-    const run = node([resolve('node_modules/tsx/dist/cli.mjs'), 'main.ts', '--backend', 'cpu'], join(dir, 'emitted'));
+    // Compiled into the .nn file's own folder: the emitted program resolves paths from its
+    // folder (as nnc run does from the .nn file's), so it reads the same photo and network.
+    expect(nnc('compile', join(dir, 'm.nn'), '-o', dir).code).toBe(0);
+    const run = node([resolve('node_modules/tsx/dist/cli.mjs'), 'main.ts', '--backend', 'cpu'], dir);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    // The emitted program resolves paths from the .nn file's folder, as nnc run does: it
-    // wrote over the same files, so compare against a fresh nnc run in another folder.
+    // It wrote over the same files, so compare against a fresh nnc run in another folder.
     const again = nnc('run', join(dir, 'm.nn'), '--backend', 'cpu', '--task', 'Small', '--out', join(dir, 'again'));
     expect(again.code).toBe(0);
     expect(readFileSync(join(dir, 'dream', 'dream.png')).equals(readFileSync(join(dir, 'again', 'dream.png')))).toBe(true);
