@@ -14,6 +14,7 @@ import { fieldSpan, inShape, type FitCtx, type TaskDecl } from './fit.js';
 import type { Sink, SourceModule } from './context.js';
 import { modelSymbols } from './evaluate.js';
 import { fitDream, fitStyle } from './image-tasks.js';
+import { fitLossToLabels } from './labels.js';
 
 /** What checking a task needs of the checker (checker.ts implements it). */
 export interface TaskChecker {
@@ -129,17 +130,12 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
   const outRaw = model.nodes[model.outputs[0]!.node]!.shape;
   const out: Shape = { dtype: outRaw.dtype, dims: outRaw.dims.map((d) => d.substitute(bindings)) };
   const loss = fields.get('loss');
-  const lossName = loss?.kind === 'enum' ? loss.name : undefined;
-  const last = out.dims[out.dims.length - 1];
-  const lossProblem = (need: string) => {
-    sink.report('E0405', file, span, `${lossName} needs ${need}`, { found: formatShape(out), labels: [{ span: model.span, file: model.file, message: `${model.name}'s output` }] });
-    return false;
-  };
-  if (lossName === 'categorical_crossentropy' || lossName === 'sparse_categorical_crossentropy') {
-    if (out.dims.length !== 2 || last?.value === 1) return lossProblem('an output [batch, classes] with 2 or more classes (softmax)');
-  }
-  if (lossName === 'binary_crossentropy' && (out.dims.length !== 2 || last?.value !== 1)) return lossProblem('an output [batch, 1] (sigmoid)');
-  if (lossName !== 'sparse_categorical_crossentropy' && unifyShapes(out, t.y, bindings, flexible)) return mismatch('y', out, t.y); // sparse: y holds class ids
+  const lossSpan = decl.fields.find((f) => f.name.name === 'loss')?.value.span ?? decl.taskKind.span;
+  if (!fitLossToLabels({
+    sink, file, loss: loss?.kind === 'enum' ? loss.name : undefined, lossSpan, dataSpan: span, out,
+    model: { span: model.span, file: model.file, message: `${model.name}'s output is ${formatShape(out)}` },
+    y: t.y, labels: t.labels, yFits: () => !unifyShapes(out, t.y!, bindings, flexible) || mismatch('y', out, t.y!),
+  })) return false;
   // Weight sizes may come from data (`vocab`), never from the sample count.
   const samples = t.x.dims[0]!.symbols();
   const dataDims = new Set<string>();
