@@ -36,7 +36,7 @@ export function fitLossToLabels(c: LossFit): boolean {
   const problem = (need: string, found: string, help?: string, data = false) => {
     const labels: Label[] = [{ ...c.model }];
     if (data) labels.unshift({ span: c.dataSpan, file: c.file, message: `the labels come from this data: y is ${formatShape(y)}` });
-    c.sink.report('E0405', c.file, c.lossSpan, `${loss} needs ${need}`, { found, help, labels });
+    c.sink.report('E0405', c.file, c.lossSpan, `${loss} needs ${need}, found ${found}`, { found, help, labels });
     return false;
   };
   const classes = out.dims[out.dims.length - 1];

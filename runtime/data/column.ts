@@ -73,7 +73,8 @@ export class OneHotColumn implements Column {
 /** One-hot labels [n, k] as class ids [n, 1] (their argmax), for sparse categorical
  *  cross-entropy on data whose labels are one-hot (mnist(), char_sequences). */
 export function classIds(c: Column): Column {
-  if (c instanceof OneHotColumn && c.ids.rowSize === 1) return c.ids;
+  // tfjs's sparse loss floors its labels, which it takes as float32 only.
+  if (c instanceof OneHotColumn && c.ids.rowSize === 1) return c.ids.dtype === 'float32' ? c.ids : new DenseColumn(Float32Array.from(c.ids.data), c.ids.sampleShape, c.ids.stride);
   return new ArgMaxColumn(c);
 }
 
