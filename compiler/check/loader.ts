@@ -45,7 +45,7 @@ export class Loader {
     const { program, errors } = parse(text);
     const mod: SourceModule = { path, text, ast: program, scope: new Map(), stdImports: new Set() };
     this.modules.set(path, mod);
-    for (const e of errors) this.sink.report(SYNTAX_CODES[e.kind]!, path, e.span, e.message);
+    for (const e of errors) this.sink.report(SYNTAX_CODES[e.kind]!, path, e.span, e.message, { labels: e.labels });
     this.loading.push(path);
     this.buildScope(mod);
     this.loading.pop();

@@ -222,7 +222,8 @@ export const coreLayers: LayerDef[] = [
       const rank = first.dims.length;
       const axisArg = ctx.int('axis');
       const axis = axisArg < 0 ? rank + axisArg : axisArg;
-      if (axis < 1 || axis >= rank) throw new ShapeError('E0210', `concat axis ${axisArg} is out of range for rank ${rank}`, { at: 'axis' });
+      if (axis === 0) throw new ShapeError('E0210', `concat cannot join along axis ${axisArg}, the batch axis: the tensors are joined per sample`, { at: 'axis', help: `join along a feature axis, 1 to ${rank - 1} (-1 for the last)` });
+      if (axis < 0 || axis >= rank) throw new ShapeError('E0210', `concat axis ${axisArg} is out of range for rank ${rank}`, { at: 'axis', help: `axes 1 to ${rank - 1}, or -1 to -${rank - 1} from the end` });
       let joined = first.dims[axis]!;
       for (let i = 1; i < ctx.inputs.length; i++) {
         const s = ctx.inputs[i]!;

@@ -240,7 +240,7 @@ ${fieldLines(f)}}
       validation_split: ['0.5', '0.99', '1', '-0.1'],
       validation_data: ['d', 'split(d, 0.5, part: second)', 'other', 'letters', 'M'],
       metrics: ['[mae, mse, accuracy]', '[]', '[precision]'],
-      early_stopping: ['{ patience: 1 }', '{ patience: 1, monitor: loss }', '{ patience: 0 }', '{ wait: 1 }'],
+      early_stopping: ['{ patience: 1 }', '{ patience: 1, monitor: loss }', '{ patience: 0 }', '{ wait: 1 }', '{ patience: "x" }', '{ monitor: accuracy }'],
       restore_best: ['false', '3'],
       seed: ['0', '7', '-1'],
       shuffle: ['false'],
