@@ -142,7 +142,7 @@ function baseline(model: tf.LayersModel, o: TrainOptions, val: TrainData | undef
 }
 
 function classifierBaseline(o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Baseline | undefined {
-  if (!val || !['categorical_crossentropy', 'binary_crossentropy'].includes(o.loss) || last?.['val_accuracy'] === undefined) return undefined;
+  if (!val || !['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy'].includes(o.loss) || last?.['val_accuracy'] === undefined) return undefined;
   const counts = new Map<number, number>();
   for (let start = 0; start < val.y.n; start += 4096) {
     const rows = range(start, Math.min(val.y.n, start + 4096));
