@@ -29,7 +29,7 @@ const GUESS = "did you mean '{guess}'?";
 export const DIAGNOSTIC_CODES = {
   E0100: { severity: 'error', title: 'unexpected character', message: '{char}' },
   // The parser's own sentence (grammar/parse.ts words chevrotain's in the user's terms).
-  E0101: { severity: 'error', title: 'syntax error', message: '{detail}' },
+  E0101: { severity: 'error', title: 'syntax error', message: '{detail}', label: "unclosed '{opener}' opened here" },
   E0102: { severity: 'error', title: 'nesting too deep', message: 'brackets nested more than {max} deep' },
 
   E0201: { severity: 'error', title: 'unknown name', message: "'{name}' is not defined", help: ['it is in {module}: add `import {module}`', GUESS] },
@@ -72,6 +72,8 @@ export const DIAGNOSTIC_CODES = {
   E0237: { severity: 'error', title: 'model has no input', message: 'model {model} has no input', help: 'add a line like `input x: [batch, 10, 1]`' },
   E0239: { severity: 'error', title: 'unknown member', message: "{owner} has no member '{name}'", help: GUESS },
   E0240: { severity: 'error', title: 'module not imported', message: 'no module {module} is imported', help: 'add `import {module}`' },
+  E0241: { severity: 'error', title: 'cannot concatenate along the batch axis', message: 'concat cannot join along axis {axis}, the batch axis: it joins the tensors sample by sample',
+    help: 'join along a feature axis, 1 to {last} (-1 for the last)' },
 
   E0301: { severity: 'error', title: 'shape mismatch', message: '{layer} needs tensors of the same shape: expected {expected}, found {found}' },
   E0302: { severity: 'error', title: 'wrong rank', message: '{layer} takes a tensor of rank {expected}, found {shape} (rank {found})', hints: {

@@ -135,7 +135,11 @@ export interface DataValue {
 export type DataType =
   | { kind: 'array'; shape: Shape }
   | { kind: 'text' }
-  | { kind: 'dataset'; x: Shape; y?: Shape };
+  | { kind: 'dataset'; x: Shape; y?: Shape; labels?: LabelEncoding };
+
+/** How a dataset's y encodes classes: one-hot rows [n, k], class ids [n, 1], or (absent)
+ *  plain values such as a forecast's target. Losses read it (compiler/check/labels.ts). */
+export type LabelEncoding = 'onehot' | 'ids';
 
 export const POISON: Value = { kind: 'poison' };
 

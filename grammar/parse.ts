@@ -6,7 +6,8 @@ import { nnParser } from './parser.js';
 import { nnLexer, LParen, LSquare, LCurly, RParen, RSquare, RCurly } from './tokens.js';
 
 export type SyntaxErrorKind = 'lex' | 'parse' | 'depth';
-export interface SyntaxProblem { kind: SyntaxErrorKind; message: string; span: Span }
+/** `unclosed`: for a missing closing bracket, the bracket left open. */
+export interface SyntaxProblem { kind: SyntaxErrorKind; message: string; span: Span; unclosed?: { span: Span; bracket: string } }
 export interface ParseResult { program: Program; errors: SyntaxProblem[] }
 
 /** Brackets nested deeper than this are refused before parsing: a recursive-descent parser
@@ -32,7 +33,9 @@ export function parse(text: string): ParseResult {
     const t = e.token;
     const start = Number.isFinite(t.startOffset) ? t.startOffset : prevTokenEnd((e as { previousToken?: IToken }).previousToken, text);
     const end = Number.isFinite(t.endOffset) ? (t.endOffset as number) + 1 : start;
-    errors.push({ kind: 'parse', message: humanise(e.message), span: { start, end: Math.max(end, start) } });
+    const opener = unclosedOpener(lexed.tokens, e.message, start);
+    const unclosed = opener ? { span: { start: opener.startOffset, end: opener.startOffset + 1 }, bracket: opener.image } : undefined;
+    errors.push({ kind: 'parse', message: humanise(e.message), span: { start, end: Math.max(end, start) }, unclosed });
   }
   const program: Program = astBuilder.visit(cst) ?? { decls: [], span: whole };
   attachDocs(program.decls, (lexed.groups.docs ?? []) as IToken[]);
@@ -42,6 +45,24 @@ export function parse(text: string): ParseResult {
 function prevTokenEnd(prev: IToken | undefined, text: string): number {
   if (prev && Number.isFinite(prev.endOffset)) return (prev.endOffset as number) + 1;
   return text.length;
+}
+
+const CLOSER_OF = new Map([[LParen, RParen], [LSquare, RSquare], [LCurly, RCurly]]);
+
+/** For "expected ']'" (or ')' or '}'): the innermost bracket still open before `at`, when it is
+ *  the kind the parser wanted closed (rustc's "unclosed delimiter"); the error itself points at
+ *  the token after, often on the next line. */
+function unclosedOpener(tokens: IToken[], message: string, at: number): IToken | undefined {
+  const wanted = /Expecting token of type --> (RParen|RSquare|RCurly) <--/.exec(message)?.[1];
+  if (!wanted) return undefined;
+  const open: IToken[] = [];
+  for (const t of tokens) {
+    if (t.startOffset >= at) break;
+    if (CLOSER_OF.has(t.tokenType)) open.push(t);
+    else if ([...CLOSER_OF.values()].includes(t.tokenType)) open.pop();
+  }
+  const last = open[open.length - 1];
+  return last && CLOSER_OF.get(last.tokenType)!.name === wanted ? last : undefined;
 }
 
 function findTooDeep(tokens: IToken[]): IToken | undefined {

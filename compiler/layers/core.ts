@@ -221,6 +221,7 @@ export const coreLayers: LayerDef[] = [
       const rank = first.dims.length;
       const axisArg = ctx.int('axis');
       const axis = axisArg < 0 ? rank + axisArg : axisArg;
+      if (axis === 0) throw RuleError.of('E0241', { axis: axisArg, last: rank - 1 }, { at: 'axis' });
       if (axis < 1 || axis >= rank) throw RuleError.of('E0210', { name: 'axis', expected: `an axis of a rank-${rank} tensor after batch, 1 to ${rank - 1} or -1 to -${rank - 1}`, found: axisArg }, { at: 'axis' });
       let joined = first.dims[axis]!;
       for (let i = 1; i < ctx.inputs.length; i++) {

@@ -70,6 +70,25 @@ export class OneHotColumn implements Column {
   }
 }
 
+/** One-hot labels [n, k] as class ids [n, 1] (their argmax), for sparse categorical
+ *  cross-entropy on data whose labels are one-hot (mnist(), char_sequences). */
+export function classIds(c: Column): Column {
+  // tfjs's sparse loss floors its labels, which it takes as float32 only.
+  if (c instanceof OneHotColumn && c.ids.rowSize === 1) return c.ids.dtype === 'float32' ? c.ids : new DenseColumn(Float32Array.from(c.ids.data), c.ids.sampleShape, c.ids.stride);
+  return new ArgMaxColumn(c);
+}
+
+class ArgMaxColumn implements Column {
+  readonly dtype = 'float32';
+  readonly sampleShape = [1] as const;
+  constructor(readonly rows: Column) {}
+  get n(): number { return this.rows.n; }
+  slice(start: number, end: number): ArgMaxColumn { return new ArgMaxColumn(this.rows.slice(start, end)); }
+  gather(rows: ArrayLike<number>): tf.Tensor {
+    return tf.tidy(() => tf.cast(tf.expandDims(tf.argMax(this.rows.gather(rows), -1), -1), 'float32'));
+  }
+}
+
 /** Labelled raw texts (before `tokenize`); not a tensor. */
 export interface TextSamples { texts: string[] }
 

@@ -22,7 +22,7 @@ import { runVaeTask } from '../tasks/vae.js';
 import type { LossName } from '../tasks/vocab.js';
 import { fault } from '../errors.js';
 
-type Load = (v: DataValue) => Promise<RuntimeData>;
+export type Load = (v: DataValue) => Promise<RuntimeData>;
 
 /** Binds the checker's symbolic data type to the loaded data's sizes: { n: 4407, vocab: 57 }. */
 function dataDims(v: DataValue, d: RuntimeData): Map<string, Dim> {
@@ -109,9 +109,8 @@ export const TASK_PROCEDURES: ReadonlyMap<string, (task: TaskIR, file: string, l
 ]);
 
 /** Runs the tasks in order, telling each outcome; stops after a NaN or an interrupt.
- *  Returns the exit code. */
-export async function runTasks(file: string, tasks: readonly TaskIR[], s: Session): Promise<number> {
-  const load = makeLoader(dirname(file));
+ *  Returns the exit code. `load` is for tests that share loaded data between runs. */
+export async function runTasks(file: string, tasks: readonly TaskIR[], s: Session, load: Load = makeLoader(dirname(file))): Promise<number> {
   for (const task of tasks) {
     const proc = TASK_PROCEDURES.get(task.kind);
     if (!proc) throw fault('data', `nnc run cannot run ${task.kind} tasks yet`);

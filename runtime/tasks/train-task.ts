@@ -2,7 +2,7 @@
 // IR, the program `nnc compile` emits with the same values as literals. Seeding, the output
 // folder and the data checks live here so the two cannot drift apart.
 import type * as tf from '@tensorflow/tfjs';
-import type { RuntimeData } from '../data/column.js';
+import { classIds, type RuntimeData } from '../data/column.js';
 import type { Session } from '../session.js';
 import { taskSetup } from './setup.js';
 import { train, type TrainData, type TrainResult } from './train.js';
@@ -38,9 +38,11 @@ export interface TrainTask {
   dims?: Record<string, number>;
 }
 
-export function trainingData(d: RuntimeData, what: string): TrainData {
+export function trainingData(d: RuntimeData, what: string, loss?: LossName): TrainData {
   if (d.kind !== 'dataset' || !d.y) throw fault('data', `${what} needs examples with targets`);
-  return { x: d.x, y: d.y, info: d.info };
+  // The checker lets sparse categorical cross-entropy take one-hot labels (compiler/check/labels.ts).
+  const y = loss === 'sparse_categorical_crossentropy' && d.y.sampleShape.length === 1 && d.y.sampleShape[0]! > 1 ? classIds(d.y) : d.y;
+  return { x: d.x, y, info: d.info };
 }
 
 /** Data whose samples do not fit the model's input are refused before any training. */
@@ -53,8 +55,8 @@ function refuseMisfit(name: string, model: tf.LayersModel, data: TrainData) {
 }
 
 export async function runTrainTask(t: TrainTask, s: Session): Promise<TrainResult> {
-  const data = trainingData(t.data, `train ${t.name}`);
-  const validationData = t.validationData ? trainingData(t.validationData, 'validation_data') : undefined;
+  const data = trainingData(t.data, `train ${t.name}`, t.fields.loss);
+  const validationData = t.validationData ? trainingData(t.validationData, 'validation_data', t.fields.loss) : undefined;
   const f = t.fields;
   const { outDir, seed } = taskSetup(s, t.baseDir, f.save, f.seed);
   const dims = Object.entries(t.dims ?? {}).map(([k, v]) => `${k} = ${v}`);

@@ -143,7 +143,7 @@ async function baseline(model: tf.LayersModel, o: TrainOptions, val: TrainData |
 }
 
 async function classifierBaseline(o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Promise<Baseline | undefined> {
-  if (!val || !['categorical_crossentropy', 'binary_crossentropy'].includes(o.loss) || last?.['val_accuracy'] === undefined) return undefined;
+  if (!val || !['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy'].includes(o.loss) || last?.['val_accuracy'] === undefined) return undefined;
   const counts = new Map<number, number>();
   for (let start = 0; start < val.y.n; start += 4096) {
     const rows = range(start, Math.min(val.y.n, start + 4096));

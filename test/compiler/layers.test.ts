@@ -53,6 +53,23 @@ describe('shape rules', () => {
   });
 });
 
+describe('messages that give the real reason', () => {
+  it('concat along axis 0 says the batch axis cannot be joined; past the rank, out of range', () => {
+    const at = (axis: number) => checkText(`model M {\n  input a: [b, 4]\n  input c: [b, 4]\n  concat(a, c, axis: ${axis})\n}`).diagnostics.map((d) => `${d.code} ${d.message}`);
+    expect(at(0)).toEqual([expect.stringMatching(/^E0241 .*concat cannot join along axis 0, the batch axis/)]);
+    expect(at(-2)).toEqual([expect.stringMatching(/^E0241 .*axis -2, the batch axis/)]);
+    expect(at(2)).toEqual([expect.stringMatching(/^E0210 .*'axis' is out of range.*found 2/)]);
+  });
+
+  it('a missing closing bracket also points at the bracket left open', () => {
+    const text = 'model M {\n  input x: [batch, 10, 1\n  lstm(8)\n}\n';
+    const [d] = checkText(text).diagnostics;
+    expect(d?.code).toBe('E0101');
+    expect(text.slice(d!.span.start, d!.span.end)).toBe('lstm');
+    expect(d!.labels.map((l) => [text.slice(l.span.start, l.span.end), l.message])).toEqual([['[', "unclosed '[' opened here"]]);
+  });
+});
+
 describe('parameter counts (as tfjs countParams)', () => {
   it.each([
     ['[b, 10, 1]', 'simple_rnn(32)', '1088'],

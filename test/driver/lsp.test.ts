@@ -227,7 +227,7 @@ model Images {
   dense(10, activation: softmax)
 }
 data digits = mnist(count: 10)
-train Images on <|>digits { loss: categorical_crossentropy }
+train Images on digits { loss: <|>categorical_crossentropy }
 train Stack on digits { loss: mse, optimizer: adm<|>() }
 `);
     const fixes = async (i: number) => {

@@ -1,0 +1,58 @@
+// The loss of a `train` task against the model's output and the data's labels, with Keras's
+// rules: categorical cross-entropy takes one-hot labels [n, classes], sparse categorical
+// cross-entropy class ids [n, 1], binary cross-entropy targets of the output's shape (one
+// sigmoid unit, or several for multi-label). One conversion: one-hot labels under the sparse
+// loss are turned into class ids when the data load (runtime/tasks/train-task.ts), because
+// the packaged sets are one-hot where Keras's are integers, and Keras programs on MNIST say
+// `sparse_categorical_crossentropy`.
+import type { Span } from '../../grammar/ast.js';
+import type { Label } from '../diagnostics.js';
+import type { LabelEncoding } from '../ir.js';
+import { formatShape, type Shape } from '../shapes/shape.js';
+import type { Sink } from './context.js';
+
+export interface LossFit {
+  sink: Sink;
+  file: string;
+  loss: string | undefined;
+  /** The loss field's value (the task's kind when the loss is missing). */
+  lossSpan: Span;
+  /** The data after `on`. */
+  dataSpan: Span;
+  /** The model's output (its dims bound by the data) and where the model is declared. */
+  out: Shape;
+  model: Label;
+  y: Shape;
+  labels: LabelEncoding | undefined;
+  /** Reports y against the output as a shape mismatch (E0404) when they do not unify; true if they do. */
+  yFits: () => boolean;
+}
+
+const CLASSIFIER = 'an output [batch, classes] with 2 or more classes (softmax)';
+
+/** Whether the loss fits the output and the labels; reports E0405 at the loss field if not. */
+export function fitLossToLabels(c: LossFit): boolean {
+  const { out, y, loss } = c;
+  const problem = (need: string, found: string, help?: string, data = false) => {
+    const labels: Label[] = [{ ...c.model }];
+    if (data) labels.unshift({ span: c.dataSpan, file: c.file, message: `the labels come from this data: y is ${formatShape(y)}` });
+    c.sink.report('E0405', c.file, c.lossSpan, `${loss} needs ${need}, found ${found}`, { found, help, labels });
+    return false;
+  };
+  const classes = out.dims[out.dims.length - 1];
+  if (loss === 'categorical_crossentropy' || loss === 'sparse_categorical_crossentropy') {
+    if (out.dims.length !== 2 || classes?.value === 1) {
+      const help = classes?.value === 1 && out.dims.length === 2 ? 'one unit is a yes/no classifier: use binary_crossentropy with a sigmoid, or dense(classes, activation: softmax)' : undefined;
+      return problem(CLASSIFIER, formatShape(out), help);
+    }
+  }
+  if (loss === 'sparse_categorical_crossentropy') {
+    if (c.labels === 'ids') return true;
+    if (c.labels === 'onehot') return c.yFits(); // taken by argmax at load time
+    return problem('class labels (ids [n, 1] or one-hot [n, classes])', `values ${formatShape(y)}`, 'this data gives values to predict, not classes: use mse, mae or huber', true);
+  }
+  if (loss === 'categorical_crossentropy' && c.labels === 'ids') {
+    return problem('one-hot labels [n, classes]', `class ids ${formatShape(y)}`, 'use sparse_categorical_crossentropy, which takes class ids', true);
+  }
+  return c.yFits();
+}
