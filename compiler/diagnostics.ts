@@ -29,7 +29,7 @@ const GUESS = "did you mean '{guess}'?";
 export const DIAGNOSTIC_CODES = {
   E0100: { severity: 'error', title: 'unexpected character', message: '{char}' },
   // The parser's own sentence (grammar/parse.ts words chevrotain's in the user's terms).
-  E0101: { severity: 'error', title: 'syntax error', message: '{detail}', label: "unclosed '{opener}' opened here" },
+  E0101: { severity: 'error', title: 'syntax error', message: '{detail}', label: 'this bracket is never closed' },
   E0102: { severity: 'error', title: 'nesting too deep', message: 'brackets nested more than {max} deep' },
 
   E0201: { severity: 'error', title: 'unknown name', message: "'{name}' is not defined", help: ['it is in {module}: add `import {module}`', GUESS] },

@@ -55,6 +55,7 @@ export function runtimeClosure(entries: readonly string[]): string[] {
 
 interface PackageJson {
   dependencies: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
   devDependencies: Record<string, string>;
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
@@ -71,15 +72,18 @@ export function emittedPackageJson(files: ReadonlyMap<string, string>, byName: r
     const pkg = packageOf(spec);
     if (pkg) used.add(pkg);
   }
-  const dependencies: Record<string, string> = {};
+  // Optional ones stay optional (the webgpu backend's Dawn bindings): an install where they
+  // do not build still runs on wasm.
+  const dependencies: Record<string, string> = {}, optionalDependencies: Record<string, string> = {};
   for (const pkg of [...used].sort()) {
-    const range = ours.dependencies[pkg];
-    if (!range) throw new Error(`the emitted program needs ${pkg}, which nnc's package.json does not list in dependencies`);
-    dependencies[pkg] = range;
+    const range = ours.dependencies[pkg], optional = ours.optionalDependencies?.[pkg];
+    if (range) dependencies[pkg] = range;
+    else if (optional) optionalDependencies[pkg] = optional;
+    else throw new Error(`the emitted program needs ${pkg}, which nnc's package.json does not list in dependencies`);
   }
   const hasMain = files.has('main.ts');
   const devDependencies: Record<string, string> = {};
-  for (const pkg of ['@types/node', ...Object.keys(dependencies).map((p) => `@types/${p.replace(/^@([^/]+)\//, '$1__')}`)].sort()) {
+  for (const pkg of ['@types/node', ...[...Object.keys(dependencies), ...Object.keys(optionalDependencies)].map((p) => `@types/${p.replace(/^@([^/]+)\//, '$1__')}`)].sort()) {
     const range = ours.devDependencies[pkg];
     if (range) devDependencies[pkg] = range;
   }
@@ -90,7 +94,7 @@ export function emittedPackageJson(files: ReadonlyMap<string, string>, byName: r
   return JSON.stringify({
     private: true, type: 'module',
     scripts: { ...(hasMain ? { start: 'tsx main.ts' } : {}), typecheck: 'tsc --noEmit -p .' },
-    dependencies, devDependencies, ...peers,
+    dependencies, ...(Object.keys(optionalDependencies).length ? { optionalDependencies } : {}), devDependencies, ...peers,
   }, null, 2) + '\n';
 }
 

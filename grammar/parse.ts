@@ -7,7 +7,7 @@ import { nnLexer, LParen, LSquare, LCurly, RParen, RSquare, RCurly } from './tok
 
 export type SyntaxErrorKind = 'lex' | 'parse' | 'depth';
 /** `unclosed`: for a missing closing bracket, the bracket left open. */
-export interface SyntaxProblem { kind: SyntaxErrorKind; message: string; span: Span; unclosed?: { span: Span; bracket: string } }
+export interface SyntaxProblem { kind: SyntaxErrorKind; message: string; span: Span; unclosed?: { span: Span } }
 export interface ParseResult { program: Program; errors: SyntaxProblem[] }
 
 /** Brackets nested deeper than this are refused before parsing: a recursive-descent parser
@@ -34,7 +34,7 @@ export function parse(text: string): ParseResult {
     const start = Number.isFinite(t.startOffset) ? t.startOffset : prevTokenEnd((e as { previousToken?: IToken }).previousToken, text);
     const end = Number.isFinite(t.endOffset) ? (t.endOffset as number) + 1 : start;
     const opener = unclosedOpener(lexed.tokens, e.message, start);
-    const unclosed = opener ? { span: { start: opener.startOffset, end: opener.startOffset + 1 }, bracket: opener.image } : undefined;
+    const unclosed = opener ? { span: { start: opener.startOffset, end: opener.startOffset + 1 } } : undefined;
     errors.push({ kind: 'parse', message: humanise(e.message), span: { start, end: Math.max(end, start) }, unclosed });
   }
   const program: Program = astBuilder.visit(cst) ?? { decls: [], span: whole };

@@ -46,7 +46,7 @@ export class Loader {
     for (const e of errors) {
       if (e.kind === 'lex') this.sink.report('E0100', path, e.span, { char: e.message });
       else if (e.kind === 'depth') this.sink.report('E0102', path, e.span, { max: MAX_NESTING });
-      else this.sink.report('E0101', path, e.span, { detail: e.message, opener: e.unclosed?.bracket ?? '' }, e.unclosed ? [{ span: e.unclosed.span }] : []);
+      else this.sink.report('E0101', path, e.span, { detail: e.message }, e.unclosed ? [{ span: e.unclosed.span }] : []);
     }
     this.loading.push(path);
     this.buildScope(mod);

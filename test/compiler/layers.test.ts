@@ -66,7 +66,7 @@ describe('messages that give the real reason', () => {
     const [d] = checkText(text).diagnostics;
     expect(d?.code).toBe('E0101');
     expect(text.slice(d!.span.start, d!.span.end)).toBe('lstm');
-    expect(d!.labels.map((l) => [text.slice(l.span.start, l.span.end), l.message])).toEqual([['[', "unclosed '[' opened here"]]);
+    expect(d!.labels.map((l) => [text.slice(l.span.start, l.span.end), l.message])).toEqual([['[', 'this bracket is never closed']]);
   });
 });
 

@@ -89,7 +89,7 @@ function specifiers(text: string): string[] {
  *  emitted calls name), every copied runtime file is reached by imports from the emitted
  *  files, and the tensorflow backends are optional peers. */
 function expectSelfContained(dir: string): { files: string[]; dependencies: string[] } {
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> };
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> };
   const files = tsFiles(dir);
   const imported = new Set<string>();
   const reached = new Set<string>();
@@ -112,8 +112,9 @@ function expectSelfContained(dir: string): { files: string[]; dependencies: stri
     for (const m of text.matchAll(/\bnpm: "([^"]+)"/g)) byName.add(m[1]!);
   }
   const deps = Object.keys(pkg.dependencies);
-  expect([...imported].filter((p) => !deps.includes(p)), `${dir}: imported but not in package.json`).toEqual([]);
-  expect(deps.filter((p) => !imported.has(p) && !byName.has(p)), `${dir}: in package.json but unused`).toEqual([]);
+  const listed = [...deps, ...Object.keys(pkg.optionalDependencies ?? {})];
+  expect([...imported].filter((p) => !listed.includes(p)), `${dir}: imported but not in package.json`).toEqual([]);
+  expect(listed.filter((p) => !imported.has(p) && !byName.has(p)), `${dir}: in package.json but unused`).toEqual([]);
   for (const peer of Object.keys(pkg.peerDependencies ?? {})) expect(pkg.peerDependenciesMeta?.[peer]?.optional, peer).toBe(true);
   return { files: [...files.keys()].sort(), dependencies: deps };
 }
@@ -280,8 +281,8 @@ train Net on waves { loss: mse
       // No network here: instead of `npm install`, node_modules holds links to exactly the
       // packages package.json lists (resolved from this repo's node_modules). A package the
       // program imports but does not list fails to resolve, as after a real install.
-      const pkg = JSON.parse(readFileSync(join(moved, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-      for (const name of [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]) {
+      const pkg = JSON.parse(readFileSync(join(moved, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; optionalDependencies?: Record<string, string>; devDependencies: Record<string, string> };
+      for (const name of [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies ?? {}), ...Object.keys(pkg.devDependencies)]) {
         mkdirSync(dirname(join(moved, 'node_modules', name)), { recursive: true });
         symlinkSync(resolve('node_modules', name), join(moved, 'node_modules', name), 'dir');
       }

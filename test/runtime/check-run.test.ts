@@ -20,6 +20,7 @@ import { runTasks } from '../../runtime/interpret/run.js';
 import { encodePng } from '../../runtime/io/png.js';
 import { silentReporter } from '../../runtime/progress.js';
 import type { Session } from '../../runtime/session.js';
+import { NncError } from '../../runtime/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nnc-checkrun-'));
 let programs = 0;
@@ -391,9 +392,9 @@ describe('every field of every task kind: accepted runs, rejected has a diagnost
           const what = `${k.kind} with ${field}: ${value}`;
           const dataDependent = k.dataDependent?.[`${field}: ${value}`];
           if (dataDependent) {
-            const err = await checkAndRun(text).then(() => undefined, (e: Error & { userFacing?: boolean }) => e);
+            const err = await checkAndRun(text).then(() => undefined, (e: unknown) => e as Error);
             expect(err?.message, what).toMatch(dataDependent);
-            expect(err?.userFacing, `${what}: a user's error, not an internal one`).toBe(true);
+            expect(err instanceof NncError, `${what}: a user's error, not an internal one`).toBe(true);
             continue;
           }
           const o = await checkAndRun(text).catch((e: Error) => { throw new Error(`${what}: checked, then the run threw: ${e.message}`); });
