@@ -12,16 +12,13 @@ import { nestedBindings } from '../../compiler/shapes/nested.js';
 import { substituteShape, type LayerInstance } from '../../compiler/ir.js';
 import { nncLayers } from '../model/custom.js';
 import { fault } from '../errors.js';
+import { tfjsLayerFactory, type LayerFactory } from '../tfjs-internals.js';
 
 export type Bindings = ReadonlyMap<string, Dim>;
 
-type LayerFactory = (config: Record<string, unknown>) => tf.layers.Layer;
-// tf.layers is a namespace of factories; index it by the table's `fn` names.
-const TFJS_FACTORIES = tf.layers as unknown as Record<string, LayerFactory | undefined>;
-
 /** Instantiates a layer-table config; wrappers get their inner layer built first. */
 function makeLayer(cfg: LayerConfig, name: string, inner?: tf.layers.Layer): tf.layers.Layer {
-  const factory = cfg.runtime ? (nncLayers as Record<string, LayerFactory | undefined>)[cfg.fn] : TFJS_FACTORIES[cfg.fn];
+  const factory = cfg.runtime ? (nncLayers as Record<string, LayerFactory | undefined>)[cfg.fn] : tfjsLayerFactory(cfg.fn);
   if (!factory) throw fault('build', `no tfjs layer '${cfg.fn}' for ${name}`);
   const config: Record<string, unknown> = { ...cfg.config, name };
   if (config['layer'] === 'layer') config['layer'] = inner;
