@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { defaultThreads, withWasmThreads } from './kernels/threads.js';
 import { registerWasmKernels } from './kernels/wasm.js';
 import { fault } from './errors.js';
-import { wasmBackend } from './tfjs-internals.js';
+import { wasmBackend } from './kernels/tfjs-internals.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];

@@ -6,7 +6,7 @@
 // one multiply-add); other classes run through the layer itself.
 import * as tf from '@tensorflow/tfjs';
 import { fault } from '../errors.js';
-import { inboundLayers } from '../tfjs-internals.js';
+import { inboundLayers } from '../kernels/tfjs-internals.js';
 
 type Op = (inputs: tf.Tensor[]) => tf.Tensor;
 type Cfg = Record<string, unknown>;

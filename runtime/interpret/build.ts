@@ -12,7 +12,7 @@ import { nestedBindings } from '../../compiler/shapes/nested.js';
 import { substituteShape, type LayerInstance } from '../../compiler/ir.js';
 import { nncLayers } from '../model/custom.js';
 import { fault } from '../errors.js';
-import { tfjsLayerFactory, type LayerFactory } from '../tfjs-internals.js';
+import { tfjsLayerFactory, type LayerFactory } from '../kernels/tfjs-internals.js';
 
 export type Bindings = ReadonlyMap<string, Dim>;
 

@@ -6,7 +6,7 @@
 // own tensor infos, and the gradient's three parts (dx, dW, db) are lazy: the engine asks
 // only for those on the path to the variables.
 import * as tf from '@tensorflow/tfjs';
-import { asKernelFunc, runKernel } from '../tfjs-internals.js';
+import { asKernelFunc, runKernel } from './tfjs-internals.js';
 import { withShape } from './memory.js';
 
 const DENSE = 'NncDense';

@@ -2,7 +2,7 @@
 // float32 buffers that JS loops read and write in place, on the wasm heap or in the cpu
 // backend's arrays, and the backend's own matmul kernel called directly.
 import * as tf from '@tensorflow/tfjs';
-import { cpuBackend, wasmBackend } from '../tfjs-internals.js';
+import { cpuBackend, wasmBackend } from './tfjs-internals.js';
 
 /** Whether the running backend is one the loop kernels are registered for. */
 export const fusedBackend = () => ['wasm', 'cpu'].includes(tf.getBackend());

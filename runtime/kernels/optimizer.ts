@@ -6,7 +6,7 @@
 // with optimizer state load anywhere, and registered under the stock names they are what
 // tf.loadLayersModel gives nnc back on --resume.
 import * as tf from '@tensorflow/tfjs';
-import { adamState, kernelAttrs, registerClass, rmspropState, runKernel, type OptimizerSlot } from '../tfjs-internals.js';
+import { adamState, kernelAttrs, registerClass, rmspropState, runKernel, type OptimizerSlot } from './tfjs-internals.js';
 import { fusedBackend, memoryOf, type KernelArgs } from './memory.js';
 
 const UPDATE = 'NncOptimizerUpdate';

@@ -13,7 +13,7 @@
 // applies it: the previous state times the mask wherever a step reads it (all ones without
 // dropout).
 import * as tf from '@tensorflow/tfjs';
-import { kernelAttrs, runKernel } from '../tfjs-internals.js';
+import { kernelAttrs, runKernel } from './tfjs-internals.js';
 import { memoryOf, transposed, type KernelArgs, type Memory } from './memory.js';
 import { lstmBackwardStep, scratch, sigmoidInPlace, tanhInPlace } from './native/activations.js';
 

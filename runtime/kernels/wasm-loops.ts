@@ -4,7 +4,7 @@
 // broadcast. They run heap.c's SIMD loops (or a JS loop) in place on the wasm heap; none
 // records anything (kernels are not taped).
 import * as tf from '@tensorflow/tfjs';
-import { kernelAttrs, wasmBackend } from '../tfjs-internals.js';
+import { kernelAttrs, wasmBackend } from './tfjs-internals.js';
 import { memoryOf, type KernelArgs } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
 

@@ -3,7 +3,7 @@
 // the pure-JS cpu backend. Inside a kernel the engine does not record a tape, and tensors
 // returned from a kernel function are adopted as its outputs.
 import * as tf from '@tensorflow/tfjs';
-import { asAttrs, kernelAttrs, wasmBackend } from '../tfjs-internals.js';
+import { asAttrs, kernelAttrs, wasmBackend } from './tfjs-internals.js';
 import { memoryOf, transposed } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
 import { broadcastComparison, leadingAxesSum, maxPoolGrad } from './wasm-loops.js';

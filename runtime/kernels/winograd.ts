@@ -9,7 +9,7 @@
 // threads in 4.3 ms, heap.c's matmul in 5.0 on one, so about 2.6 on two. Figures against
 // the paths they replace are in each function's doc.
 import * as tf from '@tensorflow/tfjs';
-import { wasmBackend } from '../tfjs-internals.js';
+import { wasmBackend } from './tfjs-internals.js';
 import { memoryOf, type Memory } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
 

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FusedConv1D, FusedConv2D } from './fused-conv.js';
 import { FusedDense } from './fused-dense.js';
 import { FusedGRU, FusedLSTM, FusedSimpleRNN } from './fused-rnn.js';
-import { convInternals, registerClass } from '../tfjs-internals.js';
+import { convInternals, registerClass } from '../kernels/tfjs-internals.js';
 
 type Config = Record<string, unknown>;
 

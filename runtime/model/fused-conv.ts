@@ -12,7 +12,7 @@
 // and relu as separate ops (a small sequence convnet's step was some 100 kernels).
 import * as tf from '@tensorflow/tfjs';
 import { fusedBackend, withShape } from '../kernels/memory.js';
-import { convInternals, kernelAttrs, runKernel } from '../tfjs-internals.js';
+import { convInternals, kernelAttrs, runKernel } from '../kernels/tfjs-internals.js';
 import { reluGrad } from '../kernels/wasm-loops.js';
 import { registerAsStock } from './stock.js';
 

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { denseProduct } from '../kernels/dense.js';
 import { fusedBackend } from '../kernels/memory.js';
-import { denseInternals } from '../tfjs-internals.js';
+import { denseInternals } from '../kernels/tfjs-internals.js';
 import { registerAsStock } from './stock.js';
 
 type Config = Record<string, unknown>;

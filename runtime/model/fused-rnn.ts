@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { denseProduct } from '../kernels/dense.js';
 import { fusedBackend } from '../kernels/memory.js';
 import { GATE_COUNT, lastStep, recurrentSequence, type CellActivation, type CellKind, type GateActivation } from '../kernels/recurrent.js';
-import { rnnCellInternals, type RnnCellInternals } from '../tfjs-internals.js';
+import { rnnCellInternals, type RnnCellInternals } from '../kernels/tfjs-internals.js';
 import { registerAsStock } from './stock.js';
 
 type Config = Record<string, unknown>;

@@ -13,7 +13,7 @@ import { lossCurveSvg } from '../io/plot.js';
 import { forwardMultiplyAdds } from '../model/work.js';
 import { fmt, type Reporter } from '../progress.js';
 import { mulberry32, permutation } from '../random.js';
-import { compiledModel, type LossOrMetric } from '../tfjs-internals.js';
+import { compiledModel, type LossOrMetric } from '../kernels/tfjs-internals.js';
 import type { Baseline, TaskOutcome } from './outcome.js';
 import { FUSED_BATCH_LOSSES, TFJS_LOSSES, type LossName } from './vocab.js';
 import { fault } from '../errors.js';

@@ -3,7 +3,7 @@
 // compiler imports, so `nnc compile` can copy it next to the emitted code.
 import * as tf from '@tensorflow/tfjs';
 import { FusedAdam, FusedRMSProp } from '../kernels/optimizer.js';
-import { customGrad1 } from '../tfjs-internals.js';
+import { customGrad1 } from '../kernels/tfjs-internals.js';
 
 type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 

@@ -2,7 +2,7 @@
 // its single-threaded build, shared for the threaded one): they take the byte offsets of
 // tensors on that heap and work in place.
 import { PLAIN_BASE64, SHARED_BASE64 } from './heap.wasm.js';
-import { wasmBackend, type WasmModule } from '../../tfjs-internals.js';
+import { wasmBackend, type WasmModule } from '../tfjs-internals.js';
 import { runShared, SHARED_MICROSECONDS, type SharedKernel, type WasmMemory } from './team.js';
 
 // The project's TypeScript libs do not declare WebAssembly (no "dom"); the few members used:

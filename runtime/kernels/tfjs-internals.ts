@@ -4,7 +4,7 @@
 // runtime reaches them through these functions and never casts its way into tfjs; a tfjs
 // upgrade that moves one of them is checked here (tfjs 4.22).
 import * as tf from '@tensorflow/tfjs';
-import type { WasmMemory } from './kernels/native/team.js';
+import type { WasmMemory } from './native/team.js';
 
 // ---- backends ------------------------------------------------------------------------------
 
