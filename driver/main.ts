@@ -9,7 +9,8 @@ import { writeFileAtomic } from '../runtime/io/atomic.js';
 import { nodeHost, readUserFile } from './host.js';
 import { describeError, fault } from '../runtime/errors.js';
 import { compileCommand } from './compile.js';
-import { runCommand } from './run.js';
+import { runCommand, type RunOptions } from './run.js';
+import { flagSyntax, RUN_FLAGS } from '../runtime/flags.js';
 
 
 interface Out { out: (s: string) => void; err: (s: string) => void }
@@ -63,17 +64,14 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
       io.out(models.map((m) => renderSummary(m!)).join('\n\n') + '\n');
     });
 
-  program.command('run')
+  const run = program.command('run')
     .description('Check a .nn file, then run its tasks (train, ...) on TensorFlow.js.')
-    .argument('<file>', '.nn file')
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: $NNC_BACKEND or auto; wasm threads: $NNC_THREADS or one per core)')
-    .option('--seed <n>', 'random seed (overrides the tasks\' seed)')
-    .option('--resume', 'continue from the checkpoint in the output folder', false)
-    .option('--task <name>', 'run only the tasks of this name or kind (KIND:NAME for one)')
-    .option('--out <dir>', 'output folder (overrides the tasks\' save)')
-    .action(async (file: string, opts: { backend?: string; seed?: string; resume: boolean; task?: string; out?: string }) => {
-      exit = await runCommand(file, opts, io);
-    });
+    .argument('<file>', '.nn file');
+  // The run flags' one definition, which emitted programs parse too.
+  for (const f of RUN_FLAGS) run.option(flagSyntax(f), f.help, f.default);
+  run.action(async (file: string, opts: RunOptions) => {
+    exit = await runCommand(file, opts, io);
+  });
 
   program.command('fmt')
     .description('Lay out .nn files canonically (indentation, spacing; comments and line breaks kept).')

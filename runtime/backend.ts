@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { defaultThreads, withWasmThreads } from './kernels/threads.js';
 import { registerWasmKernels } from './kernels/wasm.js';
 import { fault } from './errors.js';
+import { wasmBackend } from './kernels/tfjs-internals.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -56,7 +57,7 @@ export const THREADED_WORK = 20_000_000;
  *  Returns a line saying what changed, or undefined when nothing did. */
 export function fitWasmThreads(work: number): string | undefined {
   if (tf.getBackend() !== 'wasm' || startedThreads === 1 || process.env['NNC_THREADS']) return undefined;
-  const module = (tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number; initWithThreadsCount(n: number): void } } }).wasm.tfjs;
+  const module = wasmBackend(tf.backend()).wasm.tfjs;
   const want = work >= THREADED_WORK ? startedThreads : 1;
   if (module.getThreadsCount() === want) return undefined;
   // A new pool replaces the old (tfjs keeps no handle to free it; an idle pool's threads

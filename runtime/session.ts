@@ -1,20 +1,11 @@
 // A run of tasks, as `nnc run` and emitted programs start it: flags, the backend (printed),
 // Ctrl-C handling, the reporter, and how a task's result is told and turned into an exit code.
 import { selectBackend } from './backend.js';
+import { parseRunFlags, type RunFlags } from './flags.js';
 import { consoleReporter, type Reporter } from './progress.js';
 import type { TaskOutcome } from './tasks/outcome.js';
 import { describeError, fault } from './errors.js';
 import { taskList, taskSelected, type TaskRef } from './tasks/select.js';
-
-export interface RunFlags {
-  backend?: string;
-  seed?: number;
-  resume: boolean;
-  /** Output folder for all tasks (overrides each task's `save`). */
-  out?: string;
-  /** Run only the tasks this selects (`--task NAME|KIND|KIND:NAME`); all without it. */
-  task?: string;
-}
 
 export interface Session {
   flags: RunFlags;
@@ -62,27 +53,11 @@ export async function startSession(flags: RunFlags, reporter: Reporter = console
   };
 }
 
-/** `--backend wasm --seed 3 --resume --out DIR --task NAME`, as `nnc run` takes them; for emitted programs. */
+/** `--backend wasm --seed 3 --resume --out DIR --task NAME`, as `nnc run` takes them (flags.ts); for emitted programs. */
 export function parseFlags(argv: readonly string[]): RunFlags {
-  const flags: RunFlags = { resume: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw fault('flag', `${a} needs a value`);
-      return v;
-    };
-    if (a === '--backend') flags.backend = value();
-    else if (a === '--seed') {
-      const v = value();
-      flags.seed = Number(v);
-      if (!Number.isInteger(flags.seed)) throw fault('flag', `--seed must be an integer, not ${v}`);
-    } else if (a === '--resume') flags.resume = true;
-    else if (a === '--out') flags.out = value();
-    else if (a === '--task') flags.task = value();
-    else throw fault('flag', `unknown option ${a} (options: --backend, --seed, --resume, --out, --task)`);
-  }
-  return flags;
+  const read = parseRunFlags(argv);
+  if ('error' in read) throw fault('flag', read.error);
+  return read.flags;
 }
 
 /** The main of an emitted program: flags, session, the tasks (those of `declared` that

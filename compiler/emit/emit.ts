@@ -10,13 +10,12 @@ import { isAbsolute } from 'node:path';
 import { DATA_SOURCES } from '../data/sources.js';
 import type { CheckResult } from '../check/checker.js';
 import type { IRNode, ModelIR, TaskIR } from '../ir.js';
-import { layerCtx } from '../layers/ctx.js';
-import { LAYERS } from '../layers/index.js';
+import { layerConfigs } from '../layers/config.js';
 import type { LayerConfig } from '../layers/types.js';
 import { Dim } from '../shapes/dim.js';
 import { nestedBindings } from '../shapes/nested.js';
 import { dreamFields, field, ganFields, generateFields, modelField, styleFields, trainFields, vaeFields } from '../tasks/fields.js';
-import { substituteArgs, substituteShape, type DataValue, type LayerInstance, type Value } from '../ir.js';
+import { substituteShape, type DataValue, type LayerInstance, type Value } from '../ir.js';
 
 /** What nnc compile cannot compile. Its own class because compiler/ cannot import the
  *  program's error type (runtime/errors.ts); driver/compile.ts turns it into an emit fault. */
@@ -83,14 +82,8 @@ function layerExpr(cfg: LayerConfig, name: string, p: Printer, done: Builders, i
 }
 
 function layerFor(instance: LayerInstance, node: IRNode, model: ModelIR, b: Map<string, Dim>, p: Printer, done: Builders): string {
-  const def = LAYERS.get(instance.layer)!;
-  const args = substituteArgs(instance.args, b);
-  const ctx = layerCtx(instance.layer, args, node.inputs.map((i) => substituteShape(model.nodes[i]!.shape, b)));
-  const inner = args.get('layer');
-  const innerExpr = inner?.kind === 'layer'
-    ? layerExpr(LAYERS.get(inner.layer.layer)!.tfjs(layerCtx(inner.layer.layer, inner.layer.args, [])), `${node.name}_${inner.layer.layer}`, p, done)
-    : undefined;
-  return layerExpr(def.tfjs(ctx), node.name, p, done, innerExpr);
+  const { config, inner } = layerConfigs(instance, node.inputs.map((i) => model.nodes[i]!.shape), node.name, b);
+  return layerExpr(config, node.name, p, done, inner && layerExpr(inner.config, inner.name, p, done));
 }
 
 /** The builders emitted so far: checked model instances are shared, so identity is the key. */

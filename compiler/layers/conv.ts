@@ -20,7 +20,7 @@ function spatial(ctx: LayerCtx, x: Shape, n: number, kernel: number[], strides: 
 
 function convLayer(name: 'conv1d' | 'conv2d', n: 1 | 2, doc: string): LayerDef {
   return {
-    name, category: 'convolution', arity: 1, doc,
+    name, category: 'convolution', arity: 1, doc, ...(n === 1 && { sequence: true as const }),
     shapeDoc: n === 1 ? '[b, L, c] → [b, (L - k)/s + 1, filters] (valid), [b, ceil(L/s), filters] (same/causal)'
       : '[b, h, w, c] → [b, (h - k)/s + 1, (w - k)/s + 1, filters] (valid)',
     params: [

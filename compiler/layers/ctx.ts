@@ -109,7 +109,7 @@ export function layerCtx(layerName: string, args: ReadonlyMap<string, Value>, in
 
 /** Which of E0302's hints fits (the sentences are in the diagnostics table). */
 function rankHelp(layer: string, want: number, got: number): 'sequence' | 'flatten' | 'channels' | undefined {
-  if (want === 3 && got === 2 && ['simple_rnn', 'lstm', 'gru', 'conv1d', 'bidirectional'].includes(layer)) return 'sequence';
+  if (want === 3 && got === 2 && LAYERS.get(layer)?.sequence) return 'sequence';
   if (want === 2 && got > 2) return 'flatten';
   if (want === 4 && got === 3) return 'channels';
   return undefined;

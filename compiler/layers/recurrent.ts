@@ -11,7 +11,7 @@ const TFJS_FN: Record<string, string> = { simple_rnn: 'simpleRNN', gru: 'gru', l
 function rnnLayer(name: 'simple_rnn' | 'lstm' | 'gru', doc: string): LayerDef {
   const gated = name !== 'simple_rnn';
   return {
-    name, category: 'recurrent', arity: 1, doc,
+    name, category: 'recurrent', arity: 1, recurrent: true, sequence: true, doc,
     shapeDoc: '[b, t, f] → [b, units], or [b, t, units] with return_sequences',
     params: [
       P.units('Size of the hidden state.'),
@@ -57,7 +57,7 @@ export const recurrentLayers: LayerDef[] = [
   rnnLayer('lstm', 'Long short-term memory: input, forget and output gates around a cell state carry information across long sequences.'),
   rnnLayer('gru', 'Gated recurrent unit: update and reset gates; cheaper than an LSTM with similar accuracy.'),
   {
-    name: 'bidirectional', category: 'recurrent', arity: 1,
+    name: 'bidirectional', category: 'recurrent', arity: 1, sequence: true,
     doc: 'Runs a recurrent layer forwards and backwards over the sequence and merges both outputs.',
     shapeDoc: '[b, t, f] → [b, 2*units] (merge: concat)',
     params: [P.layer('layer', 'The recurrent layer to run both ways.'),

@@ -47,6 +47,11 @@ export interface LayerDef {
   readonly params: readonly ParamSpec[];
   /** How many tensors it takes: 1, or 'many' for merges (at least 2). */
   readonly arity: 1 | 2 | 'many';
+  /** A recurrent cell layer (simple_rnn, lstm, gru): what bidirectional wraps, and what the
+   *  LSP's quick fix makes return sequences. */
+  readonly recurrent?: true;
+  /** Takes a [batch, time, features] sequence: a rank error on it says so. */
+  readonly sequence?: true;
   outputShape(ctx: LayerCtx): Shape;
   /** Trainable plus non-trainable weights, as tfjs `countParams()` counts them. */
   paramCount(ctx: LayerCtx): Dim;

@@ -5,10 +5,10 @@ import type { Decl, Expr, ModelStmt, Span } from '../../grammar/ast.js';
 import { KEYWORDS } from '../../grammar/tokens.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatSource } from '../format.js';
+import { LAYERS } from '../layers/index.js';
 import { declAt, docFor, within, wordAt, type Analysis } from './analysis.js';
 
 const RESERVED = new Set(KEYWORDS);
-const RECURRENT = new Set(['lstm', 'gru', 'simple_rnn']);
 
 const range = (a: Analysis, s: Span): Range => ({ start: a.doc.positionAt(s.start), end: a.doc.positionAt(s.end) });
 
@@ -108,7 +108,7 @@ export function quickFixes(a: Analysis, r: Range): CodeAction[] {
 function recurrentCall(s: ModelStmt | undefined): Extract<Expr, { kind: 'call' }> | undefined {
   if (!s || (s.kind !== 'flow' && s.kind !== 'bind')) return undefined;
   const e = s.value.kind === 'pipe' ? s.value.stages[s.value.stages.length - 1]! : s.value;
-  return e.kind === 'call' && e.callee.kind === 'name' && RECURRENT.has(e.callee.name) ? e : undefined;
+  return e.kind === 'call' && e.callee.kind === 'name' && LAYERS.get(e.callee.name)?.recurrent ? e : undefined;
 }
 
 export function lspDiagnostic(a: Analysis, d: Diagnostic) {

@@ -6,6 +6,7 @@
 // one multiply-add); other classes run through the layer itself.
 import * as tf from '@tensorflow/tfjs';
 import { fault } from '../errors.js';
+import { inboundLayers } from '../kernels/tfjs-internals.js';
 
 type Op = (inputs: tf.Tensor[]) => tf.Tensor;
 type Cfg = Record<string, unknown>;
@@ -106,10 +107,7 @@ export class FeatureExtractor {
   /** Only the layers that `names` depend on are kept. */
   constructor(model: tf.LayersModel, readonly names: readonly string[], private readonly pixels: PixelRange) {
     const byName = new Map(model.layers.map((l) => [l.name, l]));
-    const inboundOf = (l: tf.layers.Layer): string[] => {
-      const node = (l as unknown as { inboundNodes: { inboundLayers: tf.layers.Layer[] }[] }).inboundNodes[0];
-      return (node?.inboundLayers ?? []).map((x) => x.name);
-    };
+    const inboundOf = (l: tf.layers.Layer): string[] => inboundLayers(l).map((x) => x.name);
     const needed = new Set<string>();
     const visit = [...names];
     while (visit.length) {

@@ -4,25 +4,21 @@
 // checker's static shape, so a disagreement between the two is caught where it happens.
 import * as tf from '@tensorflow/tfjs';
 import type { IRNode, ModelIR } from '../../compiler/ir.js';
-import { layerCtx } from '../../compiler/layers/ctx.js';
-import { LAYERS } from '../../compiler/layers/index.js';
+import { layerConfigs } from '../../compiler/layers/config.js';
 import type { LayerConfig } from '../../compiler/layers/types.js';
 import type { Dim } from '../../compiler/shapes/dim.js';
 import { formatShape, type Shape } from '../../compiler/shapes/shape.js';
 import { nestedBindings } from '../../compiler/shapes/nested.js';
-import { substituteArgs, substituteShape, type LayerInstance } from '../../compiler/ir.js';
+import { substituteShape, type LayerInstance } from '../../compiler/ir.js';
 import { nncLayers } from '../model/custom.js';
 import { fault } from '../errors.js';
+import { tfjsLayerFactory, type LayerFactory } from '../kernels/tfjs-internals.js';
 
 export type Bindings = ReadonlyMap<string, Dim>;
 
-type LayerFactory = (config: Record<string, unknown>) => tf.layers.Layer;
-// tf.layers is a namespace of factories; index it by the table's `fn` names.
-const TFJS_FACTORIES = tf.layers as unknown as Record<string, LayerFactory | undefined>;
-
 /** Instantiates a layer-table config; wrappers get their inner layer built first. */
 function makeLayer(cfg: LayerConfig, name: string, inner?: tf.layers.Layer): tf.layers.Layer {
-  const factory = cfg.runtime ? (nncLayers as Record<string, LayerFactory | undefined>)[cfg.fn] : TFJS_FACTORIES[cfg.fn];
+  const factory = cfg.runtime ? (nncLayers as Record<string, LayerFactory | undefined>)[cfg.fn] : tfjsLayerFactory(cfg.fn);
   if (!factory) throw fault('build', `no tfjs layer '${cfg.fn}' for ${name}`);
   const config: Record<string, unknown> = { ...cfg.config, name };
   if (config['layer'] === 'layer') config['layer'] = inner;
@@ -31,14 +27,8 @@ function makeLayer(cfg: LayerConfig, name: string, inner?: tf.layers.Layer): tf.
 }
 
 function tableLayer(instance: LayerInstance, inputShapes: Shape[], name: string, b: Bindings): tf.layers.Layer {
-  const def = LAYERS.get(instance.layer)!;
-  const args = substituteArgs(instance.args, b);
-  const ctx = layerCtx(instance.layer, args, inputShapes.map((s) => substituteShape(s, b)));
-  const inner = args.get('layer');
-  const innerLayer = inner?.kind === 'layer'
-    ? makeLayer(LAYERS.get(inner.layer.layer)!.tfjs(layerCtx(inner.layer.layer, inner.layer.args, [])), `${name}_${inner.layer.layer}`)
-    : undefined;
-  return makeLayer(def.tfjs(ctx), name, innerLayer);
+  const { config, inner } = layerConfigs(instance, inputShapes, name, b);
+  return makeLayer(config, name, inner && makeLayer(inner.config, inner.name));
 }
 
 const runtimeShape = (t: tf.SymbolicTensor) => `[${t.shape.map((d) => d ?? '?').join(', ')}]`;

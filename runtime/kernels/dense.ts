@@ -6,6 +6,7 @@
 // own tensor infos, and the gradient's three parts (dx, dW, db) are lazy: the engine asks
 // only for those on the path to the variables.
 import * as tf from '@tensorflow/tfjs';
+import { asKernelFunc, runKernel } from './tfjs-internals.js';
 import { withShape } from './memory.js';
 
 const DENSE = 'NncDense';
@@ -57,9 +58,9 @@ function register(): void {
   if (registered) return;
   registered = true;
   for (const name of ['wasm', 'cpu']) {
-    tf.registerKernel({ kernelName: DENSE, backendName: name, kernelFunc: dense(name) as unknown as tf.KernelFunc });
-    tf.registerKernel({ kernelName: DENSE_DX, backendName: name, kernelFunc: denseDx(name) as unknown as tf.KernelFunc });
-    tf.registerKernel({ kernelName: DENSE_DW, backendName: name, kernelFunc: denseDw(name) as unknown as tf.KernelFunc });
+    tf.registerKernel({ kernelName: DENSE, backendName: name, kernelFunc: asKernelFunc(dense(name)) });
+    tf.registerKernel({ kernelName: DENSE_DX, backendName: name, kernelFunc: asKernelFunc(denseDx(name)) });
+    tf.registerKernel({ kernelName: DENSE_DW, backendName: name, kernelFunc: asKernelFunc(denseDw(name)) });
   }
   tf.registerGradient({
     kernelName: DENSE,
@@ -79,5 +80,5 @@ function register(): void {
 /** x·W + b over the last axis of x (b optional), on the wasm or cpu backend. */
 export function denseProduct(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   register();
-  return tf.engine().runKernel(DENSE, { x, w, ...(b && { b }) } as unknown as tf.NamedTensorMap) as tf.Tensor;
+  return runKernel<tf.Tensor>(DENSE, { x, w, ...(b && { b }) });
 }

@@ -2,6 +2,7 @@
 // float32 buffers that JS loops read and write in place, on the wasm heap or in the cpu
 // backend's arrays, and the backend's own matmul kernel called directly.
 import * as tf from '@tensorflow/tfjs';
+import { cpuBackend, wasmBackend } from './tfjs-internals.js';
 
 /** Whether the running backend is one the loop kernels are registered for. */
 export const fusedBackend = () => ['wasm', 'cpu'].includes(tf.getBackend());
@@ -29,17 +30,11 @@ export const withShape = (t: tf.TensorInfo, shape: number[]): tf.TensorInfo => (
 
 export function memoryOf(backend: unknown, name: 'wasm' | 'cpu'): Memory {
   const matmulKernel = tf.getKernel('BatchMatMul', name)!.kernelFunc;
-  const b = backend as unknown as {
-    makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-    typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-    makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-    readSync(dataId: tf.DataId): Float32Array;
-    disposeData(dataId: tf.DataId): void;
-  };
+  const wasm = wasmBackend(backend), cpu = cpuBackend(backend);
   return {
-    alloc: (shape) => (name === 'wasm' ? b.makeOutput(shape, 'float32') : b.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((x, y) => x * y, 1)))),
-    view: (t) => (name === 'wasm' ? b.typedArrayFromHeap(t) : b.readSync(t.dataId)),
-    at: (t) => b.typedArrayFromHeap(t).byteOffset,
+    alloc: (shape) => (name === 'wasm' ? wasm.makeOutput(shape, 'float32') : cpu.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((x, y) => x * y, 1)))),
+    view: (t) => (name === 'wasm' ? wasm.typedArrayFromHeap(t) : cpu.readSync(t.dataId)),
+    at: (t) => wasm.typedArrayFromHeap(t).byteOffset,
     matmul(a, aShape, m, mShape, out) {
       const r = matmulKernel({
         inputs: { a: withShape(a, [1, ...aShape]), b: withShape(m, [1, ...mShape]) },
@@ -47,7 +42,7 @@ export function memoryOf(backend: unknown, name: 'wasm' | 'cpu'): Memory {
       }) as tf.TensorInfo;
       return withShape(r, out);
     },
-    free: (t) => b.disposeData(t.dataId),
+    free: (t) => (name === 'wasm' ? wasm : cpu).disposeData(t.dataId),
   };
 }
 

@@ -6,6 +6,7 @@
 // with optimizer state load anywhere, and registered under the stock names they are what
 // tf.loadLayersModel gives nnc back on --resume.
 import * as tf from '@tensorflow/tfjs';
+import { adamState, kernelAttrs, registerClass, rmspropState, runKernel, type OptimizerSlot } from './tfjs-internals.js';
 import { fusedBackend, memoryOf, type KernelArgs } from './memory.js';
 
 const UPDATE = 'NncOptimizerUpdate';
@@ -21,7 +22,7 @@ interface UpdateAttrs {
  *  value, s1, s2. */
 function update({ inputs, attrs, backend }: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const { value, grad, s1, s2 } = inputs as Record<string, tf.TensorInfo>;
-  const p = attrs as unknown as UpdateAttrs;
+  const p = kernelAttrs<UpdateAttrs>(attrs);
   const mem = memoryOf(backend, name);
   const outs = [value!, s1!, s2!].map((t) => mem.alloc(t.shape));
   const [v, g, m1, m2] = [value!, grad!, s1!, s2!].map((t) => mem.view(t));
@@ -56,7 +57,7 @@ function registerUpdateKernel(): void {
 /** One fused update of `value` and its two state variables. */
 function applyUpdate(value: tf.Variable, grad: tf.Tensor, s1: tf.Variable, s2: tf.Variable, attrs: UpdateAttrs): void {
   registerUpdateKernel();
-  const [nv, n1, n2] = tf.engine().runKernel(UPDATE, { value, grad, s1, s2 } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const [nv, n1, n2] = runKernel<tf.Tensor[]>(UPDATE, { value, grad, s1, s2 }, attrs);
   value.assign(nv!);
   s1.assign(n1!);
   s2.assign(n2!);
@@ -67,19 +68,15 @@ function applyUpdate(value: tf.Variable, grad: tf.Tensor, s1: tf.Variable, s2: t
 type Named = Parameters<tf.Optimizer['applyGradients']>[0];
 const entries = (g: Named): [string, tf.Tensor | undefined][] => (Array.isArray(g) ? g.map((x) => [x.name, x.tensor] as [string, tf.Tensor]) : Object.entries(g));
 
-interface Slot { originalName: string; variable: tf.Variable }
 /** The optimizer state tfjs keeps per variable, created as tfjs creates it. */
-function slot(slots: (Slot | undefined)[], i: number, name: string, suffix: string, like: tf.Tensor): tf.Variable {
+function slot(slots: (OptimizerSlot | undefined)[], i: number, name: string, suffix: string, like: tf.Tensor): tf.Variable {
   slots[i] ??= { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(like).variable(false)) };
   return slots[i]!.variable;
 }
 
-interface RmspropState { learningRate: number; decay: number; momentum: number; epsilon: number; centered: boolean; accumulatedMeanSquares: Slot[]; accumulatedMoments: Slot[] }
-interface AdamState { learningRate: number; beta1: number; beta2: number; epsilon: number; accBeta1: tf.Variable; accBeta2: tf.Variable; accumulatedFirstMoment: Slot[]; accumulatedSecondMoment: Slot[] }
-
 export class FusedRMSProp extends tf.RMSPropOptimizer {
   override applyGradients(grads: Named): void {
-    const self = this as unknown as RmspropState;
+    const self = rmspropState(this);
     if (!fusedBackend() || self.centered) return super.applyGradients(grads);
     entries(grads).forEach(([name, g], i) => {
       const value = tf.engine().registeredVariables[name]!;
@@ -93,7 +90,7 @@ export class FusedRMSProp extends tf.RMSPropOptimizer {
 
 export class FusedAdam extends tf.AdamOptimizer {
   override applyGradients(grads: Named): void {
-    const self = this as unknown as AdamState;
+    const self = adamState(this);
     if (!fusedBackend()) return super.applyGradients(grads as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
     const [b1, b2] = [self.accBeta1.dataSync()[0]!, self.accBeta2.dataSync()[0]!];
     entries(grads).forEach(([name, g], i) => {
@@ -110,4 +107,4 @@ export class FusedAdam extends tf.AdamOptimizer {
   }
 }
 
-for (const cls of [FusedRMSProp, FusedAdam]) tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+for (const cls of [FusedRMSProp, FusedAdam]) registerClass(cls);

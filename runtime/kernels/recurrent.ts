@@ -13,6 +13,7 @@
 // applies it: the previous state times the mask wherever a step reads it (all ones without
 // dropout).
 import * as tf from '@tensorflow/tfjs';
+import { kernelAttrs, runKernel } from './tfjs-internals.js';
 import { memoryOf, transposed, type KernelArgs, type Memory } from './memory.js';
 import { lstmBackwardStep, scratch, sigmoidInPlace, tanhInPlace } from './native/activations.js';
 
@@ -54,7 +55,7 @@ const copy = (dst: Float32Array, to: number, src: Float32Array, from: number, n:
  *  backward pass), GRU gates [T, B, 3U] (z, r, h̃), gates activated. */
 function forward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const { xw, u, h0, c0, hmask } = args.inputs as Record<string, tf.TensorInfo>;
-  const a = args.attrs as unknown as Attrs;
+  const a = kernelAttrs<Attrs>(args.attrs);
   const mem = memoryOf(args.backend, name);
   const [B, T, GU] = xw!.shape as [number, number, number];
   const mask = hmask ? Float32Array.from(mem.view(hmask)) : undefined;
@@ -152,7 +153,7 @@ function columns(mem: Memory, m: tf.TensorInfo, rows: number, cols: number, from
  *  the forward outputs. Outputs: dxw [B, T, G·U], du [U, G·U], dh0 [B, U], dc0 [B, U]. */
 function backward(args: KernelArgs, name: 'wasm' | 'cpu'): tf.TensorInfo[] {
   const { dhs, u, h0, c0, hmask, hs, cs, gates, tcs } = args.inputs as Record<string, tf.TensorInfo>;
-  const a = args.attrs as unknown as Attrs;
+  const a = kernelAttrs<Attrs>(args.attrs);
   const mem = memoryOf(args.backend, name);
   const [T, B, U] = hs!.shape as [number, number, number];
   const G = GATE_COUNT[a.kind], GU = G * U, BU = B * U;
@@ -340,7 +341,7 @@ function gradient(withState: boolean): tf.GradConfig['gradFunc'] {
   return (dys, saved, attrs) => {
     const [u, ...rest] = saved as tf.Tensor[];
     const [h0, c0, hmask] = withState ? rest.splice(0, 3) : [];
-    const a = attrs as unknown as Attrs;
+    const a = kernelAttrs<Attrs>(attrs);
     const names = a.kind === 'lstm' ? ['hs', 'cs', 'gates', 'tcs'] : a.kind === 'gru' ? ['hs', 'gates'] : ['hs'];
     // One output (SimpleRNN) comes as a tensor, several as a list.
     const dhs = Array.isArray(dys) ? dys[0]! : dys;
@@ -348,7 +349,7 @@ function gradient(withState: boolean): tf.GradConfig['gradFunc'] {
     names.forEach((n, i) => { inputs[n] = rest[i]!; });
     // Run now, not in the closures: the engine calls each closure inside its own tidy,
     // which would dispose the gradients the other closures return.
-    const [dxw, du, dh0, dc0] = tf.engine().runKernel(BACKWARD, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor[];
+    const [dxw, du, dh0, dc0] = runKernel<tf.Tensor[]>(BACKWARD, inputs, attrs);
     const grads: Record<string, () => tf.Tensor> = { xw: () => dxw!, u: () => du! };
     return withState ? { ...grads, h0: () => dh0!, c0: () => dc0!, hmask: () => tf.zerosLike(hmask!) } : grads;
   };
@@ -376,7 +377,7 @@ export function registerRecurrentKernels(): void {
  *  return_sequences). */
 export function lastStep(hs: tf.Tensor3D): tf.Tensor2D {
   registerRecurrentKernels();
-  return tf.engine().runKernel(LAST_STEP, { hs }, { steps: hs.shape[0] } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  return runKernel<tf.Tensor2D>(LAST_STEP, { hs }, { steps: hs.shape[0] });
 }
 
 /** Runs a sequence: hs [T, B, U] (and for an LSTM the last cell state) from xw [B, T, G·U].
@@ -384,6 +385,5 @@ export function lastStep(hs: tf.Tensor3D): tf.Tensor2D {
  *  for none); without it the sequence starts from zeros, with no dropout. */
 export function recurrentSequence(kind: CellKind, xw: tf.Tensor3D, u: tf.Tensor2D, state: { h0: tf.Tensor2D; c0: tf.Tensor2D; hmask: tf.Tensor2D } | undefined, activation: CellActivation, recurrentActivation: GateActivation): tf.Tensor[] {
   registerRecurrentKernels();
-  const attrs = { kind, activation, recurrentActivation } as unknown as tf.NamedAttrMap;
-  return tf.engine().runKernel(state ? FORWARD : FORWARD_FROM_ZERO, { xw, u, ...state } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor[];
+  return runKernel<tf.Tensor[]>(state ? FORWARD : FORWARD_FROM_ZERO, { xw, u, ...state }, { kind, activation, recurrentActivation });
 }

@@ -4,6 +4,7 @@
 // broadcast. They run heap.c's SIMD loops (or a JS loop) in place on the wasm heap; none
 // records anything (kernels are not taped).
 import * as tf from '@tensorflow/tfjs';
+import { kernelAttrs, wasmBackend } from './tfjs-internals.js';
 import { memoryOf, type KernelArgs } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
 
@@ -14,7 +15,7 @@ interface PoolAttrs { filterSize: [number, number] | number; strides: [number, n
  *  shared with our workers when it is long enough). */
 export function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  const a = attrs as unknown as PoolAttrs;
+  const a = kernelAttrs<PoolAttrs>(attrs);
   const [b, h, w, c] = input.shape as [number, number, number, number];
   const info = tf.backend_util.computePool2DInfo([b, h, w, c], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
   const mem = memoryOf(backend, 'wasm');
@@ -55,9 +56,9 @@ export function broadcastComparison(compare: (a: number, b: number) => boolean):
     const numeric = (t: tf.TensorInfo) => t.dtype === 'float32' || t.dtype === 'int32';
     if (tf.util.arraysEqual(a.shape, b.shape) || !numeric(a) || !numeric(b)) return native(args);
     const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-    const backend = args.backend as unknown as { makeOutput(shape: number[], dtype: 'bool'): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array };
+    const backend = wasmBackend(args.backend);
     const out = backend.makeOutput(shape, 'bool');
-    const [av, bv, ov] = [a, b, out].map((t) => backend.typedArrayFromHeap(t));
+    const [av, bv, ov] = [a, b, out].map((t) => backend.typedArrayFromHeap<Float32Array | Int32Array | Uint8Array>(t));
     // Each operand's stride per output axis (0 where it is broadcast), right-aligned.
     const strides = (s: number[]) => {
       const st = new Array<number>(shape.length).fill(0);

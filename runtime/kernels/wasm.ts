@@ -3,6 +3,7 @@
 // the pure-JS cpu backend. Inside a kernel the engine does not record a tape, and tensors
 // returned from a kernel function are adopted as its outputs.
 import * as tf from '@tensorflow/tfjs';
+import { asAttrs, kernelAttrs, wasmBackend } from './tfjs-internals.js';
 import { memoryOf, transposed } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
 import { broadcastComparison, leadingAxesSum, maxPoolGrad } from './wasm-loops.js';
@@ -73,7 +74,7 @@ function taps(xp: tf.Tensor4D, info: Conv2DInfo, kh: number, kw: number): tf.Ten
  *  large stride-1 3 × 3 ones Winograd (winograd.ts). */
 function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
-  const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
+  const a = kernelAttrs<ConvAttrs & { filterShape: [number, number, number, number] }>(attrs);
   if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports NHWC only');
   const [kh, kw, cin, cout] = a.filterShape;
   // tfjs refuses gradients of dilated conv2d, so the forward dilation is 1 here.
@@ -168,7 +169,7 @@ function rotate(filter: tf.Tensor4D): tf.Tensor4D {
 function conv2DBackpropInput(native: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { dy, filter } = args.inputs as { dy: tf.Tensor4D; filter: tf.Tensor4D };
-    const a = args.attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
+    const a = kernelAttrs<ConvAttrs & { inputShape: [number, number, number, number] }>(args.attrs);
     const dilated = Array.isArray(a.dilations) ? a.dilations.some((d) => d !== 1) : (a.dilations ?? 1) !== 1;
     if (dilated || a.dataFormat === 'NCHW') return native(args);
     const info = convInfo(a.inputShape, filter.shape, a, false);
@@ -195,7 +196,7 @@ function conv2DBackpropInput(native: tf.KernelFunc): tf.KernelFunc {
 /** Depthwise dW[i, j, c, m] = Σ x_tap(i,j)[…, c] · dy[…, c·mult + m]. */
 function depthwiseBackpropFilter({ inputs, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
-  const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
+  const a = kernelAttrs<ConvAttrs & { filterShape: [number, number, number, number] }>(attrs);
   return asInfo(tf.tidy(() => {
     const [kh, kw, cin, mult] = a.filterShape;
     const info = convInfo(x.shape, a.filterShape, a, true);
@@ -210,7 +211,7 @@ function depthwiseBackpropFilter({ inputs, attrs }: KernelArgs): tf.TensorInfo {
  *  zero-interleaving for the stride and shifting by the tap offset. */
 function depthwiseBackpropInput({ inputs, attrs }: KernelArgs): tf.TensorInfo {
   const { dy, filter } = inputs as { dy: tf.Tensor4D; filter: tf.Tensor4D };
-  const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
+  const a = kernelAttrs<ConvAttrs & { inputShape: [number, number, number, number] }>(attrs);
   return asInfo(tf.tidy(() => {
     const [kh, kw, cin, mult] = filter.shape;
     const info = convInfo(a.inputShape, filter.shape, a, true);
@@ -354,7 +355,7 @@ function smallProducts(native: tf.KernelFunc): tf.KernelFunc {
 function coverStride(native: tf.KernelFunc, depthwise: boolean): tf.KernelFunc {
   return (args) => {
     const { x, filter } = args.inputs as { x: tf.Tensor4D; filter: tf.Tensor4D };
-    const a = args.attrs as unknown as ConvAttrs;
+    const a = kernelAttrs<ConvAttrs>(args.attrs);
     const [kh, kw] = filter.shape;
     const [sh, sw] = typeof a.strides === 'number' ? [a.strides, a.strides] : a.strides;
     const dilated = Array.isArray(a.dilations) ? a.dilations.some((d) => d !== 1) : (a.dilations ?? 1) !== 1;
@@ -365,7 +366,7 @@ function coverStride(native: tf.KernelFunc, depthwise: boolean): tf.KernelFunc {
     const xp = tf.pad(x, [[0, 0], [top, bottom + eh], [left, right + ew], [0, 0]]);
     const fp = tf.pad(filter, [[0, eh], [0, ew], [0, 0], [0, 0]]);
     try {
-      return native({ ...args, inputs: { ...args.inputs, x: xp, filter: fp }, attrs: { ...args.attrs, pad: 'valid', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap });
+      return native({ ...args, inputs: { ...args.inputs, x: xp, filter: fp }, attrs: asAttrs({ ...args.attrs, pad: 'valid', dimRoundingMode: undefined }) });
     } finally {
       xp.dispose();
       fp.dispose();
@@ -380,7 +381,7 @@ function coverStride(native: tf.KernelFunc, depthwise: boolean): tf.KernelFunc {
 function winogradConv(native: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as { x: tf.Tensor4D; filter: tf.Tensor4D; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
-    const a = args.attrs as unknown as ConvAttrs & { activation?: string };
+    const a = kernelAttrs<ConvAttrs & { activation?: string }>(args.attrs);
     const activation = a.activation ?? 'linear';
     const float = x.dtype === 'float32' && filter.dtype === 'float32' && (!bias || bias.dtype === 'float32');
     if (!float || a.dataFormat === 'NCHW' || preluActivationWeights || (activation !== 'linear' && activation !== 'relu') || x.shape.length !== 4 || filter.shape.length !== 4) return native(args);
@@ -400,7 +401,7 @@ function sharedIdentity(native: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype === 'string') return native(args);
-    (args.backend as unknown as { incRef(dataId: tf.DataId): void }).incRef(x.dataId);
+    wasmBackend(args.backend).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 }

@@ -9,6 +9,7 @@
 // threads in 4.3 ms, heap.c's matmul in 5.0 on one, so about 2.6 on two. Figures against
 // the paths they replace are in each function's doc.
 import * as tf from '@tensorflow/tfjs';
+import { wasmBackend } from './tfjs-internals.js';
 import { memoryOf, type Memory } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
 
@@ -45,9 +46,9 @@ export function winogradFits(info: tf.backend_util.Conv2DInfo): boolean {
 
 /** An int32 buffer of the byte offsets of `buffers` on the heap (heap.c's `ptrs`). */
 function offsetTable(mem: Memory, backend: unknown, buffers: tf.TensorInfo[]): tf.TensorInfo {
-  const b = backend as { makeOutput(shape: number[], dtype: 'int32'): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Int32Array };
+  const b = wasmBackend(backend);
   const table = b.makeOutput([buffers.length], 'int32');
-  b.typedArrayFromHeap(table).set(buffers.map((t) => mem.at(t)));
+  b.typedArrayFromHeap<Int32Array>(table).set(buffers.map((t) => mem.at(t)));
   return table;
 }
 

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FusedConv1D, FusedConv2D } from './fused-conv.js';
 import { FusedDense } from './fused-dense.js';
 import { FusedGRU, FusedLSTM, FusedSimpleRNN } from './fused-rnn.js';
+import { convInternals, registerClass } from '../kernels/tfjs-internals.js';
 
 type Config = Record<string, unknown>;
 
@@ -37,11 +38,6 @@ export class Subtract extends tf.layers.Layer {
   }
 }
 
-interface ConvInternals {
-  kernel: { read(): tf.Tensor };
-  bias: { read(): tf.Tensor } | null;
-  activation: { apply(x: tf.Tensor): tf.Tensor };
-}
 type ConvClass = new (config: Config) => tf.layers.Layer;
 const firstInt = (v: unknown, def: number): number => (Array.isArray(v) ? (v[0] as number) : (v as number | undefined) ?? def);
 
@@ -85,7 +81,7 @@ function tapsConv(rank: 1 | 2, className: string): ConvClass {
       const padded = tf.pad(x, [[0, 0], ...this.pads(), [0, 0]]);
       if (this.dilation === 1) return super.call(padded, kwargs);
       return tf.tidy(() => {
-        const self = this as unknown as ConvInternals;
+        const self = convInternals(this);
         const kernel = self.kernel.read();
         const cin = x.shape[rank + 1]!;
         const out = padded.shape.slice(1, 1 + rank).map((d, i) => d! - (this.kernelSize[i]! - 1) * this.dilation);
@@ -114,7 +110,7 @@ function tapsConv(rank: 1 | 2, className: string): ConvClass {
 export const TapsConv1D = tapsConv(1, 'NncTapsConv1D');
 export const TapsConv2D = tapsConv(2, 'NncTapsConv2D');
 
-for (const cls of [Sampling, Subtract, TapsConv1D, TapsConv2D]) tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+for (const cls of [Sampling, Subtract, TapsConv1D, TapsConv2D]) registerClass(cls);
 
 /** The runtime's layers by the table's `fn` names (LayerConfig.runtime); emitted code calls
  *  them as `nncLayers.tapsConv1d({...})`. */

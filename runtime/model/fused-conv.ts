@@ -12,18 +12,12 @@
 // and relu as separate ops (a small sequence convnet's step was some 100 kernels).
 import * as tf from '@tensorflow/tfjs';
 import { fusedBackend, withShape } from '../kernels/memory.js';
+import { convInternals, kernelAttrs, runKernel } from '../kernels/tfjs-internals.js';
 import { reluGrad } from '../kernels/wasm-loops.js';
 import { registerAsStock } from './stock.js';
 
 type Config = Record<string, unknown>;
 type ConvClass = new (config: Config) => tf.layers.Layer;
-
-/** The parts of tfjs-layers' Conv1D/Conv2D the fused path reads (public fields at run time). */
-interface ConvView {
-  kernel: { read(): tf.Tensor }; bias: { read(): tf.Tensor } | null;
-  strides: number[]; padding: string; dataFormat: string; dilationRate: number[];
-  activation: { getClassName(): string };
-}
 
 const Stock2D = tf.layers.conv2d({ filters: 1, kernelSize: 1 }).constructor as ConvClass;
 const Stock1D = tf.layers.conv1d({ filters: 1, kernelSize: 1 }).constructor as ConvClass;
@@ -68,11 +62,11 @@ function register(): void {
     outputsToSave: [true],
     gradFunc: (dy, saved, attrs) => {
       const [x, filter, y] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      const { strides, pad, activation } = attrs as unknown as { strides: number[]; pad: 'valid' | 'same'; activation: 'relu' | 'linear' };
+      const { strides, pad, activation } = kernelAttrs<{ strides: number[]; pad: 'valid' | 'same'; activation: 'relu' | 'linear' }>(attrs);
       // The gradient at the pre-activation, once, here: the engine runs each closure in a
       // tidy of its own, which would dispose a value they shared.
       const g = dy as tf.Tensor;
-      const dz = activation !== 'relu' ? g : tf.getBackend() === 'wasm' ? tf.engine().runKernel(RELU_GRAD, { dy: g, y }) as tf.Tensor : tf.mul(g, tf.step(y));
+      const dz = activation !== 'relu' ? g : tf.getBackend() === 'wasm' ? runKernel<tf.Tensor>(RELU_GRAD, { dy: g, y }) : tf.mul(g, tf.step(y));
       const conv = { strides, pad, dataFormat: 'NHWC' };
       // A 1-D convolution's gradients are the 2-D ones over a height of 1 (unrecorded
       // reshapes: the backward pass records nothing).
@@ -80,8 +74,8 @@ function register(): void {
       const dz4 = oneD ? dz.reshape(flat(dz.shape)) : dz;
       const filterShape = oneD ? over1D(filter.shape) : filter.shape;
       return {
-        x: () => (tf.engine().runKernel('Conv2DBackpropInput', { dy: dz4, filter: oneD ? filter.reshape(filterShape) : filter }, { ...conv, inputShape: flat(x.shape) } as unknown as tf.NamedAttrMap) as tf.Tensor).reshape(x.shape),
-        filter: () => (tf.engine().runKernel('Conv2DBackpropFilter', { x: oneD ? x.reshape(flat(x.shape)) : x, dy: dz4 }, { ...conv, filterShape } as unknown as tf.NamedAttrMap) as tf.Tensor).reshape(filter.shape),
+        x: () => runKernel<tf.Tensor>('Conv2DBackpropInput', { dy: dz4, filter: oneD ? filter.reshape(filterShape) : filter }, { ...conv, inputShape: flat(x.shape) }).reshape(x.shape),
+        filter: () => runKernel<tf.Tensor>('Conv2DBackpropFilter', { x: oneD ? x.reshape(flat(x.shape)) : x, dy: dz4 }, { ...conv, filterShape }).reshape(filter.shape),
         bias: () => tf.sum(dz, dz.shape.slice(0, -1).map((_, i) => i)),
       };
     },
@@ -90,14 +84,13 @@ function register(): void {
 
 function fusedConv(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, strides: number[], pad: 'valid' | 'same', activation: 'relu' | 'linear'): tf.Tensor {
   register();
-  const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation } as unknown as tf.NamedAttrMap;
-  return tf.engine().runKernel(KERNEL, { x, filter, ...(bias && { bias }) } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor;
+  return runKernel<tf.Tensor>(KERNEL, { x, filter, ...(bias && { bias }) }, { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation });
 }
 
 /** The fused path where it applies (wasm or cpu, relu or linear, channels last, no
  *  dilation, valid or same padding); undefined where the stock code must run. */
 function fusedCall(layer: tf.layers.Layer, inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | undefined {
-  const self = layer as unknown as ConvView;
+  const self = convInternals(layer);
   const activation = FUSABLE[self.activation.getClassName()];
   const padding = self.padding === 'valid' || self.padding === 'same' ? self.padding : undefined;
   if (!fusedBackend() || !activation || !padding || self.dataFormat !== 'channelsLast' || self.dilationRate.some((d) => d !== 1)) return undefined;

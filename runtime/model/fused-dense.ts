@@ -6,23 +6,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { denseProduct } from '../kernels/dense.js';
 import { fusedBackend } from '../kernels/memory.js';
+import { denseInternals } from '../kernels/tfjs-internals.js';
 import { registerAsStock } from './stock.js';
 
 type Config = Record<string, unknown>;
 type LayerClass = new (config: Config) => tf.layers.Layer;
-
-/** The parts of tfjs-layers' Dense the fused path reads (public fields at run time). */
-interface DenseView {
-  kernel: { read(): tf.Tensor }; bias: { read(): tf.Tensor } | null;
-  activation: { apply(x: tf.Tensor): tf.Tensor };
-}
 
 const Stock = tf.layers.dense({ units: 1 }).constructor as LayerClass;
 
 export class FusedDense extends Stock {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Config): tf.Tensor | tf.Tensor[] {
     if (!fusedBackend()) return super.call(inputs, kwargs);
-    const self = this as unknown as DenseView;
+    const self = denseInternals(this);
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       return self.activation.apply(denseProduct(x, self.kernel.read(), self.bias?.read()));

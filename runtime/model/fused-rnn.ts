@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { denseProduct } from '../kernels/dense.js';
 import { fusedBackend } from '../kernels/memory.js';
 import { GATE_COUNT, lastStep, recurrentSequence, type CellActivation, type CellKind, type GateActivation } from '../kernels/recurrent.js';
+import { rnnCellInternals, type RnnCellInternals } from '../kernels/tfjs-internals.js';
 import { registerAsStock } from './stock.js';
 
 type Config = Record<string, unknown>;
@@ -27,16 +28,9 @@ const STOCK: Record<CellKind, RnnClass> = {
 const CELL_ACTIVATIONS: Record<string, CellActivation> = { tanh: 'tanh', relu: 'relu', linear: 'linear', sigmoid: 'sigmoid' };
 const GATE_ACTIVATIONS: Record<string, GateActivation> = { sigmoid: 'sigmoid', hardSigmoid: 'hard_sigmoid' };
 
-interface CellView {
-  kernel: tf.LayerVariable; recurrentKernel: tf.LayerVariable; bias: tf.LayerVariable | null; useBias: boolean;
-  units: number; dropout: number; recurrentDropout: number;
-  /** A replacement for tf.dropout (tfjs-layers' hook for tests). */
-  dropoutFunc?: (x: tf.Tensor, rate: number) => tf.Tensor;
-}
-
 /** A dropout mask of `shape` while training at `rate` (kept units scaled by 1/(1 − rate)),
  *  as tfjs-layers' generateDropoutMask makes it; null when there is none. */
-function dropoutMask(cell: CellView, shape: number[], rate: number, training: boolean): tf.Tensor | null {
+function dropoutMask(cell: RnnCellInternals, shape: number[], rate: number, training: boolean): tf.Tensor | null {
   if (!training || !(rate > 0 && rate < 1)) return null;
   return cell.dropoutFunc ? cell.dropoutFunc(tf.ones(shape), rate) : tf.dropout(tf.ones(shape), rate);
 }
@@ -60,7 +54,7 @@ function fusedClass(kind: CellKind): RnnClass {
     }
 
     override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
-      const cell = this.cell as unknown as CellView;
+      const cell = rnnCellInternals(this);
       const acts = this.activations();
       const training = kwargs['training'] === true;
       const usable = fusedBackend() && acts && kwargs['mask'] == null && kwargs['initialState'] == null

@@ -2,9 +2,9 @@
 // take the stock class's name and are registered under it, so saved models name the stock
 // class (tf.loadLayersModel reads them anywhere) and every model nnc deserialises gets the
 // stand-in.
-import * as tf from '@tensorflow/tfjs';
+import { registerClass } from '../kernels/tfjs-internals.js';
 
 export function registerAsStock(standIn: object, stock: object): void {
   Object.defineProperty(standIn, 'className', { value: (stock as { className: string }).className });
-  tf.serialization.registerClass(standIn as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  registerClass(standIn);
 }

@@ -13,6 +13,7 @@ import { lossCurveSvg } from '../io/plot.js';
 import { forwardMultiplyAdds } from '../model/work.js';
 import { fmt, type Reporter } from '../progress.js';
 import { mulberry32, permutation } from '../random.js';
+import { compiledModel, type LossOrMetric } from '../kernels/tfjs-internals.js';
 import type { Baseline, TaskOutcome } from './outcome.js';
 import { FUSED_BATCH_LOSSES, TFJS_LOSSES, type LossName } from './vocab.js';
 import { fault } from '../errors.js';
@@ -63,8 +64,6 @@ function compile(model: tf.LayersModel, o: TrainOptions, optimizer: tf.Optimizer
   model.compile({ optimizer, loss: TFJS_LOSSES[o.loss], metrics: o.metrics.map((m) => TFJS_METRIC[m]!) });
 }
 
-type LossOrMetric = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
-
 /** One optimizer step on a batch, returning [loss, ...metrics]: what trainOnBatch computes
  *  (the compiled model's own loss and metric functions, its regularizer penalties, its
  *  trainable weights), without trainOnBatch's per-call input checks and async reads, which
@@ -72,10 +71,7 @@ type LossOrMetric = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
  *  replaces the composed one; metrics are computed after the gradient, off its tape. Models
  *  of several outputs keep trainOnBatch. */
 export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor, y: tf.Tensor) => Promise<number[]> {
-  // Public fields of a compiled LayersModel that its typings leave out of the class docs (a
-  // Sequential keeps them on the functional model it wraps).
-  const inner = model instanceof tf.Sequential ? (model as unknown as { model: tf.LayersModel }).model : model;
-  const compiled = inner as unknown as { lossFunctions?: LossOrMetric[]; metricsTensors: [LossOrMetric, number][] };
+  const compiled = compiledModel(model);
   if (model.outputs.length !== 1 || compiled.lossFunctions?.length !== 1) {
     return async (x, y) => {
       const out = await model.trainOnBatch(x, y);

@@ -3,6 +3,7 @@
 // compiler imports, so `nnc compile` can copy it next to the emitted code.
 import * as tf from '@tensorflow/tfjs';
 import { FusedAdam, FusedRMSProp } from '../kernels/optimizer.js';
+import { customGrad1 } from '../kernels/tfjs-internals.js';
 
 type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 
@@ -31,16 +32,15 @@ export type LossName = keyof typeof TFJS_LOSSES;
  *  small kernels: on a small recurrent model's step, where each costs a few µs, a quarter
  *  of the step. */
 function meanSquaredErrorOfBatch(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
-  // customGrad's typings take the inputs and the save function as one rest parameter.
-  const fused = tf.customGrad(((pred: tf.Tensor, save: tf.GradSaveFunc) => {
+  const fused = customGrad1((pred: tf.Tensor, save: tf.GradSaveFunc) => {
     const err = tf.sub(pred, yTrue);
     save([err]);
     return {
       value: tf.mean(tf.square(err)) as tf.Scalar,
       gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(saved!, tf.mul(dy, 2 / saved!.size)),
     };
-  }) as unknown as Parameters<typeof tf.customGrad<tf.Scalar>>[0]);
-  return fused(yPred) as tf.Scalar;
+  });
+  return fused(yPred);
 }
 
 /** tfjs-layers' epsilon: categorical cross-entropy clips probabilities to [ε, 1 − ε]. */
@@ -54,7 +54,7 @@ const EPSILON = 1e-7;
  *  the broadcasting multiplies and divides among them 0.1–0.4 ms each on wasm (MNIST's
  *  step); here the gradient is one tensor made with the value. */
 function categoricalCrossentropyOfBatch(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
-  const fused = tf.customGrad(((pred: tf.Tensor, save: tf.GradSaveFunc) => {
+  const fused = customGrad1((pred: tf.Tensor, save: tf.GradSaveFunc) => {
     const p = pred.dataSync() as Float32Array, y = yTrue.dataSync() as Float32Array;
     const classes = pred.shape[pred.rank - 1]!, rows = p.length / classes;
     const grad = new Float32Array(p.length);
@@ -77,8 +77,8 @@ function categoricalCrossentropyOfBatch(yTrue: tf.Tensor, yPred: tf.Tensor): tf.
       value: tf.scalar(total / rows),
       gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(saved!, dy),
     };
-  }) as unknown as Parameters<typeof tf.customGrad<tf.Scalar>>[0]);
-  return fused(yPred) as tf.Scalar;
+  });
+  return fused(yPred);
 }
 
 /** Losses whose batch mean has a fused form (same value and gradient as the mean of

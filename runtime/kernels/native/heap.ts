@@ -2,6 +2,7 @@
 // its single-threaded build, shared for the threaded one): they take the byte offsets of
 // tensors on that heap and work in place.
 import { PLAIN_BASE64, SHARED_BASE64 } from './heap.wasm.js';
+import { wasmBackend, type WasmModule } from '../tfjs-internals.js';
 import { runShared, SHARED_MICROSECONDS, type SharedKernel, type WasmMemory } from './team.js';
 
 // The project's TypeScript libs do not declare WebAssembly (no "dom"); the few members used:
@@ -26,13 +27,9 @@ export interface HeapKernels {
   conv_filter_grad(x: number, dy: number, dw: number, b: number, h: number, w: number, c: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, r0: number, r1: number): void;
 }
 
-/** tfjs-backend-wasm's Emscripten module: the threaded build exposes its memory as
- *  `wasmMemory`, the single-threaded one as the export `asm.memory`. */
-interface BackendModule { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory }; tfjs: { getThreadsCount?(): number } }
-
 const instances = new WeakMap<WasmMemory, HeapKernels>();
 
-function wasmMemoryOf(module: BackendModule): WasmMemory {
+function wasmMemoryOf(module: WasmModule): WasmMemory {
   const memory = module.wasmMemory ?? module.asm?.memory;
   if (!memory) throw new Error('the wasm backend exposes no memory for the heap kernels');
   return memory;
@@ -40,7 +37,7 @@ function wasmMemoryOf(module: BackendModule): WasmMemory {
 
 /** The kernels over the memory of this wasm backend (instantiated once per memory). */
 export function heapKernels(backend: unknown): HeapKernels {
-  const memory = wasmMemoryOf((backend as { wasm: BackendModule }).wasm);
+  const memory = wasmMemoryOf(wasmBackend(backend).wasm);
   let k = instances.get(memory);
   if (!k) {
     const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
@@ -56,7 +53,7 @@ export function heapKernels(backend: unknown): HeapKernels {
  *  (the caller's estimate; team.ts), on this thread alone otherwise and where the build is
  *  single-threaded. */
 export function heapShared(backend: unknown, kernel: SharedKernel, args: number[], rows: number, microseconds: number): void {
-  const module = (backend as { wasm: BackendModule }).wasm;
+  const module = wasmBackend(backend).wasm;
   const threads = microseconds >= SHARED_MICROSECONDS ? module.tfjs.getThreadsCount?.() ?? 1 : 1;
   runShared(heapKernels(backend), wasmMemoryOf(module), kernel, args, rows, threads);
 }
