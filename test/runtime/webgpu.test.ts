@@ -1,0 +1,172 @@
+// The webgpu backend against cpu, on the seed's models: the same initial weights and batches
+// give the same losses and weights after a few training steps, within float32 tolerance
+// (GPU reductions add in another order). The group skips, with one line, where no WebGPU
+// adapter exists (bin/install-lavapipe.sh provides a software one).
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check } from '../../compiler/check/checker.js';
+import { Dim } from '../../compiler/shapes/dim.js';
+import { nodeHost } from '../../driver/host.js';
+import { selectBackend } from '../../runtime/backend.js';
+import { buildModel } from '../../runtime/interpret/build.js';
+import { floatsOf } from '../../runtime/readback.js';
+import { optimizeStep, trainableVariables } from '../../runtime/tasks/generative.js';
+import { DenseColumn } from '../../runtime/data/column.js';
+import { silentReporter } from '../../runtime/progress.js';
+import { train, trainStep } from '../../runtime/tasks/train.js';
+import { makeOptimizer } from '../../runtime/tasks/vocab.js';
+
+/** Why webgpu cannot run here, or undefined when it can. */
+async function webgpuMissing(): Promise<string | undefined> {
+  try {
+    await selectBackend('webgpu');
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await selectBackend('cpu');
+  }
+}
+const missing = await webgpuMissing();
+if (missing) console.log(`webgpu tests skipped: ${missing}`);
+
+/** Deterministic values in [-1, 1). */
+function values(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1);
+}
+
+function seedModel(file: string, name: string, dims: Record<string, number> = {}): () => tf.LayersModel {
+  const r = check(file, nodeHost, readFileSync(file, 'utf8'));
+  if (r.diagnostics.length) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  const ir = r.program.models.get(name)!;
+  return () => buildModel(ir, new Map(Object.entries(dims).map(([k, v]) => [k, Dim.const(v)])));
+}
+
+interface Run { losses: number[]; weights: Float32Array[] }
+
+/** Builds the model on the current backend with the given weights and trains `steps` steps. */
+async function trainOn(make: () => tf.LayersModel, weights: Float32Array[], batch: (i: number) => [tf.Tensor, tf.Tensor], loss: 'mse' | 'categorical_crossentropy', steps: number): Promise<Run> {
+  const model = make();
+  model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i]!, w.shape)));
+  model.compile({ optimizer: makeOptimizer('rmsprop', { lr: 1e-3, rho: 0.9, momentum: 0, epsilon: 1e-7 }), loss: loss === 'mse' ? 'meanSquaredError' : 'categoricalCrossentropy' });
+  const step = trainStep(model, loss);
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const [x, y] = batch(i);
+    losses.push((await step(x, y))[0]!);
+    tf.dispose([x, y]);
+  }
+  const out = { losses, weights: await Promise.all(model.getWeights().map((w) => floatsOf(w.clone()))) };
+  model.dispose();
+  return out;
+}
+
+/** The same training on cpu (which also draws the initial weights) and on webgpu. */
+async function bothBackends(make: () => tf.LayersModel, batch: (i: number) => [tf.Tensor, tf.Tensor], loss: 'mse' | 'categorical_crossentropy', steps = 3): Promise<[Run, Run]> {
+  await selectBackend('cpu');
+  const init = make();
+  const weights = init.getWeights().map((w) => w.dataSync() as Float32Array);
+  init.dispose();
+  const cpu = await trainOn(make, weights, batch, loss, steps);
+  await selectBackend('webgpu');
+  try {
+    return [cpu, await trainOn(make, weights, batch, loss, steps)];
+  } finally {
+    await selectBackend('cpu');
+  }
+}
+
+function expectClose(a: Run, b: Run, tolerance: number) {
+  a.losses.forEach((l, i) => expect(Math.abs(l - b.losses[i]!), `loss of step ${i + 1}: ${l} vs ${b.losses[i]}`).toBeLessThan(tolerance * Math.max(1, Math.abs(l))));
+  a.weights.forEach((w, i) => {
+    let worst = 0;
+    w.forEach((v, j) => { worst = Math.max(worst, Math.abs(v - b.weights[i]![j]!)); });
+    expect(worst, `weight ${i}`).toBeLessThan(tolerance);
+  });
+}
+
+const TOLERANCE = 1e-3;
+
+describe.skipIf(missing !== undefined)('webgpu equals cpu', () => {
+  const forecast = (lookback: number) => (i: number): [tf.Tensor, tf.Tensor] =>
+    [tf.tensor3d(values(8 * lookback, 11 + i), [8, lookback, 1]), tf.tensor2d(values(8, 101 + i), [8, 1])];
+
+  it.each([
+    ['examples/seed/simple_rnn.nn', 'RnnForecaster'],
+    ['examples/seed/lstm.nn', 'LstmForecaster'],
+    ['examples/seed/conv1d.nn', 'ConvForecaster'],
+  ])('%s (%s): three training steps', async (file, name) => {
+    const [cpu, gpu] = await bothBackends(seedModel(file, name), forecast(10), 'mse');
+    expectClose(cpu, gpu, TOLERANCE);
+  });
+
+  // 60 recurrent steps of 128 units, each a few shader dispatches: some 100 s on lavapipe, too
+  // long for CI's budget; `npm run test:webgpu` runs it.
+  it.runIf(process.env['NNC_WEBGPU_SLOW'] === '1')('the char LSTM: a step of categorical cross-entropy over a 20-character vocabulary, 2 windows a batch', async () => {
+    const oneHot = (n: number, seed: number) => tf.oneHot(tf.tensor1d(Array.from(values(n, seed), (v) => Math.floor((v + 1) * 10)), 'int32'), 20, 1, 0, 'float32');
+    const batch = (i: number): [tf.Tensor, tf.Tensor] => [oneHot(2 * 60, 7 + i).reshape([2, 60, 20]), oneHot(2, 70 + i)];
+    const [cpu, gpu] = await bothBackends(seedModel('examples/seed/char_lstm.nn', 'CharLstm', { vocab: 20 }), batch, 'categorical_crossentropy', 1);
+    expectClose(cpu, gpu, TOLERANCE);
+  }, 240_000);
+
+  // The seed's DCGAN generator (256-channel 5×5 convolutions at 28×28: some 10 GFLOP a step)
+  // takes minutes on a software adapter; its layers are covered by the others here.
+  it.each([
+    ['examples/seed/vae.nn', 'Encoder', [4, 28, 28, 1]],
+    ['examples/seed/vae.nn', 'Decoder', [4, 2]],
+    ['examples/seed/gan.nn', 'Discriminator', [1, 28, 28, 1]],
+  ] as const)('%s %s: one custom-loop step (the generative tasks\' optimizeStep)', async (file, name, inShape) => {
+    const make = seedModel(file, name);
+    const run = async (weights: Float32Array[]): Promise<Run> => {
+      const model = make();
+      model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i]!, w.shape)));
+      const x = tf.tensor(values((inShape as readonly number[]).reduce((a, b) => a * b, 1), 5), [...inShape]);
+      const optimizer = makeOptimizer('adam', { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+      // Not in training mode: the discriminator's dropout would draw other masks on each backend.
+      const losses = await optimizeStep(optimizer, trainableVariables(model), () =>
+        tf.addN([model.apply(x, { training: false })].flat().map((o) => tf.mean(tf.square(o as tf.Tensor)))) as tf.Scalar);
+      x.dispose();
+      const out = { losses, weights: await Promise.all(model.getWeights().map((w) => floatsOf(w.clone()))) };
+      model.dispose();
+      return out;
+    };
+    await selectBackend('cpu');
+    const init = make();
+    const weights = init.getWeights().map((w) => w.dataSync() as Float32Array);
+    init.dispose();
+    const cpu = await run(weights);
+    await selectBackend('webgpu');
+    try {
+      expectClose(cpu, await run(weights), TOLERANCE);
+    } finally {
+      await selectBackend('cpu');
+    }
+  });
+
+  it('a checkpoint trained on webgpu resumes on wasm, and the loss goes on falling', async () => {
+    const n = 128, x = values(n * 10, 3), y = Float32Array.from({ length: n }, (_, i) => x[i * 10 + 9]! * 0.5);
+    const make = seedModel('examples/seed/simple_rnn.nn', 'RnnForecaster');
+    const o = {
+      name: 'Rnn', build: make, data: { x: new DenseColumn(x, [10, 1]), y: new DenseColumn(y, [1]), info: {} }, validationSplit: 0, loss: 'mse' as const,
+      optimizer: () => makeOptimizer('rmsprop', { lr: 1e-2, rho: 0.9, momentum: 0, epsilon: 1e-7 }), metrics: [], restoreBest: false, batchSize: 32,
+      shuffle: false, seed: 1, outDir: mkdtempSync(join(tmpdir(), 'nnc-webgpu-')), reporter: silentReporter,
+    };
+    await selectBackend('webgpu');
+    const first = await train({ ...o, epochs: 2, resume: false });
+    first.model.dispose();
+    await selectBackend('wasm');
+    try {
+      const resumed = await train({ ...o, epochs: 4, resume: true });
+      resumed.model.dispose();
+      expect(resumed.status).toBe('done');
+      expect(resumed.history.map((h) => h['epoch'])).toEqual([1, 2, 3, 4]);
+      expect(resumed.history[3]!['loss']!).toBeLessThan(first.history[0]!['loss']!);
+    } finally {
+      await selectBackend('cpu');
+    }
+  }, 120_000);
+});
