@@ -10,6 +10,7 @@ import { fitWasmThreads } from '../backend.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { lossCurveSvg } from '../io/plot.js';
+import { refuseChangedModel, resumeOptimizer, savedState, type SavedState } from '../io/resume.js';
 import { forwardMultiplyAdds } from '../model/work.js';
 import { fmt, type Reporter } from '../progress.js';
 import { mulberry32, permutation } from '../random.js';
@@ -56,7 +57,6 @@ export interface TrainResult extends TaskOutcome {
   model: tf.LayersModel;
 }
 
-interface SavedState { epoch: number; history: EpochLog[]; best: number; bestEpoch: number; wait: number }
 
 const TFJS_METRIC: Record<string, string> = { mae: 'mae', mse: 'mse', accuracy: 'accuracy' };
 
@@ -152,22 +152,14 @@ async function classifierBaseline(o: TrainOptions, val: TrainData | undefined, l
   return { name: 'majority class', metric: 'val_accuracy', baseline: Math.max(...counts.values()) / val.y.n, model: last['val_accuracy'] };
 }
 
-async function resumeFrom(o: TrainOptions, model: tf.LayersModel): Promise<{ state: SavedState; optimizer: tf.Optimizer } | undefined> {
+async function resumeFrom(o: TrainOptions, model: tf.LayersModel): Promise<{ state: SavedState; optimizer: tf.Optimizer; note?: string } | undefined> {
   const ckpt = await loadCheckpoint(o.outDir);
   if (!ckpt) return undefined;
-  // Variable names get numeric suffixes per process; compare layer names and weight shapes.
-  const signature = (m: tf.LayersModel) => m.layers.flatMap((l) => l.weights.map((w) => `${l.name} [${w.shape}]`));
-  const want = signature(model);
-  const have = signature(ckpt.model);
-  const diff = want.findIndex((w, i) => w !== have[i]);
-  if (diff >= 0 || want.length !== have.length) {
-    throw fault('checkpoint', `the checkpoint in ${o.outDir} does not fit ${o.name} (${want[diff] ?? 'no weight'} vs ${have[diff] ?? 'no weight'}); delete it or run without --resume`);
-  }
+  refuseChangedModel(model, ckpt.model, o.name, o.outDir);
+  const state = savedState(ckpt.state, join(o.outDir, 'model.json'));
   model.setWeights(ckpt.model.getWeights());
-  const optimizer = ckpt.model.optimizer ?? o.optimizer();
-  const saved = ckpt.state as Partial<SavedState>;
-  // JSON has no Infinity: a run that never improved saved best as null.
-  return { state: { epoch: saved.epoch ?? 0, history: saved.history ?? [], best: saved.best ?? Infinity, bestEpoch: saved.bestEpoch ?? 0, wait: saved.wait ?? 0 }, optimizer };
+  // The .nn file's optimizer, with the saved state when it is of the same kind.
+  return { state, ...(await resumeOptimizer(o.optimizer(), ckpt.model.optimizer)) };
 }
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
@@ -181,6 +173,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     if (r) {
       ({ state, optimizer } = r);
       o.reporter.line(`resuming ${o.name} from ${o.outDir} after epoch ${state.epoch}`);
+      if (r.note) o.reporter.line(r.note);
     } else o.reporter.line(`no checkpoint in ${o.outDir}; starting ${o.name} from scratch`);
   }
   compile(model, o, optimizer ?? o.optimizer());

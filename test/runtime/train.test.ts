@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../runtime/backend.js';
 import { DenseColumn } from '../../runtime/data/column.js';
 import { loadCheckpoint } from '../../runtime/io/checkpoint.js';
+import { NncError } from '../../runtime/errors.js';
 import { silentReporter } from '../../runtime/progress.js';
 import { seedGlobalRandom } from '../../runtime/random.js';
 import { train, trainStep, type TrainOptions } from '../../runtime/tasks/train.js';
@@ -142,10 +143,63 @@ describe('train', () => {
       const input = tf.input({ shape: [2] });
       return tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1, name: 'out' }).apply(input) as tf.SymbolicTensor });
     };
-    await expect(train({ ...o, build: other, resume: true })).rejects.toThrow(/does not fit Tiny.*delete it or run without --resume/);
+    await expect(train({ ...o, build: other, resume: true })).rejects.toThrow(/does not fit Tiny: layer out \[2, 1\] now stands where the checkpoint has layer hidden \[2, 8\]; delete it or run without --resume/);
     const json = JSON.parse(readFileSync(join(o.outDir, 'model.json'), 'utf8'));
     writeFileSync(join(o.outDir, json.weightsManifest[0].paths[0]), Buffer.alloc(10));
     await expect(train({ ...o, resume: true })).rejects.toThrow(/the files are corrupt/);
+  });
+
+  it('--resume takes the optimizer of the file: a new rate keeps the state, a new kind resets it, model.json records it', async () => {
+    const o = options({ epochs: 2, optimizer: () => tf.train.adam(0.02) });
+    await train(o);
+    const optimizerOf = () => JSON.parse(readFileSync(join(o.outDir, 'model.json'), 'utf8')).trainingConfig.optimizer_config;
+    const lines: string[] = [];
+    const reporter = { ...silentReporter, line: (l: string) => { lines.push(l); } };
+    const sameRate = await train({ ...o, epochs: 3, resume: true, reporter });
+    expect(sameRate.status).toBe('done');
+    expect(lines.filter((l) => /optimizer/.test(l))).toEqual([]);
+    // Adam's state travels: its iteration count is 3 epochs of 12 steps.
+    expect(await sameRate.model.optimizer.iterations).toBe(36);
+    lines.length = 0;
+    const newRate = await train({ ...o, epochs: 4, resume: true, reporter, optimizer: () => tf.train.adam(0.005) });
+    expect(lines).toContain('the optimizer Adam now has learningRate 0.005 (was 0.02); its state is kept');
+    expect(newRate.model.optimizer.iterations).toBe(48);
+    expect(optimizerOf()).toMatchObject({ class_name: 'Adam', config: { learningRate: 0.005 } });
+    lines.length = 0;
+    const newKind = await train({ ...o, epochs: 5, resume: true, reporter, optimizer: () => tf.train.sgd(0.05) });
+    expect(lines).toContain('the optimizer changed from Adam to SGD (learningRate 0.05); its state starts afresh');
+    expect(newKind.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(optimizerOf()).toMatchObject({ class_name: 'SGD', config: { learningRate: 0.05 } });
+  });
+
+  it('--resume refuses a changed model or data shape, naming what changed', async () => {
+    const o = options({ epochs: 1 });
+    await train(o);
+    const wider = () => {
+      const input = tf.input({ shape: [2] });
+      const h = tf.layers.dense({ units: 4, activation: 'tanh', name: 'hidden' }).apply(input) as tf.SymbolicTensor;
+      return tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1, name: 'out' }).apply(h) as tf.SymbolicTensor });
+    };
+    await expect(train({ ...o, build: wider, resume: true })).rejects.toThrow(/does not fit Tiny: layer hidden has weights of \[2, 4\] now but \[2, 8\] in the checkpoint; delete it/);
+    const threeInputs = () => {
+      const input = tf.input({ shape: [3] });
+      const h = tf.layers.dense({ units: 8, activation: 'tanh', name: 'hidden' }).apply(input) as tf.SymbolicTensor;
+      return tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1, name: 'out' }).apply(h) as tf.SymbolicTensor });
+    };
+    await expect(train({ ...o, build: threeInputs, resume: true })).rejects.toThrow(/the samples are \[3\] now but were \[2\] \(the data or the model's input changed\)/);
+  });
+
+  it('malformed nnc metadata in a checkpoint is one checkpoint fault', async () => {
+    const o = options({ epochs: 1 });
+    await train(o);
+    const path = join(o.outDir, 'model.json');
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    for (const [nnc, why] of [[{ ...json.userDefinedMetadata.nnc, history: 3 }, 'history is not a list'], [{ ...json.userDefinedMetadata.nnc, epoch: 'x' }, 'epoch is not a count'], ['oops', 'not an object']] as const) {
+      writeFileSync(path, JSON.stringify({ ...json, userDefinedMetadata: { nnc } }));
+      const err = await train({ ...o, resume: true }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NncError);
+      expect((err as NncError).fault).toEqual({ kind: 'checkpoint', detail: `${path}: the nnc training state is malformed (${why}); delete the folder or run without --resume` });
+    }
   });
 
   it('the checkpoint folder loads with plain tf.loadLayersModel', async () => {
