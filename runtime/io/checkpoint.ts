@@ -1,12 +1,14 @@
 // Checkpoints in the tfjs layers format: `model.json` (topology, training config, weights
 // manifest, our training state in userDefinedMetadata) and one weights file per save, named
 // by epoch. The weights are written first and model.json is renamed over the old one last,
-// so at every instant model.json names a complete weights file; then old weights go.
+// so at every instant model.json names a complete weights file; then old weights go. A train
+// checkpoint with best/ is one unit whose commit point is the main model.json (see
+// saveTrainCheckpoint).
 // The folder loads in plain tfjs: tf.loadLayersModel(...) on model.json.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from './atomic.js';
+import { removeFile, removeLeftoverTemps, writeFileAtomic } from './atomic.js';
 import { fault } from '../errors.js';
 
 export const MODEL_JSON = 'model.json';
@@ -26,20 +28,105 @@ function joinWeights(data: tf.io.WeightData | undefined): Uint8Array {
   return new Uint8Array(Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data);
 }
 
+/** The artifacts tfjs saves for `model`, optimizer state included. */
+async function artifactsOf(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => {
+    artifacts = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }), { includeOptimizer: true });
+  return artifacts!;
+}
+
+function modelJson(a: tf.io.ModelArtifacts, weightsFile: string, state: Record<string, unknown>): string {
+  const json: ModelJson = {
+    modelTopology: a.modelTopology as object, format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy,
+    trainingConfig: a.trainingConfig, userDefinedMetadata: { nnc: state },
+    weightsManifest: [{ paths: [weightsFile], weights: a.weightSpecs ?? [] }],
+  };
+  return JSON.stringify(json);
+}
+
+/** Deletes the weights files in `dir` other than `keep`. */
+function removeOtherWeights(dir: string, keep: string | undefined): void {
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir)) if (/^weights-.*\.bin$/.test(f) && f !== keep) removeFile(join(dir, f));
+}
+
 /** Saves `model` (with optimizer state) and `state` into `dir` as described above. */
 export async function saveCheckpoint(model: tf.LayersModel, dir: string, tag: string, state: Record<string, unknown>): Promise<void> {
   const weightsFile = `weights-${tag}.bin`;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    writeFileAtomic(join(dir, weightsFile), joinWeights(a.weightData));
-    const json: ModelJson = {
-      modelTopology: a.modelTopology as object, format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy,
-      trainingConfig: a.trainingConfig, userDefinedMetadata: { nnc: state },
-      weightsManifest: [{ paths: [weightsFile], weights: a.weightSpecs ?? [] }],
-    };
-    writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(json));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }), { includeOptimizer: true });
-  for (const f of readdirSync(dir)) if (/^weights-.*\.bin$/.test(f) && f !== weightsFile) rmSync(join(dir, f), { force: true });
+  const a = await artifactsOf(model);
+  writeFileAtomic(join(dir, weightsFile), joinWeights(a.weightData));
+  writeFileAtomic(join(dir, MODEL_JSON), modelJson(a, weightsFile, state));
+  removeOtherWeights(dir, weightsFile);
+}
+
+/** The subfolder of a train checkpoint that holds the best epoch's model. */
+export const BEST = 'best';
+/** The field of the main model.json's nnc state naming best/'s weights file. */
+const BEST_WEIGHTS = 'bestWeights';
+
+/** Saves a train checkpoint: the model in `dir` and, when `best` is 'new', also in `dir/best/`
+ *  ('keep': best/ stays as the last save named it; 'none': no best is tracked),
+ *  as one unit. The main model.json is the commit point and names best/'s weights file
+ *  (`bestWeights` in its nnc state): both weights files are written before it, best/'s
+ *  model.json after it, and old weights are deleted last. A kill at any point leaves the
+ *  main model.json naming complete files; best/model.json can then lag one save behind,
+ *  which repairCheckpoint (at the next start) and loadBest (always) resolve from the main. */
+export async function saveTrainCheckpoint(model: tf.LayersModel, dir: string, tag: string, state: Record<string, unknown>, best: 'new' | 'keep' | 'none'): Promise<void> {
+  const weightsFile = `weights-${tag}.bin`;
+  const a = await artifactsOf(model);
+  const bytes = joinWeights(a.weightData);
+  const bestWeights = best === 'new' ? weightsFile : best === 'keep' ? committedBestWeights(dir) : undefined;
+  if (best === 'new') writeFileAtomic(join(dir, BEST, weightsFile), bytes);
+  writeFileAtomic(join(dir, weightsFile), bytes);
+  const full = { ...state, ...(bestWeights ? { [BEST_WEIGHTS]: bestWeights } : {}) };
+  writeFileAtomic(join(dir, MODEL_JSON), modelJson(a, weightsFile, full));
+  if (best === 'new') writeFileAtomic(join(dir, BEST, MODEL_JSON), modelJson(a, weightsFile, full));
+  removeOtherWeights(dir, weightsFile);
+  if (best !== 'none') removeOtherWeights(join(dir, BEST), bestWeights);
+}
+
+/** The main model.json of `dir` as JSON, if it parses. */
+function mainJson(dir: string): ModelJson | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, MODEL_JSON), 'utf8')) as ModelJson;
+  } catch {
+    return undefined;
+  }
+}
+
+/** best/'s weights file as the committed main model.json names it. */
+function committedBestWeights(dir: string): string | undefined {
+  const v = (mainJson(dir)?.userDefinedMetadata?.['nnc'] as Record<string, unknown> | undefined)?.[BEST_WEIGHTS];
+  return typeof v === 'string' && /^weights-[^/\\]*\.bin$/.test(v) ? v : undefined;
+}
+
+/** Makes a train checkpoint folder whole after a kill: temporary files go, best/model.json
+ *  is rewritten when it does not name the weights the main model.json names, and weights
+ *  files no model.json names are deleted. */
+export function repairCheckpoint(dir: string): void {
+  removeLeftoverTemps(dir);
+  const main = mainJson(dir);
+  if (!main) return;
+  const named = main.weightsManifest?.[0]?.paths?.[0];
+  if (typeof named === 'string') removeOtherWeights(dir, named);
+  const bestWeights = committedBestWeights(dir);
+  const bestDir = join(dir, BEST);
+  if (!bestWeights || !existsSync(join(bestDir, bestWeights))) return;
+  let bestNames: unknown;
+  try {
+    bestNames = (JSON.parse(readFileSync(join(bestDir, MODEL_JSON), 'utf8')) as ModelJson).weightsManifest[0]?.paths[0];
+  } catch { /* missing or torn: rewritten below */ }
+  if (bestNames !== bestWeights) writeFileAtomic(join(bestDir, MODEL_JSON), JSON.stringify({ ...main, weightsManifest: [{ paths: [bestWeights], weights: main.weightsManifest[0]?.weights ?? [] }] }));
+  removeOtherWeights(bestDir, bestWeights);
+}
+
+/** The best epoch's model of a train checkpoint, as the main model.json names it. */
+export async function loadBest(dir: string): Promise<LoadedCheckpoint | undefined> {
+  repairCheckpoint(dir);
+  return committedBestWeights(dir) ? loadCheckpoint(join(dir, BEST)) : undefined;
 }
 
 export interface LoadedCheckpoint { model: tf.LayersModel; state: Record<string, unknown> }

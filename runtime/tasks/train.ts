@@ -8,7 +8,7 @@ import type { Column, DatasetInfo } from '../data/column.js';
 import { DenseColumn } from '../data/column.js';
 import { fitWasmThreads } from '../backend.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { loadBest, loadCheckpoint, repairCheckpoint, saveTrainCheckpoint } from '../io/checkpoint.js';
 import { lossCurveSvg } from '../io/plot.js';
 import { refuseChangedModel, resumeOptimizer, savedState, type SavedState } from '../io/resume.js';
 import { forwardMultiplyAdds } from '../model/work.js';
@@ -166,6 +166,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const { train: tr, val } = splitData(o);
   if (tr.x.n < 1) throw fault('checkpoint', `${o.name}: no training samples left after the validation split`);
   const model = o.build();
+  repairCheckpoint(o.outDir);
   let state: SavedState = { epoch: 0, history: [], best: Infinity, bestEpoch: 0, wait: 0 };
   let optimizer: tf.Optimizer | undefined;
   if (o.resume) {
@@ -183,12 +184,12 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const monitor = o.earlyStopping?.monitor === 'loss' || !val ? 'loss' : 'val_loss';
   const random = mulberry32(o.seed);
   const steps = Math.ceil(tr.x.n / o.batchSize);
-  const save = (tag: string) => saveCheckpoint(model, o.outDir, tag, { ...state, ...o.extraState });
+  const save = (tag: string, improved = false) => saveTrainCheckpoint(model, o.outDir, tag, { ...state, ...o.extraState }, !o.restoreBest ? 'none' : improved ? 'new' : state.bestEpoch ? 'keep' : 'none');
   const finish = async (status: TrainResult['status'], message: string, seen: number, seconds: number): Promise<TrainResult> => {
     // The figures of the epoch whose weights the model ends with (the last, or the best).
     let kept = state.history[state.history.length - 1];
     if (o.restoreBest && status !== 'interrupted' && state.bestEpoch && state.bestEpoch !== state.epoch) {
-      const best = await loadCheckpoint(join(o.outDir, 'best'));
+      const best = await loadBest(o.outDir);
       if (best) {
         model.setWeights(best.model.getWeights());
         message += `; kept the weights of epoch ${state.bestEpoch}, the best by ${monitor}`;
@@ -260,8 +261,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       state.bestEpoch = epoch + 1;
       state.wait = 0;
     } else state.wait++;
-    await save(`e${epoch + 1}`);
-    if (improved && o.restoreBest) await saveCheckpoint(model, join(o.outDir, 'best'), `e${epoch + 1}`, { ...state, ...o.extraState });
+    await save(`e${epoch + 1}`, improved);
     o.reporter.line(`epoch ${epoch + 1}/${o.epochs}  ${fmt(Object.fromEntries(Object.entries(log).filter(([k]) => k !== 'epoch')))}  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     if (o.earlyStopping && state.wait >= o.earlyStopping.patience) {
       return finish('early_stopped', `early stopping: ${monitor} has not improved for ${state.wait} epochs`, seen, seconds);
