@@ -1,7 +1,7 @@
 // `nnc compile FILE -o DIR`: writes the emitted program, a copy of the runtime files it
 // imports, package.json and tsconfig.json into DIR, and nothing outside it. A manifest lists
 // what nnc wrote, so a later compile overwrites only its own files unless --force.
-import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,8 @@ import { ts } from 'ts-morph';
 import { EmitError, emitProgram } from '../compiler/emit/emit.js';
 import { checkedOrExitCode } from './checked.js';
 import { fault } from '../runtime/errors.js';
+import { prepareOutputFolder } from '../runtime/io/atomic.js';
+import { makeDirs } from '../runtime/io/outdir.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNTIME = join(ROOT, 'runtime');
@@ -151,6 +153,8 @@ export function compileCommand(file: string, outDir: string, force: boolean, io:
   files.set('package.json', emittedPackageJson(files, emittedProgram.packages));
   files.set('tsconfig.json', TSCONFIG);
   for (const rel of [...files.keys(), MANIFEST]) refuseLinks(out, rel);
+  // Created one level at a time and probed: a folder that cannot be made (/proc/x) or written is one line.
+  prepareOutputFolder(out);
   const manifestPath = join(out, MANIFEST);
   const ours = existsSync(manifestPath) ? new Set((JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: string[] }).files) : new Set<string>();
   const foreign = [...files.keys()].filter((f) => existsSync(join(out, f)) && !ours.has(f));
@@ -160,7 +164,7 @@ export function compileCommand(file: string, outDir: string, force: boolean, io:
   for (const [rel, text] of files) {
     const target = resolve(out, rel);
     if (relative(out, target).startsWith('..')) throw fault('file', `refusing to write ${target}, outside ${out}`);
-    mkdirSync(dirname(target), { recursive: true });
+    makeDirs(dirname(target));
     writeNoFollow(target, text);
   }
   // Files an earlier compile wrote that this one does not (a runtime file no longer needed)

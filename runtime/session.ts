@@ -1,6 +1,7 @@
 // A run of tasks, as `nnc run` and emitted programs start it: flags, the backend (printed),
 // Ctrl-C handling, the reporter, and how a task's result is told and turned into an exit code.
 import { selectBackend } from './backend.js';
+import { prepareOutputFolder } from './io/atomic.js';
 import { parseRunFlags, type RunFlags } from './flags.js';
 import { consoleReporter, type Reporter } from './progress.js';
 import type { TaskOutcome } from './tasks/outcome.js';
@@ -29,6 +30,8 @@ function quietOnClosedPipe(): void {
 
 export async function startSession(flags: RunFlags, reporter: Reporter = consoleReporter(), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<Session> {
   quietOnClosedPipe();
+  // --out is checked before the backend starts or any data are loaded.
+  if (flags.out) prepareOutputFolder(flags.out);
   const backend = await selectBackend(flags.backend);
   reporter.line(`backend: ${backend.name} (${backend.detail})`);
   const interrupt = { requested: false };

@@ -1,7 +1,8 @@
 // Atomic file writes: a reader (or a crash) sees the old file or the new one, never half of
 // one. Write a temporary sibling, flush it, rename it over the target.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { makeDirs, prepareOutDir, writeFault } from './outdir.js';
 
 /** Test seam: `hook` is called at every write boundary (`begin`, `partial`, `written`,
  *  `renamed` of a file; `remove` before a file is deleted) with the boundary and the path.
@@ -16,9 +17,14 @@ const TMP = /^\..+\.(\d+)\.tmp$/;
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   writeBoundaries.hook?.('begin', path);
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    throw writeFault(err, path);
+  }
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     let off = 0;
@@ -30,12 +36,25 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     writeBoundaries.hook?.('written', path);
   } catch (err) {
     closeSync(fd);
-    if (!(err instanceof SimulatedKill)) rmSync(tmp, { force: true });
-    throw err;
+    if (err instanceof SimulatedKill) throw err;
+    rmSync(tmp, { force: true });
+    throw writeFault(err, path);
   }
   closeSync(fd);
-  renameSync(tmp, path);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw writeFault(err, path);
+  }
   writeBoundaries.hook?.('renamed', path);
+}
+
+/** Checks before a task starts that its output folder can be created and written (see
+ *  outdir.ts), and removes temporary files a killed run left there. */
+export function prepareOutputFolder(dir: string): void {
+  prepareOutDir(dir, writeFileAtomic, removeFile);
+  removeLeftoverTemps(dir);
 }
 
 /** Deletes a file, at a write boundary like the writes. */

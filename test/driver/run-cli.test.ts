@@ -1,6 +1,6 @@
 // `nnc run` end to end, as a user runs it: a .nn file over a CSV it made, on the cpu backend.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -130,5 +130,28 @@ describe('nnc run', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad\.nn\(3,3\): error E0302/);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('the output folder is checked before any data are loaded', () => {
+  it('--out naming a file, /proc/x (run and compile), a read-only folder: one line, exit 2, nothing trained', () => {
+    const dir = project();
+    const file = join(dir, 'series.csv');
+    const cases: [string[], RegExp][] = [
+      [['run', join(dir, 'sine.nn'), '--backend', 'cpu', '--out', file], /^nnc: the output folder \S+series\.csv is an existing file; name a folder\n$/],
+      [['run', join(dir, 'sine.nn'), '--backend', 'cpu', '--out', '/proc/x'], /^nnc: cannot create the folder \/proc\/x: folders cannot be created there\n$/],
+      [['compile', join(dir, 'sine.nn'), '-o', '/proc/x/y'], /^nnc: cannot create the folder \/proc\/x\/y: folders cannot be created there\n$/],
+    ];
+    const ro = join(dir, 'ro');
+    mkdirSync(ro);
+    chmodSync(ro, 0o555);
+    // root writes anywhere: the read-only case only means something for other users.
+    if (process.getuid?.() !== 0) cases.push([['run', join(dir, 'sine.nn'), '--backend', 'cpu', '--out', join(ro, 'out')], /^nnc: cannot create the folder \S+\/ro\/out: permission denied\n$/]);
+    for (const [args, line] of cases) {
+      const r = nnc(...args);
+      expect(r.stderr, args.join(' ')).toMatch(line);
+      expect(r.code).toBe(2);
+      expect(r.stdout).not.toMatch(/epoch/);
+    }
   });
 });

@@ -3,13 +3,14 @@
 // model.json names complete files, best/ is the epoch it names), no temporary file survives
 // the next start, and --resume finishes the run from it.
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../runtime/backend.js';
 import { DenseColumn } from '../../runtime/data/column.js';
-import { SimulatedKill, writeBoundaries } from '../../runtime/io/atomic.js';
+import { prepareOutputFolder, SimulatedKill, writeBoundaries } from '../../runtime/io/atomic.js';
+import { NncError } from '../../runtime/errors.js';
 import { loadCheckpoint, repairCheckpoint } from '../../runtime/io/checkpoint.js';
 import { silentReporter } from '../../runtime/progress.js';
 import { seedGlobalRandom } from '../../runtime/random.js';
@@ -104,4 +105,39 @@ describe('a kill at any write boundary', () => {
     expect(lagging.length).toBeGreaterThan(0);
     for (const b of lagging) expect(b).toMatch(/^(renamed nnc-kill-\w+\/model\.json|begin best\/model\.json|partial best\/model\.json|written best\/model\.json)$/);
   }, 60_000);
+});
+
+const errno = (code: string) => Object.assign(new Error(`${code}: injected`), { code });
+
+describe('an output folder that cannot be written', () => {
+  it('is one file fault before training: full disk, read-only, no permission', () => {
+    for (const [code, why] of [['ENOSPC', 'the disk is full (ENOSPC)'], ['EROFS', 'the file system is read-only'], ['EACCES', 'permission denied']] as const) {
+      const dir = join(mkdtempSync(join(tmpdir(), 'nnc-out-')), 'out');
+      writeBoundaries.hook = (b, path) => { if (b === 'partial' && path.endsWith('.nnc-probe')) throw errno(code); };
+      let err: unknown;
+      try { prepareOutputFolder(dir); } catch (e) { err = e; }
+      expect(err).toBeInstanceOf(NncError);
+      expect((err as NncError).fault).toEqual({ kind: 'file', detail: `the output folder ${dir} cannot be written: ${why}` });
+      expect(readdirSync(dir)).toEqual([]); // no probe, no temporary file left
+    }
+  });
+
+  it('a file on the way is one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-out-'));
+    writeFileSync(join(dir, 'f'), '');
+    expect(() => prepareOutputFolder(join(dir, 'f', 'sub'))).toThrow(`cannot create the folder ${dir}/f/sub: ${dir}/f is a file`);
+    expect(() => prepareOutputFolder(join(dir, 'f'))).toThrow(`the output folder ${dir}/f is an existing file; name a folder`);
+  });
+
+  it('a disk that fills during training: one line, the last checkpoint kept whole', async () => {
+    const o = options();
+    let saves = 0;
+    writeBoundaries.hook = (b, path) => { if (b === 'partial' && /weights-e2\.bin$/.test(path) && saves++ === 0) throw errno('ENOSPC'); };
+    const err = await train(o).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NncError);
+    expect((err as NncError).fault.detail).toMatch(/^cannot write \S+weights-e2\.bin: the disk is full \(ENOSPC\)$/);
+    writeBoundaries.hook = undefined;
+    expect(files(o.outDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect((await loadCheckpoint(o.outDir))!.state['epoch']).toBe(1);
+  });
 });
