@@ -106,7 +106,14 @@ export class Loader {
   private resolveImport(decl: Extract<Decl, { kind: 'import' }>, mod: SourceModule): { target: SourceModule | 'builtin'; label: string } | undefined {
     const t = decl.target;
     if (t.kind === 'file') {
-      const m = this.loadImport(this.host.resolve(mod.path, t.path), mod, t.span);
+      const path = this.host.resolve(mod.path, t.path);
+      // Imports resolve only to .nn files: any other file is never read, so no diagnostic
+      // can quote a line of it (`import "/etc/shadow"`).
+      if (!path.endsWith('.nn')) {
+        this.sink.report('E0214', mod.path, t.span, { path });
+        return undefined;
+      }
+      const m = this.loadImport(path, mod, t.span);
       return m ? { target: m, label: m.path } : undefined;
     }
     const label = t.path.join('.');

@@ -5,6 +5,8 @@ import { fault } from '../errors.js';
 
 export interface NumericTable { columns: string[]; rows: number[][] }
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 export function readCsv(path: string, columns: readonly string[]): NumericTable {
   let text: string;
   try {
@@ -27,7 +29,8 @@ export function readCsv(path: string, columns: readonly string[]): NumericTable 
   }
   const rows = records.map(({ record, info }) => columns.map((c) => {
     const cell = record[c]!;
-    const v = cell === '' ? NaN : Number(cell);
+    // Decimal numbers only: Number() would also read 0x10 as 16, 0b1 as 1 and ' ' as 0.
+    const v = DECIMAL.test(cell.trim()) ? Number(cell) : NaN;
     if (!Number.isFinite(v)) throw fault('data', `${path}:${info.lines}: column '${c}' is ${JSON.stringify(cell)}, not a number`);
     return v;
   }));

@@ -7,7 +7,7 @@
 // The folder loads in plain tfjs: tf.loadLayersModel(...) on model.json.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { removeFile, removeLeftoverTemps, writeFileAtomic } from './atomic.js';
 import { fault } from '../errors.js';
 
@@ -151,6 +151,8 @@ export function readModelArtifacts(path: string, o: { topologyOnly?: boolean } =
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   const buffers: Uint8Array[] = [];
   for (const f of json.weightsManifest.flatMap((g) => g.paths)) {
+    // Weights lie beside model.json: a path that leaves its folder is refused, not read.
+    if (typeof f !== 'string' || isAbsolute(f) || f.split(/[\\/]/).includes('..')) throw fault('checkpoint', `${path} names weights file ${String(f)} outside its folder; refusing to read it`);
     try {
       buffers.push(readFileSync(join(dirname(path), f)));
     } catch {

@@ -251,7 +251,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const log: EpochLog = { epoch: epoch + 1, ...Object.fromEntries(names.map((n, i) => [n, sums[i]! / count])) } as EpochLog;
     if (val) (await evaluate(model, val, Math.max(o.batchSize, 256))).forEach((v, i) => { log[`val_${names[i]}`] = v; });
     if (!Object.values(log).every(Number.isFinite)) {
-      return finish('nan', `training ${o.name} stopped: validation loss became ${log['val_loss']} at epoch ${epoch + 1}; the last good checkpoint (epoch ${state.epoch}) is in ${o.outDir}`, seen, seconds);
+      const kept = state.epoch ? `the last good checkpoint (epoch ${state.epoch}) is in ${o.outDir}` : 'no epoch finished, so there is no checkpoint';
+      return finish('nan', `training ${o.name} stopped: validation loss became ${log['val_loss']} at epoch ${epoch + 1}; ${kept}`, seen, seconds);
     }
     state.history.push(log);
     state.epoch = epoch + 1;

@@ -92,6 +92,7 @@ describe('CSV errors name the file and the line', () => {
   it.each([
     ['a,b\n1,2\n3\n', /bad\d+\.csv: Invalid Record Length: .*line 3/],
     ['a,b\n1,2\n3,x\n', /bad\d+\.csv:3: column 'b' is "x", not a number/],
+    ['a,b\n1,2\n0x10,3\n', /bad\d+\.csv:3: column 'a' is "0x10", not a number/],
     ['a,c\n1,2\n', /no column 'b'.*columns are a, c/],
     ['a,b\n', /no data rows/],
   ])('%j', async (text, message) => {

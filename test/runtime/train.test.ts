@@ -202,6 +202,24 @@ describe('train', () => {
     }
   });
 
+  it('a weights path that leaves the checkpoint folder is refused, not read', async () => {
+    const o = options({ epochs: 1 });
+    await train(o);
+    const path = join(o.outDir, 'model.json');
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    json.weightsManifest[0].paths = ['../../etc/passwd'];
+    writeFileSync(path, JSON.stringify(json));
+    await expect(train({ ...o, resume: true })).rejects.toThrow(`${path} names weights file ../../etc/passwd outside its folder; refusing to read it`);
+  });
+
+  it('an Inf validation loss at epoch 1 does not name a checkpoint that does not exist', async () => {
+    const o = options({ epochs: 2, optimizer: () => tf.train.sgd(1e30) });
+    const r = await train(o);
+    expect(r.status).toBe('nan');
+    expect(r.message).toMatch(/at epoch 1.*no epoch finished, so there is no checkpoint/);
+    expect(r.message).not.toMatch(/epoch 0/);
+  });
+
   it('the checkpoint folder loads with plain tf.loadLayersModel', async () => {
     const o = options({ epochs: 1 });
     const r = await train(o);
