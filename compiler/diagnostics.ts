@@ -74,6 +74,10 @@ export const DIAGNOSTIC_CODES = {
   E0240: { severity: 'error', title: 'module not imported', message: 'no module {module} is imported', help: 'add `import {module}`' },
   E0241: { severity: 'error', title: 'cannot concatenate along the batch axis', message: 'concat cannot join along axis {axis}, the batch axis: it joins the tensors sample by sample',
     help: 'join along a feature axis, 1 to {last} (-1 for the last)' },
+  E0242: { severity: 'error', title: 'number too large', message: '{what} is outside the range of exact integers, ±{max}',
+    help: 'integers (dims, units, lets) must stay within ±2^53 - 1; a Float literal (with a decimal point) is not counted exactly' },
+  E0243: { severity: 'error', title: 'nested too deep', message: '{what} nest more than {max} deep here', help: 'split the chain with intermediate declarations' },
+  E0244: { severity: 'error', title: 'not a .nn file', message: 'only .nn files can be imported, found {path}', help: 'data files are read by data sources, e.g. csv({path})' },
 
   E0301: { severity: 'error', title: 'shape mismatch', message: '{layer} needs tensors of the same shape: expected {expected}, found {found}' },
   E0302: { severity: 'error', title: 'wrong rank', message: '{layer} takes a tensor of rank {expected}, found {shape} (rank {found})', hints: {
@@ -94,6 +98,7 @@ export const DIAGNOSTIC_CODES = {
   E0311: { severity: 'error', title: 'not a dimension', message: 'a dim must be an Int or a named dim, found {found}' },
   E0312: { severity: 'error', title: 'concat shape mismatch', message: 'concat needs equal dims except on axis {axis}: expected {expected}, found {found}' },
   E0313: { severity: 'error', title: 'model input mismatch', message: "{model} input '{input}' does not match: expected {expected}, found {found}" },
+  W0314: { severity: 'warning', title: 'layer too large', message: '{layer} has {params} weights, {bytes} as float32', help: 'check its units and input size' },
 
   E0401: { severity: 'error', title: 'unknown task kind', ...TASK },
   E0402: { severity: 'error', title: 'unknown task field', ...TASK },

@@ -54,26 +54,48 @@ export function renderText(diags: readonly Diagnostic[], sources: ReadonlyMap<st
   return out.join('\n');
 }
 
+/** Source lines longer than this are shown as a window around the span (a minified or
+ *  generated one-line program would otherwise be printed whole for every diagnostic). */
+export const MAX_SHOWN_LINE = 160;
+const CONTEXT_BEFORE = 40;
+
 function snippet(ix: LineIndex, start: number, end: number): string[] {
   const a = ix.at(start);
   const b = ix.at(Math.max(start, end - 1));
-  const text = ix.lineText(a.line);
+  const full = ix.lineText(a.line);
   const gutter = String(a.line);
-  const width = b.line === a.line ? Math.max(1, b.col - a.col + 1) : Math.max(1, text.length - a.col + 1);
+  let width = b.line === a.line ? Math.max(1, b.col - a.col + 1) : Math.max(1, full.length - a.col + 1);
+  let text = full;
+  let col = a.col;
+  if (full.length > MAX_SHOWN_LINE) {
+    const from = Math.max(0, Math.min(a.col - 1 - CONTEXT_BEFORE, full.length - MAX_SHOWN_LINE));
+    const to = Math.min(full.length, from + MAX_SHOWN_LINE);
+    const lead = from > 0 ? '...' : '';
+    text = lead + full.slice(from, to) + (to < full.length ? '...' : '');
+    col = a.col - from + lead.length;
+    width = Math.max(1, Math.min(width, to - (a.col - 1)));
+  }
   return [
     `${' '.repeat(gutter.length)} |`,
     `${gutter} | ${text}`,
-    `${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, a.col - 1))}${'^'.repeat(width)}`,
+    `${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, col - 1))}${'^'.repeat(width)}`,
   ];
 }
 
 export function renderJson(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>): string {
+  // One index per file: building one per diagnostic is quadratic on a file full of errors.
+  const indexes = new Map<string, LineIndex>();
+  const index = (file: string) => {
+    let ix = indexes.get(file);
+    if (!ix) indexes.set(file, (ix = new LineIndex(sources.get(file) ?? '')));
+    return ix;
+  };
   return JSON.stringify(diags.map((d) => {
-    const ix = new LineIndex(sources.get(d.file) ?? '');
+    const ix = index(d.file);
     return {
       code: d.code, severity: d.severity, file: d.file, message: d.message, expected: d.expected, found: d.found, help: d.help,
       start: ix.at(d.span.start), end: ix.at(d.span.end),
-      labels: d.labels.map((l) => ({ file: l.file ?? d.file, message: l.message, start: new LineIndex(sources.get(l.file ?? d.file) ?? '').at(l.span.start) })),
+      labels: d.labels.map((l) => ({ file: l.file ?? d.file, message: l.message, start: index(l.file ?? d.file).at(l.span.start) })),
     };
   }), null, 2);
 }

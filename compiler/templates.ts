@@ -17,12 +17,21 @@ export function holesOf(template: string): string[] {
   return [...template.matchAll(HOLE)].map((m) => m[1]!);
 }
 
+/** A value longer than this (a shape of 10k dims, a list of 100k items) is shown by its ends. */
+export const MAX_VALUE_LENGTH = 200;
+
+function clip(s: string): string {
+  if (s.length <= MAX_VALUE_LENGTH) return s;
+  const half = (MAX_VALUE_LENGTH - 5) >> 1;
+  return `${s.slice(0, half)} ... ${s.slice(s.length - half)}`;
+}
+
 export function formatTemplate(template: string, values: Readonly<Record<string, Value | undefined>>): string {
   return template.replace(HOLE, (_, name: string, noun: string | undefined) => {
     const v = values[name];
     // The types rule this out for messages; a help variant is only formatted when complete.
     if (v === undefined) throw new Error(`diagnostic template: no value for {${name}} in "${template}"`);
-    return noun === undefined ? String(v) : `${v} ${v === 1 ? noun : `${noun}s`}`;
+    return noun === undefined ? clip(String(v)) : `${v} ${v === 1 ? noun : `${noun}s`}`;
   });
 }
 

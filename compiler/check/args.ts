@@ -137,6 +137,7 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
       return v;
     case 'ints': {
       const items = v.kind === 'list' ? v.items : [v];
+      if (items.some((i) => i.kind === 'poison')) return POISON;
       if (items.some((i) => i.kind !== 'int')) return wrong();
       if (v.kind === 'list' && t.length !== undefined && items.length !== t.length) {
         sink.report('E0225', file, span, { name, expected: t.length, found: items.length });
@@ -152,6 +153,8 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
       for (const item of v.items) {
         const c = checkType(item, t.of, span, name, sink, file, wrongType);
         if (!c) return undefined;
+        // A poisoned item (an error already reported) poisons the list: rules read items.
+        if (c.kind === 'poison') return c;
         items.push(c);
       }
       return { kind: 'list', items };
@@ -172,6 +175,7 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
         }
         const c = checkType(item, spec.type, span, `${name}.${key}`, sink, file, wrongType);
         if (!c) return undefined;
+        if (c.kind === 'poison') return c;
         entries.set(key, c);
       }
       return { kind: 'map', entries };
@@ -183,6 +187,7 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
       for (const [key, item] of v.entries) {
         const c = checkType(item, t.of, span, `${name}.${key}`, sink, file, wrongType);
         if (!c) return undefined;
+        if (c.kind === 'poison') return c;
         entries.set(key, c);
       }
       return { kind: 'map', entries };

@@ -229,7 +229,45 @@ class Checker implements Globals {
     this.sink.report('E0303', r.file, r.span, { need: r.why, dim: String(r.dim), reason: why }, labels.map((l) => ({ span: l.span, file: l.file })));
   }
 
+  /** Checks declarations that sit at the end of long dependency chains (`let a2 = a1`, …,
+   *  declared in any order; models nesting models) bottom-up, one every WARM_STEP links, so
+   *  that resolving a name recurses at most WARM_STEP definitions deep. Programs without such
+   *  chains are untouched (their diagnostics keep their order). */
+  private warmUp(modules: SourceModule[]): void {
+    type Def = Extract<Decl, { kind: 'let' | 'model' | 'data' }>;
+    const homes = new Map<Def, SourceModule>();
+    for (const mod of modules) for (const d of mod.ast.decls) if (d.kind === 'let' || d.kind === 'model' || d.kind === 'data') homes.set(d, mod);
+    const height = new Map<Def, number>();
+    const onStack = new Set<Def>();
+    for (const root of homes.keys()) {
+      if (height.has(root)) continue;
+      const stack: { decl: Def; deps: Def[]; i: number }[] = [{ decl: root, deps: declDeps(root, homes.get(root)!), i: 0 }];
+      onStack.add(root);
+      while (stack.length) {
+        const top = stack[stack.length - 1]!;
+        const dep = top.deps[top.i++];
+        if (dep !== undefined) {
+          if (!height.has(dep) && !onStack.has(dep) && homes.has(dep)) {
+            onStack.add(dep);
+            stack.push({ decl: dep, deps: declDeps(dep, homes.get(dep)!), i: 0 });
+          }
+          continue;
+        }
+        stack.pop();
+        onStack.delete(top.decl);
+        let h = 1;
+        for (const d of top.deps) h = Math.max(h, 1 + (height.get(d) ?? 0));
+        height.set(top.decl, h);
+        if (h % WARM_STEP !== 0) continue;
+        const mod = homes.get(top.decl)!;
+        if (top.decl.kind === 'model') this.instantiate(top.decl.name.name, mod, [], top.decl.name.span, { module: mod, locals: new Map() });
+        else this.globalValue(top.decl, mod);
+      }
+    }
+  }
+
   run(entry: SourceModule, modules: SourceModule[]): CheckedProgram {
+    this.warmUp(modules);
     const program: CheckedProgram = { file: entry.path, models: new Map(), data: new Map(), tasks: [] };
     const trained = new Set(entry.ast.decls.flatMap((d) => (d.kind === 'task' && d.subject ? [d.subject.name] : [])));
     for (const mod of modules) {
@@ -254,6 +292,47 @@ class Checker implements Globals {
     }
     return program;
   }
+}
+
+/** Links of a definition chain resolved recursively before warmUp checks one bottom-up. */
+const WARM_STEP = 64;
+
+/** The top-level declarations a declaration names (by name, or as `module.Name`), found by a
+ *  syntactic walk; a superset is harmless (it only orders warmUp). */
+function declDeps(decl: Extract<Decl, { kind: 'let' | 'model' | 'data' }>, mod: SourceModule): Extract<Decl, { kind: 'let' | 'model' | 'data' }>[] {
+  const roots: Expr[] = [];
+  if (decl.kind === 'model') {
+    for (const p of decl.params) if (p.default) roots.push(p.default);
+    for (const st of decl.body) {
+      if (st.kind === 'input') for (const d of st.shape.dims) roots.push(d);
+      else if (st.kind === 'output') for (const o of st.outputs) roots.push(o.value);
+      else roots.push(st.value);
+    }
+  } else roots.push(decl.value);
+  const out = new Set<Extract<Decl, { kind: 'let' | 'model' | 'data' }>>();
+  const add = (sym: GlobalSymbol | undefined) => { if (sym?.kind === 'decl') out.add(sym.decl); };
+  // No spreads: a pipe may have 100k stages, more than a call takes arguments.
+  const stack = roots;
+  const push = (es: readonly Expr[]) => { for (const x of es) stack.push(x); };
+  for (let e = stack.pop(); e !== undefined; e = stack.pop()) {
+    switch (e.kind) {
+      case 'name': add(mod.scope.get(e.name)); break;
+      case 'member': {
+        const owner = e.object.kind === 'name' ? mod.scope.get(e.object.name) : undefined;
+        if (owner?.kind === 'module' && owner.module !== 'builtin') add(owner.module.scope.get(e.member.name));
+        else stack.push(e.object);
+        break;
+      }
+      case 'call': stack.push(e.callee); for (const a of e.args) stack.push(a.value); break;
+      case 'pipe': push(e.stages); break;
+      case 'binary': stack.push(e.first); for (const t of e.rest) stack.push(t.operand); break;
+      case 'negate': stack.push(e.operand); break;
+      case 'list': push(e.items); break;
+      case 'map': for (const f of e.entries) stack.push(f.value); break;
+      default: break;
+    }
+  }
+  return [...out];
 }
 
 function valueKey(v: Value): string {

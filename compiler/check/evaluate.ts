@@ -8,7 +8,7 @@ import { didYouMean, RuleError, type Code, type Values } from '../diagnostics.js
 import type { IRNode, KnownRequirement, ModelIR } from '../ir.js';
 import { layerCtx } from '../layers/ctx.js';
 import { LAYERS, type LayerDef } from '../layers/index.js';
-import { Dim } from '../shapes/dim.js';
+import { Dim, DimOverflow } from '../shapes/dim.js';
 import { formatShape, type Shape } from '../shapes/shape.js';
 import { unifyShapes } from '../shapes/unify.js';
 import { OPTIMIZERS } from '../tasks/schemas.js';
@@ -48,6 +48,27 @@ export interface Globals {
 
 const MERGE_OPS: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'multiply' };
 
+/** How deep expressions may nest through calls (`f()()()`): deeper is E0243, not a stack
+ *  overflow. Brackets are limited by the parser; members, pipes, sums and negations are loops. */
+export const MAX_EVAL_DEPTH = 500;
+/** Weights a layer may have before W0314 (4 GB as float32). */
+export const MAX_LAYER_WEIGHTS = 1e9;
+const MAX_SAFE = String(Number.MAX_SAFE_INTEGER);
+
+/** `1e20`, `123456…` : a number, shortened for a message. */
+function showNumber(x: number): string {
+  const s = String(x);
+  return s.length > 24 ? x.toPrecision(6) : s;
+}
+
+/** 12 GB, 3.5 TB: a byte count for a message. */
+export function showBytes(n: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) { n /= 1000; i++; }
+  return `${i === 0 ? n : n.toPrecision(3)} ${units[i]}`;
+}
+
 export class Evaluator {
   constructor(private readonly g: Globals) {}
 
@@ -55,9 +76,36 @@ export class Evaluator {
     this.g.sink.report(code, env.module.path, span, values);
   }
 
+  private depth = 0;
+
   eval(e: Expr, env: Env, expected?: ParamType): Value {
+    if (this.depth >= MAX_EVAL_DEPTH) {
+      this.report(env, 'E0243', e.span, { what: 'expressions and the definitions they use', max: MAX_EVAL_DEPTH });
+      return POISON;
+    }
+    this.depth++;
+    try {
+      return this.evalInner(e, env, expected);
+    } catch (err) {
+      // Dim arithmetic out of the safe range, where no narrower place caught it.
+      if (!(err instanceof DimOverflow)) throw err;
+      this.report(env, 'E0242', e.span, { what: `a dim of this expression (${showNumber(err.value)})`, max: MAX_SAFE });
+      return POISON;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private evalInner(e: Expr, env: Env, expected?: ParamType): Value {
     switch (e.kind) {
-      case 'number': return e.isInt && Number.isSafeInteger(e.value) ? { kind: 'int', value: e.value } : { kind: 'float', value: e.value };
+      case 'number': {
+        const tooLarge = e.isInt ? !Number.isSafeInteger(e.value) : !Number.isFinite(e.value);
+        if (tooLarge) {
+          this.report(env, 'E0242', e.span, { what: `the number ${showNumber(e.value)}`, max: MAX_SAFE });
+          return POISON;
+        }
+        return e.isInt ? { kind: 'int', value: e.value } : { kind: 'float', value: e.value };
+      }
       case 'string': return { kind: 'string', value: e.value };
       case 'bool': return { kind: 'bool', value: e.value };
       case 'unknownDim': return { kind: 'dim', dim: Dim.UNKNOWN };
@@ -114,13 +162,31 @@ export class Evaluator {
   }
 
   private member(e: Extract<Expr, { kind: 'member' }>, env: Env): Value {
-    const mod = this.moduleOf(e.object, env);
-    if (mod === undefined) {
-      const obj = this.eval(e.object, env);
-      if (obj.kind !== 'poison') this.report(env, 'E0239', e.member.span, { owner: describeValue(obj), name: e.member.name });
-      return POISON;
+    // A chain `a.b.c.d`, walked iteratively: values have no members, so only the member of
+    // a module path (`m`, `std.data`, at most two names) is looked up, and the member after
+    // the first value is E0239.
+    const chain: Extract<Expr, { kind: 'member' }>[] = [e];
+    for (let o = e.object; o.kind === 'member'; o = o.object) chain.push(o);
+    const n = chain.length;
+    let value: Value | undefined;
+    let next = n - 1; // the member access applied to `value`
+    for (const i of [n - 2, n - 1]) {
+      if (i < 0) continue;
+      const mod = this.moduleOf(chain[i]!.object, env);
+      if (mod === undefined) continue;
+      if (mod === null) return POISON;
+      value = this.memberOf(mod, chain[i]!, env);
+      next = i - 1;
+      break;
     }
-    if (mod === null) return POISON;
+    value ??= this.eval(chain[n - 1]!.object, env);
+    if (value.kind === 'poison' || next < 0) return value;
+    const m = chain[next]!;
+    this.report(env, 'E0239', m.member.span, { owner: describeValue(value), name: m.member.name });
+    return POISON;
+  }
+
+  private memberOf(mod: { label: string; exports: Map<string, GlobalSymbol> }, e: Extract<Expr, { kind: 'member' }>, env: Env): Value {
     const sym = mod.exports.get(e.member.name);
     if (!sym) {
       const guess = didYouMean(e.member.name, mod.exports.keys());
@@ -181,20 +247,29 @@ export class Evaluator {
     if ((a.kind === 'int' || a.kind === 'float') && (b.kind === 'int' || b.kind === 'float')) {
       const x = a.value, y = b.value;
       if (a.kind === 'int' && b.kind === 'int') {
-        if (op === '/') {
-          if (y === 0) { this.report(env, 'E0226', span, {}); return POISON; }
-          return { kind: 'int', value: Math.floor(x / y) };
-        }
-        return { kind: 'int', value: op === '+' ? x + y : op === '-' ? x - y : x * y };
+        if (op === '/' && y === 0) { this.report(env, 'E0226', span, {}); return POISON; }
+        const r = op === '/' ? Math.floor(x / y) : op === '+' ? x + y : op === '-' ? x - y : x * y;
+        return Number.isSafeInteger(r) ? { kind: 'int', value: r } : this.tooLarge(env, span, r);
       }
-      return { kind: 'float', value: op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : x / y };
+      const r = op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : x / y;
+      return Number.isFinite(r) ? { kind: 'float', value: r } : this.tooLarge(env, span, r);
     }
     const da = asDim(a), db = asDim(b);
     if (da && db) {
-      const d = op === '+' ? da.add(db) : op === '-' ? da.sub(db) : op === '*' ? da.mul(db) : da.floorDiv(db);
-      return d.value !== undefined ? { kind: 'int', value: d.value } : { kind: 'dim', dim: d };
+      try {
+        const d = op === '+' ? da.add(db) : op === '-' ? da.sub(db) : op === '*' ? da.mul(db) : da.floorDiv(db);
+        return d.value !== undefined ? { kind: 'int', value: d.value } : { kind: 'dim', dim: d };
+      } catch (err) {
+        if (!(err instanceof DimOverflow)) throw err;
+        return this.tooLarge(env, span, err.value);
+      }
     }
     this.report(env, 'E0221', opSpan, { op, left: describeValue(a), right: describeValue(b) });
+    return POISON;
+  }
+
+  private tooLarge(env: Env, span: Span, value: number): Value {
+    this.report(env, 'E0242', span, { what: `the result ${showNumber(value)}`, max: MAX_SAFE });
     return POISON;
   }
 
@@ -333,19 +408,24 @@ export class Evaluator {
   private layerCall(def: LayerDef, args: readonly Arg[], span: Span, env: Env): Value {
     // Leading positional tensors are the layer's inputs: concat(a, b), sampling(m, v).
     const tensorArgs: { value: TensorRef; span: Span }[] = [];
-    let rest = [...args];
+    let firstArg = 0;
+    // The argument tried as a tensor and found to be something else: evaluated once only, so
+    // nested calls (`bidirectional(bidirectional(...))`) cost linear time, not 2^depth.
+    let tried: { expr: Expr; value: Value } | undefined;
     if (def.arity !== 1 || env.builder) {
-      while (rest.length && !rest[0]!.name) {
-        const first = rest[0]!;
+      while (firstArg < args.length && !args[firstArg]!.name) {
+        const first = args[firstArg]!;
         if (!this.looksLikeTensor(first.value, env)) break;
         const v = this.eval(first.value, env);
         if (v.kind === 'poison') return POISON;
-        if (v.kind !== 'tensor') break;
+        if (v.kind !== 'tensor') { tried = { expr: first.value, value: v }; break; }
         tensorArgs.push({ value: v.tensor, span: first.span });
-        rest = rest.slice(1);
+        firstArg++;
       }
     }
-    const bound = bindArgs(def.name, def.params, rest, span, (x, t) => this.eval(x, env, t), this.g.sink, env.module.path);
+    const rest = firstArg ? args.slice(firstArg) : args;
+    const evaluate = (x: Expr, t: ParamType): Value => (x === tried?.expr ? tried.value : this.eval(x, env, t));
+    const bound = bindArgs(def.name, def.params, rest, span, evaluate, this.g.sink, env.module.path);
     if (!bound.ok || [...bound.values.values()].some((v) => v.kind === 'poison')) return POISON;
     const inst = this.instance(def, bound.values, span, bound.spans);
     if (tensorArgs.length) return this.apply(inst, tensorArgs.map((t) => t.value), tensorArgs.map((t) => t.span), span, env);
@@ -410,8 +490,14 @@ export class Evaluator {
     try {
       const defer = (dim: Dim, why: string) => env.builder!.requires.push({ dim, why, span, file: env.module.path });
       const ctx = layerCtx(def.name, layer.args, inputs.map((t) => t.shape), defer);
-      return { shape: def.outputShape(ctx), params: def.paramCount(ctx) };
+      const result = { shape: def.outputShape(ctx), params: def.paramCount(ctx) };
+      this.checkWeights(def.name, result.params, layer.span, env);
+      return result;
     } catch (err) {
+      if (err instanceof DimOverflow) {
+        this.report(env, 'E0242', layer.span, { what: `the size of ${def.name}'s output or weights (${showNumber(err.value)})`, max: MAX_SAFE });
+        return undefined;
+      }
       if (!(err instanceof RuleError)) throw err;
       const at = err.where.at;
       const argSpan = at && at !== 'input' ? this.argSpans.get(layer)?.get(at) : undefined;
@@ -419,6 +505,12 @@ export class Evaluator {
       this.g.sink.reportRule(err, env.module.path, where);
       return undefined;
     }
+  }
+
+  /** W0314 for a layer whose weights would not fit any memory (nothing is allocated here). */
+  private checkWeights(layer: string, params: Dim, span: Span, env: Env): void {
+    const n = params.value;
+    if (n !== undefined && n > MAX_LAYER_WEIGHTS) this.report(env, 'W0314', span, { layer, params: showNumber(n), bytes: showBytes(n * 4) });
   }
 
   private applyModel(layer: LayerInstance, inputs: TensorRef[], inputSpans: Span[], span: Span, env: Env): { shape: Shape; params: Dim } | undefined {
@@ -441,13 +533,19 @@ export class Evaluator {
         return undefined;
       }
     }
-    for (const r of ir.requires) {
-      const dim = r.dim.substitute(bindings);
-      if (dim.value === undefined) env.builder!.requires.push({ dim, why: r.why, span, file: env.module.path });
+    try {
+      for (const r of ir.requires) {
+        const dim = r.dim.substitute(bindings);
+        if (dim.value === undefined) env.builder!.requires.push({ dim, why: r.why, span, file: env.module.path });
+      }
+      const out = ir.nodes[ir.outputs[0]!.node]!.shape;
+      const params = ir.nodes.reduce((acc, n) => acc.add(n.params), Dim.const(0)).substitute(bindings);
+      return { shape: { dtype: out.dtype, dims: out.dims.map((d) => d.substitute(bindings)) }, params };
+    } catch (err) {
+      if (!(err instanceof DimOverflow)) throw err;
+      this.report(env, 'E0242', span, { what: `the size of ${ir.name}'s output or weights (${showNumber(err.value)})`, max: MAX_SAFE });
+      return undefined;
     }
-    const out = ir.nodes[ir.outputs[0]!.node]!.shape;
-    const params = ir.nodes.reduce((acc, n) => acc.add(n.params), Dim.const(0)).substitute(bindings);
-    return { shape: { dtype: out.dtype, dims: out.dims.map((d) => d.substitute(bindings)) }, params };
   }
 }
 

@@ -107,10 +107,10 @@ export class Loader {
     const t = decl.target;
     if (t.kind === 'file') {
       const path = this.host.resolve(mod.path, t.path);
-      // Imports resolve only to .nn files: any other file is never read, so no diagnostic
-      // can quote a line of it (`import "/etc/shadow"`).
+      // Imports resolve only to .nn files: any other file (a data file, a binary,
+      // `import "/etc/shadow"`) is never read, so no diagnostic can quote a line of it.
       if (!path.endsWith('.nn')) {
-        this.sink.report('E0214', mod.path, t.span, { path });
+        this.sink.report('E0244', mod.path, t.span, { path: JSON.stringify(t.path.length > 80 ? `${t.path.slice(0, 77)}...` : t.path) });
         return undefined;
       }
       const m = this.loadImport(path, mod, t.span);

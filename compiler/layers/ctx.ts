@@ -1,7 +1,7 @@
 // The LayerCtx that layer rules run in, over checked argument values. Shared by the checker
 // (symbolic shapes), the summary and the runtime (concrete configs).
 import { Dim } from '../shapes/dim.js';
-import type { Shape } from '../shapes/shape.js';
+import { formatShape, type Shape } from '../shapes/shape.js';
 import type { LayerInstance, Value } from '../ir.js';
 import { LAYERS } from './index.js';
 import { RuleError } from '../diagnostics.js';
@@ -36,6 +36,7 @@ export function layerCtx(layerName: string, args: ReadonlyMap<string, Value>, in
     if (!v || v.kind === 'poison') throw new Error(`${layerName}: the rule read '${name}', which has no checked value`);
     return v;
   };
+  const applied = new Map<string, { shape: Shape; params: Dim }>();
   const ctx: LayerCtx = {
     inputs,
     args,
@@ -82,8 +83,15 @@ export function layerCtx(layerName: string, args: ReadonlyMap<string, Value>, in
     apply(inner: LayerInstance, input: Shape) {
       const def = LAYERS.get(inner.layer);
       if (!def || def.arity !== 1) throw RuleError.of('E0222', { wrapper: layerName, found: inner.layer, expected: 'a layer of one input' }, { at: 'layer' });
+      // Memoised: a wrapper's shape and weight rules both apply the inner layer, so nested
+      // wrappers (`bidirectional(bidirectional(...))`) would otherwise cost 2^depth.
+      const key = `${inner.id}:${formatShape(input)}`;
+      const done = applied.get(key);
+      if (done) return done;
       const innerCtx = layerCtx(inner.layer, inner.args, [input], defer);
-      return { shape: def.outputShape(innerCtx), params: def.paramCount(innerCtx) };
+      const result = { shape: def.outputShape(innerCtx), params: def.paramCount(innerCtx) };
+      applied.set(key, result);
+      return result;
     },
     input(rank, index = 0) {
       const s = inputs[index]!;

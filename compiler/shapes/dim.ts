@@ -9,6 +9,20 @@ export type Atom =
 
 export interface Term { atoms: Atom[]; key: string; coef: number }
 
+/** A coefficient left the safe-integer range (±2^53 - 1), where doubles stop counting
+ *  exactly. Thrown by dim arithmetic and caught by the checker, which reports E0242 at the
+ *  expression or layer that overflowed: internal control flow, like RuleError. */
+export class DimOverflow extends RangeError {
+  constructor(readonly value: number) {
+    super(`dim arithmetic overflowed: ${value}`);
+  }
+}
+
+function safe(n: number): number {
+  if (!Number.isSafeInteger(n)) throw new DimOverflow(n);
+  return n;
+}
+
 export class Dim {
   private constructor(
     /** Sorted by key; no zero coefficients; the constant term has key ''. */
@@ -18,7 +32,8 @@ export class Dim {
   ) {}
 
   static const(n: number): Dim {
-    if (!Number.isInteger(n)) throw new RangeError(`dims are integers, got ${n}`);
+    // Non-integers (NaN, Infinity, fractions) only come from arithmetic gone out of range.
+    safe(n);
     return new Dim(n === 0 ? [] : [{ atoms: [], key: '', coef: n }], false);
   }
   static sym(name: string): Dim {
@@ -31,7 +46,7 @@ export class Dim {
     const byKey = new Map<string, Term>();
     for (const t of terms) {
       const prev = byKey.get(t.key);
-      byKey.set(t.key, prev ? { ...prev, coef: prev.coef + t.coef } : t);
+      byKey.set(t.key, prev ? { ...prev, coef: safe(prev.coef + t.coef) } : t);
     }
     const out = [...byKey.values()].filter((t) => t.coef !== 0).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return new Dim(out, false);
@@ -123,7 +138,7 @@ export class Dim {
 
 function mulTerms(a: Term, b: Term): Term {
   const atoms = [...a.atoms, ...b.atoms].sort((x, y) => (atomString(x) < atomString(y) ? -1 : 1));
-  return { atoms, key: atoms.map((a) => atomString(a)).join('*'), coef: a.coef * b.coef };
+  return { atoms, key: atoms.map((a) => atomString(a)).join('*'), coef: safe(a.coef * b.coef) };
 }
 
 /** `inProduct`: a floor division multiplied by something needs parentheses to read right. */
