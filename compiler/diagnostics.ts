@@ -31,6 +31,7 @@ export const DIAGNOSTIC_CODES = {
   // The parser's own sentence (grammar/parse.ts words chevrotain's in the user's terms).
   E0101: { severity: 'error', title: 'syntax error', message: '{detail}', label: 'this bracket is never closed' },
   E0102: { severity: 'error', title: 'nesting too deep', message: 'brackets nested more than {max} deep' },
+  E0103: { severity: 'error', title: 'too many errors', message: '{count|more diagnostic} not shown', help: 'fix the first ones and check again' },
 
   E0201: { severity: 'error', title: 'unknown name', message: "'{name}' is not defined", help: ['it is in {module}: add `import {module}`', GUESS] },
   E0202: { severity: 'error', title: 'unknown argument', message: "{callee} has no argument '{name}'", help: [GUESS, 'its arguments are: {params}', '{callee} takes no arguments'] },

@@ -1,6 +1,6 @@
 // The checker: AST of the entry file and its imports → diagnostics and checked IR.
 import type { Arg, Decl, Expr, ModelStmt, Span } from '../../grammar/ast.js';
-import type { Diagnostic, Label } from '../diagnostics.js';
+import { makeDiagnostic, type Diagnostic, type Label } from '../diagnostics.js';
 import type { CheckedProgram, DataIR, IRNode, KnownRequirement, ModelIR, TaskIR } from '../ir.js';
 import { Dim } from '../shapes/dim.js';
 import type { DType, Shape } from '../shapes/shape.js';
@@ -355,6 +355,8 @@ export function check(path: string, host: CompilerHost, text?: string): CheckRes
   const entry = loader.loadText(path, source);
   const modules = [...loader.modules.values()];
   const program = checker.run(entry, modules);
+  const dropped = checker.sink.dropped;
+  if (dropped > 0) checker.sink.diagnostics.push(makeDiagnostic('E0103', entry.path, { start: entry.text.length, end: entry.text.length }, { count: dropped }));
   const sources = new Map(modules.map((m) => [m.path, m.text]));
   return { diagnostics: checker.sink.diagnostics, program, sources, modelsByDecl: checker.modelsByDecl, modules: loader.modules, partialModels: checker.partialModels };
 }

@@ -18,11 +18,21 @@ export type GlobalSymbol =
   | { kind: 'module'; module: SourceModule | 'builtin'; stdName?: string }
   | { kind: 'builtin'; name: string; table: 'data' | 'model'; stdModule: string };
 
+/** The diagnostics one check keeps; the rest are counted in one E0103. */
+export const MAX_DIAGNOSTICS = 1000;
+
 export class Sink {
   readonly diagnostics: Diagnostic[] = [];
   /** While > 0, diagnostics are counted but dropped (trial instantiations). */
   private muted = 0;
   mutedCount = 0;
+  /** Diagnostics past MAX_DIAGNOSTICS, counted but not kept (a file of junk would
+   *  otherwise make hundreds of thousands, each searched for a "did you mean"). */
+  dropped = 0;
+  /** Whether new diagnostics are dropped (callers may then skip costly details). */
+  get full(): boolean {
+    return this.muted === 0 && this.diagnostics.length >= MAX_DIAGNOSTICS;
+  }
 
   /** Reports `code` with the values its templates name; `notes` point at other spans. */
   report<C extends Code>(code: C, file: string, span: Span, values: Values<C>, notes?: readonly Note[]): void;
@@ -32,6 +42,10 @@ export class Sink {
   report(code: Code, file: string, span: Span, values: string | object, extra?: readonly Note[] | DiagnosticInput): void {
     if (this.muted > 0) {
       if (DIAGNOSTIC_CODES[code].severity === 'error') this.mutedCount++;
+      return;
+    }
+    if (this.full) {
+      this.dropped++;
       return;
     }
     // The overloads tie each form to its codes; here both are taken apart again.

@@ -152,6 +152,7 @@ export class Evaluator {
     if (LAYERS.has(name)) return this.layerCall(LAYERS.get(name)!, [], span, env);
     if (DATA_SOURCES.has(name) && DATA_SOURCES.get(name)!.module === 'core') return this.dataCall(name, [], span, env);
     if (name === 'none') return { kind: 'null' };
+    if (this.g.sink.full) { this.report(env, 'E0201', span, { name }); return POISON; }
     // Where an optimizer is expected, guess among optimizers (`adm` → adam, not add).
     const candidates = expected?.kind === 'call' ? [...OPTIMIZERS.keys()]
       : [...env.locals.keys(), ...env.module.scope.keys(), ...LAYERS.keys(), ...[...DATA_SOURCES.values()].filter((d) => d.module === 'core').map((d) => d.name)];

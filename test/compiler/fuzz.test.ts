@@ -4,6 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkText } from '../helpers.js';
+import { LAYERS } from '../../compiler/layers/index.js';
+import { renderJson, renderText } from '../../compiler/render.js';
 
 // CI runs a fixed seed so a red build always reproduces; `npm run fuzz` explores new
 // seeds with more runs (FUZZ_SEED / FUZZ_RUNS override both).
@@ -53,6 +55,23 @@ describe('fuzz', () => {
     }), { numRuns: runs(600) });
   });
 
+  it('layer calls with arguments of every type', () => {
+    // Found `dims are integers, got undefined` (a list holding an undefined name reached reshape).
+    const value = fc.oneof(
+      fc.constantFrom('1', '3', '-1', '0', '2.5', '"s"', 'true', '?', 'n', 'k', 'none', 'relu', 'same', 'dense(2)', 'lstm(2)', 'q', 'undefined_name',
+        '9007199254740991', '99999999999999999999', '1e400', 'n * 2', 'n / 0'),
+      fc.array(fc.constantFrom('1', '-1', '2', 'n', '?', 'q', 'undefined_name'), { maxLength: 4 }).map((xs) => `[${xs.join(', ')}]`),
+    );
+    const layer = fc.constantFrom(...LAYERS.keys());
+    const arg = fc.tuple(fc.option(fc.constantFrom('units', 'target_shape', 'layer', 'axis', 'dims', 'kernel_size', 'strides', 'padding', 'rate', 'n'), { nil: undefined }), value)
+      .map(([name, v]) => (name ? `${name}: ${v}` : v));
+    const input = fc.constantFrom('[b, 8]', '[b, 10, 8]', '[b, 10, 8, 3]', 'int32[b, 5]', '[b, n]', '[b, ?, 8]', '[b, 10, 8, n]');
+    const ty = fc.constantFrom('Int', 'Float', 'Foo', 'Bool');
+    fc.assert(fc.property(layer, fc.array(arg, { maxLength: 3 }), input, ty, value, (l, args, shape, t, q) => {
+      neverThrows(`let q = ${q}\nmodel M(k: ${t} = ${q}) {\n  input x: ${shape}\n  x -> ${l}(${args.join(', ')})\n}\nmodel N {\n  input y: ${shape}\n  M(${q})\n}`);
+    }), { numRuns: runs(1500) });
+  });
+
   it('arbitrary unicode text', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => neverThrows(s)), { numRuns: runs(200) });
   });
@@ -80,5 +99,61 @@ describe('robustness', () => {
     const r = checkText(lines.join('\n'));
     expect(r.diagnostics).toEqual([]);
     expect(r.program.models.size).toBe(2000);
+  });
+});
+
+// Issue 22's pathological inputs, scaled down a little: each ends in a result or a
+// diagnostic, never an exception (their check times are in bench/pathological.ts).
+describe('pathological inputs', () => {
+  const rendersBoth = (text: string) => {
+    const r = checkText(text);
+    renderText(r.diagnostics, r.sources);
+    renderJson(r.diagnostics, r.sources);
+    return r.diagnostics.map((d) => d.code);
+  };
+
+  it('integers out of the safe range are E0242, never a RangeError', () => {
+    let squares = 'let a0 = 10\n';
+    for (let i = 1; i < 12; i++) squares += `let a${i} = a${i - 1} * a${i - 1}\n`;
+    expect(rendersBoth(`${squares}model M {\n  input x: [b, a11]\n  dense(4)\n}`)).toContain('E0242');
+    expect(rendersBoth('model M {\n  input x: [b, 99999999999999999999]\n  dense(99999999999999999999)\n}')).toContain('E0242');
+    expect(rendersBoth('let b = 9007199254740991 * 9007199254740991 / 1')).toContain('E0242');
+    expect(rendersBoth('let f = 1e300 * 1e300')).toContain('E0242');
+    expect(rendersBoth('model M {\n  input x: [b, n]\n  reshape(n * 9007199254740991 * 2)\n}')).toContain('E0242');
+    expect(rendersBoth('model M {\n  input x: [b, 8]\n  reshape(-1, 9007199254740991)\n}').length).toBeGreaterThan(0);
+    expect(rendersBoth('model M {\n  input x: [b, 100000]\n  dense(1000000000)\n}')).toEqual(['W0314']);
+  });
+
+  it('long chains: lets in reverse order, models using the previous one, members, calls', () => {
+    const lets = ['let a0 = 1'];
+    for (let i = 1; i < 20000; i++) lets.push(`let a${i} = a${i - 1}`);
+    expect(rendersBoth(lets.reverse().join('\n'))).toEqual([]);
+    const models = ['model M0 {\n  input x: [b, 4]\n  dense(4)\n}'];
+    for (let i = 1; i < 2000; i++) models.push(`model M${i} {\n  input x: [b, 4]\n  M${i - 1}\n}`);
+    expect(rendersBoth(models.reverse().join('\n'))).toEqual([]);
+    expect(rendersBoth(`let a = x${'.b'.repeat(50000)}`)).toEqual(['E0201']);
+    expect(rendersBoth(`import std.data\nlet a = std.data${'.b'.repeat(50000)}`)).toEqual(['E0239']);
+    expect(rendersBoth(`let f = relu${'()'.repeat(20000)}`)).toEqual(['E0243']);
+    expect(rendersBoth(`model M {\n  input x: [b, 10, 4]\n  ${'bidirectional('.repeat(50)}lstm(4)${')'.repeat(50)}\n}`)).toEqual(['E0222']);
+    expect(rendersBoth(`model M {\n  input x: [b, 10, 4]\n  ${'time_distributed('.repeat(50)}dense(4)${')'.repeat(50)}\n}`).length).toBeGreaterThan(0);
+  });
+
+  it('junk, huge lines, many arguments and wide sums render', () => {
+    let seed = 1;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    expect(rendersBoth(Array.from({ length: 65536 }, () => String.fromCharCode(rand() % 256)).join('')).length).toBeGreaterThan(0);
+    const junk = ['(', ')', 'dense', '->', '1', ',', 'x', '{', '}', '[', ']', '"a"', '.', '@', 'model', ':', '='];
+    expect(rendersBoth(Array.from({ length: 100000 }, () => junk[rand() % junk.length]).join(' '))).toContain('E0103');
+    expect(rendersBoth(`let a = ${'x + '.repeat(50000)}1`)).toContain('E0103');
+    expect(rendersBoth(`let a = dense(${'1, '.repeat(50000)}1)`).length).toBeGreaterThan(0);
+    const syms = Array.from({ length: 10000 }, (_, i) => `s${i}`).join(' + ');
+    expect(rendersBoth(`model M(${'s0: Int'}) {\n  input x: [b, ${syms}]\n  input y: [b, 3]\n  x + y\n}`).length).toBeGreaterThan(0);
+    expect(rendersBoth(`model M {\n  input x: [b, 4]\n${') , '.repeat(30000)}}`).length).toBeGreaterThan(0);
+  });
+
+  it('imports read .nn files only and never quote another file', () => {
+    const r = checkText('import "./photo.png"\nimport "./ok.nn"', { 'photo.png': '\u0000\u0001PNG secret bytes', 'ok.nn': 'let z = 1' });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['E0244']);
+    expect(renderText(r.diagnostics, r.sources)).not.toContain('secret');
   });
 });
