@@ -2,9 +2,11 @@
 // mutations of the examples each end in diagnostics or a clean check.
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkText } from '../helpers.js';
 import { LAYERS } from '../../compiler/layers/index.js';
+import { TASKS } from '../../compiler/tasks/schemas.js';
+import type { ParamType } from '../../compiler/ir.js';
 import { renderJson, renderText } from '../../compiler/render.js';
 
 // CI runs a fixed seed so a red build always reproduces; `npm run fuzz` explores new
@@ -24,8 +26,24 @@ const examples = [
   ...readdirSync('test/fixtures').filter((f) => f.endsWith('.nn') && !f.startsWith('E0102')).map((f) => readFileSync(`test/fixtures/${f}`, 'utf8')),
 ];
 
+// What each generated program did, printed by `npm run fuzz` (FUZZ_SEED=random).
+const tally = { passed: 0, diagnostics: 0, threw: 0, slow: 0 };
+afterAll(() => {
+  if (seedEnv === 'random') console.log(`fuzz (seed ${seed}): ${tally.passed} passed, ${tally.diagnostics} with diagnostics, ${tally.threw} threw, ${tally.slow} slow (> 1 s)`);
+});
+
 function neverThrows(text: string): void {
-  const r = checkText(text);
+  const t0 = performance.now();
+  let r: ReturnType<typeof checkText>;
+  try {
+    r = checkText(text);
+  } catch (err) {
+    tally.threw++;
+    throw err;
+  }
+  if (performance.now() - t0 > 1000) tally.slow++;
+  if (r.diagnostics.length) tally.diagnostics++;
+  else tally.passed++;
   for (const d of r.diagnostics) {
     expect(d.span.start).toBeGreaterThanOrEqual(0);
     expect(d.span.end).toBeLessThanOrEqual(text.length + 1);
@@ -33,7 +51,75 @@ function neverThrows(text: string): void {
   }
 }
 
+/** A grammar-based generator: programs that look valid (lets with arithmetic, models with
+ *  symbolic input shapes, layers with arguments of every type biased to the right one,
+ *  nested models, tasks of every kind with their fields), from one seed. */
+function generate(seed: number): string {
+  let st = seed >>> 0 || 1;
+  const rnd = (n: number) => ((st = (Math.imul(st, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
+  const lets: string[] = [];
+  const models: string[] = [];
+  const dims = ['batch', 'n', 't', '?', '1', '3', '8', '28'];
+  const int = (): string => {
+    const atoms = ['1', '2', '8', '32', '0', '-1', '3000000000', '99999999999999999999', ...lets];
+    let e = pick(atoms);
+    for (let i = rnd(3); i > 0; i--) e += ` ${pick(['+', '-', '*', '/'])} ${pick(atoms)}`;
+    return e;
+  };
+  const any = (): string => pick([int(), '0.5', '1e-3', '1e400', 'true', '"s"', 'relu', 'same', 'none', '?', `[${int()}, ${int()}]`, '{a: 1}', 'dense(4)', 'lstm(4)', ...models]);
+  const valueOf = (t: ParamType, depth = 0): string => {
+    if (rnd(6) === 0 || depth > 2) return any();
+    switch (t.kind) {
+      case 'int': return t.symbolic && rnd(3) === 0 ? pick(dims) : int();
+      case 'float': return pick(['0.1', '0.5', '0', '1', '2', int()]);
+      case 'bool': return pick(['true', 'false']);
+      case 'string': return pick(['"a.csv"', '"out"', '""']);
+      case 'enum': return pick([...t.values, 'nope']);
+      case 'ints': return rnd(2) ? int() : `[${int()}, ${int()}]`;
+      case 'list': return `[${valueOf(t.of, depth + 1)}, ${valueOf(t.of, depth + 1)}]`;
+      case 'layer': return pick(['lstm(4)', 'gru(8, return_sequences: true)', 'dense(4)', 'conv2d(4, 3)', ...models]);
+      case 'model': case 'image_model': return models.length ? pick(models) : 'M';
+      case 'data': return pick(['d', 'csv("a.csv", columns: ["x"])', 'none']);
+      case 'call': return pick(['adam(lr: 0.01)', 'sgd(0.1)', 'rmsprop()', 'adam']);
+      case 'map': return `{${t.fields.slice(0, 2).map((f) => `${f.name}: ${valueOf(f.type, depth + 1)}`).join(', ')}}`;
+      case 'dict': return `{dense_1: ${valueOf(t.of, depth + 1)}}`;
+      case 'any': return any();
+    }
+  };
+  const layerNames = [...LAYERS.keys()];
+  const out: string[] = ['import std.vae', 'import std.gan'];
+  for (let i = rnd(4); i > 0; i--) { out.push(`let k${lets.length} = ${int()}`); lets.push(`k${lets.length}`); }
+  out.push('data d = csv("a.csv", columns: ["x", "y"])');
+  for (let m = 1 + rnd(3); m > 0; m--) {
+    const name = `M${models.length}`;
+    const rank = 2 + rnd(3);
+    const shape = Array.from({ length: rank }, (_, i) => (i === 0 ? 'batch' : rnd(4) === 0 ? `${pick(dims)} ${pick(['+', '*', '/'])} ${pick(['2', 'n', ...lets])}` : pick(dims)));
+    const body = [`  input x: ${rnd(8) === 0 ? 'int32' : ''}[${shape.join(', ')}]`];
+    for (let l = 1 + rnd(4); l > 0; l--) {
+      if (models.length && rnd(5) === 0) { body.push(`  ${pick(models)}`); continue; }
+      const def = LAYERS.get(pick(layerNames))!;
+      const args = def.params.filter(() => rnd(3) > 0).map((p) => (p.positional && rnd(2) ? valueOf(p.type) : `${p.name}: ${valueOf(p.type)}`));
+      const call = `${def.name}(${args.join(', ')})`;
+      body.push(rnd(4) === 0 ? `  h${l} = x -> ${call}` : rnd(6) === 0 ? `  x + x` : `  ${call}`);
+    }
+    out.push(`model ${name}${rnd(3) === 0 ? '(n: Int = 4)' : ''} {\n${body.join('\n')}\n}`);
+    models.push(name);
+  }
+  const kinds = [...TASKS.values()];
+  for (let k = rnd(3); k > 0; k--) {
+    const task = pick(kinds);
+    const fields = task.fields.filter(() => rnd(2) > 0).map((f) => `  ${f.name}: ${valueOf(f.type)}`);
+    out.push(`${task.kind} ${task.subjectIsModel ? pick(models) : `t${k}`}${task.needsData && rnd(2) ? ' on d' : ''} {\n${fields.join('\n')}\n}`);
+  }
+  return out.join('\n');
+}
+
 describe('fuzz', () => {
+  it('generated programs (grammar-based)', () => {
+    fc.assert(fc.property(fc.integer(), (s) => neverThrows(generate(s))), { numRuns: runs(250) });
+  });
+
   it('random token streams', () => {
     fc.assert(fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 80 }), (toks) => neverThrows(toks.join(' '))), { numRuns: runs(600) });
   });
