@@ -25,22 +25,22 @@ export interface TaskChecker {
 export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecker): TaskIR | undefined {
   const file = mod.path;
   const sink = checker.sink;
-  const schema = TASKS.get(decl.taskKind.name);
-  if (!schema) {
+  const entry = TASKS.get(decl.taskKind.name);
+  if (!entry) {
     const guess = didYouMean(decl.taskKind.name, TASKS.keys());
     sink.report('E0401', file, decl.taskKind.span, `'${decl.taskKind.name}' is not a task kind`, { help: guess ? `did you mean '${guess}'?` : `known kinds: ${[...TASKS.keys()].join(', ')}` });
     return undefined;
   }
-  if (schema.module !== 'core' && !mod.stdImports.has(schema.module)) {
-    sink.report('E0409', file, decl.taskKind.span, `${schema.kind} tasks come from ${schema.module}`, { help: `add \`import ${schema.module}\` at the top of the file` });
+  if (entry.module !== 'core' && !mod.stdImports.has(entry.module)) {
+    sink.report('E0409', file, decl.taskKind.span, `${entry.kind} tasks come from ${entry.module}`, { help: `add \`import ${entry.module}\` at the top of the file` });
     return undefined;
   }
   const env = { module: mod, locals: new Map<string, Value>() };
   let model: ModelIR | undefined;
   let ok = true;
-  if (schema.subjectIsModel) {
+  if (entry.subjectIsModel) {
     if (!decl.subject) {
-      sink.report('E0407', file, decl.taskKind.span, `${schema.kind} needs the model to act on`, { help: `write \`${schema.kind} MyModel on data { ... }\`` });
+      sink.report('E0407', file, decl.taskKind.span, `${entry.kind} needs the model to act on`, { help: `write \`${entry.kind} MyModel on data { ... }\`` });
       ok = false;
     } else {
       const sym = mod.scope.get(decl.subject.name);
@@ -57,17 +57,17 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
   if (decl.on) {
     const v = checker.evaluator.eval(decl.on, env);
     if (v.kind === 'data') data = v.data;
-    else if (v.kind !== 'poison') sink.report('E0207', file, decl.on.span, `${schema.kind} needs data after 'on'`, { found: v.kind });
-  } else if (schema.needsData) {
-    sink.report('E0403', file, decl.taskKind.span, `${schema.kind} needs data: add \`on NAME\``);
+    else if (v.kind !== 'poison') sink.report('E0207', file, decl.on.span, `${entry.kind} needs data after 'on'`, { found: v.kind });
+  } else if (entry.needsData) {
+    sink.report('E0403', file, decl.taskKind.span, `${entry.kind} needs data: add \`on NAME\``);
   }
 
   const fields = new Map<string, Value>();
   for (const f of decl.fields) {
-    const spec = schema.fields.find((s) => s.name === f.name.name);
+    const spec = entry.fields.find((s) => s.name === f.name.name);
     if (!spec) {
-      const guess = didYouMean(f.name.name, schema.fields.map((s) => s.name));
-      sink.report('E0402', file, f.name.span, `${schema.kind} has no field '${f.name.name}'`, { help: guess ? `did you mean '${guess}'?` : `fields: ${schema.fields.map((s) => s.name).join(', ')}` });
+      const guess = didYouMean(f.name.name, entry.fields.map((s) => s.name));
+      sink.report('E0402', file, f.name.span, `${entry.kind} has no field '${f.name.name}'`, { help: guess ? `did you mean '${guess}'?` : `fields: ${entry.fields.map((s) => s.name).join(', ')}` });
       continue;
     }
     if (fields.has(spec.name)) {
@@ -78,19 +78,19 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
     const v = checkType(raw, spec.type, f.value.span, spec.name, sink, file, 'E0406');
     fields.set(spec.name, v ? fillMapDefaults(v, spec.type) : POISON);
   }
-  for (const spec of schema.fields) {
+  for (const spec of entry.fields) {
     if (fields.has(spec.name)) continue;
     if (spec.default) fields.set(spec.name, spec.default);
     else {
-      sink.report('E0403', file, decl.taskKind.span, `${schema.kind} needs '${spec.name}'`, { help: spec.doc });
+      sink.report('E0403', file, decl.taskKind.span, `${entry.kind} needs '${spec.name}'`, { help: spec.doc });
       ok = false;
     }
   }
   const bindings = new Map<string, Dim>();
   if (model && data) ok = fitDataToModel(decl, file, model, data, fields, bindings, checker) && ok;
-  if (schema.fit && data && ok) ok = schema.fit({ decl, file, data, fields, sink, bindings, module: mod });
+  if (entry.fit && data && ok) ok = entry.fit({ decl, file, data, fields, sink, bindings, module: mod });
   const name = decl.subject?.name ?? decl.taskKind.name;
-  return ok ? { kind: schema.kind, name, model, data, fields, span: decl.span, bindings } : undefined;
+  return ok ? { kind: entry.kind, name, model, data, fields, span: decl.span, bindings } : undefined;
 }
 
 function fillMapDefaults(v: Value, t: import('../ir.js').ParamType): Value {

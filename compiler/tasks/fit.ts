@@ -4,7 +4,7 @@ import type { Decl } from '../../grammar/ast.js';
 import type { Sink, SourceModule } from '../check/context.js';
 import type { DataValue, ModelIR, Value } from '../ir.js';
 import type { Dim } from '../shapes/dim.js';
-import { formatShape, type Shape } from '../shapes/shape.js';
+import type { Shape } from '../shapes/shape.js';
 import { unifyShapes } from '../shapes/unify.js';
 
 export type TaskDecl = Extract<Decl, { kind: 'task' }>;

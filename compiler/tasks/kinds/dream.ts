@@ -1,6 +1,5 @@
 // `dream NAME on image(...)` (std.dream): DeepDream through a pretrained or trained network
 // (runtime/tasks/dream.ts).
-import type { Span } from '../../../grammar/ast.js';
 import { defineTaskKind } from '../kind.js';
 import { fieldSpan, type FitCtx } from '../fit.js';
 import { checkImageModel, checkLayerNames, featureModel, imageData, imageFits, networkOf } from '../images.js';
