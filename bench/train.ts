@@ -56,7 +56,7 @@ function randomData(c: Case, n: number) {
 export async function nncRate(c: Case, n: number, epochs: number): Promise<number> {
   const r = await train({
     name: c.name, build: () => buildModel(ir(c)), data: randomData(c, n), validationSplit: 0, loss: c.loss,
-    optimizer: () => makeOptimizer('rmsprop', { lr: 1e-3, rho: 0.9, momentum: 0, epsilon: 1e-7 }), metrics: [], epochs, batchSize: c.batch, shuffle: true, restoreBest: false, seed: 1,
+    optimizer: () => makeOptimizer({ name: 'rmsprop', params: { lr: 1e-3, rho: 0.9, momentum: 0, epsilon: 1e-7 } }), metrics: [], epochs, batchSize: c.batch, shuffle: true, restoreBest: false, seed: 1,
     outDir: mkdtempSync(join(tmpdir(), 'nnc-bench-')), resume: false, reporter: silentReporter,
   });
   r.model.dispose();

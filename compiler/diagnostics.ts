@@ -18,7 +18,7 @@ interface CodeInfo {
   hints?: Readonly<Record<string, string>>;
   /** The message of the notes (secondary spans) the call site points at. */
   label?: string;
-  /** Transitional: the task checks (compiler/check/tasks.ts, image-tasks.ts, fit.ts) still
+  /** Transitional: the task checks (compiler/check/tasks.ts, compiler/tasks/) still
    *  write this code's message at the call site; `{detail}` is their text. */
   prose?: true;
 }

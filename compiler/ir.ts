@@ -199,3 +199,10 @@ export const substituteArgs = (args: ReadonlyMap<string, Value>, b: ReadonlyMap<
   new Map([...args].map(([k, v]) => [k, substituteValue(v, b)]));
 
 export const substituteShape = (s: Shape, b: ReadonlyMap<string, Dim>): Shape => ({ dtype: s.dtype, dims: s.dims.map((d) => d.substitute(b)) });
+
+/** Named dims a model leaves open (from its input shapes): bindable by whoever uses it. */
+export function modelSymbols(ir: ModelIR): Set<string> {
+  const out = new Set<string>();
+  for (const i of ir.inputs) for (const d of ir.nodes[i.node]!.shape.dims) d.symbols(out);
+  return out;
+}

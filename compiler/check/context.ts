@@ -36,7 +36,7 @@ export class Sink {
 
   /** Reports `code` with the values its templates name; `notes` point at other spans. */
   report<C extends Code>(code: C, file: string, span: Span, values: Values<C>, notes?: readonly Note[]): void;
-  /** Transitional, for the task checks (compiler/check/tasks.ts, image-tasks.ts, fit.ts) until
+  /** Transitional, for the task checks (compiler/check/tasks.ts, compiler/tasks/) until
    *  they pass values too: the message's specifics as written at the call site. */
   report(code: ProseCode, file: string, span: Span, detail: string, extra?: DiagnosticInput): void;
   report(code: Code, file: string, span: Span, values: string | object, extra?: readonly Note[] | DiagnosticInput): void {

@@ -11,11 +11,11 @@ import { LAYERS, type LayerDef } from '../layers/index.js';
 import { Dim, DimOverflow } from '../shapes/dim.js';
 import { formatShape, type Shape } from '../shapes/shape.js';
 import { unifyShapes } from '../shapes/unify.js';
-import { OPTIMIZERS } from '../tasks/schemas.js';
+import { OPTIMIZERS } from '../tasks/vocab.js';
 import { PRETRAINED_SOURCES, readPretrainedTopology } from '../pretrained/sources.js';
 import { TopologyError } from '../pretrained/topology.js';
 import type { CompilerHost } from './loader.js';
-import { describeValue, POISON, type DataType, type LayerInstance, type ParamType, type TensorRef, type Value } from '../ir.js';
+import { describeValue, modelSymbols, POISON, type DataType, type LayerInstance, type ParamType, type TensorRef, type Value } from '../ir.js';
 import { bindArgs } from './args.js';
 import type { GlobalSymbol, Sink, SourceModule } from './context.js';
 import { exportsOf } from './loader.js';
@@ -554,11 +554,4 @@ function asDim(v: Value): Dim | undefined {
   if (v.kind === 'int') return Dim.const(v.value);
   if (v.kind === 'dim') return v.dim;
   return undefined;
-}
-
-/** Named dims a model leaves open (from its input shapes): bindable by whoever uses it. */
-export function modelSymbols(ir: ModelIR): Set<string> {
-  const out = new Set<string>();
-  for (const i of ir.inputs) for (const d of ir.nodes[i.node]!.shape.dims) d.symbols(out);
-  return out;
 }

@@ -4,7 +4,7 @@ import type { Decl, Span } from '../../grammar/ast.js';
 import { MAX_NESTING, parse } from '../../grammar/parse.js';
 import { DATA_SOURCES } from '../data/sources.js';
 import { PRETRAINED_SOURCES } from '../pretrained/sources.js';
-import { TASKS } from '../tasks/schemas.js';
+import { TASKS } from '../tasks/index.js';
 import type { GlobalSymbol, Sink, SourceModule } from './context.js';
 
 export interface CompilerHost {

@@ -14,7 +14,9 @@ import { layerConfigs } from '../layers/config.js';
 import type { LayerConfig } from '../layers/types.js';
 import { Dim } from '../shapes/dim.js';
 import { nestedBindings } from '../shapes/nested.js';
-import { dreamFields, field, ganFields, generateFields, modelField, styleFields, trainFields, vaeFields } from '../tasks/fields.js';
+import { TASKS } from '../tasks/index.js';
+import type { TaskKind } from '../tasks/kind.js';
+import { modelField } from '../tasks/lower.js';
 import { substituteShape, type DataValue, type LayerInstance, type Value } from '../ir.js';
 
 /** What nnc compile cannot compile. Its own class because compiler/ cannot import the
@@ -221,54 +223,26 @@ interface TaskEmitCtx {
   builder: (m: ModelIR) => string;
 }
 
-/** How main.ts runs each task kind: the runtime procedure (in nnc-runtime/tasks/MODULE.ts)
- *  and its argument object, the same values run.ts passes it. */
-const TASK_EMITTERS: Record<string, { procedure: string; module: string; args: (task: TaskIR, c: TaskEmitCtx) => Record<string, unknown> }> = {
-  train: {
-    procedure: 'runTrainTask', module: 'train-task',
-    args: (task, c) => {
-      const model = task.model!;
-      const dims = dimsFromData(task, model);
-      const valData = task.fields.get('validation_data');
-      return {
-        name: task.name, baseDir: code('program.baseDir'),
-        data: code(c.dataRef(task.data!, `${task.name}Data`)),
-        validationData: valData?.kind === 'data' ? code(c.dataRef(valData.data, `${task.name}ValidationData`)) : undefined,
-        fields: trainFields(task),
-        build: code(`(${dims ? 'd' : ''}) => ${c.builderOf(model)}(${dims})`),
-      };
-    },
-  },
-  vae: {
-    procedure: 'runVaeTask', module: 'vae',
-    args: (task, c) => ({
-      name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)), fields: vaeFields(task),
-      encoder: code(c.builder(modelField(task, 'encoder'))), decoder: code(c.builder(modelField(task, 'decoder'))),
-    }),
-  },
-  generate_text: {
-    procedure: 'runGenerateTask', module: 'generate',
-    args: (task, c) => ({ name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)), fields: generateFields(task) }),
-  },
-  gan: {
-    procedure: 'runGanTask', module: 'gan',
-    args: (task, c) => ({
-      name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)), fields: ganFields(task),
-      generator: code(c.builder(modelField(task, 'generator'))), discriminator: code(c.builder(modelField(task, 'discriminator'))),
-    }),
-  },
-  dream: {
-    procedure: 'runDreamTask', module: 'dream',
-    args: (task, c) => ({ name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)), fields: dreamFields(task) }),
-  },
-  style_transfer: {
-    procedure: 'runStyleTask', module: 'style',
-    args: (task, c) => ({
-      name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)),
-      style: code(c.dataRef(field(task, 'style', 'data')!.data, `${task.name}Style`)), fields: styleFields(task),
-    }),
-  },
-};
+/** The argument object of a task's procedure, the same values run.ts passes it (see
+ *  compiler/tasks/kind.ts): data inputs before the fields, builders after them. */
+function taskArgs(kind: TaskKind, task: TaskIR, c: TaskEmitCtx): Record<string, unknown> {
+  const args: Record<string, unknown> = { name: task.name, baseDir: code('program.baseDir'), data: code(c.dataRef(task.data!, `${task.name}Data`)) };
+  const inputs = Object.entries(kind.inputs);
+  for (const [arg, input] of inputs) {
+    if (input.kind !== 'data') continue;
+    const v = task.fields.get(input.field);
+    args[arg] = v?.kind === 'data' ? code(c.dataRef(v.data, `${task.name}${pascal(arg)}`)) : undefined;
+  }
+  args['fields'] = kind.lower(task);
+  for (const [arg, input] of inputs) {
+    if (input.kind === 'model') args[arg] = code(c.builder(modelField(task, input.field)));
+    if (input.kind === 'subject') {
+      const dims = dimsFromData(task, task.model!);
+      args[arg] = code(`(${dims ? 'd' : ''}) => ${c.builderOf(task.model!)}(${dims})`);
+    }
+  }
+  return args;
+}
 
 export interface Emitted {
   /** File name (relative to the output folder) → text. */
@@ -331,13 +305,14 @@ export function emitProgram(result: CheckResult, entry: string): Emitted {
     },
   };
   for (const task of result.program.tasks) {
-    const emitter = TASK_EMITTERS[task.kind];
-    if (!emitter) throw new EmitError(`nnc compile cannot compile ${task.kind} tasks yet`);
-    procedures.set(emitter.procedure, emitter.module);
-    const args = emitter.args(task, emitCtx);
+    const kind = TASKS.get(task.kind);
+    if (!kind) throw new EmitError(`nnc compile cannot compile ${task.kind} tasks yet`);
+    const { procedure, module } = kind.runtime;
+    procedures.set(procedure, module);
+    const args = taskArgs(kind, task, emitCtx);
     needsIn(args, needs);
     body.push(`if (wants(${JSON.stringify(task.kind)}, ${JSON.stringify(task.name)})) {`,
-      `  code = s.report(await ${emitter.procedure}(${p.value(args)}, s));`, '  if (code) return code;', '}');
+      `  code = s.report(await ${procedure}(${p.value(args)}, s));`, '  if (code) return code;', '}');
   }
   const tasks = result.program.tasks.length > 0;
   // Imports and the folder constant go on top, once it is known what the builders and loaders use.

@@ -6,7 +6,9 @@ import type { ModelIR } from '../ir.js';
 import { LAYERS } from '../layers/index.js';
 import { Dim } from '../shapes/dim.js';
 import { formatShape } from '../shapes/shape.js';
-import { OPTIMIZERS, TASKS, type TaskSchema } from '../tasks/schemas.js';
+import { TASKS } from '../tasks/index.js';
+import type { TaskSchema } from '../tasks/kind.js';
+import { OPTIMIZERS } from '../tasks/vocab.js';
 import { describeType, type ParamSpec, type Value } from '../ir.js';
 
 /** A value as it would be written in source. */

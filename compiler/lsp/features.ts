@@ -14,7 +14,8 @@ import { PRETRAINED_SOURCES } from '../pretrained/sources.js';
 import type { ModelIR } from '../ir.js';
 import { LAYERS } from '../layers/index.js';
 import { formatShape } from '../shapes/shape.js';
-import { OPTIMIZERS, TASKS } from '../tasks/schemas.js';
+import { TASKS } from '../tasks/index.js';
+import { OPTIMIZERS } from '../tasks/vocab.js';
 import { callAt, declAt, docFor, modelOf, nodeAt, uriOf, within, wordAt, type Analysis } from './analysis.js';
 import { callable, modelDoc, signatureLabel, taskDoc, taskFieldDoc, type Callable, type CallableParam } from './docs.js';
 

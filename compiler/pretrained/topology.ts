@@ -4,8 +4,10 @@
 
 export interface TopologyLayer { name: string; className: string }
 
-export type PixelRange = 'unit' | 'signed' | 'caffe';
-export const PIXEL_RANGES: readonly PixelRange[] = ['unit', 'signed', 'caffe'];
+/** How a network wants pixels (runtime/features/extract.ts's PIXEL_PREPROCESS gives each its
+ *  meaning). */
+export const PIXEL_RANGES = ['unit', 'signed', 'caffe'] as const;
+export type PixelRange = (typeof PIXEL_RANGES)[number];
 
 export type PretrainedLocation =
   | { kind: 'file'; path: string; weights: string | null }

@@ -86,16 +86,20 @@ const RULES: Record<string, (c: Cfg, w: tf.Tensor[]) => Op> = {
   Flatten: () => ([x]) => tf.reshape(x!, [x!.shape[0]!, -1]),
 };
 
-/** How a network wants pixels (compiler/pretrained/sources.ts's PIXEL_RANGES). */
-export type PixelRange = 'unit' | 'signed' | 'caffe';
-
 const SHIFT_CAFFE = [103.939, 116.779, 123.68]; // ImageNet means, BGR
 
-/** Pixels in [0, 1] as the network wants them. */
+/** Pixels in [0, 1] as a network wants them, by the names of compiler/pretrained/topology.ts's
+ *  PIXEL_RANGES (test/runtime/vocab.test.ts checks the two agree). */
+export const PIXEL_PREPROCESS = {
+  unit: (images: tf.Tensor4D) => images,
+  signed: (images: tf.Tensor4D): tf.Tensor4D => tf.sub(tf.mul(images, 2), 1),
+  caffe: (images: tf.Tensor4D): tf.Tensor4D => tf.sub(tf.mul(tf.reverse(images, -1), 255), tf.tensor1d(SHIFT_CAFFE)),
+} satisfies Record<string, (images: tf.Tensor4D) => tf.Tensor4D>;
+
+export type PixelRange = keyof typeof PIXEL_PREPROCESS;
+
 export function preprocess(images: tf.Tensor4D, pixels: PixelRange): tf.Tensor4D {
-  if (pixels === 'unit') return images;
-  if (pixels === 'signed') return tf.sub(tf.mul(images, 2), 1);
-  return tf.sub(tf.mul(tf.reverse(images, -1), 255), tf.tensor1d(SHIFT_CAFFE));
+  return PIXEL_PREPROCESS[pixels](images);
 }
 
 interface Step { name: string; inputs: string[]; op: Op }

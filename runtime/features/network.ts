@@ -9,8 +9,8 @@ import { MODEL_JSON, readModelArtifacts } from '../io/checkpoint.js';
 import { loadKerasWeights, readKerasModelConfig } from './keras-h5.js';
 import { fault } from '../errors.js';
 
-/** Where the network comes from (compiler/tasks/fields.ts's PlainNetwork, which run.ts and
- *  the emitter pass): the runtime keeps its own type so the emitted copy is self-contained. */
+/** Where the network comes from: what compiler/tasks/images.ts's networkOf lowers a `network`
+ *  field to (runtime/interpret/task-kinds.ts checks the two agree). */
 export type NetworkSpec =
   | { kind: 'package'; npm: string; folder: string; label: string; pixels: PixelRange }
   | { kind: 'file'; path: string; weights: string | null; pixels: PixelRange }

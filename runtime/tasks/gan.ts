@@ -11,9 +11,7 @@ import { fmt } from '../progress.js';
 import type { Session } from '../session.js';
 import { attachOptimizer, beginGenerative, gridOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
-import { makeOptimizer } from './vocab.js';
-
-type OptimizerSpec = { name: string; params: Record<string, number> };
+import { makeOptimizer, type OptimizerSpec } from './vocab.js';
 
 export interface GanFields {
   steps: number;
@@ -94,8 +92,8 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
     } else s.reporter.line(`no checkpoint in ${outDir}; starting gan ${t.name} from scratch`);
   }
   // Each optimizer is saved with the model it trains.
-  const dOpt = restored.get('discriminator') ?? makeOptimizer(f.dOptimizer.name, f.dOptimizer.params);
-  const gOpt = restored.get('generator') ?? makeOptimizer(f.gOptimizer.name, f.gOptimizer.params);
+  const dOpt = restored.get('discriminator') ?? makeOptimizer(f.dOptimizer);
+  const gOpt = restored.get('generator') ?? makeOptimizer(f.gOptimizer);
   attachOptimizer(discriminator, dOpt);
   attachOptimizer(generator, gOpt);
   const dVars = trainableVariables(discriminator), gVars = trainableVariables(generator);

@@ -16,12 +16,12 @@ import { floatsOf, scalarOf, scalarsOf } from '../readback.js';
 import { imagesOf } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
 import { taskSetup } from './setup.js';
-import { makeOptimizer } from './vocab.js';
+import { makeOptimizer, type OptimizerSpec } from './vocab.js';
 import { fault } from '../errors.js';
 
 export interface StyleFields {
   network: NetworkSpec; contentLayer: string; styleLayers: string[]; contentWeight: number; styleWeight: number; tvWeight: number;
-  optimizer: { name: string; params: Record<string, number> }; iterations: number; saveEvery: number; save: string;
+  optimizer: OptimizerSpec; iterations: number; saveEvery: number; save: string;
 }
 
 export interface StyleTask { name: string; baseDir: string; data: RuntimeData; style: RuntimeData; fields: StyleFields }
@@ -80,7 +80,7 @@ export async function runStyleTask(t: StyleTask, s: Session): Promise<StyleResul
   const [, h, w] = contentImage.shape;
   s.reporter.line(`style_transfer ${t.name}: content ${h}x${w}, style ${styleImage.shape[1]}x${styleImage.shape[2]}, content layer ${f.contentLayer}, style layers ${f.styleLayers.join(', ')}, saving to ${outDir}`);
   const image = tf.variable(contentImage.clone());
-  const optimizer = makeOptimizer(f.optimizer.name, f.optimizer.params);
+  const optimizer = makeOptimizer(f.optimizer);
   const weighted = (l: ReturnType<typeof styleLosses>) =>
     tf.addN([tf.mul(l.content, f.contentWeight), tf.mul(l.style, f.styleWeight), tf.mul(l.tv, f.tvWeight)]) as tf.Scalar;
   const measure = async (): Promise<StyleLosses> => {

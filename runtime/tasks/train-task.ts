@@ -6,13 +6,13 @@ import { classIds, type RuntimeData } from '../data/column.js';
 import type { Session } from '../session.js';
 import { taskSetup } from './setup.js';
 import { train, type TrainData, type TrainResult } from './train.js';
-import { makeOptimizer, type LossName } from './vocab.js';
+import { makeOptimizer, type LossName, type OptimizerSpec } from './vocab.js';
 import { fault } from '../errors.js';
 
 /** The fields of a train block, every default filled in. */
 export interface TrainFields {
   loss: LossName;
-  optimizer: { name: string; params: Record<string, number> };
+  optimizer: OptimizerSpec;
   epochs: number;
   batchSize: number;
   validationSplit: number;
@@ -68,7 +68,7 @@ export async function runTrainTask(t: TrainTask, s: Session): Promise<TrainResul
   };
   return train({
     name: t.name, build, data, validationData,
-    validationSplit: f.validationSplit, loss: f.loss, optimizer: () => makeOptimizer(f.optimizer.name, f.optimizer.params),
+    validationSplit: f.validationSplit, loss: f.loss, optimizer: () => makeOptimizer(f.optimizer),
     metrics: f.metrics, epochs: f.epochs, batchSize: f.batchSize, shuffle: f.shuffle, restoreBest: f.restoreBest,
     earlyStopping: f.earlyStopping, seed, outDir, resume: s.flags.resume, reporter: s.reporter, interrupt: s.interrupt,
     extraState: data.info.vocab ? { vocab: data.info.vocab } : undefined,

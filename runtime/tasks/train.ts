@@ -162,7 +162,43 @@ async function resumeFrom(o: TrainOptions, model: tf.LayersModel): Promise<{ sta
   return { state, ...(await resumeOptimizer(o.optimizer(), ckpt.model.optimizer)) };
 }
 
+/** How a run ended, before finish() writes it up. */
+interface Ending { status: TrainResult['status']; message: string }
+
+/** A training run under way: what its epochs share. */
+interface Run {
+  o: TrainOptions;
+  model: tf.LayersModel;
+  tr: TrainData;
+  val?: TrainData;
+  state: SavedState;
+  /** loss, then the metrics: the order of a step's values. */
+  names: string[];
+  monitor: 'loss' | 'val_loss';
+  step: (x: tf.Tensor, y: tf.Tensor) => Promise<number[]>;
+  /** Samples trained on and seconds spent, in finished epochs (or up to an interrupt). */
+  seen: number;
+  seconds: number;
+  /** When the loop last yielded to the event loop. */
+  yielded: number;
+}
+
 export async function train(o: TrainOptions): Promise<TrainResult> {
+  const r = await start(o);
+  const random = mulberry32(o.seed);
+  for (let epoch = r.state.epoch; epoch < o.epochs; epoch++) {
+    const order = o.shuffle ? permutation(r.tr.x.n, random) : range(0, r.tr.x.n);
+    const t0 = performance.now();
+    const trained = await trainEpoch(r, epoch, order, t0);
+    if ('status' in trained) return finish(r, trained);
+    const ending = await evaluateEpoch(r, epoch, trained.log, t0);
+    if (ending) return finish(r, ending);
+  }
+  return finish(r, { status: 'done', message: `trained ${o.name} for ${r.state.epoch} epochs` });
+}
+
+/** The model built (and resumed from its checkpoint with --resume), compiled, and the data split. */
+async function start(o: TrainOptions): Promise<Run> {
   const { train: tr, val } = splitData(o);
   if (tr.x.n < 1) throw fault('checkpoint', `${o.name}: no training samples left after the validation split`);
   const model = o.build();
@@ -180,93 +216,104 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   compile(model, o, optimizer ?? o.optimizer());
   const threads = fitWasmThreads(forwardMultiplyAdds(model) * o.batchSize);
   if (threads) o.reporter.line(threads);
-  const names = ['loss', ...o.metrics];
   const monitor = o.earlyStopping?.monitor === 'loss' || !val ? 'loss' : 'val_loss';
-  const random = mulberry32(o.seed);
-  const steps = Math.ceil(tr.x.n / o.batchSize);
-  const save = (tag: string, improved = false) => saveTrainCheckpoint(model, o.outDir, tag, { ...state, ...o.extraState }, !o.restoreBest ? 'none' : improved ? 'new' : state.bestEpoch ? 'keep' : 'none');
-  const finish = async (status: TrainResult['status'], message: string, seen: number, seconds: number): Promise<TrainResult> => {
-    // The figures of the epoch whose weights the model ends with (the last, or the best).
-    let kept = state.history[state.history.length - 1];
-    if (o.restoreBest && status !== 'interrupted' && state.bestEpoch && state.bestEpoch !== state.epoch) {
-      const best = await loadBest(o.outDir);
-      if (best) {
-        model.setWeights(best.model.getWeights());
-        message += `; kept the weights of epoch ${state.bestEpoch}, the best by ${monitor}`;
-        kept = state.history.find((h) => h.epoch === state.bestEpoch) ?? kept;
-      }
-    }
-    writeFileAtomic(join(o.outDir, 'loss.svg'), lossCurveSvg(`${o.name}: loss per epoch`, [
-      { name: 'loss', color: '#1f77b4', values: state.history.map((h) => h['loss']!) },
-      ...(val ? [{ name: 'val_loss', color: '#ff7f0e', values: state.history.map((h) => h['val_loss']!) }] : []),
-    ]));
-    const base = kept ? await baseline(model, o, val, kept) : undefined;
-    const samplesPerSecond = seconds > 0 ? seen / seconds : 0;
-    writeFileAtomic(join(o.outDir, 'metrics.json'), JSON.stringify({
-      task: o.name, status, message, epochs: state.epoch, best_epoch: state.bestEpoch || null, final: state.history[state.history.length - 1] ?? null,
-      baseline: base ?? null, samplesPerSecond, history: state.history,
-    }, null, 2) + '\n');
-    return { status, message, history: state.history, baseline: base, samplesPerSecond, model };
-  };
+  return { o, model, tr, val, state, names: ['loss', ...o.metrics], monitor, step: trainStep(model, o.loss), seen: 0, seconds: 0, yielded: performance.now() };
+}
 
-  const step = trainStep(model, o.loss);
-  let yielded = performance.now();
-  let seen = 0;
-  let seconds = 0;
-  for (let epoch = state.epoch; epoch < o.epochs; epoch++) {
-    const order = o.shuffle ? permutation(tr.x.n, random) : range(0, tr.x.n);
-    const sums = names.map(() => 0);
-    let count = 0;
-    const t0 = performance.now();
-    o.reporter.epochStart(epoch + 1, o.epochs, steps);
-    for (let s = 0; s < steps; s++) {
-      const rows = order.subarray(s * o.batchSize, Math.min(tr.x.n, (s + 1) * o.batchSize));
-      const xb = tr.x.gather(rows), yb = tr.y.gather(rows);
-      const values = await step(xb, yb);
-      tf.dispose([xb, yb]);
-      if (!values.every(Number.isFinite)) {
-        o.reporter.epochEnd();
-        const kept = state.epoch ? `the last good checkpoint (epoch ${state.epoch}) is in ${o.outDir}` : 'no epoch finished, so there is no checkpoint';
-        return finish('nan', `training ${o.name} stopped: the loss became ${values[0]} at epoch ${epoch + 1}, step ${s + 1}; ${kept}. Try a smaller learning rate.`, seen, seconds);
-      }
-      values.forEach((v, i) => { sums[i]! += v * rows.length; });
-      count += rows.length;
-      o.reporter.step(s + 1, Object.fromEntries(names.map((n, i) => [n, sums[i]! / count])));
-      // A step settles in microtasks only; yield to the event loop (every 20 ms: a yield
-      // costs tens of µs, a small model's step 1 ms) so that signal handlers (Ctrl-C) and the
-      // progress bar's timers get to run.
-      if (performance.now() - yielded > 20) {
-        await new Promise((done) => setImmediate(done));
-        yielded = performance.now();
-      }
-      if (o.interrupt?.requested) {
-        o.reporter.epochEnd();
-        await save(`e${epoch + 1}-interrupted`);
-        return finish('interrupted', `interrupted in epoch ${epoch + 1}; the weights so far are saved in ${o.outDir} (nnc run --resume repeats epoch ${epoch + 1})`, seen + count, seconds + (performance.now() - t0) / 1000);
-      }
+/** The epoch's checkpoint; best/ is replaced when the epoch `improved` (restore_best only). */
+const save = (r: Run, tag: string, improved = false) => saveTrainCheckpoint(r.model, r.o.outDir, tag, { ...r.state, ...r.o.extraState },
+  !r.o.restoreBest ? 'none' : improved ? 'new' : r.state.bestEpoch ? 'keep' : 'none');
+
+/** The steps of one epoch over the samples in `order`: the epoch's mean loss and metrics, or
+ *  how the run ended (a NaN, an interrupt). */
+async function trainEpoch(r: Run, epoch: number, order: Int32Array, t0: number): Promise<Ending | { log: EpochLog }> {
+  const { o, tr, names } = r;
+  const steps = Math.ceil(tr.x.n / o.batchSize);
+  const sums = names.map(() => 0);
+  let count = 0;
+  o.reporter.epochStart(epoch + 1, o.epochs, steps);
+  for (let s = 0; s < steps; s++) {
+    const rows = order.subarray(s * o.batchSize, Math.min(tr.x.n, (s + 1) * o.batchSize));
+    const xb = tr.x.gather(rows), yb = tr.y.gather(rows);
+    const values = await r.step(xb, yb);
+    tf.dispose([xb, yb]);
+    if (!values.every(Number.isFinite)) {
+      o.reporter.epochEnd();
+      const kept = r.state.epoch ? `the last good checkpoint (epoch ${r.state.epoch}) is in ${o.outDir}` : 'no epoch finished, so there is no checkpoint';
+      return { status: 'nan', message: `training ${o.name} stopped: the loss became ${values[0]} at epoch ${epoch + 1}, step ${s + 1}; ${kept}. Try a smaller learning rate.` };
     }
-    o.reporter.epochEnd();
-    seconds += (performance.now() - t0) / 1000;
-    seen += count;
-    const log: EpochLog = { epoch: epoch + 1, ...Object.fromEntries(names.map((n, i) => [n, sums[i]! / count])) } as EpochLog;
-    if (val) (await evaluate(model, val, Math.max(o.batchSize, 256))).forEach((v, i) => { log[`val_${names[i]}`] = v; });
-    if (!Object.values(log).every(Number.isFinite)) {
-      const kept = state.epoch ? `the last good checkpoint (epoch ${state.epoch}) is in ${o.outDir}` : 'no epoch finished, so there is no checkpoint';
-      return finish('nan', `training ${o.name} stopped: validation loss became ${log['val_loss']} at epoch ${epoch + 1}; ${kept}`, seen, seconds);
+    values.forEach((v, i) => { sums[i]! += v * rows.length; });
+    count += rows.length;
+    o.reporter.step(s + 1, Object.fromEntries(names.map((n, i) => [n, sums[i]! / count])));
+    // A step settles in microtasks only; yield to the event loop (every 20 ms: a yield
+    // costs tens of µs, a small model's step 1 ms) so that signal handlers (Ctrl-C) and the
+    // progress bar's timers get to run.
+    if (performance.now() - r.yielded > 20) {
+      await new Promise((done) => setImmediate(done));
+      r.yielded = performance.now();
     }
-    state.history.push(log);
-    state.epoch = epoch + 1;
-    const improved = log[monitor]! < state.best;
-    if (improved) {
-      state.best = log[monitor]!;
-      state.bestEpoch = epoch + 1;
-      state.wait = 0;
-    } else state.wait++;
-    await save(`e${epoch + 1}`, improved);
-    o.reporter.line(`epoch ${epoch + 1}/${o.epochs}  ${fmt(Object.fromEntries(Object.entries(log).filter(([k]) => k !== 'epoch')))}  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-    if (o.earlyStopping && state.wait >= o.earlyStopping.patience) {
-      return finish('early_stopped', `early stopping: ${monitor} has not improved for ${state.wait} epochs`, seen, seconds);
+    if (o.interrupt?.requested) {
+      o.reporter.epochEnd();
+      await save(r, `e${epoch + 1}-interrupted`);
+      r.seen += count;
+      r.seconds += (performance.now() - t0) / 1000;
+      return { status: 'interrupted', message: `interrupted in epoch ${epoch + 1}; the weights so far are saved in ${o.outDir} (nnc run --resume repeats epoch ${epoch + 1})` };
     }
   }
-  return finish('done', `trained ${o.name} for ${state.epoch} epochs`, seen, seconds);
+  o.reporter.epochEnd();
+  r.seconds += (performance.now() - t0) / 1000;
+  r.seen += count;
+  return { log: { epoch: epoch + 1, ...Object.fromEntries(names.map((n, i) => [n, sums[i]! / count])) } as EpochLog };
+}
+
+/** After an epoch's steps: its validation figures, the best epoch so far, the checkpoints and
+ *  the epoch's line; how the run ended if it did (a NaN in validation, early stopping). */
+async function evaluateEpoch(r: Run, epoch: number, log: EpochLog, t0: number): Promise<Ending | undefined> {
+  const { o, state, monitor } = r;
+  if (r.val) (await evaluate(r.model, r.val, Math.max(o.batchSize, 256))).forEach((v, i) => { log[`val_${r.names[i]}`] = v; });
+  if (!Object.values(log).every(Number.isFinite)) {
+    const kept = state.epoch ? `the last good checkpoint (epoch ${state.epoch}) is in ${o.outDir}` : 'no epoch finished, so there is no checkpoint';
+    return { status: 'nan', message: `training ${o.name} stopped: validation loss became ${log['val_loss']} at epoch ${epoch + 1}; ${kept}` };
+  }
+  state.history.push(log);
+  state.epoch = epoch + 1;
+  const improved = log[monitor]! < state.best;
+  if (improved) {
+    state.best = log[monitor]!;
+    state.bestEpoch = epoch + 1;
+    state.wait = 0;
+  } else state.wait++;
+  await save(r, `e${epoch + 1}`, improved);
+  o.reporter.line(`epoch ${epoch + 1}/${o.epochs}  ${fmt(Object.fromEntries(Object.entries(log).filter(([k]) => k !== 'epoch')))}  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  if (o.earlyStopping && state.wait >= o.earlyStopping.patience) {
+    return { status: 'early_stopped', message: `early stopping: ${monitor} has not improved for ${state.wait} epochs` };
+  }
+  return undefined;
+}
+
+/** The end of a run: the best epoch's weights restored (restore_best), the loss curve, the
+ *  baseline and metrics.json written. */
+async function finish(r: Run, { status, message }: Ending): Promise<TrainResult> {
+  const { o, model, val, state } = r;
+  // The figures of the epoch whose weights the model ends with (the last, or the best).
+  let kept = state.history[state.history.length - 1];
+  if (o.restoreBest && status !== 'interrupted' && state.bestEpoch && state.bestEpoch !== state.epoch) {
+    const best = await loadBest(o.outDir);
+    if (best) {
+      model.setWeights(best.model.getWeights());
+      message += `; kept the weights of epoch ${state.bestEpoch}, the best by ${r.monitor}`;
+      kept = state.history.find((h) => h.epoch === state.bestEpoch) ?? kept;
+    }
+  }
+  writeFileAtomic(join(o.outDir, 'loss.svg'), lossCurveSvg(`${o.name}: loss per epoch`, [
+    { name: 'loss', color: '#1f77b4', values: state.history.map((h) => h['loss']!) },
+    ...(val ? [{ name: 'val_loss', color: '#ff7f0e', values: state.history.map((h) => h['val_loss']!) }] : []),
+  ]));
+  const base = kept ? await baseline(model, o, val, kept) : undefined;
+  const samplesPerSecond = r.seconds > 0 ? r.seen / r.seconds : 0;
+  writeFileAtomic(join(o.outDir, 'metrics.json'), JSON.stringify({
+    task: o.name, status, message, epochs: state.epoch, best_epoch: state.bestEpoch || null, final: state.history[state.history.length - 1] ?? null,
+    baseline: base ?? null, samplesPerSecond, history: state.history,
+  }, null, 2) + '\n');
+  return { status, message, history: state.history, baseline: base, samplesPerSecond, model };
 }

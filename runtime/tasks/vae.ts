@@ -13,12 +13,12 @@ import { permutation } from '../random.js';
 import type { Session } from '../session.js';
 import { attachOptimizer, beginGenerative, gridOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
-import { makeOptimizer } from './vocab.js';
+import { makeOptimizer, type OptimizerSpec } from './vocab.js';
 
 export interface VaeFields {
   reconstruction: 'binary_crossentropy' | 'mse';
   klWeight: number;
-  optimizer: { name: string; params: Record<string, number> };
+  optimizer: OptimizerSpec;
   epochs: number;
   batchSize: number;
   grid: number;
@@ -100,7 +100,7 @@ export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
     } else s.reporter.line(`no checkpoint in ${outDir}; starting vae ${t.name} from scratch`);
   }
   // One optimizer for both models; it is saved with the encoder.
-  const optimizer = restored ?? makeOptimizer(f.optimizer.name, f.optimizer.params);
+  const optimizer = restored ?? makeOptimizer(f.optimizer);
   attachOptimizer(encoder, optimizer);
   const vars = trainableVariables(encoder, decoder);
   const steps = Math.ceil(images.n / f.batchSize);

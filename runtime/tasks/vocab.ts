@@ -1,4 +1,4 @@
-// The runtime meaning of the task vocabularies in compiler/tasks/schemas.ts: one entry per
+// The runtime meaning of the task vocabularies in compiler/tasks/vocab.ts: one entry per
 // loss and optimizer name (test/runtime/vocab.test.ts checks both tables are complete). Free of
 // compiler imports, so `nnc compile` can copy it next to the emitted code.
 import * as tf from '@tensorflow/tfjs';
@@ -97,7 +97,10 @@ export const TFJS_OPTIMIZERS: Record<string, (n: Numbers) => tf.Optimizer> = {
   sgd: (n) => (n('momentum') > 0 ? tf.train.momentum(n('lr'), n('momentum')) : tf.train.sgd(n('lr'))),
 };
 
-/** An optimizer by name with all its parameters given (the checker filled the defaults). */
-export function makeOptimizer(name: string, params: Readonly<Record<string, number>>): tf.Optimizer {
+/** An optimizer as a task's fields give it: `rmsprop(lr: 0.01)` is { name: 'rmsprop', params:
+ *  { lr: 0.01, rho: 0.9, ... } }, every parameter given (the checker filled the defaults). */
+export interface OptimizerSpec { name: string; params: Record<string, number> }
+
+export function makeOptimizer({ name, params }: OptimizerSpec): tf.Optimizer {
   return TFJS_OPTIMIZERS[name]!((p) => params[p] ?? NaN);
 }

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TASKS } from '../../compiler/tasks/schemas.js';
+import { TASKS } from '../../compiler/tasks/index.js';
 
 const vscode = (f: string) => JSON.parse(readFileSync(join('editors/vscode', f), 'utf8'));
 

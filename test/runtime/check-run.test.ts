@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../compiler/check/checker.js';
 import type { Diagnostic } from '../../compiler/diagnostics.js';
 import type { DataValue } from '../../compiler/ir.js';
-import { LOSSES } from '../../compiler/tasks/schemas.js';
+import { LOSSES } from '../../compiler/tasks/vocab.js';
 import { nodeHost } from '../../driver/host.js';
 import { selectBackend } from '../../runtime/backend.js';
 import { DenseColumn, type RuntimeData } from '../../runtime/data/column.js';

@@ -1,8 +1,10 @@
-// The runtime's loss and optimizer tables cover the checker's vocabularies exactly; the fused
-// batch losses compute what the composed ones do.
+// The runtime's loss, optimizer and pixel-range tables cover the checker's vocabularies
+// exactly; the fused batch losses compute what the composed ones do.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { LOSSES, OPTIMIZERS } from '../../compiler/tasks/schemas.js';
+import { LOSSES, OPTIMIZERS } from '../../compiler/tasks/vocab.js';
+import { PIXEL_RANGES } from '../../compiler/pretrained/topology.js';
+import { PIXEL_PREPROCESS } from '../../runtime/features/extract.js';
 import { FUSED_BATCH_LOSSES, TFJS_LOSSES, TFJS_OPTIMIZERS } from '../../runtime/tasks/vocab.js';
 
 describe('task vocabularies', () => {
@@ -11,6 +13,9 @@ describe('task vocabularies', () => {
   });
   it('every optimizer has a runtime meaning, and no other', () => {
     expect(Object.keys(TFJS_OPTIMIZERS).sort()).toEqual([...OPTIMIZERS.keys()].sort());
+  });
+  it('every pixel range has a runtime meaning, and no other', () => {
+    expect(Object.keys(PIXEL_PREPROCESS).sort()).toEqual([...PIXEL_RANGES].sort());
   });
 });
 

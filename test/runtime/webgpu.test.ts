@@ -52,7 +52,7 @@ interface Run { losses: number[]; weights: Float32Array[] }
 async function trainOn(make: () => tf.LayersModel, weights: Float32Array[], batch: (i: number) => [tf.Tensor, tf.Tensor], loss: 'mse' | 'categorical_crossentropy', steps: number): Promise<Run> {
   const model = make();
   model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i]!, w.shape)));
-  model.compile({ optimizer: makeOptimizer('rmsprop', { lr: 1e-3, rho: 0.9, momentum: 0, epsilon: 1e-7 }), loss: loss === 'mse' ? 'meanSquaredError' : 'categoricalCrossentropy' });
+  model.compile({ optimizer: makeOptimizer({ name: 'rmsprop', params: { lr: 1e-3, rho: 0.9, momentum: 0, epsilon: 1e-7 } }), loss: loss === 'mse' ? 'meanSquaredError' : 'categoricalCrossentropy' });
   const step = trainStep(model, loss);
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) {
@@ -125,7 +125,7 @@ describe.skipIf(missing !== undefined)('webgpu equals cpu', () => {
       const model = make();
       model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i]!, w.shape)));
       const x = tf.tensor(values((inShape as readonly number[]).reduce((a, b) => a * b, 1), 5), [...inShape]);
-      const optimizer = makeOptimizer('adam', { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+      const optimizer = makeOptimizer({ name: 'adam', params: { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } });
       // Not in training mode: the discriminator's dropout would draw other masks on each backend.
       const losses = await optimizeStep(optimizer, trainableVariables(model), () =>
         tf.addN([model.apply(x, { training: false })].flat().map((o) => tf.mean(tf.square(o as tf.Tensor)))) as tf.Scalar);
@@ -152,7 +152,7 @@ describe.skipIf(missing !== undefined)('webgpu equals cpu', () => {
     const make = seedModel('examples/seed/simple_rnn.nn', 'RnnForecaster');
     const o = {
       name: 'Rnn', build: make, data: { x: new DenseColumn(x, [10, 1]), y: new DenseColumn(y, [1]), info: {} }, validationSplit: 0, loss: 'mse' as const,
-      optimizer: () => makeOptimizer('rmsprop', { lr: 1e-2, rho: 0.9, momentum: 0, epsilon: 1e-7 }), metrics: [], restoreBest: false, batchSize: 32,
+      optimizer: () => makeOptimizer({ name: 'rmsprop', params: { lr: 1e-2, rho: 0.9, momentum: 0, epsilon: 1e-7 } }), metrics: [], restoreBest: false, batchSize: 32,
       shuffle: false, seed: 1, outDir: mkdtempSync(join(tmpdir(), 'nnc-webgpu-')), reporter: silentReporter,
     };
     await selectBackend('webgpu');

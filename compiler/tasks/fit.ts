@@ -1,0 +1,42 @@
+// What the task checks share: the task being fitted to its data and models, where to point a
+// diagnostic about one of its fields, and the shape questions several kinds ask.
+import type { Decl } from '../../grammar/ast.js';
+import type { Sink, SourceModule } from '../check/context.js';
+import type { DataValue, ModelIR, Value } from '../ir.js';
+import type { Dim } from '../shapes/dim.js';
+import type { Shape } from '../shapes/shape.js';
+import { unifyShapes } from '../shapes/unify.js';
+
+export type TaskDecl = Extract<Decl, { kind: 'task' }>;
+
+export interface FitCtx { decl: TaskDecl; file: string; data: DataValue; fields: Map<string, Value>; sink: Sink; bindings: Map<string, Dim>; module: SourceModule }
+
+export const inShape = (m: ModelIR, i = 0): Shape => m.nodes[m.inputs[i]!.node]!.shape;
+export const outShape = (m: ModelIR, i = 0): Shape => m.nodes[m.outputs[i]!.node]!.shape;
+export const fieldSpan = (c: FitCtx, name: string) => c.decl.fields.find((f) => f.name.name === name)?.value.span ?? c.decl.taskKind.span;
+
+/** Whether two tensors hold the same samples: equal rank and equal dims after the batch axis
+ *  (named dims of the models may be bound, e.g. `latent`). */
+export function sameSamples(a: Shape, b: Shape, c: FitCtx, flexible: ReadonlySet<string>): boolean {
+  if (a.dims.length !== b.dims.length || a.dtype !== b.dtype) return false;
+  const drop = (s: Shape): Shape => ({ dtype: s.dtype, dims: s.dims.slice(1) });
+  return !unifyShapes(drop(a), drop(b), c.bindings, flexible);
+}
+
+/** A model field must have this many inputs and outputs; reports at the field otherwise. */
+export function arity(c: FitCtx, field: string, m: ModelIR, inputs: number, outputs: number, what: string): boolean {
+  if (m.inputs.length === inputs && m.outputs.length === outputs) return true;
+  c.sink.report('E0408', c.file, fieldSpan(c, field), `the ${field} must ${what}; ${m.name} has ${m.inputs.length} input(s) and ${m.outputs.length} output(s)`, {
+    labels: [{ span: m.span, file: m.file, message: `${m.name} is declared here` }],
+  });
+  return false;
+}
+
+/** The images of the task's data (its x, or the array itself); text is reported. */
+export function imagesOf(c: FitCtx): Shape | undefined {
+  const t = c.data.type;
+  if (t.kind === 'dataset') return t.x;
+  if (t.kind === 'array') return t.shape;
+  c.sink.report('E0404', c.file, c.decl.on!.span, `${c.decl.taskKind.name} needs images, found text`, { help: 'e.g. mnist() from std.data' });
+  return undefined;
+}

@@ -1,0 +1,99 @@
+// `gan NAME on images` (std.gan): the adversarial training loop (runtime/tasks/gan.ts).
+import type { ModelIR } from '../../ir.js';
+import { modelSymbols } from '../../ir.js';
+import { formatShape } from '../../shapes/shape.js';
+import { defineTaskKind } from '../kind.js';
+import { arity, fieldSpan, imagesOf, inShape, outShape, sameSamples, type FitCtx } from '../fit.js';
+import { enumField, modelIn, numField, optimizerSpec, saveField, seedField } from '../lower.js';
+import { optimizerParam } from '../vocab.js';
+
+const PIXELS = ['signed', 'unit'] as const;
+
+export const gan = defineTaskKind({
+  kind: 'gan', module: 'std.gan', subjectIsModel: false, needsData: true,
+  doc: 'Trains a generative adversarial network: each step trains the discriminator on real and generated images (labels with noise), then the generator through the frozen discriminator with "real" labels. Writes sample grids every `sample_every` steps, checkpoints of both models, losses per step and their plot.',
+  fields: [
+    { name: 'generator', type: { kind: 'model' }, doc: 'Model from a latent vector [batch, latent] to an image of the data\'s shape.' },
+    { name: 'discriminator', type: { kind: 'model' }, doc: 'Model from an image to [batch, 1], the probability that the image is real (sigmoid).' },
+    { name: 'steps', type: { kind: 'int', min: 1 }, doc: 'Adversarial steps (one discriminator and one generator update each).', default: { kind: 'int', value: 2000 } },
+    { name: 'batch_size', type: { kind: 'int', min: 1 }, doc: 'Real images per step (as many generated ones are added).', default: { kind: 'int', value: 64 } },
+    optimizerParam('d_optimizer', 'Discriminator optimizer; the classic recipe is rmsprop(lr: 0.0008).', 'rmsprop', 0.0008),
+    optimizerParam('g_optimizer', 'Generator optimizer; the classic recipe is rmsprop(lr: 0.0004).', 'rmsprop', 0.0004),
+    { name: 'clip_value', type: { kind: 'float', min: 0 }, doc: 'Clip each gradient element to [-clip_value, clip_value] (0 turns clipping off), as Keras\' clipvalue.', default: { kind: 'float', value: 1 } },
+    { name: 'pixels', type: { kind: 'enum', values: PIXELS }, doc: 'How both networks see pixels: `signed` scales the data from [0, 1] to [-1, 1] and expects a generator ending in tanh (the classic recipe, and the one that trains: a sigmoid generator against [0, 1] data tends to collapse into speckle); `unit` keeps [0, 1] for a sigmoid generator. Sample grids are drawn in [0, 1] either way.', default: { kind: 'enum', name: 'signed' } },
+    { name: 'label_noise', type: { kind: 'float', min: 0, max: 1 }, doc: 'Uniform noise of this size added to the discriminator\'s labels (an important trick).', default: { kind: 'float', value: 0.05 } },
+    { name: 'sample_every', type: { kind: 'int', min: 1 }, doc: 'Steps between sample grids and checkpoints.', default: { kind: 'int', value: 200 } },
+    { name: 'grid', type: { kind: 'int', min: 1 }, doc: 'Cells per side of the sample grids (fixed latent points, so grids are comparable).', default: { kind: 'int', value: 8 } },
+    { name: 'seed', type: { kind: 'int', min: 0 }, doc: 'Random seed for weights, batches and latent draws.', default: { kind: 'null' } },
+    { name: 'save', type: { kind: 'string' }, doc: 'Output folder (generator/, discriminator/, samples-STEP.png, metrics.json, loss.svg).', default: { kind: 'null' } },
+  ],
+  fit: fitGan,
+  lower: (task) => ({
+    steps: numField(task, 'steps'),
+    batchSize: numField(task, 'batch_size'),
+    dOptimizer: optimizerSpec(task, 'd_optimizer'),
+    gOptimizer: optimizerSpec(task, 'g_optimizer'),
+    clipValue: numField(task, 'clip_value'),
+    pixels: enumField(task, 'pixels', PIXELS),
+    labelNoise: numField(task, 'label_noise'),
+    sampleEvery: numField(task, 'sample_every'),
+    grid: numField(task, 'grid'),
+    seed: seedField(task),
+    save: saveField(task),
+  }),
+  runtime: { module: 'gan', procedure: 'runGanTask' },
+  inputs: { generator: { kind: 'model', field: 'generator' }, discriminator: { kind: 'model', field: 'discriminator' } },
+});
+
+/** The generator maps [b, L] to an image, the discriminator an image to [b, 1]; generated
+ *  images, the discriminator's input and the data agree (one message names all three). */
+function fitGan(c: FitCtx): boolean {
+  const gen = modelIn(c.fields, 'generator'), disc = modelIn(c.fields, 'discriminator'), images = imagesOf(c);
+  if (!gen || !disc || !images) return false;
+  if (!arity(c, 'generator', gen, 1, 1, 'take one latent vector and give one image') || !arity(c, 'discriminator', disc, 1, 1, 'take one image and give one score')) return false;
+  const flexible = new Set([...modelSymbols(gen), ...modelSymbols(disc)]);
+  if (inShape(gen).dims.length !== 2) {
+    c.sink.report('E0408', c.file, fieldSpan(c, 'generator'), `the generator's input must be a latent vector [batch, latent]`, { found: formatShape(inShape(gen)) });
+    return false;
+  }
+  const score = outShape(disc);
+  if (score.dims.length !== 2 || score.dims[1]!.value !== 1) {
+    c.sink.report('E0408', c.file, fieldSpan(c, 'discriminator'), `the discriminator must give one score per image, [batch, 1] (sigmoid)`, { found: formatShape(score) });
+    return false;
+  }
+  checkPixelRange(c, gen);
+  const made = outShape(gen), judged = inShape(disc);
+  const genFits = sameSamples(made, images, c, flexible), discFits = sameSamples(judged, images, c, flexible);
+  if (!genFits || !discFits || !sameSamples(made, judged, c, flexible)) {
+    // At the one that differs from the other two; at the data when both models agree.
+    const at = genFits ? fieldSpan(c, 'discriminator') : discFits ? fieldSpan(c, 'generator') : c.decl.on!.span;
+    c.sink.report('E0408', c.file, at, `the generated images, the discriminator's input and the data must have one shape: generator ${gen.name} makes ${formatShape(made)}, discriminator ${disc.name} takes ${formatShape(judged)}, the data are ${formatShape(images)}`, {
+      labels: [{ span: gen.span, file: gen.file, message: `${gen.name} is declared here` }, { span: disc.span, file: disc.file, message: `${disc.name} is declared here` }],
+    });
+    return false;
+  }
+  return true;
+}
+/** The activation a model's output ends in (`dense(784, activation: tanh)` or a `tanh` line). */
+function finalActivation(m: ModelIR): string | undefined {
+  const last = m.nodes[m.outputs[0]!.node]!;
+  if (last.layer === 'sigmoid' || last.layer === 'tanh') return last.layer;
+  const act = last.args?.get('activation');
+  if (act?.kind === 'enum') return act.name;
+  // reshape/flatten after the activation keep it.
+  if ((last.layer === 'reshape' || last.layer === 'flatten') && last.inputs.length === 1) return finalActivation({ ...m, outputs: [{ node: last.inputs[0]! }] });
+  return undefined;
+}
+/** A gan's generator should end where the pixels live: tanh for `signed`, sigmoid for `unit`. */
+function checkPixelRange(c: FitCtx, gen: ModelIR): void {
+  const pixels = c.fields.get('pixels');
+  const range = pixels?.kind === 'enum' ? pixels.name : 'signed';
+  const want = range === 'signed' ? 'tanh' : 'sigmoid';
+  const act = finalActivation(gen);
+  if (act === (range === 'signed' ? 'sigmoid' : 'tanh')) {
+    c.sink.report('W0410', c.file, fieldSpan(c, 'generator'), `${gen.name} ends in ${act}, but pixels: ${range} shows the discriminator images in ${range === 'signed' ? '[-1, 1]' : '[0, 1]'}`, {
+      help: `end the generator in ${want}, or set pixels: ${range === 'signed' ? 'unit' : 'signed'}`,
+      labels: [{ span: gen.span, file: gen.file, message: `${gen.name} is declared here` }],
+    });
+  }
+}

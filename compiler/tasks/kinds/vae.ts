@@ -1,0 +1,67 @@
+// `vae NAME on images` (std.vae): a variational autoencoder's training loop (runtime/tasks/vae.ts).
+import { modelSymbols } from '../../ir.js';
+import { formatShape, type Shape } from '../../shapes/shape.js';
+import { defineTaskKind } from '../kind.js';
+import { arity, fieldSpan, imagesOf, inShape, outShape, sameSamples, type FitCtx } from '../fit.js';
+import { enumField, modelIn, numField, optimizerSpec, saveField, seedField } from '../lower.js';
+import { optimizerParam } from '../vocab.js';
+
+const RECONSTRUCTIONS = ['binary_crossentropy', 'mse'] as const;
+
+export const vae = defineTaskKind({
+  kind: 'vae', module: 'std.vae', subjectIsModel: false, needsData: true,
+  doc: 'Trains a variational autoencoder: the encoder maps an image to `z_mean` and `z_log_var` ([batch, latent] each), a latent point is drawn with the reparameterisation trick, and the decoder maps it back. Loss: reconstruction (summed over pixels) + `kl_weight` × KL divergence from the unit normal. Writes the encoder and decoder (tfjs layers format), a latent-space grid PNG (2-D latent) or random samples, metrics and a loss curve.',
+  fields: [
+    { name: 'encoder', type: { kind: 'model' }, doc: 'Model from an image to two outputs, z_mean and z_log_var, each [batch, latent].' },
+    { name: 'decoder', type: { kind: 'model' }, doc: 'Model from [batch, latent] back to an image of the data\'s shape.' },
+    { name: 'reconstruction', type: { kind: 'enum', values: RECONSTRUCTIONS }, doc: 'Per-pixel reconstruction loss, summed over the pixels of an image (binary_crossentropy for pixels in [0, 1] with a sigmoid decoder).', default: { kind: 'enum', name: 'binary_crossentropy' } },
+    { name: 'kl_weight', type: { kind: 'float', min: 0 }, doc: 'Weight of the KL term (1 is the classic VAE; larger values give a smoother, blurrier latent space).', default: { kind: 'float', value: 1 } },
+    optimizerParam('optimizer', 'adam(lr: ...), rmsprop(...) or sgd(...).', 'adam'),
+    { name: 'epochs', type: { kind: 'int', min: 1 }, doc: 'Passes over the images.', default: { kind: 'int', value: 10 } },
+    { name: 'batch_size', type: { kind: 'int', min: 1 }, doc: 'Images per gradient step.', default: { kind: 'int', value: 128 } },
+    { name: 'grid', type: { kind: 'int', min: 1 }, doc: 'Cells per side of the picture written after each epoch: a grid over the 2-D latent plane (normal quantiles 0.05 to 0.95), or decoded random latent points for a larger latent.', default: { kind: 'int', value: 15 } },
+    { name: 'seed', type: { kind: 'int', min: 0 }, doc: 'Random seed for weights, shuffling and latent draws.', default: { kind: 'null' } },
+    { name: 'save', type: { kind: 'string' }, doc: 'Output folder (encoder/, decoder/, grid.png, metrics.json, loss.svg).', default: { kind: 'null' } },
+  ],
+  fit: fitVae,
+  lower: (task) => ({
+    reconstruction: enumField(task, 'reconstruction', RECONSTRUCTIONS),
+    klWeight: numField(task, 'kl_weight'),
+    optimizer: optimizerSpec(task, 'optimizer'),
+    epochs: numField(task, 'epochs'),
+    batchSize: numField(task, 'batch_size'),
+    grid: numField(task, 'grid'),
+    seed: seedField(task),
+    save: saveField(task),
+  }),
+  runtime: { module: 'vae', procedure: 'runVaeTask' },
+  inputs: { encoder: { kind: 'model', field: 'encoder' }, decoder: { kind: 'model', field: 'decoder' } },
+});
+
+/** The encoder maps an image to z_mean and z_log_var of one shape [b, L]; the decoder maps
+ *  [b, L] back to an image; the decoder's images are the encoder's, and the data's. */
+function fitVae(c: FitCtx): boolean {
+  const enc = modelIn(c.fields, 'encoder'), dec = modelIn(c.fields, 'decoder'), images = imagesOf(c);
+  if (!enc || !dec || !images) return false;
+  if (!arity(c, 'encoder', enc, 1, 2, 'take one image and give two outputs, z_mean and z_log_var') || !arity(c, 'decoder', dec, 1, 1, 'take one latent vector and give one image')) return false;
+  const flexible = new Set([...modelSymbols(enc), ...modelSymbols(dec)]);
+  const [mean, logVar] = [outShape(enc, 0), outShape(enc, 1)];
+  if (mean.dims.length !== 2 || !sameSamples(mean, logVar, c, flexible)) {
+    c.sink.report('E0408', c.file, fieldSpan(c, 'encoder'), `the encoder's outputs z_mean and z_log_var must both be [batch, latent]`, { found: `${formatShape(mean)} and ${formatShape(logVar)}`, labels: [{ span: enc.span, file: enc.file, message: `${enc.name} is declared here` }] });
+    return false;
+  }
+  const problems: [string, Shape, Shape, string][] = [
+    ['decoder', inShape(dec), mean, `the decoder's input must be the encoder's latent vector`],
+    ['decoder', outShape(dec), inShape(enc), `the decoder must make images of the encoder's input shape`],
+  ];
+  for (const [field, want, got, message] of problems) {
+    if (sameSamples(want, got, c, flexible)) continue;
+    c.sink.report('E0408', c.file, fieldSpan(c, field), message, { expected: formatShape(got), found: formatShape(want), labels: [{ span: dec.span, file: dec.file, message: `${dec.name} is declared here` }] });
+    return false;
+  }
+  if (!sameSamples(inShape(enc), images, c, flexible)) {
+    c.sink.report('E0404', c.file, c.decl.on!.span, `the images of the data do not fit the encoder ${enc.name}`, { expected: formatShape(inShape(enc)), found: formatShape(images) });
+    return false;
+  }
+  return true;
+}
