@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkText } from '../helpers.js';
 import { LAYERS } from '../../compiler/layers/index.js';
-import { TASKS } from '../../compiler/tasks/schemas.js';
+import { TASKS } from '../../compiler/tasks/index.js';
 import type { ParamType } from '../../compiler/ir.js';
 import { renderJson, renderText } from '../../compiler/render.js';
 
