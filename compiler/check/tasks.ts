@@ -28,7 +28,7 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
   const entry = TASKS.get(decl.taskKind.name);
   if (!entry) {
     const guess = didYouMean(decl.taskKind.name, TASKS.keys());
-    sink.report('E0401', file, decl.taskKind.span, `'${decl.taskKind.name}' is not a task kind`, { help: guess ? `did you mean '${guess}'?` : `known kinds: ${[...TASKS.keys()].join(', ')}` });
+    sink.report('E0401', file, decl.taskKind.span, { name: decl.taskKind.name, guess, kinds: [...TASKS.keys()].join(', ') });
     return undefined;
   }
   if (entry.module !== 'core' && !mod.stdImports.has(entry.module)) {
