@@ -109,7 +109,7 @@ export const DIAGNOSTIC_CODES = {
   E0406: { severity: 'error', title: 'wrong field type', message: "'{name}': expected {expected}, found {found}" },
   E0407: { severity: 'error', title: 'not a model', ...TASK },
   E0408: { severity: 'error', title: 'the models of a task do not fit together', ...TASK },
-  E0409: { severity: 'error', title: 'task kind not imported', ...TASK },
+  E0409: { severity: 'error', title: 'task kind not imported', message: '{kind} tasks come from {module}', help: 'add `import {module}` at the top of the file' },
   W0410: { severity: 'warning', title: 'generator output does not match the pixel range', ...TASK },
   E0411: { severity: 'error', title: 'pretrained model cannot be read', message: 'cannot read {path}: {reason}' },
   E0412: { severity: 'error', title: 'the task needs an image model', ...TASK },
@@ -131,7 +131,7 @@ export type Values<C extends Code> = TemplateValues<Holes<Info<C>['message'] | F
 
 /** Codes whose messages the task checks still write at the call site (see CodeInfo.prose). */
 export type ProseCode = 'E0201' | 'E0207' | 'E0210' | 'E0213' | 'E0402' | 'E0403' | 'E0404' | 'E0405' | 'E0406' | 'E0407'
-  | 'E0408' | 'E0409' | 'W0410' | 'E0412' | 'E0413';
+  | 'E0408' | 'W0410' | 'E0412' | 'E0413';
 
 /** A secondary span; its message comes from the code's label template. */
 export interface Note { span: Span; file?: string }

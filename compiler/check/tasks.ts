@@ -32,7 +32,7 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
     return undefined;
   }
   if (entry.module !== 'core' && !mod.stdImports.has(entry.module)) {
-    sink.report('E0409', file, decl.taskKind.span, `${entry.kind} tasks come from ${entry.module}`, { help: `add \`import ${entry.module}\` at the top of the file` });
+    sink.report('E0409', file, decl.taskKind.span, { kind: entry.kind, module: entry.module });
     return undefined;
   }
   const env = { module: mod, locals: new Map<string, Value>() };
