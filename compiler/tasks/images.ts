@@ -24,15 +24,12 @@ export function featureModel(c: FitCtx): FeatureModelView | undefined {
 }
 
 /** The model must take one image [b, h, w, 3]; a model of the file also needs its trained
- *  weights. `why` says why the kind needs images, `module` where inception_v3() comes from. */
-export function checkImageModel(c: FitCtx, m: FeatureModelView, why: string, module: string): boolean {
+ *  weights. `hint` picks E0412's help: why the kind needs images, where inception_v3() comes from. */
+export function checkImageModel(c: FitCtx, m: FeatureModelView, hint: 'dream' | 'style'): boolean {
   const kind = c.decl.taskKind.name;
   const dims = m.input.dims;
   if (dims.length !== 4 || dims[3]!.value !== 3) {
-    c.sink.report('E0412', c.file, fieldSpan(c, 'network'), `${kind} needs a model that takes images [batch, height, width, 3]; ${m.name} takes ${formatShape(m.input)}`, {
-      help: `${why} Use inception_v3() from ${module}, or load("model.json") of a convolutional network.`,
-      labels: m.declared ? [{ ...m.declared, message: `${m.name} is declared here` }] : undefined,
-    });
+    c.sink.report('E0412', c.file, fieldSpan(c, 'network'), { kind, model: m.name, shape: formatShape(m.input), hint }, m.declared ? [m.declared] : []);
     return false;
   }
   if (!m.declared && c.fields.get('weights')?.kind === 'string') {

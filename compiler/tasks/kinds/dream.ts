@@ -6,7 +6,6 @@ import { checkImageModel, checkLayerNames, featureModel, imageData, imageFits, n
 import { field, num, numField, saveField } from '../lower.js';
 
 const MODULE = 'std.dream';
-const WHY_IMAGES = 'DeepDream changes the pixels of an image so that the feature detectors of a convolutional network fire more strongly; a model over anything but images has no pixels to change and no visual features to amplify (a recurrent net on a sequence of numbers cannot dream up a picture).';
 
 export const dream = defineTaskKind({
   kind: 'dream', module: MODULE, subjectIsModel: false, needsData: true,
@@ -43,7 +42,7 @@ export const dream = defineTaskKind({
 
 function fitDream(c: FitCtx): boolean {
   const m = featureModel(c);
-  if (!m || !checkImageModel(c, m, WHY_IMAGES, MODULE)) return false;
+  if (!m || !checkImageModel(c, m, 'dream')) return false;
   const image = imageData(c, c.data.type, c.decl.on!.span, 'the data to dream on');
   if (!image || !imageFits(c, m, image, c.decl.on!.span)) return false;
   const layersExpr = c.decl.fields.find((f) => f.name.name === 'layers')?.value;

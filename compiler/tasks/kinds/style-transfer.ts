@@ -8,7 +8,6 @@ import { field, numField, optimizerSpec, saveField } from '../lower.js';
 import { optimizerParam } from '../vocab.js';
 
 const MODULE = 'std.style';
-const WHY_IMAGES = 'style transfer matches the textures of a painting (Gram matrices of a convolutional network\'s feature maps) while keeping what a deep layer sees of a photograph; a model over anything but images has no feature maps to compare (a recurrent net on a sequence of numbers has no notion of texture or content).';
 
 export const styleTransfer = defineTaskKind({
   kind: 'style_transfer', module: MODULE, subjectIsModel: false, needsData: true,
@@ -46,7 +45,7 @@ export const styleTransfer = defineTaskKind({
 
 function fitStyle(c: FitCtx): boolean {
   const m = featureModel(c);
-  if (!m || !checkImageModel(c, m, WHY_IMAGES, MODULE)) return false;
+  if (!m || !checkImageModel(c, m, 'style')) return false;
   const content = imageData(c, c.data.type, c.decl.on!.span, 'the content');
   const style = c.fields.get('style');
   const styleImage = style?.kind === 'data' ? imageData(c, style.data.type, fieldSpan(c, 'style'), 'the style') : undefined;
