@@ -117,7 +117,7 @@ export const DIAGNOSTIC_CODES = {
       dream: 'DeepDream changes the pixels of an image so that the feature detectors of a convolutional network fire more strongly; a model over anything but images has no pixels to change and no visual features to amplify (a recurrent net on a sequence of numbers cannot dream up a picture). Use inception_v3() from std.dream, or load("model.json") of a convolutional network.',
       style: 'style transfer matches the textures of a painting (Gram matrices of a convolutional network\'s feature maps) while keeping what a deep layer sees of a photograph; a model over anything but images has no feature maps to compare (a recurrent net on a sequence of numbers has no notion of texture or content). Use inception_v3() from std.style, or load("model.json") of a convolutional network.',
     } },
-  E0413: { severity: 'error', title: 'no such layer in the model', ...TASK },
+  E0413: { severity: 'error', title: 'no such layer in the model', message: "{model} has no layer '{name}'", help: [GUESS, 'its layers include {layers}'] },
   E0414: { severity: 'error', title: 'wrong kind of data', message: '{source} needs {expected}, found {found}', help: 'e.g. {example}' },
   E0415: { severity: 'error', title: 'wrong data rank', message: '{source} needs a series of rank {expected}, found {found}' },
 } as const satisfies Record<string, CodeInfo>;
@@ -135,7 +135,7 @@ export type Values<C extends Code> = TemplateValues<Holes<Info<C>['message'] | F
 
 /** Codes whose messages the task checks still write at the call site (see CodeInfo.prose). */
 export type ProseCode = 'E0201' | 'E0207' | 'E0210' | 'E0213' | 'E0402' | 'E0403' | 'E0404' | 'E0405' | 'E0406' | 'E0407'
-  | 'E0408' | 'W0410' | 'E0413';
+  | 'E0408' | 'W0410';
 
 /** A secondary span; its message comes from the code's label template. */
 export interface Note { span: Span; file?: string }

@@ -57,7 +57,7 @@ export function checkLayerNames(c: FitCtx, m: FeatureModelView, names: { name: s
   for (const { name, span } of names) {
     if (m.layers.includes(name)) continue;
     const guess = didYouMean(name, m.layers);
-    c.sink.report('E0413', c.file, span, `${m.name} has no layer '${name}'`, { help: guess ? `did you mean '${guess}'?` : `its layers include ${m.layers.slice(-5).join(', ')}` });
+    c.sink.report('E0413', c.file, span, { model: m.name, name, guess, layers: m.layers.slice(-5).join(', ') });
     ok = false;
   }
   return ok;
