@@ -110,7 +110,8 @@ export const DIAGNOSTIC_CODES = {
   E0407: { severity: 'error', title: 'not a model', ...TASK },
   E0408: { severity: 'error', title: 'the models of a task do not fit together', ...TASK },
   E0409: { severity: 'error', title: 'task kind not imported', message: '{kind} tasks come from {module}', help: 'add `import {module}` at the top of the file' },
-  W0410: { severity: 'warning', title: 'generator output does not match the pixel range', ...TASK },
+  W0410: { severity: 'warning', title: 'generator output does not match the pixel range', message: '{model} ends in {activation}, but pixels: {range} shows the discriminator images in {interval}',
+    help: 'end the generator in {want}, or set pixels: {other}', label: '{model} is declared here' },
   E0411: { severity: 'error', title: 'pretrained model cannot be read', message: 'cannot read {path}: {reason}' },
   E0412: { severity: 'error', title: 'the task needs an image model', message: '{kind} needs a model that takes images [batch, height, width, 3]; {model} takes {shape}',
     label: '{model} is declared here', hints: {
@@ -135,7 +136,7 @@ export type Values<C extends Code> = TemplateValues<Holes<Info<C>['message'] | F
 
 /** Codes whose messages the task checks still write at the call site (see CodeInfo.prose). */
 export type ProseCode = 'E0201' | 'E0207' | 'E0210' | 'E0213' | 'E0402' | 'E0403' | 'E0404' | 'E0405' | 'E0406' | 'E0407'
-  | 'E0408' | 'W0410';
+  | 'E0408';
 
 /** A secondary span; its message comes from the code's label template. */
 export interface Note { span: Span; file?: string }

@@ -91,9 +91,8 @@ function checkPixelRange(c: FitCtx, gen: ModelIR): void {
   const want = range === 'signed' ? 'tanh' : 'sigmoid';
   const act = finalActivation(gen);
   if (act === (range === 'signed' ? 'sigmoid' : 'tanh')) {
-    c.sink.report('W0410', c.file, fieldSpan(c, 'generator'), `${gen.name} ends in ${act}, but pixels: ${range} shows the discriminator images in ${range === 'signed' ? '[-1, 1]' : '[0, 1]'}`, {
-      help: `end the generator in ${want}, or set pixels: ${range === 'signed' ? 'unit' : 'signed'}`,
-      labels: [{ span: gen.span, file: gen.file, message: `${gen.name} is declared here` }],
-    });
+    c.sink.report('W0410', c.file, fieldSpan(c, 'generator'), {
+      model: gen.name, activation: act, range, interval: range === 'signed' ? '[-1, 1]' : '[0, 1]', want, other: range === 'signed' ? 'unit' : 'signed',
+    }, [{ span: gen.span, file: gen.file }]);
   }
 }
