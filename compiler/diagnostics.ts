@@ -102,7 +102,7 @@ export const DIAGNOSTIC_CODES = {
   W0314: { severity: 'warning', title: 'layer too large', message: '{layer} has {params} weights, {bytes} as float32', help: 'check its units and input size' },
 
   E0401: { severity: 'error', title: 'unknown task kind', message: "'{name}' is not a task kind", help: [GUESS, 'known kinds: {kinds}'] },
-  E0402: { severity: 'error', title: 'unknown task field', ...TASK },
+  E0402: { severity: 'error', title: 'unknown task field', message: "{owner} has no field '{name}'", help: [GUESS, 'fields: {fields}'] },
   E0403: { severity: 'error', title: 'missing task field', ...TASK },
   E0404: { severity: 'error', title: 'data does not fit the model', ...TASK },
   E0405: { severity: 'error', title: 'loss does not fit the output', ...TASK },
@@ -135,7 +135,7 @@ export type Values<C extends Code> = TemplateValues<Holes<Info<C>['message'] | F
   & ([HintOf<C>] extends [never] ? unknown : { readonly hint?: HintOf<C> });
 
 /** Codes whose messages the task checks still write at the call site (see CodeInfo.prose). */
-export type ProseCode = 'E0201' | 'E0207' | 'E0210' | 'E0213' | 'E0402' | 'E0403' | 'E0404' | 'E0405' | 'E0406' | 'E0407'
+export type ProseCode = 'E0201' | 'E0207' | 'E0210' | 'E0213' | 'E0403' | 'E0404' | 'E0405' | 'E0406' | 'E0407'
   | 'E0408';
 
 /** A secondary span; its message comes from the code's label template. */

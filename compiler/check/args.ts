@@ -170,7 +170,7 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
         const spec = t.fields.find((f) => f.name === key);
         if (!spec) {
           const guess = didYouMean(key, t.fields.map((f) => f.name));
-          sink.report('E0402', file, span, `${name} has no field '${key}'`, { help: guess ? `did you mean '${guess}'?` : `fields: ${t.fields.map((f) => f.name).join(', ')}` });
+          sink.report('E0402', file, span, { owner: name, name: key, guess, fields: t.fields.map((f) => f.name).join(', ') });
           return undefined;
         }
         const c = checkType(item, spec.type, span, `${name}.${key}`, sink, file, wrongType);

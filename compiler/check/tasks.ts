@@ -67,7 +67,7 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
     const spec = entry.fields.find((s) => s.name === f.name.name);
     if (!spec) {
       const guess = didYouMean(f.name.name, entry.fields.map((s) => s.name));
-      sink.report('E0402', file, f.name.span, `${entry.kind} has no field '${f.name.name}'`, { help: guess ? `did you mean '${guess}'?` : `fields: ${entry.fields.map((s) => s.name).join(', ')}` });
+      sink.report('E0402', file, f.name.span, { owner: entry.kind, name: f.name.name, guess, fields: entry.fields.map((s) => s.name).join(', ') });
       continue;
     }
     if (fields.has(spec.name)) {
