@@ -65,20 +65,24 @@ async function trainOn(make: () => tf.LayersModel, weights: Float32Array[], batc
   return out;
 }
 
-/** The same training on cpu (which also draws the initial weights) and on webgpu. */
-async function bothBackends(make: () => tf.LayersModel, batch: (i: number) => [tf.Tensor, tf.Tensor], loss: 'mse' | 'categorical_crossentropy', steps = 3): Promise<[Run, Run]> {
+/** `run` on cpu (which also draws the initial weights), then on webgpu from the same weights. */
+async function onBoth(make: () => tf.LayersModel, run: (weights: Float32Array[]) => Promise<Run>): Promise<[Run, Run]> {
   await selectBackend('cpu');
   const init = make();
   const weights = init.getWeights().map((w) => w.dataSync() as Float32Array);
   init.dispose();
-  const cpu = await trainOn(make, weights, batch, loss, steps);
+  const cpu = await run(weights);
   await selectBackend('webgpu');
   try {
-    return [cpu, await trainOn(make, weights, batch, loss, steps)];
+    return [cpu, await run(weights)];
   } finally {
     await selectBackend('cpu');
   }
 }
+
+/** The same training steps on cpu and on webgpu. */
+const bothBackends = (make: () => tf.LayersModel, batch: (i: number) => [tf.Tensor, tf.Tensor], loss: 'mse' | 'categorical_crossentropy', steps = 3) =>
+  onBoth(make, (weights) => trainOn(make, weights, batch, loss, steps));
 
 function expectClose(a: Run, b: Run, tolerance: number) {
   a.losses.forEach((l, i) => expect(Math.abs(l - b.losses[i]!), `loss of step ${i + 1}: ${l} vs ${b.losses[i]}`).toBeLessThan(tolerance * Math.max(1, Math.abs(l))));
@@ -134,17 +138,8 @@ describe.skipIf(missing !== undefined)('webgpu equals cpu', () => {
       model.dispose();
       return out;
     };
-    await selectBackend('cpu');
-    const init = make();
-    const weights = init.getWeights().map((w) => w.dataSync() as Float32Array);
-    init.dispose();
-    const cpu = await run(weights);
-    await selectBackend('webgpu');
-    try {
-      expectClose(cpu, await run(weights), TOLERANCE);
-    } finally {
-      await selectBackend('cpu');
-    }
+    const [cpu, gpu] = await onBoth(make, run);
+    expectClose(cpu, gpu, TOLERANCE);
   });
 
   it('a checkpoint trained on webgpu resumes on wasm, and the loss goes on falling', async () => {
