@@ -116,8 +116,7 @@ function gpuDevicePresent(): boolean {
 /** The graphics API Dawn drives on this platform. */
 const GPU_API: Partial<Record<NodeJS.Platform, string>> = { linux: 'Vulkan', win32: 'D3D12', darwin: 'Metal' };
 
-/** WebGPU through Dawn: a hardware adapter, or (when asked for by name) a software one such as
- *  Mesa's lavapipe. tfjs-backend-webgpu finds the adapter through navigator.gpu. */
+/** The adapter Dawn offers: its GPU object, a name to print, and whether it is software. */
 interface GpuAdapter { gpu: GPU; name: string; software: boolean }
 
 /** Dawn's adapter, found once per process (each Dawn instance costs time and, on lavapipe,
@@ -135,7 +134,7 @@ async function findAdapter(): Promise<GpuAdapter | string> {
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
-  if (!adapter) return 'no WebGPU adapter: no Vulkan driver sees a GPU';
+  if (!adapter) return `no WebGPU adapter: no ${GPU_API[process.platform] ?? 'graphics'} driver offers one`;
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const software = info.isFallbackAdapter === true || info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(`${info.device} ${info.description}`);
   return { gpu, software, name: info.description || [info.vendor, info.device].filter(Boolean).join(' ') || 'unnamed adapter' };
