@@ -31,10 +31,9 @@ export async function benchGpu(): Promise<void> {
   }
   console.log(`webgpu adapter: ${gpu.detail}; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log('| model, batch | webgpu | wasm | cpu | webgpu/wasm | webgpu/cpu |\n|---|---|---|---|---|---|');
-  const software = gpu.detail.includes('software');
   for (const c of CASES) {
     // On a software adapter a heavy model's step takes minutes; those rows need a real GPU.
-    if (software && c.heavy) {
+    if (gpu.software && c.heavy) {
       console.log(`| ${c.name}, ${c.batch} | (software adapter: skipped) | | | | |`);
       continue;
     }

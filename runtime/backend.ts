@@ -12,7 +12,8 @@ import { wasmBackend } from './kernels/tfjs-internals.js';
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
-export interface BackendInfo { name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'; detail: string }
+/** `software`: a GPU backend on a software adapter (lavapipe), slower than wasm. */
+export interface BackendInfo { name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'; detail: string; software?: boolean }
 
 const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
@@ -155,7 +156,7 @@ async function loadWebgpu(allowSoftware: boolean): Promise<BackendInfo | string>
     return firstLine(err);
   }
   if (!(await tf.setBackend('webgpu'))) return 'the webgpu backend did not start';
-  return { name: 'webgpu', detail: `${found.name}, ${GPU_API[process.platform] ?? 'native API'}${found.software ? ', software' : ''}` };
+  return { name: 'webgpu', detail: `${found.name}, ${GPU_API[process.platform] ?? 'native API'}${found.software ? ', software' : ''}`, software: found.software };
 }
 
 async function loadCpu(): Promise<BackendInfo | string> {

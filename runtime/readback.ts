@@ -15,20 +15,17 @@ export async function scalarsOf(tensors: readonly tf.Tensor[]): Promise<number[]
 /** The first value of a tensor, then disposes it. */
 export const scalarOf = async (t: tf.Tensor): Promise<number> => (await scalarsOf([t]))[0]!;
 
-/** The values of a float32 tensor, then disposes it. */
-export async function floatsOf(t: tf.Tensor): Promise<Float32Array> {
+/** The values of a tensor, then disposes it. */
+async function valuesOf(t: tf.Tensor): Promise<tf.TypedArray> {
   try {
-    return (await t.data()) as Float32Array;
+    return (await t.data()) as tf.TypedArray;
   } finally {
     t.dispose();
   }
 }
 
+/** The values of a float32 tensor, then disposes it. */
+export const floatsOf = async (t: tf.Tensor): Promise<Float32Array> => (await valuesOf(t)) as Float32Array;
+
 /** The values of an int32 tensor, then disposes it. */
-export async function intsOf(t: tf.Tensor): Promise<Int32Array> {
-  try {
-    return (await t.data()) as Int32Array;
-  } finally {
-    t.dispose();
-  }
-}
+export const intsOf = async (t: tf.Tensor): Promise<Int32Array> => (await valuesOf(t)) as Int32Array;

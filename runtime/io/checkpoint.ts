@@ -6,7 +6,7 @@
 // saveTrainCheckpoint).
 // The folder loads in plain tfjs: tf.loadLayersModel(...) on model.json.
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { removeFile, removeLeftoverTemps, writeFileAtomic } from './atomic.js';
 import { fault } from '../errors.js';

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { denseProduct } from '../kernels/dense.js';
 import { fusedBackend } from '../kernels/memory.js';
-import { GATE_COUNT, lastStep, recurrentSequence, type CellActivation, type CellKind, type GateActivation } from '../kernels/recurrent.js';
+import { lastStep, recurrentSequence, type CellActivation, type CellKind, type GateActivation } from '../kernels/recurrent.js';
 import { rnnCellInternals, type RnnCellInternals } from '../kernels/tfjs-internals.js';
 import { registerAsStock } from './stock.js';
 
@@ -37,7 +37,6 @@ function dropoutMask(cell: RnnCellInternals, shape: number[], rate: number, trai
 
 function fusedClass(kind: CellKind): RnnClass {
   const Base = STOCK[kind];
-  const G = GATE_COUNT[kind];
   class Fused extends Base {
     private kernelActivations?: { act: CellActivation; ra: GateActivation } | null;
 
