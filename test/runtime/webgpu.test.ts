@@ -48,10 +48,23 @@ function seedModel(file: string, name: string, dims: Record<string, number> = {}
 
 interface Run { losses: number[]; weights: Float32Array[] }
 
-/** Builds the model on the current backend with the given weights and trains `steps` steps. */
-async function trainOn(make: () => tf.LayersModel, weights: Float32Array[], batch: (i: number) => [tf.Tensor, tf.Tensor], loss: 'mse' | 'categorical_crossentropy', steps: number): Promise<Run> {
+/** The model built on the current backend, holding the given weights. */
+function withWeights(make: () => tf.LayersModel, weights: Float32Array[]): tf.LayersModel {
   const model = make();
   model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i]!, w.shape)));
+  return model;
+}
+
+/** The losses and the model's weights after training; disposes the model. */
+async function ended(model: tf.LayersModel, losses: number[]): Promise<Run> {
+  const weights = await Promise.all(model.getWeights().map((w) => floatsOf(w.clone())));
+  model.dispose();
+  return { losses, weights };
+}
+
+/** Builds the model on the current backend with the given weights and trains `steps` steps. */
+async function trainOn(make: () => tf.LayersModel, weights: Float32Array[], batch: (i: number) => [tf.Tensor, tf.Tensor], loss: 'mse' | 'categorical_crossentropy', steps: number): Promise<Run> {
+  const model = withWeights(make, weights);
   model.compile({ optimizer: makeOptimizer({ name: 'rmsprop', params: { lr: 1e-3, rho: 0.9, momentum: 0, epsilon: 1e-7 } }), loss: loss === 'mse' ? 'meanSquaredError' : 'categoricalCrossentropy' });
   const step = trainStep(model, loss);
   const losses: number[] = [];
@@ -60,9 +73,7 @@ async function trainOn(make: () => tf.LayersModel, weights: Float32Array[], batc
     losses.push((await step(x, y))[0]!);
     tf.dispose([x, y]);
   }
-  const out = { losses, weights: await Promise.all(model.getWeights().map((w) => floatsOf(w.clone()))) };
-  model.dispose();
-  return out;
+  return ended(model, losses);
 }
 
 /** `run` on cpu (which also draws the initial weights), then on webgpu from the same weights. */
@@ -126,17 +137,14 @@ describe.skipIf(missing !== undefined)('webgpu equals cpu', () => {
   ] as const)('%s %s: one custom-loop step (the generative tasks\' optimizeStep)', async (file, name, inShape) => {
     const make = seedModel(file, name);
     const run = async (weights: Float32Array[]): Promise<Run> => {
-      const model = make();
-      model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i]!, w.shape)));
+      const model = withWeights(make, weights);
       const x = tf.tensor(values((inShape as readonly number[]).reduce((a, b) => a * b, 1), 5), [...inShape]);
       const optimizer = makeOptimizer({ name: 'adam', params: { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } });
       // Not in training mode: the discriminator's dropout would draw other masks on each backend.
       const losses = await optimizeStep(optimizer, trainableVariables(model), () =>
         tf.addN([model.apply(x, { training: false })].flat().map((o) => tf.mean(tf.square(o as tf.Tensor)))) as tf.Scalar);
       x.dispose();
-      const out = { losses, weights: await Promise.all(model.getWeights().map((w) => floatsOf(w.clone()))) };
-      model.dispose();
-      return out;
+      return ended(model, losses);
     };
     const [cpu, gpu] = await onBoth(make, run);
     expectClose(cpu, gpu, TOLERANCE);
