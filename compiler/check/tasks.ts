@@ -168,7 +168,7 @@ function fitInputsToModel(decl: TaskDecl, file: string, model: ModelIR, data: Da
   const inShape = model.nodes[model.inputs[0]!.node]!.shape;
   const x = t.kind === 'dataset' ? t.x : t.shape;
   if (!unifyShapes(inShape, x, bindings, modelSymbols(model)) && inShape.dtype === x.dtype) return true;
-  sink.report('E0404', file, span, `the data's samples do not fit ${model.name}'s input`, {
+  sink.report('E0404', file, span, `the data's samples do not fit the input of ${model.name}`, {
     expected: formatShape(inShape), found: formatShape(x),
     labels: [{ span: model.span, file: model.file, message: `${model.name} is declared here` }],
   });

@@ -1,12 +1,12 @@
 // The `evaluate` task: a trained model's loss and metrics on labelled data, as Keras'
 // model.evaluate reports them. The model and its signature come from a checkpoint; data
 // whose samples do not fit it are refused before any work.
-import { isAbsolute, resolve } from 'node:path';
 import type { RuntimeData } from '../data/column.js';
 import { loadTrainedModel, misfit } from '../io/signature.js';
 import { fmt } from '../progress.js';
 import type { Session } from '../session.js';
 import type { TaskOutcome } from './outcome.js';
+import { checkpointFolder } from './setup.js';
 import { evaluate } from './train.js';
 import { trainingData } from './train-task.js';
 import { TFJS_LOSSES, TFJS_METRICS, type LossName } from './vocab.js';
@@ -29,7 +29,7 @@ const isLoss = (l: unknown): l is LossName => typeof l === 'string' && l in TFJS
 
 export async function runEvaluateTask(t: EvaluateTask, s: Session): Promise<EvaluateResult> {
   const f = t.fields;
-  const dir = isAbsolute(f.checkpoint) ? f.checkpoint : resolve(t.baseDir, f.checkpoint);
+  const dir = checkpointFolder(s, t.baseDir, f.checkpoint);
   const { model, signature } = await loadTrainedModel(dir);
   const loss = f.loss ?? signature.loss;
   if (!isLoss(loss)) throw fault('checkpoint', `${dir} does not say which loss ${t.name} was trained with; give evaluate a loss`);

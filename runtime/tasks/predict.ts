@@ -8,6 +8,7 @@ import { predictColumn, predictionsCsv } from '../io/predictions.js';
 import { loadTrainedModel, misfit } from '../io/signature.js';
 import type { Session } from '../session.js';
 import type { TaskOutcome } from './outcome.js';
+import { checkpointFolder } from './setup.js';
 import { fault } from '../errors.js';
 
 export interface PredictFields {
@@ -32,7 +33,7 @@ function samplesOf(d: RuntimeData, what: string): Column {
 export async function runPredictTask(t: PredictTask, s: Session): Promise<PredictResult> {
   const f = t.fields;
   const at = (p: string) => (isAbsolute(p) ? p : resolve(t.baseDir, p));
-  const dir = at(f.checkpoint);
+  const dir = checkpointFolder(s, t.baseDir, f.checkpoint);
   // --out names a folder for every task's outputs: the CSV goes there under its own name.
   const path = s.flags.out ? join(s.flags.out, basename(f.save)) : at(f.save);
   const x = samplesOf(t.data, `predict ${t.name}`);
