@@ -137,7 +137,7 @@ export interface TrainedModel { model: tf.LayersModel; signature: ModelSignature
 /** The folder a user names for a trained model: its own, or the one of a model.json. */
 function modelFolder(path: string): string {
   const st = statSync(path, { throwIfNoEntry: false });
-  if (!st) throw fault('file', `${path} does not exist; name the output folder of a train task (it holds model.json)`);
+  if (!st) throw fault('file', `${path} does not exist: train the model first, or name the output folder of a train task (it holds model.json)`);
   if (st.isFile()) {
     if (basename(path) !== MODEL_JSON) throw fault('file', `${path} is not a saved model; name the output folder of a train task (it holds model.json)`);
     return dirname(path);

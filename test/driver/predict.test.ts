@@ -182,7 +182,7 @@ train Switch on rows { loss: binary_crossentropy, epochs: 2, batch_size: 16, sav
       [[model, '--input', join(dir, 'two.csv')], `nnc: ${join(dir, 'two.csv')} has 2 columns but the model takes 784 (samples of [28, 28, 1])\n`],
       [[model, '--input', join(dir, 'none.csv')], `nnc: cannot read ${join(dir, 'none.csv')}: no such file or folder\n`],
       [[dir, '--input', join(dir, 'two.csv')], `nnc: ${dir} holds no trained model (no model.json); name the output folder of a train task\n`],
-      [[join(dir, 'nowhere'), '--input', join(dir, 'two.csv')], `nnc: ${join(dir, 'nowhere')} does not exist; name the output folder of a train task (it holds model.json)\n`],
+      [[join(dir, 'nowhere'), '--input', join(dir, 'two.csv')], `nnc: ${join(dir, 'nowhere')} does not exist: train the model first, or name the output folder of a train task (it holds model.json)\n`],
       [[model, '--input', join(dir, 'digits.nn')], `nnc: ${join(dir, 'digits.nn')}: nnc predict reads a .csv (one sample per row), a .txt (one text per line), a .png or .jpg image, or a folder of images; found .nn\n`],
       [[model, '--input', join(dir, 'two.csv'), '--batch-size', '0'], 'nnc: --batch-size must be a positive integer, not 0\n'],
     ];
