@@ -94,11 +94,15 @@ export function csvInput(path: string, sig: ModelSignature): PredictInput {
     else if (!DECIMAL.test(cell)) throw fault('data', `${where}: '${cell}' is not a number`);
     else x[r * want + k] = Number(cell);
   }));
-  return { x: new DenseColumn(normalized(x, sig), sig.input.shape) };
+  if (sig.input.dtype !== 'int32') return { x: new DenseColumn(normalized(x, sig), sig.input.shape) };
+  // Token or category ids: whole numbers only.
+  const at = x.findIndex((v) => !Number.isInteger(v));
+  if (at >= 0) throw fault('data', `${path} row ${Math.floor(at / want) + 1}: the model takes whole numbers (int32 ids), found ${x[at]}`);
+  return { x: new DenseColumn(Int32Array.from(x), sig.input.shape) };
 }
 
 /** Images resized to the model's height and width (RGB, or grey as the channels' mean). */
-export function imageInput(paths: readonly string[], sig: ModelSignature): PredictInput {
+export function imageInput(paths: readonly string[], sig: ModelSignature, names: readonly string[] = paths.map((p) => basename(p))): PredictInput {
   refuseUnrepeatable(sig);
   const [h, w, c] = sig.input.shape;
   if (sig.input.shape.length !== 3 || (c !== 1 && c !== 3) || h! < 0 || w! < 0) throw fault('data', `the model takes samples of ${shapeText(sig)}, not images of [height, width, 1 or 3]`);
@@ -109,7 +113,7 @@ export function imageInput(paths: readonly string[], sig: ModelSignature): Predi
     if (c === 3) x.set(rgb, i * size);
     else for (let k = 0; k < h! * w!; k++) x[i * size + k] = (rgb[k * 3]! + rgb[k * 3 + 1]! + rgb[k * 3 + 2]!) / 3;
   });
-  return { x: new DenseColumn(normalized(x, sig), sig.input.shape), ids: { name: 'file', values: paths.map((p) => basename(p)) } };
+  return { x: new DenseColumn(normalized(x, sig), sig.input.shape), ids: { name: 'file', values: [...names] } };
 }
 
 /** One sample per non-empty line, tokenized with the words saved from training. */
@@ -124,14 +128,23 @@ export function textInput(path: string, sig: ModelSignature): PredictInput {
   return { x: new DenseColumn(x, [tok.length]), ids: { name: 'text', values: lines } };
 }
 
+/** The images of a folder, by name; where it has none, those of its subfolders (a folder
+ *  of one subfolder per class), as `sub/name`. */
+function imagesIn(dir: string): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const own = entries.filter((e) => e.isFile() && IMAGE.test(e.name)).map((e) => e.name);
+  if (own.length) return own;
+  return entries.filter((e) => e.isDirectory()).flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => IMAGE.test(f)).sort().map((f) => `${d.name}/${f}`));
+}
+
 /** The input at `path` by its kind: a folder of images, an image, a CSV or a text file. */
 export function readPredictInput(path: string, sig: ModelSignature): PredictInput {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) throw fault('file', `cannot read ${path}: no such file`);
   if (st.isDirectory()) {
-    const files = readdirSync(path).filter((f) => IMAGE.test(f)).sort();
-    if (!files.length) throw fault('data', `${path} holds no .png, .jpg or .jpeg images`);
-    return imageInput(files.map((f) => join(path, f)), sig);
+    const files = imagesIn(path);
+    if (!files.length) throw fault('data', `${path} holds no .png, .jpg or .jpeg images (nor do its subfolders)`);
+    return imageInput(files.map((f) => join(path, f)), sig, files);
   }
   if (IMAGE.test(path)) return imageInput([path], sig);
   const ext = extname(path).toLowerCase();

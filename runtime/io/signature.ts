@@ -161,6 +161,7 @@ export async function loadTrainedModel(path: string): Promise<TrainedModel> {
       model = b.model;
     }
   }
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw fault('checkpoint', `the model in ${dir} has ${model.inputs.length} inputs and ${model.outputs.length} outputs; prediction takes a model of one input and one output, as train saves`);
   const saved = main.state['signature'];
   if (saved === undefined) return { model, signature: signatureFromModel(model, main.state), dir };
   const problem = problemInSignature(saved);

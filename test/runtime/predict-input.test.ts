@@ -1,7 +1,7 @@
 // New input read against a saved signature (runtime/io/predict-input.ts) and predictions
 // written as CSV (runtime/io/predictions.ts): the preprocessing a signature carries is
 // applied, and each way the input can be wrong is one data fault.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -69,6 +69,20 @@ describe('nnc predict input', () => {
     expect(x.sampleShape).toEqual([4, 4, 1]);
     for (const v of rows(x)[0]!) expect(v).toBeCloseTo(1 / 3, 5);
     expect(faultOf(() => readPredictInput(join(dir, 'red.png'), signature([3])))).toMatch(/takes samples of \[3\], not images/);
+  });
+
+  it('a folder of one subfolder per class gives its images as sub/name', () => {
+    for (const c of ['cats', 'dogs']) {
+      mkdirSync(join(dir, 'classes', c), { recursive: true });
+      copyFileSync(join(dir, 'red.png'), join(dir, 'classes', c, `${c}1.png`));
+    }
+    expect(readPredictInput(join(dir, 'classes'), signature([2, 2, 3])).ids?.values).toEqual(['cats/cats1.png', 'dogs/dogs1.png']);
+  });
+
+  it('an int32 model takes whole numbers from a CSV', () => {
+    const sig = signature([2], { dtype: 'int32' });
+    expect(readPredictInput(file('ids.csv', '3,4\n'), sig).x.dtype).toBe('int32');
+    expect(faultOf(() => readPredictInput(file('frac.csv', '3,4.5\n'), sig))).toMatch(/frac\.csv row 1: the model takes whole numbers \(int32 ids\), found 4\.5$/);
   });
 });
 
