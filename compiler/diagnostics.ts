@@ -21,6 +21,9 @@ interface CodeInfo {
   /** Transitional: the task checks (compiler/check/tasks.ts, compiler/tasks/) still
    *  write this code's message at the call site; `{detail}` is their text. */
   prose?: true;
+  /** An editor shows this warning as an error: in a workspace, nnc treats the files it opens
+   *  as untrusted. */
+  editorError?: true;
 }
 
 const TASK = { message: '{detail}', prose: true } as const;
@@ -121,9 +124,17 @@ export const DIAGNOSTIC_CODES = {
   E0413: { severity: 'error', title: 'no such layer in the model', message: "{model} has no layer '{name}'", help: [GUESS, 'its layers include {layers}'] },
   E0414: { severity: 'error', title: 'wrong kind of data', message: '{source} needs {expected}, found {found}', help: 'e.g. {example}' },
   E0415: { severity: 'error', title: 'wrong data rank', message: '{source} needs a series of rank {expected}, found {found}' },
+  W0420: { severity: 'warning', title: 'path outside the project', message: "'{name}' {access} {path}, outside this file's folder",
+    help: 'keep the paths of a .nn file inside its folder (relative, without ..); a run can still write elsewhere with --out', editorError: true },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof DIAGNOSTIC_CODES;
+
+/** Whether an editor shows `code` as an error (its severity, or CodeInfo.editorError). */
+export function isEditorError(code: Code): boolean {
+  const info: CodeInfo = DIAGNOSTIC_CODES[code];
+  return info.severity === 'error' || info.editorError === true;
+}
 type Info<C extends Code> = (typeof DIAGNOSTIC_CODES)[C];
 type Text<T> = T extends string ? T : T extends readonly string[] ? T[number] : never;
 type Field<C extends Code, K extends string> = Info<C> extends { readonly [k in K]: infer T } ? Text<T> : never;

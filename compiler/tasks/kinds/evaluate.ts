@@ -5,12 +5,13 @@ import { defineTaskKind } from '../kind.js';
 import { defaultCheckpoint, trainTaskOfSubject, type FitCtx } from '../fit.js';
 import { field, numField } from '../lower.js';
 import { LOSSES, METRICS } from '../vocab.js';
+import { TRAINED_CHECKPOINT_DOC, modelFolderSpec } from '../paths.js';
 
 export const evaluate = defineTaskKind({
   kind: 'evaluate', module: 'core', subjectIsModel: true, needsData: true,
   doc: 'Reports the loss and metrics of a trained model on labelled data (Keras\' model.evaluate). The weights come from `checkpoint`; nothing is trained or written.',
   fields: [
-    { name: 'checkpoint', type: { kind: 'string' }, doc: 'Folder of the trained model (a train task\'s output folder), relative to the .nn file. Default: the `save` of this file\'s train task for the same model.', default: { kind: 'null' } },
+    modelFolderSpec('checkpoint', TRAINED_CHECKPOINT_DOC),
     { name: 'loss', type: { kind: 'enum', values: LOSSES }, doc: 'Loss to report. Default: the loss of this file\'s train task for the model, else the one the model was trained with.', default: { kind: 'null' } },
     { name: 'metrics', type: { kind: 'list', of: { kind: 'enum', values: METRICS } }, doc: 'Metrics to report. Default: those of this file\'s train task for the model.', default: { kind: 'null' } },
     { name: 'batch_size', type: { kind: 'int', min: 1 }, doc: 'Samples per forward pass.', default: { kind: 'int', value: 256 } },
