@@ -121,6 +121,11 @@ export const DIAGNOSTIC_CODES = {
   E0413: { severity: 'error', title: 'no such layer in the model', message: "{model} has no layer '{name}'", help: [GUESS, 'its layers include {layers}'] },
   E0414: { severity: 'error', title: 'wrong kind of data', message: '{source} needs {expected}, found {found}', help: 'e.g. {example}' },
   E0415: { severity: 'error', title: 'wrong data rank', message: '{source} needs a series of rank {expected}, found {found}' },
+  W0416: { severity: 'warning', title: 'data file not found', message: 'cannot find {path}', help: 'paths are relative to the .nn file; running stops here unless the file exists by then' },
+  E0417: { severity: 'error', title: 'no such column', message: "{path} has no column '{name}'", help: ["did you mean '{guess}'? Its columns are: {columns}", 'its columns are: {columns}'] },
+  E0418: { severity: 'error', title: 'column is not numeric', message: "column '{name}' of {path} holds {value} at line {line}, not a number", help: 'x columns must hold numbers; a column of names can be the label: `y: "{name}"`' },
+  E0419: { severity: 'error', title: 'class count does not fit the output', message: '{data} has {classes} classes but {model} has {units} output units', label: '{model} is declared here', help: 'make the last layer dense({classes}, activation: softmax), or declare the number of classes the data really has' },
+  E0420: { severity: 'error', title: 'data file cannot be read', message: 'cannot read {path}: {reason}' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof DIAGNOSTIC_CODES;

@@ -397,6 +397,20 @@ export class Evaluator {
           if (v.kind !== 'data') throw RuleError.of('E0414', { source: name, expected: `data for '${n}'`, found: describeValue(v) }, { at: n });
           return v.data.type;
         },
+        head: (param, maxBytes, offset) => {
+          const path = this.dataPath(param, bound, env);
+          if (path === undefined) return undefined;
+          if (!this.g.host.readFileHead) return undefined;
+          if (!this.g.host.fileExists(path)) return this.missingData(param, bound, span, env);
+          return this.g.host.readFileHead(path, maxBytes, offset);
+        },
+        folders: (param) => {
+          const path = this.dataPath(param, bound, env);
+          if (path === undefined || !this.g.host.listFolders) return undefined;
+          return this.g.host.listFolders(path) ?? this.missingData(param, bound, span, env);
+        },
+        report: (err) => this.g.sink.reportRule(err, env.module.path, (err.where.at && bound.spans.get(err.where.at)) || span),
+        settle: (n, v) => { bound.values.set(n, v); },
       });
       return { kind: 'data', data: { source: name, args: bound.values, type } };
     } catch (err) {
@@ -404,6 +418,19 @@ export class Evaluator {
       this.g.sink.reportRule(err, env.module.path, (err.where.at && bound.spans.get(err.where.at)) || span);
       return POISON;
     }
+  }
+
+  /** The file a data source's string argument names, resolved against the module. */
+  private dataPath(param: string, bound: { values: Map<string, Value> }, env: Env): string | undefined {
+    const v = bound.values.get(param);
+    return v?.kind === 'string' ? this.g.host.resolve(env.module.path, v.value) : undefined;
+  }
+
+  /** A data file or folder that is not there: a warning (it may be made before the run). */
+  private missingData(param: string, bound: { values: Map<string, Value>; spans: Map<string, Span> }, span: Span, env: Env): 'missing' {
+    const v = bound.values.get(param);
+    this.report(env, 'W0416', bound.spans.get(param) ?? span, { path: v?.kind === 'string' ? v.value : param });
+    return 'missing';
   }
 
   private layerCall(def: LayerDef, args: readonly Arg[], span: Span, env: Env): Value {

@@ -2,71 +2,30 @@
 // function. The runtime registers one loader per entry under the same name.
 import { Dim } from '../shapes/dim.js';
 import { PACKAGED_PHOTOS } from './photos.js';
-import { formatShape, shape, type Shape } from '../shapes/shape.js';
-import type { DataType, ParamSpec, Value } from '../ir.js';
+import { shape } from '../shapes/shape.js';
 import { RuleError } from '../diagnostics.js';
+import { arrayOf, columnCount, columnsParam, dataParam, describeDataType, n, posInt, str, type DataSourceDef } from './params.js';
+import { FILE_SOURCES } from './files.js';
 
+export { describeDataType, type DataCtx, type DataSourceDef } from './params.js';
 
-export interface DataCtx {
-  args: ReadonlyMap<string, Value>;
-  int(name: string): number;
-  data(name: string): DataType;
-}
-
-export interface DataSourceDef {
-  name: string;
-  /** `core` needs no import; otherwise the std module that exports it. */
-  module: 'core' | 'std.data';
-  doc: string;
-  params: readonly ParamSpec[];
-  type(ctx: DataCtx): DataType;
-  /** The npm package the runtime reads this data from (by name, at run time, so no import
-   *  shows it): `nnc compile` lists it in the emitted program's package.json. */
-  npm?: string;
-}
-
-const n = Dim.sym('n');
-const str = (name: string, doc: string): ParamSpec => ({ name, type: { kind: 'string' }, doc, positional: true });
-const dataParam = (name: string, doc: string): ParamSpec => ({ name, type: { kind: 'data' }, doc, positional: true });
-const posInt = (name: string, doc: string, def?: number, positional = false): ParamSpec =>
-  ({ name, type: { kind: 'int', min: 1 }, doc, positional, default: def === undefined ? undefined : { kind: 'int', value: def } });
-const columnsParam = (def?: string[]): ParamSpec => ({
-  name: 'columns', type: { kind: 'list', of: { kind: 'string' } }, doc: 'Columns to read, by header name.',
-  default: def ? { kind: 'list', items: def.map((value) => ({ kind: 'string', value })) } : undefined,
-});
-const columnCount = (ctx: DataCtx): number => (ctx.args.get('columns') as { items: unknown[] }).items.length;
-
-/** What a data type is, for "found ..." (E0414). */
-export function describeDataType(t: DataType): string {
-  return t.kind === 'text' ? 'text' : t.kind === 'array' ? `a numeric series ${formatShape(t.shape)}` : `a dataset of x ${formatShape(t.x)}`;
-}
-
-function arrayOf(t: DataType, what: string, param: string, rank?: number): Shape {
-  if (t.kind !== 'array') throw RuleError.of('E0414', { source: what, expected: 'a numeric series', found: describeDataType(t), example: 'csv("file.csv", columns: ["a"])' }, { at: param });
-  if (rank !== undefined && t.shape.dims.length !== rank) throw RuleError.of('E0415', { source: what, expected: rank, found: formatShape(t.shape) }, { at: param });
-  return t.shape;
-}
 
 const defs: DataSourceDef[] = [
-  {
-    name: 'csv', module: 'core', doc: 'Reads numeric columns of a CSV file with a header row. Type: `[n, columns]`.',
-    params: [str('path', 'Path of the CSV file, relative to the .nn file.'), columnsParam()],
-    type: (ctx) => ({ kind: 'array', shape: shape([n, columnCount(ctx)]) }),
-  },
+  ...FILE_SOURCES,
   {
     name: 'text', module: 'core', doc: 'Reads a UTF-8 text file as one string.',
     params: [str('path', 'Path of the text file, relative to the .nn file.')],
-    type: () => ({ kind: 'text' }),
+    type: (ctx) => { ctx.head('path', 0); return { kind: 'text' }; },
   },
   {
     name: 'image', module: 'core', doc: 'Reads a JPEG or PNG image (told apart by content), RGB pixels in [0, 1], resized bilinearly. Type: `[1, height, width, 3]`.',
     params: [str('path', 'Path of the image.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.')],
-    type: (ctx) => ({ kind: 'array', shape: shape([1, ctx.int('height'), ctx.int('width'), 3]) }),
+    type: (ctx) => { ctx.head('path', 0); return { kind: 'array', shape: shape([1, ctx.int('height'), ctx.int('width'), 3]) }; },
   },
   {
     name: 'images', module: 'core', doc: 'Reads every .jpg, .jpeg and .png image of a folder in file-name order, RGB pixels in [0, 1], each resized bilinearly. Type: `[n, height, width, 3]`.',
     params: [str('dir', 'Folder of images.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.')],
-    type: (ctx) => ({ kind: 'array', shape: shape([n, ctx.int('height'), ctx.int('width'), 3]) }),
+    type: (ctx) => { ctx.folders('dir'); return { kind: 'array', shape: shape([n, ctx.int('height'), ctx.int('width'), 3]) }; },
   },
   {
     name: 'windows', module: 'core',
@@ -135,6 +94,8 @@ const defs: DataSourceDef[] = [
       posInt('classes', 'Number of label classes (the width of the one-hot y).', 10),
       { name: 'count', type: { kind: 'int', min: 1 }, doc: 'Use only the first `count` images (all when omitted).', default: { kind: 'null' } }],
     type: (ctx) => {
+      ctx.head('images', 0);
+      ctx.head('labels', 0);
       const x = shape([n, ctx.int('height'), ctx.int('width'), 1]);
       return ctx.args.get('labels')?.kind === 'string' ? { kind: 'dataset', x, y: shape([n, ctx.int('classes')]), labels: 'onehot' } : { kind: 'array', shape: x };
     },

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
-import { readCsv } from './csv.js';
+import { readTable } from './csv.js';
 import { idxImages } from './idx.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { mnistLike, mobyDick, packageDir, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
@@ -20,8 +20,18 @@ export interface DataCtx {
 
 const at = (ctx: DataCtx, path: string) => (isAbsolute(path) ? path : resolve(ctx.baseDir, path));
 
-export function csv(a: { path: string; columns: string[] }, ctx: DataCtx): RuntimeData {
-  return { kind: 'array', column: DenseColumn.of(readCsv(at(ctx, a.path), a.columns).rows) };
+export interface CsvArgs {
+  path: string; columns: string[] | null; x?: string[] | null; y?: string | string[] | null;
+  labels?: 'ids' | 'values' | null; classes?: number | null; delimiter?: string; header?: boolean; missing?: 'error' | 'drop' | 'mean';
+}
+
+/** A numeric table (`columns`), or labelled examples (`x`, `y`) with class names when the label column holds names. */
+export function csv(a: CsvArgs, ctx: DataCtx): RuntimeData {
+  const y = a.y == null ? undefined : typeof a.y === 'string' ? [a.y] : a.y;
+  const t = readTable(at(ctx, a.path), { ...a, columns: a.x ?? a.columns ?? [], y });
+  const x = DenseColumn.of(t.x);
+  if (!t.y) return { kind: 'array', column: x };
+  return { kind: 'dataset', x, y: DenseColumn.of(t.y), info: t.classNames ? { classNames: t.classNames } : {} };
 }
 
 export function text(a: { path: string }, ctx: DataCtx): RuntimeData {

@@ -1,0 +1,76 @@
+// Bringing one's own data, end to end through the CLI: files made by the test, checked
+// (diagnostics at the data line) and trained a few steps.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+function nnc(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function folder(files: Record<string, string | Uint8Array>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nnc-data-cli-'));
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
+  return dir;
+}
+
+/** Three separable classes of two features, named, with one missing value in row 5. */
+function flowersCsv(): string {
+  const rows = ['length,width,kind'];
+  const centre = { red: [1, 1], green: [4, 1], blue: [2.5, 4] } as const;
+  for (let i = 0; i < 90; i++) {
+    const [name, [cx, cy]] = Object.entries(centre)[i % 3]!;
+    rows.push(`${(cx + Math.sin(i) * 0.3).toFixed(3)},${i === 4 ? '' : (cy + Math.cos(i * 1.7) * 0.3).toFixed(3)},${name}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+const classifier = (data: string) => `
+model Flowers {
+  input x: [batch, 2]
+  dense(16, activation: relu)
+  dense(3, activation: softmax)
+}
+data flowers = ${data}
+train Flowers on flowers { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05), epochs: 20, batch_size: 16, metrics: [accuracy], seed: 1, save: "out" }
+`;
+
+describe('labelled CSV', () => {
+  it('a missing value stops the run with file:line:column, before training', () => {
+    const dir = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier('csv("flowers.csv", x: ["length", "width"], y: "kind")') });
+    expect(nnc('check', join(dir, 'f.nn')).code).toBe(0);
+    const r = nnc('run', join(dir, 'f.nn'), '--backend', 'cpu');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^nnc: .*flowers\.csv:6: column 'width' is missing \(""\); fill it in, or choose csv\(\.\.\., missing: drop\)/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it.each(['drop', 'mean'])('missing: %s trains on class ids of the label names', (policy) => {
+    const dir = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier(`csv("flowers.csv", x: ["length", "width"], y: "kind", missing: ${policy})`) });
+    const r = nnc('run', join(dir, 'f.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`train Flowers: ${policy === 'drop' ? 89 : 90} samples of \\[2\\]`));
+    const metrics = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number } };
+    expect(metrics.final.accuracy).toBeGreaterThan(0.9);
+  });
+
+  it('a semicolon-separated file without a header, columns by number', () => {
+    const text = flowersCsv().split('\n').slice(1).filter((l) => !l.includes(',,')).map((l) => l.replaceAll(',', ';')).join('\n');
+    const dir = folder({ 'flowers.csv': text, 'f.nn': classifier('csv("flowers.csv", x: ["0", "1"], y: "2", delimiter: ";", header: false)') });
+    const r = nnc('run', join(dir, 'f.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Flowers: 89 samples/);
+  });
+
+  it('the checker reads the header: an unknown column is an error at the data line, listing the columns', () => {
+    const dir = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier('csv("flowers.csv", x: ["length", "height"], y: "kind")') });
+    const r = nnc('check', join(dir, 'f.nn'));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/error E0417: no such column: flowers\.csv has no column 'height'/);
+    expect(r.stderr + r.stdout).toMatch(/its columns are: length, width, kind/i);
+  });
+});
