@@ -397,11 +397,11 @@ export class Evaluator {
           if (v.kind !== 'data') throw RuleError.of('E0414', { source: name, expected: `data for '${n}'`, found: describeValue(v) }, { at: n });
           return v.data.type;
         },
-        head: (param, maxBytes, offset) => {
+        head: (param, maxBytes, offset, quiet) => {
           const path = this.dataPath(param, bound, env);
           if (path === undefined) return undefined;
           if (!this.g.host.readFileHead) return undefined;
-          if (!this.g.host.fileExists(path)) return this.missingData(param, bound, span, env);
+          if (!this.g.host.fileExists(path)) return quiet ? 'missing' : this.missingData(param, bound, span, env);
           return this.g.host.readFileHead(path, maxBytes, offset);
         },
         folders: (param) => {

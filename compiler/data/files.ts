@@ -3,8 +3,8 @@
 // a file that does not fit is reported at the data line.
 import { didYouMean, RuleError } from '../diagnostics.js';
 import type { DataType, ParamSpec, Value } from '../ir.js';
-import { shape } from '../shapes/shape.js';
-import { CSV_HEAD_BYTES, csvHead, DECIMAL, MISSING_CELLS, type CsvHead } from './heads.js';
+import { shape, type Shape } from '../shapes/shape.js';
+import { CSV_HEAD_BYTES, csvHead, DECIMAL, MISSING_CELLS, NPY_HEAD_BYTES, npyHeader, npzHeaders, type CsvHead, type NpyHeader } from './heads.js';
 import { columnCount, columnsParam, n, str, type DataCtx, type DataSourceDef } from './params.js';
 
 const strings = (v: Value | undefined): string[] | undefined =>
@@ -43,7 +43,7 @@ function checkColumns(ctx: DataCtx, head: CsvHead, param: string, names: readonl
     const k = head.columns.indexOf(name);
     if (k < 0) {
       const shown = head.columns.length > 20 ? `${head.columns.slice(0, 20).join(', ')}, ...` : head.columns.join(', ');
-      throw RuleError.of('E0417', { path, name, guess: didYouMean(name, head.columns), columns: shown }, { at: param });
+      throw RuleError.of('E0417', { path, what: 'column', name, guess: didYouMean(name, head.columns), names: shown }, { at: param });
     }
     if (!numeric) continue;
     const bad = head.rows.find((r) => { const c = r.cells[k] ?? ''; return !MISSING_CELLS.has(c) && !DECIMAL.test(c); });
@@ -86,9 +86,69 @@ function csvType(ctx: DataCtx): DataType {
   return { kind: 'dataset', x: shape([n, x.length]), y: shape([n, 1]), labels: 'ids', classes };
 }
 
+const DTYPE: ParamSpec = { name: 'dtype', type: { kind: 'enum', values: ['float32', 'int32'] }, doc: 'The type the values are read as: `int32` for token ids into an embedding.', default: { kind: 'enum', name: 'float32' } };
+
+/** An array's type from its npy header: axis 0 is the samples, a 1-d array one value per sample. */
+function npyShape(h: NpyHeader | Error, path: string, param: string, dtype: 'float32' | 'int32'): Shape {
+  if (h instanceof Error) throw RuleError.of('E0420', { path, reason: h.message }, { at: param });
+  if (h.fortran) throw RuleError.of('E0420', { path, reason: 'the array is in Fortran order; save np.ascontiguousarray(arr)' }, { at: param });
+  if (!h.shape.length) throw RuleError.of('E0420', { path, reason: 'a 0-d array (one number) has no samples' }, { at: param });
+  return shape([n, ...(h.shape.length === 1 ? [1] : h.shape.slice(1))], dtype);
+}
+
+/** The bytes of a file the type needs: an error when they cannot be had. */
+function requiredHead(ctx: DataCtx, maxBytes: number, offset = 0): Uint8Array {
+  const bytes = ctx.head('path', maxBytes, offset, true);
+  if (bytes instanceof Uint8Array) return bytes;
+  const reason = bytes === 'missing' ? 'no such file (its header gives the shape the model is checked against)' : 'this checker reads no files';
+  throw RuleError.of('E0420', { path: stringArg(ctx, 'path') ?? '', reason }, { at: 'path' });
+}
+
+const dtypeArg = (ctx: DataCtx, name = 'dtype'): 'float32' | 'int32' => ((ctx.args.get(name) as { name?: string } | undefined)?.name === 'int32' ? 'int32' : 'float32');
+
+function npzType(ctx: DataCtx): DataType {
+  const path = stringArg(ctx, 'path') ?? '';
+  requiredHead(ctx, 0);
+  const headers = npzHeaders((offset, length) => ctx.head('path', length, offset, true) as Uint8Array | undefined);
+  if (headers instanceof Error) throw RuleError.of('E0420', { path, reason: headers.message }, { at: 'path' });
+  const arrayOf = (param: 'x' | 'y', dtype: 'float32' | 'int32') => {
+    const name = stringArg(ctx, param)!;
+    const h = headers.get(name);
+    if (!h) throw RuleError.of('E0417', { path, what: 'array', name, guess: didYouMean(name, headers.keys()), names: [...headers.keys()].join(', ') || 'none' }, { at: param });
+    return npyShape(h, `${path}:${name}`, param, dtype);
+  };
+  const x = arrayOf('x', dtypeArg(ctx));
+  if (stringArg(ctx, 'y') === undefined) return { kind: 'array', shape: x };
+  const y = arrayOf('y', 'float32');
+  const labels = (ctx.args.get('labels') as { name: string }).name;
+  const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
+  if (labels === 'ids') {
+    if (y.dims.length !== 2 || y.dims[1]!.value !== 1) throw RuleError.of('E0414', { source: 'npz', expected: 'class ids [n] or [n, 1] for labels: ids', found: `y of ${y.dims.length} axes`, example: 'np.savez("d.npz", x=x, y=y.reshape(-1))' }, { at: 'y' });
+    return { kind: 'dataset', x, y, labels: 'ids', classes };
+  }
+  return { kind: 'dataset', x, y, labels: labels === 'onehot' ? 'onehot' : undefined };
+}
+
 export const FILE_SOURCES: DataSourceDef[] = [
   {
-    name: 'csv', module: 'core',
+    name: 'npy', module: 'core', files: ['path'],
+    doc: 'Reads a NumPy `.npy` array (little-endian numbers or bool, C order) as float32 (or int32). Axis 0 is the samples; the checker reads the shape from the header. Type: the array\'s shape with `n` for axis 0 (`[n, 1]` for a 1-d array).',
+    params: [str('path', 'Path of the .npy file, relative to the .nn file.'), DTYPE],
+    type: (ctx) => ({ kind: 'array', shape: npyShape(npyHeader(requiredHead(ctx, NPY_HEAD_BYTES)), stringArg(ctx, 'path') ?? '', 'path', dtypeArg(ctx)) }),
+  },
+  {
+    name: 'npz', module: 'core', files: ['path'],
+    doc: 'Reads arrays of a NumPy `.npz` archive (np.savez or np.savez_compressed) by name: `npz(path, x: "images", y: "labels")` is a dataset, without `y` an array. The checker reads the shapes from the archive.',
+    params: [str('path', 'Path of the .npz file, relative to the .nn file.'),
+      { name: 'x', type: { kind: 'string' }, doc: 'Name of the input array (as given to np.savez).' },
+      { name: 'y', type: { kind: 'string' }, doc: 'Name of the target array.', default: { kind: 'null' } },
+      { name: 'labels', type: { kind: 'enum', values: ['ids', 'onehot', 'values'] }, doc: 'What y holds: class ids, one-hot rows, or values to predict.', default: { kind: 'enum', name: 'values' } },
+      { name: 'classes', type: { kind: 'int', min: 2 }, doc: 'The class count of `ids` labels, checked against the output units.', default: { kind: 'null' } },
+      DTYPE],
+    type: npzType,
+  },
+  {
+    name: 'csv', module: 'core', files: ['path'],
     doc: 'Reads a CSV file. `csv(path, columns: [...])` is a numeric table `[n, columns]`; `csv(path, x: [...], y: "label")` labelled examples `x: [n, k]`, `y: [n, 1]` (class ids of a column of names, with the sorted names kept as the class names; or numbers). The checker reads the header and first rows.',
     params: CSV_PARAMS,
     type: csvType,

@@ -1,6 +1,7 @@
 // What the checker reads of a data file to type it: a CSV file's header and first rows, a
 // NumPy array's header. Pure functions over bytes the host read (compiler/check/loader.ts).
 import { parse } from 'csv-parse/sync';
+import { Inflate } from 'fflate';
 
 /** How many bytes of a CSV file the checker reads: the header and the first rows. */
 export const CSV_HEAD_BYTES = 64 * 1024;
@@ -70,4 +71,69 @@ export function npyHeader(bytes: Uint8Array): NpyHeader | Error {
   const dims = shape.split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number);
   if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) return new Error(`shape (${shape}) is not a tuple of sizes`);
   return { dtype, shape: dims, fortran: fortran === 'True', dataOffset: start + len };
+}
+
+/** Reads `length` bytes at `offset` of a file (through the host), or undefined. */
+export type ReadAt = (offset: number, length: number) => Uint8Array | undefined;
+
+/** The npy header of each array in a .npz archive, by walking the zip's local file headers
+ *  (numpy writes the sizes into them, with zip64 extras) and inflating the start of
+ *  deflated members. Reads a few KiB per member, however large the archive. */
+export function npzHeaders(read: ReadAt): Map<string, NpyHeader | Error> | Error {
+  const out = new Map<string, NpyHeader | Error>();
+  let offset = 0;
+  for (let guard = 0; guard < 10000; guard++) {
+    const h = read(offset, 30);
+    if (!h || h.length < 4) break;
+    const v = new DataView(h.buffer, h.byteOffset, h.byteLength);
+    if (v.getUint32(0, true) !== 0x04034b50) {
+      if (offset === 0) return new Error('not a .npz (zip) archive');
+      break; // the central directory: every member has been seen
+    }
+    if (h.length < 30) return new Error('truncated zip header');
+    const flags = v.getUint16(6, true), method = v.getUint16(8, true);
+    let size = v.getUint32(18, true);
+    const nameLen = v.getUint16(26, true), extraLen = v.getUint16(28, true);
+    const meta = read(offset + 30, nameLen + extraLen);
+    if (!meta || meta.length < nameLen + extraLen) return new Error('truncated zip header');
+    const name = new TextDecoder().decode(meta.subarray(0, nameLen));
+    if (size === 0xffffffff) size = zip64CompressedSize(meta.subarray(nameLen), v.getUint32(22, true) === 0xffffffff) ?? size;
+    if (flags & 8 && size === 0) return new Error(`member ${name} has no size in its header (written to a stream); save with np.savez to a file`);
+    const dataStart = offset + 30 + nameLen + extraLen;
+    if (name.endsWith('.npy')) {
+      const raw = read(dataStart, Math.min(size, NPY_HEAD_BYTES)) ?? new Uint8Array();
+      const bytes = method === 0 ? raw : method === 8 ? inflateStart(raw) : undefined;
+      out.set(name.slice(0, -4), bytes ? npyHeader(bytes) : new Error(`compression method ${method} is not supported (np.savez and np.savez_compressed write 0 and 8)`));
+    }
+    offset = dataStart + size;
+  }
+  return out;
+}
+
+/** The compressed size in a local header's zip64 extra field (id 1: [uncompressed], compressed). */
+function zip64CompressedSize(extra: Uint8Array, hasUncompressed: boolean): number | undefined {
+  const v = new DataView(extra.buffer, extra.byteOffset, extra.byteLength);
+  for (let at = 0; at + 4 <= extra.length;) {
+    const id = v.getUint16(at, true), len = v.getUint16(at + 2, true);
+    if (id === 1) {
+      const field = at + 4 + (hasUncompressed ? 8 : 0);
+      return field + 8 <= extra.length ? Number(v.getBigUint64(field, true)) : undefined;
+    }
+    at += 4 + len;
+  }
+  return undefined;
+}
+
+/** What the first bytes of a raw deflate stream inflate to (the stream is cut short). */
+function inflateStart(raw: Uint8Array): Uint8Array {
+  const parts: Uint8Array[] = [];
+  try {
+    new Inflate((chunk) => { parts.push(chunk); }).push(raw, false);
+  } catch {
+    // A cut stream may end mid-block: what came out before is enough for a header.
+  }
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
 }

