@@ -5,7 +5,7 @@ import { didYouMean, RuleError } from '../diagnostics.js';
 import type { DataType, ParamSpec, Value } from '../ir.js';
 import { shape, type Shape } from '../shapes/shape.js';
 import { CSV_HEAD_BYTES, csvHead, DECIMAL, MISSING_CELLS, NPY_HEAD_BYTES, npyHeader, npzHeaders, type CsvHead, type NpyHeader } from './heads.js';
-import { columnCount, columnsParam, n, str, type DataCtx, type DataSourceDef } from './params.js';
+import { columnCount, columnsParam, n, posInt, str, type DataCtx, type DataSourceDef } from './params.js';
 
 const strings = (v: Value | undefined): string[] | undefined =>
   v?.kind === 'list' ? v.items.map((i) => (i.kind === 'string' ? i.value : '')) : v?.kind === 'string' ? [v.value] : undefined;
@@ -130,6 +130,18 @@ function npzType(ctx: DataCtx): DataType {
 }
 
 export const FILE_SOURCES: DataSourceDef[] = [
+  {
+    name: 'image_folder', module: 'core', files: ['dir'],
+    doc: 'Labelled images from a folder with one sub-folder per class (as Keras\'s `image_dataset_from_directory`): every .jpg, .jpeg and .png resized bilinearly, pixels in [0, 1], classes interleaved so any leading part holds every class; class names are the sub-folder names, sorted. Type: `x: [n, height, width, 1 or 3]`, `y: [n, 1]` class ids.',
+    params: [str('dir', 'The folder of class folders, relative to the .nn file.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.'),
+      { name: 'color', type: { kind: 'enum', values: ['rgb', 'grey'] }, doc: 'Three channels, or one (luma).', default: { kind: 'enum', name: 'rgb' } }],
+    type(ctx) {
+      const folders = ctx.folders('dir');
+      if (Array.isArray(folders) && folders.length < 2) throw RuleError.of('E0420', { path: stringArg(ctx, 'dir') ?? '', reason: `an image folder needs one sub-folder per class (2 or more), found ${folders.length ? `only ${folders[0]}` : 'none'}` }, { at: 'dir' });
+      const channels = (ctx.args.get('color') as { name: string }).name === 'grey' ? 1 : 3;
+      return { kind: 'dataset', x: shape([n, ctx.int('height'), ctx.int('width'), channels]), y: shape([n, 1]), labels: 'ids', classes: Array.isArray(folders) ? folders.length : undefined };
+    },
+  },
   {
     name: 'npy', module: 'core', files: ['path'],
     doc: 'Reads a NumPy `.npy` array (little-endian numbers or bool, C order) as float32 (or int32). Axis 0 is the samples; the checker reads the shape from the header. Type: the array\'s shape with `n` for axis 0 (`[n, 1]` for a 1-d array).',

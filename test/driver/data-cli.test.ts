@@ -1,9 +1,10 @@
 // Bringing one's own data, end to end through the CLI: files made by the test, checked
 // (diagnostics at the data line) and trained a few steps.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { npyBytes } from '../npy-writer.js';
 
@@ -130,5 +131,56 @@ train M on d { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05),
     expect(r.stdout).toMatch(/train M: 60 samples of \[2\]/);
     const bad = nnc('check', join(dir, 'bad.nn'));
     expect(bad.stdout + bad.stderr).toMatch(/E0419: class count does not fit the output: the data has 3 classes but M has 4 output units/);
+  });
+});
+
+describe('image folders by class', () => {
+  /** Three class folders of 8×8 PNGs, each class a dominant colour with noise. */
+  function imageFolders(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-images-'));
+    const colours = { blue: [0, 0, 1], green: [0, 1, 0], red: [1, 0, 0] } as const;
+    Object.entries(colours).forEach(([name, rgb], c) => {
+      mkdirSync(join(dir, 'shapes', name), { recursive: true });
+      for (let k = 0; k < 12; k++) {
+        const png = new PNG({ width: 8, height: 8 });
+        for (let p = 0; p < 64; p++) {
+          for (let ch = 0; ch < 3; ch++) png.data[p * 4 + ch] = Math.round(255 * (0.6 * rgb[ch]! + 0.4 * ((Math.sin(p * 7 + k * 13 + c + ch) + 1) / 2)));
+          png.data[p * 4 + 3] = 255;
+        }
+        writeFileSync(join(dir, 'shapes', name, `${k}.png`), PNG.sync.write(png));
+      }
+    });
+    return dir;
+  }
+  const program = (units: number, color: string) => `
+model Colours {
+  input x: [batch, 8, 8, ${color === 'grey' ? 1 : 3}]
+  conv2d(4, 3, activation: relu)
+  flatten
+  dense(${units}, activation: softmax)
+}
+data pictures = image_folder("shapes", height: 8, width: 8, color: ${color})
+train Colours on pictures { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.02), epochs: 15, batch_size: 8, validation_split: 0.25, metrics: [accuracy], seed: 1, save: "out" }
+`;
+
+  it('trains on class ids of the sub-folders, every class in the validation part', () => {
+    const dir = imageFolders();
+    writeFileSync(join(dir, 'c.nn'), program(3, 'rgb'));
+    const r = nnc('run', join(dir, 'c.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Colours: 36 samples of \[8, 8, 3\]/);
+    const m = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8')) as { final: { val_accuracy: number } };
+    expect(m.final.val_accuracy).toBeGreaterThan(0.8);
+  });
+
+  it('the checker counts the class folders: an output of 2 units for 3 classes is an error; grey images have one channel', () => {
+    const dir = imageFolders();
+    writeFileSync(join(dir, 'two.nn'), program(2, 'rgb'));
+    const r = nnc('check', join(dir, 'two.nn'));
+    expect(r.stdout + r.stderr).toMatch(/E0419: .*the data has 3 classes but Colours has 2 output units/);
+    writeFileSync(join(dir, 'grey.nn'), program(3, 'grey').replace('epochs: 15', 'epochs: 1'));
+    const g = nnc('run', join(dir, 'grey.nn'), '--backend', 'cpu');
+    expect(g.stderr).toBe('');
+    expect(g.stdout).toMatch(/36 samples of \[8, 8, 1\]/);
   });
 });
