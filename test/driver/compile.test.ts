@@ -206,7 +206,7 @@ gan Duel on digits {
 
   it('every example compiles to strictly type-checked code', () => {
     const dir = mkdtempSync(join(resolve('out'), 'compile-examples-'));
-    const examples = ['.', 'seed'].flatMap((sub) => readdirSync(join('examples', sub)).filter((f) => f.endsWith('.nn')).map((f) => join(sub, f.replace(/\.nn$/, ''))));
+    const examples = ['.', 'seed', 'data'].flatMap((sub) => readdirSync(join('examples', sub)).filter((f) => f.endsWith('.nn')).map((f) => join(sub, f.replace(/\.nn$/, ''))));
     expect(examples.length).toBeGreaterThanOrEqual(10);
     // The seed's dream and style snippets with RNNs are meant to be rejected (test/seed.test.ts).
     const rejected = new Set([join('seed', 'dream_rnn'), join('seed', 'style_rnn')]);

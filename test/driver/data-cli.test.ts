@@ -184,3 +184,16 @@ train Colours on pictures { loss: sparse_categorical_crossentropy, optimizer: ad
     expect(g.stdout).toMatch(/36 samples of \[8, 8, 1\]/);
   });
 });
+
+describe('examples/data/wine.nn', () => {
+  it('a real tabular dataset (scikit-learn\'s wine CSV) beats the majority-class baseline by a wide margin in a few epochs', () => {
+    const dir = folder({ 'wine.csv': readFileSync('examples/data/wine.csv', 'utf8'), 'wine.nn': readFileSync('examples/data/wine.nn', 'utf8').replace('epochs: 40', 'epochs: 8') });
+    const r = nnc('run', join(dir, 'wine.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Cultivar: 178 samples of \[13\]/);
+    const m = JSON.parse(readFileSync(join(dir, 'out', 'wine', 'metrics.json'), 'utf8')) as { baseline: { name: string; baseline: number; model: number } };
+    expect(m.baseline.name).toBe('majority class');
+    expect(m.baseline.baseline).toBeLessThan(0.5);
+    expect(m.baseline.model).toBeGreaterThan(m.baseline.baseline + 0.3);
+  });
+});
