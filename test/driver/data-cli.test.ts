@@ -197,3 +197,29 @@ describe('examples/data/wine.nn', () => {
     expect(m.baseline.model).toBeGreaterThan(m.baseline.baseline + 0.3);
   });
 });
+
+describe('text folders by class', () => {
+  it('tokenize(text_folder(dir)) trains a classifier over the class folders', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-texts-'));
+    const words = { sports: ['goal', 'match', 'team', 'score'], cooking: ['salt', 'oven', 'flour', 'bake'], weather: ['rain', 'wind', 'storm', 'sunny'] };
+    Object.entries(words).forEach(([name, vocab], c) => {
+      mkdirSync(join(dir, 'news', name), { recursive: true });
+      for (let k = 0; k < 10; k++) writeFileSync(join(dir, 'news', name, `${k}.txt`), Array.from({ length: 6 }, (_, i) => vocab[(i * 3 + k + c) % 4]).join(' '));
+    });
+    writeFileSync(join(dir, 't.nn'), `
+model Topic {
+  input words: int32[batch, 6]
+  embedding(20, 8)
+  global_average_pooling1d
+  dense(3, activation: softmax)
+}
+data news = tokenize(text_folder("news"), vocab_size: 20, length: 6)
+train Topic on news { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05), epochs: 20, batch_size: 8, metrics: [accuracy], seed: 1, save: "out" }
+`);
+    const r = nnc('run', join(dir, 't.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Topic: 30 samples of \[6\]/);
+    const m = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number } };
+    expect(m.final.accuracy).toBeGreaterThan(0.9);
+  });
+});

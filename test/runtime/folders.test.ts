@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { DenseColumn } from '../../runtime/data/column.js';
-import { imageFolder } from '../../runtime/data/folders.js';
+import { imageFolder, textFolder } from '../../runtime/data/folders.js';
+import { tokenize } from '../../runtime/data/sources.js';
 
 function png(value: number): Buffer {
   const p = new PNG({ width: 2, height: 2 });
@@ -37,5 +38,22 @@ describe('image_folder', () => {
     mkdirSync(join(dir, 'empty'));
     writeFileSync(join(dir, 'only', 'a.png'), png(0));
     expect(() => imageFolder(dir, 2, 2, 'rgb')).toThrow(/the class folder empty holds no \.jpg/);
+  });
+});
+
+describe('text_folder', () => {
+  it('reads each .txt file as one text, labelled by its class folder, for tokenize', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-texts-'));
+    for (const [name, texts] of Object.entries({ spam: ['win money now', 'cheap pills'], ham: ['lunch at noon?', 'the report is attached', 'see you'] })) {
+      mkdirSync(join(dir, name));
+      texts.forEach((t, i) => writeFileSync(join(dir, name, `${i}.txt`), t));
+    }
+    const d = textFolder(dir);
+    if (d.kind !== 'texts') throw new Error('expected texts');
+    expect(d.classNames).toEqual(['ham', 'spam']);
+    expect(d.texts).toEqual(['lunch at noon?', 'win money now', 'the report is attached', 'cheap pills', 'see you']);
+    expect(Array.from(d.y.data)).toEqual([0, 1, 0, 1, 0]);
+    const t = tokenize({ texts: d, vocab_size: 20, length: 4 });
+    expect(t.kind === 'dataset' && t.info.classNames).toEqual(['ham', 'spam']);
   });
 });
