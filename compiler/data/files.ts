@@ -57,7 +57,10 @@ function csvType(ctx: DataCtx): DataType {
   const yArg = ctx.args.get('y');
   const y = strings(yArg);
   if (yArg && yArg.kind !== 'null' && !y) throw RuleError.of('E0414', { source: 'csv', expected: 'a column name or a list of them for y', found: yArg.kind, example: 'csv("iris.csv", x: ["sepal_length"], y: "species")' }, { at: 'y' });
-  if (!x && !columns) throw RuleError.of('E0414', { source: 'csv', expected: '`columns: [...]` (a table) or `x: [...]` with `y:` (labelled examples)', found: 'neither', example: 'csv("iris.csv", x: ["sepal_length", "petal_length"], y: "species")' }, { at: 'path' });
+  const example = 'csv("iris.csv", x: ["sepal_length", "petal_length"], y: "species")';
+  if (x && columns) throw RuleError.of('E0414', { source: 'csv', expected: 'either `columns:` (a table) or `x:` (inputs), not both', found: 'both', example }, { at: 'columns' });
+  if (y && !x) throw RuleError.of('E0414', { source: 'csv', expected: '`x: [...]` beside `y:` (the input columns)', found: 'y without x', example }, { at: 'y' });
+  if (!x && !columns) throw RuleError.of('E0414', { source: 'csv', expected: '`columns: [...]` (a table) or `x: [...]` with `y:` (labelled examples)', found: 'neither', example }, { at: 'path' });
   const head = readHead(ctx);
   if (!x) {
     if (head) checkColumns(ctx, head, 'columns', columns!, true);

@@ -39,6 +39,9 @@ describe('csv types', () => {
     expect(typeOf('csv("t.csv", x: ["a", "nope"], y: "price")')).toBe('E0417');
     expect(typeOf('csv("t.csv", x: ["a"], y: ["kind", "price"])')).toBe('E0418');
     expect(typeOf('one_hot(csv("t.csv", x: ["a"], y: "kind"))')).toBe('E0414');
+    expect(typeOf('csv("t.csv", columns: ["a"], y: "kind")')).toBe('E0414');
+    expect(typeOf('csv("t.csv", columns: ["a"], x: ["b"])')).toBe('E0414');
+    expect(typeOf('csv("t.csv")')).toBe('E0414');
   });
 });
 
