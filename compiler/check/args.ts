@@ -127,7 +127,7 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
     case 'bool': return v.kind === 'bool' ? v : wrong();
     case 'string':
       if (v.kind !== 'string') return wrong();
-      if (t.path && leavesFolder(v.value)) sink.report('W0420', file, span, { name, access: t.path === 'write' ? 'writes to' : 'reads', path: JSON.stringify(v.value) });
+      if (t.path && leavesFolder(v.value)) sink.report('W0421', file, span, { name, access: t.path === 'write' ? 'writes to' : 'reads', path: JSON.stringify(v.value) });
       return v;
     case 'enum':
       if (v.kind === 'null' && t.nullable) return v;

@@ -110,8 +110,8 @@ describe('nnc lsp', () => {
   });
 
   it('a path that leaves the file\'s folder is an error in the editor (a warning for nnc check)', async () => {
-    const d = await open(readFileSync('test/fixtures/W0420-path-outside.nn', 'utf8'));
-    expect(d.diagnostics.map((x) => [x.code, x.severity])).toEqual([['W0420', 1], ['W0420', 1]]);
+    const d = await open(readFileSync('test/fixtures/W0421-path-outside.nn', 'utf8'));
+    expect(d.diagnostics.map((x) => [x.code, x.severity])).toEqual([['W0421', 1], ['W0421', 1], ['W0421', 1], ['W0416', 2]]);
   });
 
   it('dream and style: the pretrained model has docs on hover, and the task kinds and std modules complete', async () => {

@@ -95,11 +95,13 @@ describe('nnc run', () => {
   });
 
   it('bad data is one line naming the file and row, before training', () => {
-    const dir = project('t,value\n1,0.5\n2,oops\n');
+    // Past the rows the checker reads (64 KiB), so the reader finds it.
+    const good = Array.from({ length: 9000 }, (_, i) => `${i},0.5`).join('\n');
+    const dir = project(`t,value\n${good}\n9000,oops\n`);
     const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu');
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^nnc: .*series\.csv:3: column 'value' is "oops", not a number/);
+    expect(r.stderr).toMatch(/^nnc: .*series\.csv:9002: column 'value' is "oops", not a number/);
   });
 
   it('a corrupt checkpoint with --resume is one line', () => {
