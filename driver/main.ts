@@ -111,6 +111,16 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
       }
     });
 
+  program.command('graph')
+    .description('Draw a model as SVG: layers with their arguments, output shapes and parameters, data flow, nested models.')
+    .argument('<file>', '.nn file')
+    .option('--model <name>', 'the model to draw (needed when the file has several)')
+    .option('-o, --out <file>', 'write the SVG here instead of stdout')
+    .action(async (file: string, opts: { model?: string; out?: string }) => {
+      const { graphCommand } = await import('./graph.js');
+      exit = await graphCommand(await checkFile(file), file, opts, io);
+    });
+
   program.command('lsp')
     .description('Language server over stdio (diagnostics, hover, completion, ...); never runs a model or writes a file.')
     .option('--stdio', 'talk over stdin/stdout (the default; editors pass it)')
