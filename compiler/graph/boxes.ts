@@ -38,8 +38,9 @@ function argText(v: Value): string {
   return valueText(v);
 }
 
-/** The arguments that say what the layer is: positional ones by value, the others by name
- *  and only where they differ from the table's default. */
+/** The arguments that say what the layer is, only where they differ from the table's
+ *  default: sizes and rates given by position as bare values (`256, 5`), the others by name
+ *  (`activation: relu`), which reads better than a bare word. */
 export function argsText(layer: string, args: ReadonlyMap<string, Value> | undefined): string {
   const def = LAYERS.get(layer);
   if (!def || !args) return '';
@@ -49,7 +50,7 @@ export function argsText(layer: string, args: ReadonlyMap<string, Value> | undef
     if (!v || v.kind === 'poison') continue;
     if (p.default && valueText(p.default) === valueText(v)) continue;
     if (p.rest && v.kind === 'list') out.push(...v.items.map(argText));
-    else out.push(p.positional ? argText(v) : `${p.name}: ${argText(v)}`);
+    else out.push(p.positional && p.type.kind !== 'enum' ? argText(v) : `${p.name}: ${argText(v)}`);
   }
   return out.join(', ');
 }
