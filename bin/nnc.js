@@ -5,7 +5,11 @@
 // is never shadowed by a stale dist/. An installed package (no .git) always has a build, and
 // its files' times are those of the install, so they are not compared.
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+// Node 22.1+ keeps the compiled code of loaded modules on disk for the next start.
+module.enableCompileCache?.();
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = `${root}dist/.built`;

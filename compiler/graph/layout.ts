@@ -14,8 +14,6 @@ export const FONT_SIZE = 12;
 export const CHAR_WIDTH = FONT_SIZE * 0.6;
 export const LINE_HEIGHT = 16;
 export const PAD = 8;
-/** Height of a group's title bar (name and parameters). */
-export const GROUP_TITLE = 2 * LINE_HEIGHT + PAD;
 
 export interface Rect { x: number; y: number; width: number; height: number }
 export interface PlacedBox extends Rect { box: Box }
@@ -28,14 +26,33 @@ export function boxSize(box: Box): { width: number; height: number } {
   return { width: Math.ceil(chars * CHAR_WIDTH + 2 * PAD), height: box.lines.length * LINE_HEIGHT + PAD };
 }
 
-export function groupTitleWidth(group: Group): number {
-  return Math.ceil(Math.max(group.title.length, `${group.params} params`.length) * CHAR_WIDTH + 2 * PAD);
+/** The narrowest a group's frame can be: its widest box or inner frame, and its padding. */
+function minWidth(group: Group): number {
+  return Math.max(0, ...group.boxes.map((b) => boxSize(b).width), ...group.groups.map(minWidth)) + 4 * PAD;
+}
+
+/** A group's title and parameter count, wrapped at ", " to the frame's narrowest width, so
+ *  they never run past its border (ELK does not widen a frame for its own text). */
+export function groupTitleLines(group: Group): { title: string[]; params: string } {
+  const width = Math.max(16, Math.floor((minWidth(group) - 2 * PAD) / CHAR_WIDTH));
+  return { title: wrap(group.title, width), params: `${group.params} params` };
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const piece of text.split(/(?<=, )/)) {
+    const last = lines.length - 1;
+    if (last >= 0 && (lines[last]! + piece).trimEnd().length <= width) lines[last] += piece;
+    else lines.push(piece);
+  }
+  return lines.map((l) => l.trimEnd());
 }
 
 function elkGroup(group: Group): ElkNode {
+  const top = (groupTitleLines(group).title.length + 1) * LINE_HEIGHT + 2 * PAD;
   return {
     id: group.id,
-    layoutOptions: { 'elk.padding': `[top=${GROUP_TITLE + PAD},left=${PAD * 2},bottom=${PAD * 2},right=${PAD * 2}]`, 'elk.nodeSize.minimum': `(${groupTitleWidth(group)}, 0)`, 'elk.nodeSize.constraints': 'MINIMUM_SIZE' },
+    layoutOptions: { 'elk.padding': `[top=${top},left=${PAD * 2},bottom=${PAD * 2},right=${PAD * 2}]` },
     children: [...group.boxes.map((b) => ({ id: b.id, ...boxSize(b) })), ...group.groups.map(elkGroup)],
   };
 }

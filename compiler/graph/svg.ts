@@ -2,7 +2,7 @@
 // each element is (layer boxes, model groups, edges), for styling and for tests.
 import type { ModelIR } from '../ir.js';
 import { modelGraph } from './boxes.js';
-import { FONT_SIZE, LINE_HEIGHT, PAD, layoutGraph, type Layout, type PlacedBox, type PlacedGroup } from './layout.js';
+import { CHAR_WIDTH, FONT_SIZE, LINE_HEIGHT, PAD, groupTitleLines, layoutGraph, type Layout, type PlacedBox, type PlacedGroup } from './layout.js';
 
 const MARGIN = 12;
 
@@ -22,8 +22,19 @@ const STYLE = `
   .model > .params { fill: #57606a; }
   .edge { fill: none; stroke: #57606a; stroke-width: 1.2; marker-end: url(#arrow); }`;
 
+/** One text line, stretched or squeezed to the width the layout gave it: a viewer without
+ *  the monospace font still draws every line inside its box. */
+function text(cls: string, x: number, y: number, line: string): string {
+  return `<text class="${cls}" x="${n(x)}" y="${n(y)}" textLength="${n(line.length * CHAR_WIDTH)}" lengthAdjust="spacingAndGlyphs">${esc(line)}</text>`;
+}
+
 function textLines(lines: string[], x: number, y: number, classes: (i: number) => string): string {
-  return lines.map((l, i) => `<text class="${classes(i)}" x="${n(x)}" y="${n(y + (i + 1) * LINE_HEIGHT - 4)}">${esc(l)}</text>`).join('');
+  return lines.map((l, i) => text(classes(i), x, y + (i + 1) * LINE_HEIGHT - 4, l)).join('');
+}
+
+function groupTitle(p: PlacedGroup): string {
+  const { title, params } = groupTitleLines(p.group);
+  return textLines([...title, params], p.x + PAD, p.y + PAD / 2, (i) => (i < title.length ? 'title' : 'params'));
 }
 
 function boxSvg(p: PlacedBox): string {
@@ -38,8 +49,7 @@ function boxSvg(p: PlacedBox): string {
 function groupSvg(p: PlacedGroup, root: boolean): string {
   return `<g class="model${root ? ' root' : ''}" data-model="${esc(p.group.title)}">`
     + `<rect x="${n(p.x)}" y="${n(p.y)}" width="${n(p.width)}" height="${n(p.height)}" rx="6"/>`
-    + `<text class="title" x="${n(p.x + PAD)}" y="${n(p.y + PAD + LINE_HEIGHT - 4)}">${esc(p.group.title)}</text>`
-    + `<text class="params" x="${n(p.x + PAD)}" y="${n(p.y + PAD + 2 * LINE_HEIGHT - 4)}">${esc(`${p.group.params} params`)}</text>`
+    + groupTitle(p)
     + p.groups.map((g) => groupSvg(g, false)).join('')
     + p.boxes.map(boxSvg).join('')
     + '</g>';

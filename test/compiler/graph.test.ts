@@ -14,7 +14,7 @@ import { nodeHost } from '../../driver/host.js';
 import { checkText } from '../helpers.js';
 
 const update = process.env.UPDATE_GOLDEN === '1';
-const examples = ['examples', 'examples/seed'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.nn')).map((f) => join(d, f)));
+const examples = ['examples', 'examples/seed', 'runtime/std'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.nn')).map((f) => join(d, f)));
 
 /** What the SVG draws, in document order, without coordinates. */
 function structure(svg: string): string {
@@ -71,7 +71,7 @@ async function checkPicture(m: ModelIR): Promise<string> {
   return svg;
 }
 
-describe('nnc graph: every model of the examples', () => {
+describe('nnc graph: every model of the examples and the standard library', () => {
   for (const file of examples) {
     it(file, async () => {
       // Some seed examples have a task error on purpose (dream_rnn, style_rnn); their models are
