@@ -16,8 +16,9 @@ const STYLE = `
   .layer.output rect { stroke-width: 2.5; }
   .layer .title { font-weight: bold; }
   .layer .detail { fill: #57606a; }
-  .model > rect { fill: #fafafa; stroke: #8c959f; stroke-dasharray: 5 3; }
-  .model.root > rect { fill: #ffffff; stroke: #d0d7de; stroke-dasharray: none; }
+  .model > rect { fill: none; stroke: #8c959f; stroke-dasharray: 5 3; }
+  .model.root > rect { stroke: #d0d7de; stroke-dasharray: none; }
+  .model > text { paint-order: stroke; stroke: #ffffff; stroke-width: 4px; stroke-linejoin: round; }
   .model > .title { font-weight: bold; }
   .model > .params { fill: #57606a; }
   .edge { fill: none; stroke: #57606a; stroke-width: 1.2; marker-end: url(#arrow); }`;
@@ -63,8 +64,10 @@ export function layoutSvg(layout: Layout): string {
     `<style>${STYLE}\n</style>`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="#57606a"/></marker></defs>',
     `<rect x="${n(-MARGIN)}" y="${n(-MARGIN)}" width="${n(width)}" height="${n(height)}" fill="#ffffff"/>`,
-    groupSvg(layout.root, true),
+    // Edges first: frames are unfilled, so they show through, and the frames' titles, drawn
+    // later with a halo, stay readable where an edge enters a frame across its title.
     `<g class="edges">${edges.join('')}</g>`,
+    groupSvg(layout.root, true),
     '</svg>',
     '',
   ].join('\n');
