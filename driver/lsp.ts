@@ -12,6 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompilerHost } from '../compiler/check/loader.js';
 import { nodeHost } from './host.js';
+import { packageVersion } from './package-root.js';
 import { analyse, type Analysis } from '../compiler/lsp/analysis.js';
 import { format, lspDiagnostic, quickFixes, rename, renameTarget } from '../compiler/lsp/edits.js';
 import { completion, definition, documentSymbols, hover, inlayHints, signatureHelp } from '../compiler/lsp/features.js';
@@ -96,7 +97,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       inlayHintProvider: true,
       executeCommandProvider: { commands: [GRAPH_COMMAND] },
     },
-    serverInfo: { name: 'nnc', version: '0.1.0' },
+    serverInfo: { name: 'nnc', version: packageVersion() },
   }));
   type At = TextDocumentPositionParams;
   connection.onHover(safely((a, p: At) => hover(a, offset(a, p))));

@@ -1,12 +1,10 @@
 // The nnc command line. Every failure is one line on stderr and a non-zero exit; no stack
 // traces reach the user.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { CheckResult } from '../compiler/check/checker.js';
 import { describeError, fault } from '../runtime/errors.js';
 import { flagSyntax, RUN_FLAGS } from '../runtime/flags.js';
-import { PACKAGE_ROOT } from './package-root.js';
+import { packageVersion } from './package-root.js';
 import type { RunOptions } from './run.js';
 
 // Each command imports what it needs when it runs: the parser, ts-morph and tfjs take from
@@ -24,15 +22,12 @@ async function checkFile(path: string): Promise<CheckResult> {
 
 const render = () => import('../compiler/render.js');
 
-function version(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 export async function main(argv: string[], io: Out = stdio): Promise<number> {
   let exit = 0;
   const program = new Command('nnc')
     .description('A declarative language for neural networks: check, summarise, run and compile .nn files.')
-    .version(version())
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run nnc --help for usage)');

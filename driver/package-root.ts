@@ -1,6 +1,6 @@
 // The folder of nnc's package.json, from the sources (driver/) and from the build
 // (dist/driver/) alike: runtime/ sources, the std modules and package.json are found from it.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,3 +15,8 @@ function packageRoot(): string {
 }
 
 export const PACKAGE_ROOT = packageRoot();
+
+/** nnc's version, from its package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
