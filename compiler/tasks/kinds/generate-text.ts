@@ -1,7 +1,7 @@
 // `generate_text Model on char_sequences(...)` (std.text): samples text from a trained character
 // model (runtime/tasks/generate.ts).
 import { defineTaskKind } from '../kind.js';
-import { fieldSpan, type FitCtx } from '../fit.js';
+import { defaultCheckpoint, fieldSpan, type FitCtx } from '../fit.js';
 import { field, num, numField, saveField, seedField } from '../lower.js';
 
 export const generateText = defineTaskKind({
@@ -41,10 +41,6 @@ function fitGenerate(c: FitCtx): boolean {
     c.sink.report('E0210', c.file, fieldSpan(c, 'seed_text'), `seed_text needs at least ${maxlen.value} characters, the model's window (maxlen of the data); it has ${[...seedText.value].length}`, { help: 'give a longer text, or leave seed_text out to start from a window of the corpus' });
     return false;
   }
-  if (c.fields.get('checkpoint')?.kind === 'null') {
-    const train = c.module.ast.decls.find((d) => d.kind === 'task' && d.taskKind.name === 'train' && d.subject?.name === c.decl.subject?.name);
-    const save = train?.kind === 'task' ? train.fields.find((f) => f.name.name === 'save')?.value : undefined;
-    c.fields.set('checkpoint', { kind: 'string', value: save?.kind === 'string' ? save.value : `out/${(c.decl.subject?.name ?? '').toLowerCase()}` });
-  }
+  defaultCheckpoint(c);
   return true;
 }

@@ -3,6 +3,7 @@
 // (compiler/check/tasks.ts), so train has no rules of its own.
 import { defineTaskKind } from '../kind.js';
 import { enumField, field, num, numField, oneOf, optimizerSpec, saveField, seedField } from '../lower.js';
+import { staticSignature } from '../signature.js';
 import { LOSSES, METRICS, optimizerParam } from '../vocab.js';
 
 const MONITORS = ['val_loss', 'loss'] as const;
@@ -44,6 +45,7 @@ export const train = defineTaskKind({
       seed: seedField(task),
       shuffle: field(task, 'shuffle', 'bool')?.value ?? true,
       save: saveField(task, task.model!.name),
+      signature: staticSignature(task),
     };
   },
   runtime: { module: 'train-task', procedure: 'runTrainTask' },
