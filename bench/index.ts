@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, figures printed side by side in one run.
-// `npm run bench -- check`, `-- train`, `-- compile`, `-- lsp` or `-- dream` runs one part; `-- gpu`
+// `npm run bench -- check`, `-- start`, `-- train`, `-- compile`, `-- lsp` or `-- dream` runs one part; `-- gpu`
 // compares webgpu with wasm and cpu (not in the default run: it needs an adapter); `-- digits PNG...`
 // scores generated digit grids and `-- words TXT...` generated text (not part of the default
 // run: they need the generated files).
@@ -9,11 +9,13 @@ import { benchDigits } from './digits.js';
 import { benchDream } from './dream.js';
 import { benchGpu } from './gpu.js';
 import { benchLsp } from './lsp.js';
+import { benchStart } from './start.js';
 import { benchWords } from './words.js';
 import { benchTrain } from './train.js';
 
 const only = process.argv[2];
 if (!only || only === 'check') benchCheck();
+if (!only || only === 'start') await benchStart();
 if (!only || only === 'train') await benchTrain();
 if (!only || only === 'compile') benchCompile();
 if (!only || only === 'lsp') await benchLsp();

@@ -2,12 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CompilerHost } from '../compiler/check/loader.js';
 import { packagedModelJson } from '../runtime/features/packaged.js';
 import { hasHdf5Signature } from '../runtime/io/hdf5.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
-export const STD_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../runtime/std');
+export const STD_DIR = join(PACKAGE_ROOT, 'runtime', 'std');
 
 // HDF5 is read by h5wasm, whose wasm loads asynchronously (about a second); the checker is
 // synchronous, so a child process reads the attribute, only when a .h5 model is named.
