@@ -72,7 +72,7 @@ describe('labelled CSV', () => {
     const dir = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier('csv("flowers.csv", x: ["length", "height"], y: "kind")') });
     const r = nnc('check', join(dir, 'f.nn'));
     expect(r.code).not.toBe(0);
-    expect(r.stderr + r.stdout).toMatch(/error E0417: no such column: flowers\.csv has no column 'height'/);
+    expect(r.stderr + r.stdout).toMatch(/error E0417: no such column or array: flowers\.csv has no column 'height'/);
     expect(r.stderr + r.stdout).toMatch(/its columns are: length, width, kind/i);
   });
 });
