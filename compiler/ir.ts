@@ -65,7 +65,8 @@ export type ParamType =
   | { kind: 'int'; min?: number; symbolic?: boolean }
   | { kind: 'float'; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean }
   | { kind: 'bool' }
-  | { kind: 'string' }
+  /** `path`: the string names a file or folder the task or data source writes or reads. */
+  | { kind: 'string'; path?: 'read' | 'write' }
   | { kind: 'enum'; values: readonly string[]; nullable?: boolean }
   | { kind: 'ints'; length?: number; min?: number } // an int, or a list of ints (kernel_size: 3 or [3, 3])
   | { kind: 'list'; of: ParamType }

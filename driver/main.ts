@@ -10,6 +10,7 @@ import { nodeHost, readUserFile } from './host.js';
 import { describeError, fault } from '../runtime/errors.js';
 import { compileCommand } from './compile.js';
 import { runCommand, type RunOptions } from './run.js';
+import { predictCommand, type PredictOptions } from './predict.js';
 import { flagSyntax, RUN_FLAGS } from '../runtime/flags.js';
 
 
@@ -72,6 +73,17 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
   run.action(async (file: string, opts: RunOptions) => {
     exit = await runCommand(file, opts, io);
   });
+
+  program.command('predict')
+    .description("Run a trained model (a train task's output folder) on new data: a CSV, an image, a folder of images or a text file; writes class names and probabilities, or values, as CSV.")
+    .argument('<model>', 'output folder of a train task (holds model.json)')
+    .requiredOption('--input <path>', '.csv (a sample per row), .png/.jpg, a folder of images, or .txt (a text per line)')
+    .option('-o, --output <file>', 'CSV file to write (default: stdout)')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: $NNC_BACKEND or auto)')
+    .option('--batch-size <n>', 'samples per forward pass', '256')
+    .action(async (model: string, opts: PredictOptions) => {
+      exit = await predictCommand(model, opts, io);
+    });
 
   program.command('fmt')
     .description('Lay out .nn files canonically (indentation, spacing; comments and line breaks kept).')

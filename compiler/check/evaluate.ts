@@ -16,7 +16,7 @@ import { PRETRAINED_SOURCES, readPretrainedTopology } from '../pretrained/source
 import { TopologyError } from '../pretrained/topology.js';
 import type { CompilerHost } from './loader.js';
 import { describeValue, modelSymbols, POISON, type DataType, type LayerInstance, type ParamType, type TensorRef, type Value } from '../ir.js';
-import { bindArgs } from './args.js';
+import { bindArgs, leavesFolder } from './args.js';
 import type { GlobalSymbol, Sink, SourceModule } from './context.js';
 import { exportsOf } from './loader.js';
 
@@ -388,6 +388,10 @@ export class Evaluator {
     const def = DATA_SOURCES.get(name)!;
     const bound = bindArgs(name, def.params, args, span, (x, t) => this.eval(x, env, t), this.g.sink, env.module.path);
     if (!bound.ok || [...bound.values.values()].some((v) => v.kind === 'poison')) return POISON;
+    for (const param of def.files ?? []) {
+      const v = bound.values.get(param);
+      if (v?.kind === 'string' && leavesFolder(v.value)) this.report(env, 'W0421', bound.spans.get(param) ?? span, { name: param, access: 'reads', path: JSON.stringify(v.value) });
+    }
     try {
       const type: DataType = def.type({
         args: bound.values,

@@ -226,6 +226,20 @@ gan Duel on digits {
     expect(typed.stdout + typed.stderr).toBe('');
   }, 240_000);
 
+  it('evaluate and predict tasks compile to strictly type-checked code that reads the trained model', () => {
+    const dir = project(`${SINE}
+evaluate Forecaster on waves {}
+predict Forecaster on waves { save: "preds.csv" }
+`);
+    const compiled = nnc('compile', join(dir, 'm.nn'), '-o', join(dir, 'emitted'));
+    expect(compiled.code).toBe(0);
+    const main = readFileSync(join(dir, 'emitted', 'main.ts'), 'utf8');
+    expect(main).toMatch(/runEvaluateTask\(\{ name: "Forecaster", .*fields: \{ checkpoint: "out", loss: "mse", metrics: \[\], batchSize: 256 \}/);
+    expect(main).toMatch(/runPredictTask\(\{ name: "Forecaster", .*fields: \{ checkpoint: "out", save: "preds.csv", batchSize: 256 \}/);
+    const typed = tsc(join(dir, 'emitted'));
+    expect(typed.stdout + typed.stderr).toBe('');
+  });
+
   it('keeps hostile strings inert and doc comments closed', () => {
     const hostile = 'q\'"`${process.exit(3)}`*/ \\u2028 é';
     const dir = project(`
