@@ -134,7 +134,7 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
   if (!fitLossToLabels({
     sink, file, loss: loss?.kind === 'enum' ? loss.name : undefined, lossSpan, dataSpan: span, out,
     model: { span: model.span, file: model.file, message: `${model.name}'s output is ${formatShape(out)}` }, modelName: model.name,
-    y: t.y, labels: t.labels, classes: t.classes, yFits: () => !unifyShapes(out, t.y!, bindings, flexible) || mismatch('y', out, t.y!),
+    y: t.y, labels: t.labels, classes: t.classes, classesSeen: t.classesSeen, yFits: () => !unifyShapes(out, t.y!, bindings, flexible) || mismatch('y', out, t.y!),
   })) return false;
   if (!fitValidationData(decl, file, fields.get('validation_data'), inShape, t.y, new Map(bindings), flexible, sink)) return false;
   // Weight sizes may come from data (`vocab`), never from the sample count.
