@@ -23,6 +23,8 @@ const CSV_PARAMS: readonly ParamSpec[] = [
   { name: 'classes', type: { kind: 'int', min: 2 }, doc: 'The number of classes of `ids` labels, checked against the model\'s output units; otherwise known at run time.', default: { kind: 'null' } },
   { name: 'delimiter', type: { kind: 'string' }, doc: 'Field separator.', default: { kind: 'string', value: ',' } },
   { name: 'header', type: { kind: 'bool' }, doc: 'Whether the first row names the columns; without one, columns are named "0", "1", ... (0-based).', default: { kind: 'bool', value: true } },
+  { name: 'stream', type: { kind: 'bool' }, doc: 'Read labelled examples a chunk at a time as training asks, with flat memory, instead of whole: by default when the file is larger than 64 MiB. Batches are shuffled through a buffer of `shuffle_buffer` rows.', default: { kind: 'null' } },
+  posInt('shuffle_buffer', 'Rows held by the shuffle buffer of streamed data (as tf.data\'s `shuffle(buffer_size)`): each row read replaces a random one, which goes out to a batch.', 10000),
   { name: 'missing', type: { kind: 'enum', values: ['error', 'drop', 'mean'] }, doc: 'A missing cell (empty, NA, NaN, null, ?): stop with file:line:column (`error`), drop the row (`drop`), or use the column\'s mean (`mean`; a row missing its label is dropped).', default: { kind: 'enum', name: 'error' } },
 ];
 

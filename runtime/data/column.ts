@@ -108,6 +108,8 @@ export interface DatasetInfo extends Pick<Preprocessing, 'columns' | 'normalize'
   /** Names of the classes of ids labels (id i is classNames[i]), from a column of names or
    *  an image folder's sub-folders; saved with a model so predictions can print names. */
   classNames?: string[];
+  /** Where sample i came from ("data.csv:57", "x.npy row 12"), for errors about one sample. */
+  where?: (row: number) => string;
 }
 
 /** The concrete shape of data, for binding the checker's symbolic dims. */

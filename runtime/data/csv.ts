@@ -8,8 +8,8 @@ export interface NumericTable { columns: string[]; rows: number[][] }
 
 // The same definitions as compiler/data/heads.ts, which the checker reads the first rows with
 // (the runtime cannot import the compiler: nnc compile copies it alone).
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const MISSING_CELLS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?']);
+export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+export const MISSING_CELLS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?']);
 
 export interface CsvOptions {
   /** Numeric columns (the x of a labelled table). */
@@ -29,6 +29,8 @@ export interface LabelledTable {
   y?: number[][];
   /** The class names of ids labels read from names, sorted; id i is classNames[i]. */
   classNames?: string[];
+  /** The file line of each kept row. */
+  lines: Int32Array;
 }
 
 interface Row { cells: string[]; line: number }
@@ -83,12 +85,13 @@ export function readTable(path: string, o: CsvOptions): LabelledTable {
   };
   const x = kept.map((r) => xs.map((k) => number(r, k)));
   if (missing === 'mean') fillMeans(x);
-  if (!ys.length) return { x };
+  const lines = Int32Array.from(kept, (r) => r.line);
+  if (!ys.length) return { x, lines };
   if (names) {
     const classNames = [...new Set(kept.map((r) => r.cells[ys[0]!]!))].sort();
     const id = new Map(classNames.map((c, i) => [c, i]));
     if (o.classes != null && classNames.length > o.classes) throw fault('data', `${path}: column '${header[ys[0]!]}' has ${classNames.length} classes (${classNames.slice(0, 10).join(', ')}${classNames.length > 10 ? ', ...' : ''}) but classes: ${o.classes} was declared`);
-    return { x, y: kept.map((r) => [id.get(r.cells[ys[0]!]!)!]), classNames };
+    return { x, y: kept.map((r) => [id.get(r.cells[ys[0]!]!)!]), classNames, lines };
   }
   const y = kept.map((r) => ys.map((k) => number(r, k)));
   if (byLabel === 'ids' || (o.classes != null && ys.length === 1)) {
@@ -96,7 +99,7 @@ export function readTable(path: string, o: CsvOptions): LabelledTable {
     const bad = kept.findIndex((_, i) => !Number.isInteger(y[i]![0]) || y[i]![0]! < 0 || y[i]![0]! >= limit);
     if (bad >= 0) throw fault('data', `${where(kept[bad]!, ys[0]!)} is ${kept[bad]!.cells[ys[0]!]}, not a class id 0..${o.classes != null ? o.classes - 1 : 'k-1'}`);
   }
-  return { x, y };
+  return { x, y, lines };
 }
 
 /** Replaces NaN cells by their column's mean over the other rows. */

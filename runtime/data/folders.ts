@@ -52,5 +52,5 @@ export function imageFolder(dir: string, height: number, width: number, color: '
     else for (let p = 0; p < height * width; p++) x[i * size + p] = 0.299 * rgb[3 * p]! + 0.587 * rgb[3 * p + 1]! + 0.114 * rgb[3 * p + 2]!;
     y[i] = id;
   });
-  return { kind: 'dataset', x: new DenseColumn(x, [height, width, channels]), y: new DenseColumn(y, [1]), info: { classNames } };
+  return { kind: 'dataset', x: new DenseColumn(x, [height, width, channels]), y: new DenseColumn(y, [1]), info: { classNames, where: (i) => order[i]!.file } };
 }

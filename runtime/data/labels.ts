@@ -1,6 +1,7 @@
 // Data transforms over labels: input/target pairs from two arrays (`examples`, also the
 // autoencoder's y = x) and class ids as one-hot rows (`one_hot`).
 import { DenseColumn, OneHotColumn, type Column, type RuntimeData } from './column.js';
+import { StreamColumn } from './stream.js';
 import { fault } from '../errors.js';
 
 function inputs(d: RuntimeData, what: string): { column: Column; classNames?: string[] } {
@@ -21,11 +22,22 @@ export function examples(a: { x: RuntimeData; y: RuntimeData; labels: 'ids' | 'o
     if (bad >= 0) throw fault('data', `examples: y[${bad}] is ${ids[bad]}, not a class id 0..${a.classes !== null ? a.classes - 1 : 'k-1'}`);
     y = new DenseColumn(ids, [1]);
   }
-  return { kind: 'dataset', x, y, info: {} };
+  return { kind: 'dataset', x, y, info: a.y.kind === 'dataset' && a.y.info.where ? { where: a.y.info.where } : {} };
 }
 
 export function one_hot(a: { data: RuntimeData; classes: number | null }, _ctx?: unknown): RuntimeData {
   const d = a.data;
+  if (d.kind === 'dataset' && d.y instanceof StreamColumn && d.y.sampleShape[0] === 1) {
+    const k = a.classes ?? d.info.classNames?.length;
+    if (k === undefined) throw fault('data', 'one_hot needs classes: k');
+    return { ...d, y: d.y.mapped([k], (r, where) => {
+      const v = r[0]!;
+      if (!Number.isInteger(v) || v < 0 || v >= k) throw fault('data', `one_hot: the label at ${where} is ${v}, not a class id 0..${k - 1}`);
+      const out = new Float32Array(k);
+      out[v] = 1;
+      return out;
+    }) };
+  }
   if (d.kind !== 'dataset' || !(d.y instanceof DenseColumn) || d.y.rowSize !== 1) throw fault('data', 'one_hot needs a dataset of class ids [n, 1]');
   const ids = d.y;
   const k = a.classes ?? d.info.classNames?.length;

@@ -2,10 +2,12 @@
 // under the entry's name, taking the entry's parameters as one object (snake_case, as in
 // .nn files) and a context with the .nn file's folder. `nnc run` decodes checked values into
 // these objects (loaders.ts); `nnc compile` prints them as literals. Same code, same data.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
 import { readTable } from './csv.js';
+import { streamTable } from './csv-stream.js';
+import { StreamColumn, streamFeatureStats } from './stream.js';
 import { examples, one_hot } from './labels.js';
 import { columnOf, readNpy, readNpz } from './npy.js';
 import { imageFolder, textFolder } from './folders.js';
@@ -27,15 +29,37 @@ const at = (ctx: DataCtx, path: string) => (isAbsolute(path) ? path : resolve(ct
 export interface CsvArgs {
   path: string; columns: string[] | null; x?: string[] | null; y?: string | string[] | null;
   labels?: 'ids' | 'values' | null; classes?: number | null; delimiter?: string; header?: boolean; missing?: 'error' | 'drop' | 'mean';
+  stream?: boolean | null; shuffle_buffer?: number;
+  /** Bytes read at a time when streaming (tests make it small). */
+  chunkBytes?: number;
 }
 
-/** A numeric table (`columns`), or labelled examples (`x`, `y`) with class names when the label column holds names. */
+/** Labelled CSV files larger than this stream unless `stream: false` (parsed whole, such a
+ *  file's cells take several times its size on V8's heap). */
+export const CSV_STREAM_BYTES = 64 * 2 ** 20;
+
+function fileBytes(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** A numeric table (`columns`), or labelled examples (`x`, `y`) with class names when the
+ *  label column holds names; labelled examples stream from a file past CSV_STREAM_BYTES. */
 export function csv(a: CsvArgs, ctx: DataCtx): RuntimeData {
   const y = a.y == null ? undefined : typeof a.y === 'string' ? [a.y] : a.y;
-  const t = readTable(at(ctx, a.path), { ...a, columns: a.x ?? a.columns ?? [], y });
+  const path = at(ctx, a.path);
+  const labelled = a.x != null && y !== undefined;
+  if (a.stream && !labelled) throw fault('data', `csv(${JSON.stringify(a.path)}, stream: true) streams labelled examples (x: [...], y: ...); a table of columns is read whole`);
+  if (labelled && (a.stream ?? fileBytes(path) > CSV_STREAM_BYTES)) {
+    return streamTable(path, { ...a, columns: a.x!, y, shuffleBuffer: a.shuffle_buffer, chunkBytes: a.chunkBytes });
+  }
+  const t = readTable(path, { ...a, columns: a.x ?? a.columns ?? [], y });
   const x = DenseColumn.of(t.x);
   if (!t.y) return { kind: 'array', column: x };
-  return { kind: 'dataset', x, y: DenseColumn.of(t.y), info: { columns: [...(a.x ?? [])], ...(t.classNames ? { classNames: t.classNames } : {}) } };
+  return { kind: 'dataset', x, y: DenseColumn.of(t.y), info: { columns: [...(a.x ?? [])], ...(t.classNames ? { classNames: t.classNames } : {}), where: (i) => `${path}:${t.lines[i]}` } };
 }
 
 export function npy(a: { path: string; dtype: 'float32' | 'int32' }, ctx: DataCtx): RuntimeData {
@@ -47,7 +71,9 @@ export function npz(a: { path: string; x: string; y: string | null; labels: 'ids
   const path = at(ctx, a.path);
   const [x, y] = readNpz(path, [{ name: a.x, dtype: a.dtype }, ...(a.y === null ? [] : [{ name: a.y, dtype: 'float32' as const }])]);
   const xs = { kind: 'array' as const, column: columnOf(x!, `${path}:${a.x}`) };
-  return y ? examples({ x: xs, y: { kind: 'array', column: columnOf(y, `${path}:${a.y}`) }, labels: a.labels, classes: a.classes }) : xs;
+  if (!y) return xs;
+  const d = examples({ x: xs, y: { kind: 'array', column: columnOf(y, `${path}:${a.y}`) }, labels: a.labels, classes: a.classes });
+  return d.kind === 'dataset' ? { ...d, info: { ...d.info, where: (i) => `${path}: array '${a.y}' row ${i}` } } : d;
 }
 
 export function text(a: { path: string }, ctx: DataCtx): RuntimeData {
@@ -126,10 +152,16 @@ function normalized(c: DenseColumn, fit: number): { column: DenseColumn; mean: F
   return { column: new DenseColumn(out, c.sampleShape), mean, std };
 }
 
+/** A streamed column scaled as it is read, with statistics from a pass over its first part. */
+function normalizedStream(c: StreamColumn, fit: number): { column: StreamColumn; mean: Float64Array; std: Float64Array } {
+  const { mean, std, f } = streamFeatureStats(c, Math.max(1, Math.floor(c.n * fit)));
+  return { column: c.mapped(c.sampleShape, (r) => r.map((v, k) => (v - mean[k % f]!) / std[k % f]!)), mean, std };
+}
+
 export function normalize({ data: d, fit }: { data: RuntimeData; fit: number }, _ctx?: DataCtx): RuntimeData {
   if (d.kind === 'array') return { kind: 'array', column: normalized(d.column, fit).column };
-  if (d.kind === 'dataset' && d.x instanceof DenseColumn) {
-    const { column, mean, std } = normalized(d.x, fit);
+  if (d.kind === 'dataset' && (d.x instanceof DenseColumn || d.x instanceof StreamColumn)) {
+    const { column, mean, std } = d.x instanceof StreamColumn ? normalizedStream(d.x, fit) : normalized(d.x, fit);
     // Kept for predictions; normalizing normalized data composes: (x − (m1 + s1·m2)) / (s1·s2).
     const before = d.info.normalize;
     const stats = before && before.mean.length === mean.length
@@ -149,8 +181,8 @@ function sliceData(d: RuntimeData, start: (n: number) => number, end: (n: number
       return { ...d, texts: d.texts.slice(start(n), end(n)), y: d.y.slice(start(n), end(n)) };
     }
     case 'dataset': {
-      const n = d.x.n;
-      return { ...d, x: d.x.slice(start(n), end(n)), y: d.y?.slice(start(n), end(n)) };
+      const n = d.x.n, first = start(n), where = d.info.where;
+      return { ...d, x: d.x.slice(first, end(n)), y: d.y?.slice(first, end(n)), info: where ? { ...d.info, where: (i) => where(first + i) } : d.info };
     }
   }
 }

@@ -2,7 +2,8 @@
 // IR, the program `nnc compile` emits with the same values as literals. Seeding, the output
 // folder and the data checks live here so the two cannot drift apart.
 import type * as tf from '@tensorflow/tfjs';
-import { classIds, type RuntimeData } from '../data/column.js';
+import { classIds, DenseColumn, type RuntimeData } from '../data/column.js';
+import { StreamColumn, type RowCheck } from '../data/stream.js';
 import type { Session } from '../session.js';
 import { taskSetup } from './setup.js';
 import { train, type TrainData, type TrainResult } from './train.js';
@@ -57,6 +58,25 @@ function refuseMisfit(name: string, model: tf.LayersModel, data: TrainData) {
   }
 }
 
+/** Class ids past the model's softmax units (when the checker could not count the classes)
+ *  would train on garbage: refused, naming the sample. In-memory ids are checked here, streamed
+ *  ones as each row is read (the returned check). */
+function classIdGuard(name: string, model: tf.LayersModel, data: TrainData, loss: LossName): RowCheck | undefined {
+  if (loss !== 'sparse_categorical_crossentropy' || data.y.sampleShape.length !== 1 || data.y.sampleShape[0] !== 1) return undefined;
+  const units = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1];
+  if (typeof units !== 'number') return undefined;
+  const refuse = (v: number, where: string) => fault('data', `${where}: class id ${v} is past ${name}'s ${units} output units (ids 0..${units - 1}); give the model ${v + 1} or more units, or fix the label`);
+  const check: RowCheck = (y, where) => { if (!(y[0]! < units)) throw refuse(y[0]!, where); };
+  if (data.y instanceof StreamColumn) return check;
+  if (data.y instanceof DenseColumn) {
+    for (let i = 0; i < data.y.n; i++) {
+      const v = data.y.row(i)[0]!;
+      if (!(v < units)) throw refuse(v, data.info.where?.(i) ?? `sample ${i} (0-based) of the data`);
+    }
+  }
+  return undefined;
+}
+
 export async function runTrainTask(t: TrainTask, s: Session): Promise<TrainResult> {
   const data = trainingData(t.data, `train ${t.name}`, t.fields.loss);
   const validationData = t.validationData ? trainingData(t.validationData, 'validation_data', t.fields.loss) : undefined;
@@ -66,9 +86,12 @@ export async function runTrainTask(t: TrainTask, s: Session): Promise<TrainResul
   s.reporter.line(`train ${t.name}: ${data.x.n} samples of [${data.x.sampleShape.join(', ')}]${dims.length ? ` (${dims.join(', ')})` : ''}, seed ${seed}, saving to ${outDir}`);
   // Saved with every checkpoint: the model's signature (once built) and a text vocabulary.
   const extraState: Record<string, unknown> = data.info.vocab ? { vocab: data.info.vocab } : {};
+  let checkRow: RowCheck | undefined;
   const build = () => {
     const model = t.build(data);
     refuseMisfit(t.name, model, data);
+    checkRow = classIdGuard(t.name, model, data, f.loss);
+    if (validationData) classIdGuard(t.name, model, validationData, f.loss);
     extraState['signature'] = signatureOf(model, f.signature, f.loss, { info: data.info, classNames: (t.data as { classNames?: unknown }).classNames });
     return model;
   };
@@ -77,6 +100,6 @@ export async function runTrainTask(t: TrainTask, s: Session): Promise<TrainResul
     validationSplit: f.validationSplit, loss: f.loss, optimizer: () => makeOptimizer(f.optimizer),
     metrics: f.metrics, epochs: f.epochs, batchSize: f.batchSize, shuffle: f.shuffle, restoreBest: f.restoreBest,
     earlyStopping: f.earlyStopping, seed, outDir, resume: s.flags.resume, reporter: s.reporter, interrupt: s.interrupt,
-    extraState,
+    extraState, checkRow: (y, where) => checkRow?.(y, where),
   });
 }

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { Column, DatasetInfo } from '../data/column.js';
 import { DenseColumn } from '../data/column.js';
+import { batchesOf, StreamColumn, type Batch, type RowCheck } from '../data/stream.js';
 import { fitWasmThreads } from '../backend.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadBest, loadCheckpoint, repairCheckpoint, saveTrainCheckpoint } from '../io/checkpoint.js';
@@ -47,6 +48,8 @@ export interface TrainOptions {
   interrupt?: { requested: boolean };
   /** Saved with the checkpoint (e.g. a text vocabulary). */
   extraState?: Record<string, unknown>;
+  /** Checks each target row of streamed data as it is read (in-memory data is checked before). */
+  checkRow?: RowCheck;
 }
 
 export type EpochLog = Record<string, number> & { epoch: number };
@@ -93,12 +96,12 @@ export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor
 }
 
 /** Weighted means of [loss, ...metrics] over `rows` of a split, in batches, no training. */
-export async function evaluate(model: tf.LayersModel, d: TrainData, batchSize: number): Promise<number[]> {
+export async function evaluate(model: tf.LayersModel, d: TrainData, batchSize: number, check?: RowCheck): Promise<number[]> {
   const sums: number[] = [];
-  for (let start = 0; start < d.x.n; start += batchSize) {
-    const rows = range(start, Math.min(d.x.n, start + batchSize));
-    const out = await scalarsOf(tf.tidy(() => [model.evaluate(d.x.gather(rows), d.y.gather(rows), { batchSize: rows.length })].flat()));
-    out.forEach((s, i) => { sums[i] = (sums[i] ?? 0) + s * rows.length; });
+  for (const b of batchesOf(d.x, d.y, batchSize, { check })) {
+    const out = await scalarsOf(tf.tidy(() => [model.evaluate(b.x, b.y!, { batchSize: b.size })].flat()));
+    tf.dispose([b.x, b.y!]);
+    out.forEach((s, i) => { sums[i] = (sums[i] ?? 0) + s * b.size; });
   }
   return sums.map((s) => s / d.x.n);
 }
@@ -139,12 +142,13 @@ async function baseline(model: tf.LayersModel, o: TrainOptions, val: TrainData |
 async function classifierBaseline(o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Promise<Baseline | undefined> {
   if (!val || !['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy'].includes(o.loss) || last?.['val_accuracy'] === undefined) return undefined;
   const counts = new Map<number, number>();
-  for (let start = 0; start < val.y.n; start += 4096) {
-    const rows = range(start, Math.min(val.y.n, start + 4096));
+  for (const b of batchesOf(val.x, val.y, 4096)) {
+    b.x.dispose();
     const y = await floatsOf(tf.tidy(() => {
-      const t = val.y.gather(rows);
+      const t = b.y!;
       return tf.cast(t.shape[1] === 1 ? t.reshape([-1]).round() : t.argMax(-1), 'float32');
     }));
+    b.y!.dispose();
     for (const c of y) counts.set(c, (counts.get(c) ?? 0) + 1);
   }
   return { name: 'majority class', metric: 'val_accuracy', baseline: Math.max(...counts.values()) / val.y.n, model: last['val_accuracy'] };
@@ -185,9 +189,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const r = await start(o);
   const random = mulberry32(o.seed);
   for (let epoch = r.state.epoch; epoch < o.epochs; epoch++) {
-    const order = o.shuffle ? permutation(r.tr.x.n, random) : range(0, r.tr.x.n);
+    // Streamed data is shuffled through its buffer as it is read; in-memory data by a permutation.
+    const streamed = r.tr.x instanceof StreamColumn;
+    const order = streamed ? undefined : o.shuffle ? permutation(r.tr.x.n, random) : range(0, r.tr.x.n);
     const t0 = performance.now();
-    const trained = await trainEpoch(r, epoch, order, t0);
+    const batches = batchesOf(r.tr.x, r.tr.y, o.batchSize, { order, random: streamed && o.shuffle ? random : undefined, check: o.checkRow });
+    // An epoch cut short closes its file.
+    const trained = await trainEpoch(r, epoch, batches, t0).finally(() => batches.return(undefined));
     if ('status' in trained) return finish(r, trained);
     const ending = await evaluateEpoch(r, epoch, trained.log, t0);
     if (ending) return finish(r, ending);
@@ -222,26 +230,27 @@ async function start(o: TrainOptions): Promise<Run> {
 const save = (r: Run, tag: string, improved = false) => saveTrainCheckpoint(r.model, r.o.outDir, tag, { ...r.state, ...r.o.extraState },
   !r.o.restoreBest ? 'none' : improved ? 'new' : r.state.bestEpoch ? 'keep' : 'none');
 
-/** The steps of one epoch over the samples in `order`: the epoch's mean loss and metrics, or
- *  how the run ended (a NaN, an interrupt). */
-async function trainEpoch(r: Run, epoch: number, order: Int32Array, t0: number): Promise<Ending | { log: EpochLog }> {
+/** The steps of one epoch over its batches: the epoch's mean loss and metrics, or how the run
+ *  ended (a NaN, an interrupt). */
+async function trainEpoch(r: Run, epoch: number, batches: Iterator<Batch>, t0: number): Promise<Ending | { log: EpochLog }> {
   const { o, tr, names } = r;
   const steps = Math.ceil(tr.x.n / o.batchSize);
   const sums = names.map(() => 0);
   let count = 0;
   o.reporter.epochStart(epoch + 1, o.epochs, steps);
   for (let s = 0; s < steps; s++) {
-    const rows = order.subarray(s * o.batchSize, Math.min(tr.x.n, (s + 1) * o.batchSize));
-    const xb = tr.x.gather(rows), yb = tr.y.gather(rows);
-    const values = await r.step(xb, yb);
-    tf.dispose([xb, yb]);
+    const next = batches.next();
+    if (next.done) break;
+    const { x: xb, y: yb, size } = next.value;
+    const values = await r.step(xb, yb!);
+    tf.dispose([xb, yb!]);
     if (!values.every(Number.isFinite)) {
       o.reporter.epochEnd();
       const kept = r.state.epoch ? `the last good checkpoint (epoch ${r.state.epoch}) is in ${o.outDir}` : 'no epoch finished, so there is no checkpoint';
       return { status: 'nan', message: `training ${o.name} stopped: the loss became ${values[0]} at epoch ${epoch + 1}, step ${s + 1}; ${kept}. Try a smaller learning rate.` };
     }
-    values.forEach((v, i) => { sums[i]! += v * rows.length; });
-    count += rows.length;
+    values.forEach((v, i) => { sums[i]! += v * size; });
+    count += size;
     o.reporter.step(s + 1, Object.fromEntries(names.map((n, i) => [n, sums[i]! / count])));
     // A step settles in microtasks only; yield to the event loop (every 20 ms: a yield
     // costs tens of µs, a small model's step 1 ms) so that signal handlers (Ctrl-C) and the
@@ -268,7 +277,7 @@ async function trainEpoch(r: Run, epoch: number, order: Int32Array, t0: number):
  *  the epoch's line; how the run ended if it did (a NaN in validation, early stopping). */
 async function evaluateEpoch(r: Run, epoch: number, log: EpochLog, t0: number): Promise<Ending | undefined> {
   const { o, state, monitor } = r;
-  if (r.val) (await evaluate(r.model, r.val, Math.max(o.batchSize, 256))).forEach((v, i) => { log[`val_${r.names[i]}`] = v; });
+  if (r.val) (await evaluate(r.model, r.val, Math.max(o.batchSize, 256), o.checkRow)).forEach((v, i) => { log[`val_${r.names[i]}`] = v; });
   if (!Object.values(log).every(Number.isFinite)) {
     const kept = state.epoch ? `the last good checkpoint (epoch ${state.epoch}) is in ${o.outDir}` : 'no epoch finished, so there is no checkpoint';
     return { status: 'nan', message: `training ${o.name} stopped: validation loss became ${log['val_loss']} at epoch ${epoch + 1}; ${kept}` };

@@ -1,0 +1,151 @@
+// A CSV file too big for memory, as a row source (stream.ts): read a chunk of bytes at a
+// time (cut after the last line break outside quotes, each piece parsed by csv-parse), a first
+// pass counting the rows, checking the cells and collecting the class names and the columns'
+// means, then one pass per epoch. The same rules as readTable (csv.ts).
+import { parse } from 'csv-parse/sync';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { DECIMAL, MISSING_CELLS, type CsvOptions } from './csv.js';
+import { StreamColumn, type RowSource, type StreamRow } from './stream.js';
+import type { RuntimeData } from './column.js';
+import { fault } from '../errors.js';
+
+/** Bytes read at a time. */
+export const CSV_CHUNK_BYTES = 1 << 20;
+/** Rows held by the shuffle buffer unless `shuffle_buffer:` says otherwise. */
+export const SHUFFLE_BUFFER_ROWS = 10_000;
+/** Distinct label names a streamed file may hold. */
+const MAX_CLASS_NAMES = 65_536;
+
+interface Record { cells: string[]; line: number }
+
+/** The offset after the last line break outside double quotes (0: none), and the line breaks before it. */
+function recordEnd(data: Uint8Array): { cut: number; lines: number } {
+  let quoted = false, cut = 0, lines = 0, seen = 0;
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i]!;
+    if (b === 0x22) quoted = !quoted;
+    else if (b === 0x0a && !quoted) { cut = i + 1; seen++; lines = seen; }
+    else if (b === 0x0a) seen++;
+  }
+  return { cut, lines };
+}
+
+/** Every record of a CSV file, with its line number, reading `chunkBytes` at a time. */
+export function* csvRecords(path: string, delimiter: string, chunkBytes = CSV_CHUNK_BYTES): Generator<Record> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw fault('data', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  try {
+    const buf = Buffer.allocUnsafe(chunkBytes);
+    let carry: Buffer = Buffer.alloc(0), before = 0, first = true;
+    for (;;) {
+      const got = readSync(fd, buf, 0, chunkBytes, null);
+      const data = Buffer.concat([carry, buf.subarray(0, got)]);
+      const { cut, lines } = got === 0 ? { cut: data.length, lines: 0 } : recordEnd(data);
+      if (cut > 0) {
+        let records: { record: string[]; info: { lines: number } }[];
+        try {
+          // csv-parse's typings give info records only with `columns`.
+          records = parse(data.subarray(0, cut), { delimiter, skip_empty_lines: true, trim: true, info: true, bom: first }) as unknown as typeof records;
+        } catch (err) {
+          throw fault('data', `${path}: ${(err as Error).message.split('\n')[0]} (near line ${before + 1})`);
+        }
+        for (const r of records) yield { cells: r.record, line: before + r.info.lines };
+        before += lines;
+        first = false;
+      }
+      carry = data.subarray(cut);
+      if (got === 0) return;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface StreamOptions extends CsvOptions {
+  chunkBytes?: number;
+  shuffleBuffer?: number;
+}
+
+/** A labelled CSV file as streamed x and y columns, after a first pass over it. */
+export function streamTable(path: string, o: StreamOptions): RuntimeData {
+  const delimiter = o.delimiter ?? ',', header = o.header ?? true, chunk = o.chunkBytes ?? CSV_CHUNK_BYTES;
+  const missing = o.missing ?? 'error';
+  const records = csvRecords(path, delimiter, chunk);
+  let names: string[] = [];
+  if (header) names = records.next().value?.cells ?? [];
+  const index = (c: string) => {
+    const k = names.indexOf(c);
+    if (k < 0) throw fault('data', `${path}: no column '${c}'; columns are ${names.join(', ')}`);
+    return k;
+  };
+  // The first pass: row count, checks, label names, sums for means.
+  let n = 0, xs: number[] = [], ys: number[] = [];
+  const labelCells = new Set<string>();
+  let someNames = false, tooMany = false;
+  const sums: number[] = [], counts: number[] = [];
+  const where = (r: Record, k: number) => `${path}:${r.line}: column '${names[k] ?? k}'`;
+  const isMissing = (r: Record, k: number) => MISSING_CELLS.has(r.cells[k] ?? '');
+  const bind = (r: Record) => {
+    if (!header) names = r.cells.map((_, i) => String(i));
+    xs = o.columns.map(index);
+    ys = (o.y ?? []).map(index);
+    xs.forEach((_, i) => { sums[i] = 0; counts[i] = 0; });
+  };
+  let bound = false;
+  for (const r of records) {
+    if (!bound) { bind(r); bound = true; }
+    const gaps = [...xs, ...ys].filter((k) => isMissing(r, k));
+    if (gaps.length) {
+      if (missing === 'error') throw fault('data', `${where(r, gaps[0]!)} is missing (${JSON.stringify(r.cells[gaps[0]!] ?? '')}); fill it in, or choose csv(..., missing: drop) or missing: mean`);
+      if (missing === 'drop' || gaps.some((k) => ys.includes(k))) continue;
+    }
+    xs.forEach((k, i) => {
+      if (isMissing(r, k)) return;
+      const cell = r.cells[k]!;
+      if (!DECIMAL.test(cell)) throw fault('data', `${where(r, k)} is ${JSON.stringify(cell)}, not a number`);
+      sums[i]! += Number(cell); counts[i]!++;
+    });
+    if (ys.length === 1) {
+      const cell = r.cells[ys[0]!]!;
+      if (!DECIMAL.test(cell)) someNames = true;
+      if (labelCells.size < MAX_CLASS_NAMES) labelCells.add(cell); else if (!labelCells.has(cell)) tooMany = true;
+    }
+    n++;
+  }
+  if (!bound) throw fault('data', `${path}: no data rows${header ? ' under the header' : ''}`);
+  if (!n) throw fault('data', `${path}: no rows left after dropping those with missing cells`);
+  const byNames = ys.length === 1 && someNames && (o.labels === 'ids' || o.labels == null);
+  if (byNames && tooMany) throw fault('data', `${path}: column '${names[ys[0]!]}' holds more than ${MAX_CLASS_NAMES} distinct names; a label column of names must hold a class count that fits`);
+  const classNames = byNames ? [...labelCells].sort() : undefined;
+  if (classNames && o.classes != null && classNames.length > o.classes) throw fault('data', `${path}: column '${names[ys[0]!]}' has ${classNames.length} classes (${classNames.slice(0, 10).join(', ')}${classNames.length > 10 ? ', ...' : ''}) but classes: ${o.classes} was declared`);
+  const ids = classNames ? new Map(classNames.map((c, i) => [c, i])) : undefined;
+  const means = sums.map((s, i) => (counts[i] ? s / counts[i]! : 0));
+  const idLimit = !ids && ys.length === 1 && (o.labels === 'ids' || o.classes != null) ? o.classes ?? Infinity : undefined;
+
+  const source: RowSource = {
+    path, n, shuffleBuffer: o.shuffleBuffer ?? SHUFFLE_BUFFER_ROWS,
+    *rows(start: number, end: number): Generator<StreamRow> {
+      const it = csvRecords(path, delimiter, chunk);
+      if (header) it.next();
+      let i = 0;
+      for (const r of it) {
+        if (i >= end) { it.return(undefined); return; }
+        if ([...xs, ...ys].some((k) => isMissing(r, k)) && (missing === 'drop' || ys.some((k) => isMissing(r, k)))) continue;
+        if (i++ < start) continue;
+        const x = Float32Array.from(xs, (k, j) => (isMissing(r, k) ? means[j]! : Number(r.cells[k])));
+        const y = Float32Array.from(ys, (k) => (ids ? ids.get(r.cells[k]!)! : Number(r.cells[k])));
+        if (idLimit !== undefined && (!Number.isInteger(y[0]) || y[0]! < 0 || y[0]! >= idLimit)) {
+          throw fault('data', `${where(r, ys[0]!)} is ${r.cells[ys[0]!]}, not a class id 0..${o.classes != null ? o.classes - 1 : 'k-1'}`);
+        }
+        yield { x, y, where: `${path}:${r.line}` };
+      }
+    },
+  };
+  const x = new StreamColumn(source, 'x', 0, n, [xs.length]);
+  const y = new StreamColumn(source, 'y', 0, n, [ys.length]);
+  return { kind: 'dataset', x, y, info: { columns: [...o.columns], ...(classNames ? { classNames } : {}) } };
+}
