@@ -40,7 +40,7 @@ export function* csvRecords(path: string, delimiter: string, chunkBytes = CSV_CH
   }
   try {
     const buf = Buffer.allocUnsafe(chunkBytes);
-    let carry: Buffer = Buffer.alloc(0), before = 0, first = true;
+    let carry: Buffer = Buffer.alloc(0), before = 0;
     for (;;) {
       const got = readSync(fd, buf, 0, chunkBytes, null);
       const data = Buffer.concat([carry, buf.subarray(0, got)]);
@@ -49,13 +49,12 @@ export function* csvRecords(path: string, delimiter: string, chunkBytes = CSV_CH
         let records: { record: string[]; info: { lines: number } }[];
         try {
           // csv-parse's typings give info records only with `columns`.
-          records = parse(data.subarray(0, cut), { delimiter, skip_empty_lines: true, trim: true, info: true, bom: first }) as unknown as typeof records;
+          records = parse(data.subarray(0, cut), { delimiter, skip_empty_lines: true, trim: true, info: true, bom: true }) as unknown as typeof records;
         } catch (err) {
           throw fault('data', `${path}: ${(err as Error).message.split('\n')[0]} (near line ${before + 1})`);
         }
         for (const r of records) yield { cells: r.record, line: before + r.info.lines };
         before += lines;
-        first = false;
       }
       carry = data.subarray(cut);
       if (got === 0) return;
