@@ -1,6 +1,8 @@
 // `npm run bench`: every benchmark, figures printed side by side in one run.
 // `npm run bench -- check`, `-- start`, `-- train`, `-- compile`, `-- lsp` or `-- dream` runs one part; `-- gpu`
-// compares webgpu with wasm and cpu (not in the default run: it needs an adapter); `-- digits PNG...`
+// compares webgpu with wasm and cpu (not in the default run: it needs an adapter); `-- stream` the
+// peak memory of training on streamed CSV files of 20 and 200 MB (not in the default run: it
+// writes 220 MB and takes a minute or two); `-- digits PNG...`
 // scores generated digit grids and `-- words TXT...` generated text (not part of the default
 // run: they need the generated files).
 import { benchCheck } from './check.js';
@@ -10,6 +12,7 @@ import { benchDream } from './dream.js';
 import { benchGpu } from './gpu.js';
 import { benchLsp } from './lsp.js';
 import { benchStart } from './start.js';
+import { benchStream } from './stream.js';
 import { benchWords } from './words.js';
 import { benchTrain } from './train.js';
 
@@ -20,6 +23,7 @@ if (!only || only === 'train') await benchTrain();
 if (!only || only === 'compile') benchCompile();
 if (!only || only === 'lsp') await benchLsp();
 if (!only || only === 'dream') await benchDream();
+if (only === 'stream') benchStream();
 if (only === 'gpu') await benchGpu();
 if (only === 'digits') await benchDigits(process.argv.slice(3));
 if (only === 'words') benchWords(process.argv.slice(3));

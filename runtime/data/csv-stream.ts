@@ -30,8 +30,12 @@ function recordEnd(data: Uint8Array): { cut: number; lines: number } {
   return { cut, lines };
 }
 
-/** Every record of a CSV file, with its line number, reading `chunkBytes` at a time. */
-export function* csvRecords(path: string, delimiter: string, chunkBytes = CSV_CHUNK_BYTES): Generator<Record> {
+/** A record boundary of a file: its byte offset and the line breaks before it. */
+export interface Mark { offset: number; line: number }
+
+/** Every record of a CSV file from `from` on, with its line number, reading `chunkBytes` at a
+ *  time; `onPiece` hears of each record boundary a parsed piece starts at. */
+export function* csvRecords(path: string, delimiter: string, chunkBytes = CSV_CHUNK_BYTES, from: Mark = { offset: 0, line: 0 }, onPiece?: (m: Mark) => void): Generator<Record> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -40,9 +44,10 @@ export function* csvRecords(path: string, delimiter: string, chunkBytes = CSV_CH
   }
   try {
     const buf = Buffer.allocUnsafe(chunkBytes);
-    let carry: Buffer = Buffer.alloc(0), before = 0;
+    let carry: Buffer = Buffer.alloc(0), before = from.line, pos = from.offset, pieceAt = from.offset;
     for (;;) {
-      const got = readSync(fd, buf, 0, chunkBytes, null);
+      const got = readSync(fd, buf, 0, chunkBytes, pos);
+      pos += got;
       const data = Buffer.concat([carry, buf.subarray(0, got)]);
       const { cut, lines } = got === 0 ? { cut: data.length, lines: 0 } : recordEnd(data);
       if (cut > 0) {
@@ -53,8 +58,10 @@ export function* csvRecords(path: string, delimiter: string, chunkBytes = CSV_CH
         } catch (err) {
           throw fault('data', `${path}: ${(err as Error).message.split('\n')[0]} (near line ${before + 1})`);
         }
+        onPiece?.({ offset: pieceAt, line: before });
         for (const r of records) yield { cells: r.record, line: before + r.info.lines };
         before += lines;
+        pieceAt += cut;
       }
       carry = data.subarray(cut);
       if (got === 0) return;
@@ -73,7 +80,10 @@ export interface StreamOptions extends CsvOptions {
 export function streamTable(path: string, o: StreamOptions): RuntimeData {
   const delimiter = o.delimiter ?? ',', header = o.header ?? true, chunk = o.chunkBytes ?? CSV_CHUNK_BYTES;
   const missing = o.missing ?? 'error';
-  const records = csvRecords(path, delimiter, chunk);
+  // Where the pieces after the header start, and the kept rows before each: a pass over the
+  // validation part (the file's end) starts at the last one before it, not at the top.
+  const marks: (Mark & { row: number })[] = [];
+  const records = csvRecords(path, delimiter, chunk, undefined, (m) => { if (m.offset > 0) marks.push({ ...m, row: n }); });
   let names: string[] = [];
   if (header) names = records.next().value?.cells ?? [];
   const index = (c: string) => {
@@ -82,7 +92,7 @@ export function streamTable(path: string, o: StreamOptions): RuntimeData {
     return k;
   };
   // The first pass: row count, checks, label names, sums for means.
-  let n = 0, xs: number[] = [], ys: number[] = [];
+  let n = 0, xs: number[] = [], ys: number[] = [], cols: number[] = [];
   const labelCells = new Set<string>();
   let someNames = false, tooMany = false;
   const sums: number[] = [], counts: number[] = [];
@@ -92,12 +102,13 @@ export function streamTable(path: string, o: StreamOptions): RuntimeData {
     if (!header) names = r.cells.map((_, i) => String(i));
     xs = o.columns.map(index);
     ys = (o.y ?? []).map(index);
+    cols = [...xs, ...ys];
     xs.forEach((_, i) => { sums[i] = 0; counts[i] = 0; });
   };
   let bound = false;
   for (const r of records) {
     if (!bound) { bind(r); bound = true; }
-    const gaps = [...xs, ...ys].filter((k) => isMissing(r, k));
+    const gaps = cols.filter((k) => isMissing(r, k));
     if (gaps.length) {
       if (missing === 'error') throw fault('data', `${where(r, gaps[0]!)} is missing (${JSON.stringify(r.cells[gaps[0]!] ?? '')}); fill it in, or choose csv(..., missing: drop) or missing: mean`);
       if (missing === 'drop' || gaps.some((k) => ys.includes(k))) continue;
@@ -128,12 +139,13 @@ export function streamTable(path: string, o: StreamOptions): RuntimeData {
   const source: RowSource = {
     path, n, shuffleBuffer: o.shuffleBuffer ?? SHUFFLE_BUFFER_ROWS,
     *rows(start: number, end: number): Generator<StreamRow> {
-      const it = csvRecords(path, delimiter, chunk);
-      if (header) it.next();
-      let i = 0;
+      const mark = marks.findLast((m) => m.row <= start);
+      const it = csvRecords(path, delimiter, chunk, mark);
+      if (header && !mark) it.next();
+      let i = mark?.row ?? 0;
       for (const r of it) {
         if (i >= end) { it.return(undefined); return; }
-        if ([...xs, ...ys].some((k) => isMissing(r, k)) && (missing === 'drop' || ys.some((k) => isMissing(r, k)))) continue;
+        if (missing !== 'error' && cols.some((k) => isMissing(r, k)) && (missing === 'drop' || ys.some((k) => isMissing(r, k)))) continue;
         if (i++ < start) continue;
         const x = Float32Array.from(xs, (k, j) => (isMissing(r, k) ? means[j]! : Number(r.cells[k])));
         const y = Float32Array.from(ys, (k) => (ids ? ids.get(r.cells[k]!)! : Number(r.cells[k])));

@@ -81,6 +81,20 @@ describe('streamed CSV', () => {
     expect((b!.x.arraySync() as number[][])[77]![0]).toBeCloseTo(m.row(77)[0]!, 4);
   });
 
+  it.each(['drop', 'mean'] as const)('missing: %s keeps the rows and values the in-memory reader keeps, from any part of the file', (missing) => {
+    const name = write(`gaps-${missing}.csv`, table(90).split('\n').map((l, i) => (i % 11 === 5 ? l.replace(/^(\d+),[^,]*,/, '$1,,') : i % 17 === 9 ? l.replace(/,[abc]$/, ',') : l)).join('\n'));
+    const whole = csv({ path: name, columns: null, x: ['id', 'f'], y: 'kind', stream: false, missing }, { baseDir: dir }) as Dataset;
+    const d = streamed(name, { missing });
+    expect(d.x.n).toBe(whole.x.n);
+    for (const part of ['first', 'second'] as const) {
+      const [s, w] = [d, whole].map((data) => split({ data, fraction: 0.7, part }) as Dataset);
+      const [b] = [...batchesOf(s!.x, s!.y, 1000)];
+      const [c] = [...batchesOf(w!.x, w!.y, 1000)];
+      expect(b!.x.arraySync()).toEqual(c!.x.arraySync());
+      expect(b!.y!.arraySync()).toEqual(c!.y!.arraySync());
+    }
+  });
+
   it('a bad cell is found in the first pass and named by file:line', () => {
     const name = write('bad.csv', table(40).replace('\n30,', '\n30x,'));
     expect(() => streamed(name)).toThrow(/bad\.csv:32: column 'id' is "30x", not a number/);
