@@ -1,6 +1,6 @@
 // The file-system host the CLI gives the (pure) checker.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CompilerHost } from '../compiler/check/loader.js';
 import { packagedModelJson } from '../runtime/features/packaged.js';
@@ -95,8 +95,9 @@ export const nodeHost: CompilerHost = {
     let fd: number | undefined;
     try {
       fd = openSync(path, 'r');
+      const at = offset < 0 ? Math.max(0, fstatSync(fd).size + offset) : offset;
       const buf = new Uint8Array(maxBytes);
-      const got = readSync(fd, buf, 0, maxBytes, offset);
+      const got = readSync(fd, buf, 0, maxBytes, at);
       return buf.subarray(0, got);
     } catch {
       return undefined;

@@ -12,7 +12,7 @@ export function memoryHost(files: Record<string, string>): CompilerHost {
     stdModulePath: nodeHost.stdModulePath,
     readFileHead: (p, max, offset = 0) => {
       const text = files[normalize(p)];
-      return text === undefined ? nodeHost.readFileHead!(p, max, offset) : new TextEncoder().encode(text).subarray(offset, offset + max);
+      return text === undefined ? nodeHost.readFileHead!(p, max, offset) : new TextEncoder().encode(text).subarray(offset, offset < 0 ? offset + max || undefined : offset + max);
     },
     listFolders: nodeHost.listFolders,
   };

@@ -6,6 +6,7 @@ import type { DataType, ParamSpec, Value } from '../ir.js';
 import { shape, type Shape } from '../shapes/shape.js';
 import { CSV_HEAD_BYTES, csvHead, DECIMAL, MISSING_CELLS, NPY_HEAD_BYTES, npyHeader, npzHeaders, type CsvHead, type NpyHeader } from './heads.js';
 import { columnCount, columnsParam, n, posInt, str, type DataCtx, type DataSourceDef } from './params.js';
+import { PARQUET } from './parquet.js';
 
 const strings = (v: Value | undefined): string[] | undefined =>
   v?.kind === 'list' ? v.items.map((i) => (i.kind === 'string' ? i.value : '')) : v?.kind === 'string' ? [v.value] : undefined;
@@ -144,6 +145,7 @@ function classFolders(ctx: DataCtx): number | undefined {
 }
 
 export const FILE_SOURCES: DataSourceDef[] = [
+  PARQUET,
   {
     name: 'text_folder', module: 'core', files: ['dir'],
     doc: 'Labelled texts from a folder with one sub-folder per class of .txt files (as Keras\'s `text_dataset_from_directory`), classes interleaved, class names the sorted sub-folder names; for `tokenize`.',

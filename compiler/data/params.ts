@@ -10,7 +10,7 @@ export interface DataCtx {
   int(name: string): number;
   data(name: string): DataType;
   /** Up to `maxBytes` of the file a string argument names, read through the host (from
-   *  `offset`); 'missing' when there is no such file (W0416 is reported at the argument unless `quiet`),
+   *  `offset`; a negative one counts from the end of the file); 'missing' when there is no such file (W0416 is reported at the argument unless `quiet`),
    *  undefined when the host reads no files (the type stays as symbolic as without it). */
   head(param: string, maxBytes: number, offset?: number, quiet?: boolean): Uint8Array | 'missing' | undefined;
   /** Sub-folders of the folder a string argument names, like head(). */

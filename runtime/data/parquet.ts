@@ -1,0 +1,90 @@
+// Parquet tables through hyparquet (pure JavaScript, no native build). Its reads are async and
+// the data functions are not (emitted programs call them as plain functions), so the file is
+// read in a worker thread while this thread waits on a shared flag (Atomics.wait), and the
+// columns come back through a message port read synchronously (receiveMessageOnPort).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { ParquetReadOptions } from 'hyparquet';
+import { DenseColumn, type RuntimeData } from './column.js';
+import { fault } from '../errors.js';
+
+/** A column as read: numbers, or strings (a label column of names). */
+export type ParquetColumn = { kind: 'numbers'; values: Float64Array } | { kind: 'strings'; values: string[] };
+
+// The worker: CommonJS (an eval'd worker is), importing hyparquet by its resolved URL.
+const WORKER = `
+const { workerData } = require('node:worker_threads');
+const { lib, path, columns, port, flag } = workerData;
+const done = (message, transfer) => { port.postMessage(message, transfer); Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
+(async () => {
+  const { parquetRead, asyncBufferFromFile } = await import(lib);
+  const file = await asyncBufferFromFile(path);
+  const chunks = new Map(columns.map((c) => [c, []]));
+  // Column-wise: onChunk gives each column's values row group by row group.
+  await parquetRead({ file, columns, onChunk: ({ columnName, columnData, rowStart }) => chunks.get(columnName)?.push({ rowStart, columnData }) });
+  const out = columns.map((name) => {
+    const list = chunks.get(name).sort((a, b) => a.rowStart - b.rowStart).flatMap((c) => Array.from(c.columnData));
+    return list.some((v) => typeof v === 'string')
+      ? { kind: 'strings', values: list.map((v) => (v == null ? '' : String(v))) }
+      : { kind: 'numbers', values: Float64Array.from(list, (v) => (v == null ? NaN : Number(v))) };
+  });
+  done({ columns: out }, out.filter((c) => c.kind === 'numbers').map((c) => c.values.buffer));
+})().catch((err) => done({ error: String(err && err.message || err) }));
+`;
+
+/** The named columns of a Parquet file, read whole. */
+export function readParquetColumns(path: string, columns: readonly string[]): ParquetColumn[] {
+  if (!existsSync(path)) throw fault('data', `cannot read ${path}: no such file`);
+  const lib = pathToFileURL(createRequire(import.meta.url).resolve('hyparquet')).href;
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(WORKER, { eval: true, workerData: { lib, path, columns: [...columns], port: port2, flag }, transferList: [port2] });
+  try {
+    Atomics.wait(flag, 0, 0);
+    const reply = receiveMessageOnPort(port1)?.message as { columns?: ParquetColumn[]; error?: string } | undefined;
+    if (!reply?.columns) throw fault('data', `cannot read ${path}: ${reply?.error ?? 'the reader stopped'}`);
+    return reply.columns;
+  } finally {
+    port1.close();
+    void worker.terminate();
+  }
+}
+
+export interface ParquetArgs { path: string; x: string[]; y: string | null; labels: 'ids' | 'values' | null; classes: number | null }
+
+/** Numeric x columns, and a y column of class names (ids of the sorted names), class ids or values. */
+export function parquetTable(path: string, a: ParquetArgs): RuntimeData {
+  const read = readParquetColumns(path, [...a.x, ...(a.y === null ? [] : [a.y])]);
+  const n = read[0]?.values.length ?? 0;
+  if (!n) throw fault('data', `${path}: no rows`);
+  const x = new Float32Array(n * a.x.length);
+  a.x.forEach((name, k) => {
+    const c = read[k]!;
+    if (c.kind === 'strings') throw fault('data', `${path}: column '${name}' holds strings, not numbers; x columns must be numeric (a column of names can be the label: y: "${name}")`);
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(c.values[i])) throw fault('data', `${path}: row ${i} of column '${name}' is missing (null); drop or fill such rows before saving`);
+      x[i * a.x.length + k] = c.values[i]!;
+    }
+  });
+  const xs = new DenseColumn(x, [a.x.length]);
+  if (a.y === null) return { kind: 'array', column: xs };
+  const label = read[a.x.length]!;
+  const where = (i: number) => `${path}: row ${i} (0-based)`;
+  if (label.kind === 'strings') {
+    const classNames = [...new Set(label.values)].sort();
+    if (a.classes != null && classNames.length > a.classes) throw fault('data', `${path}: column '${a.y}' has ${classNames.length} classes (${classNames.slice(0, 10).join(', ')}) but classes: ${a.classes} was declared`);
+    const id = new Map(classNames.map((c, i) => [c, i]));
+    return { kind: 'dataset', x: xs, y: new DenseColumn(Float32Array.from(label.values, (v) => id.get(v)!), [1]), info: { columns: [...a.x], classNames, where } };
+  }
+  if (a.labels === 'ids' || a.classes != null) {
+    const limit = a.classes ?? Infinity;
+    const bad = label.values.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= limit);
+    if (bad >= 0) throw fault('data', `${where(bad)}: column '${a.y}' is ${label.values[bad]}, not a class id 0..${a.classes != null ? a.classes - 1 : 'k-1'}`);
+  }
+  return { kind: 'dataset', x: xs, y: new DenseColumn(Float32Array.from(label.values), [1]), info: { columns: [...a.x], where } };
+}
+
+/** The option type is named so that `nnc compile` sees hyparquet among the runtime's imports. */
+export type ReadOptions = ParquetReadOptions;

@@ -1,0 +1,70 @@
+// Parquet through the CLI: a file written by the test with hyparquet-writer, checked against
+// its schema (read from the footer) and trained a few steps.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { describe, expect, it } from 'vitest';
+
+function nnc(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Three separable classes of two features, named, in a Parquet file (two row groups). */
+function pointsParquet(dir: string): void {
+  const u: number[] = [], v: number[] = [], kind: string[] = [];
+  const centre = [[1, 1], [4, 1], [2.5, 4]] as const;
+  for (let i = 0; i < 120; i++) {
+    u.push(centre[i % 3]![0] + Math.sin(i) * 0.3);
+    v.push(centre[i % 3]![1] + Math.cos(i * 1.7) * 0.3);
+    kind.push(['red', 'green', 'blue'][i % 3]!);
+  }
+  const bytes = parquetWriteBuffer({ columnData: [{ name: 'u', data: u, type: 'DOUBLE' }, { name: 'v', data: v, type: 'FLOAT' }, { name: 'kind', data: kind, type: 'STRING' }], rowGroupSize: 64 });
+  writeFileSync(join(dir, 'points.parquet'), new Uint8Array(bytes));
+}
+
+const program = (data: string) => `
+model Points {
+  input x: [batch, 2]
+  dense(16, activation: relu)
+  dense(3, activation: softmax)
+}
+data points = ${data}
+train Points on points { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05), epochs: 15, batch_size: 16, metrics: [accuracy], seed: 1, save: "out" }
+`;
+
+function project(data: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nnc-parquet-'));
+  pointsParquet(dir);
+  writeFileSync(join(dir, 'p.nn'), program(data));
+  return join(dir, 'p.nn');
+}
+
+describe('parquet', () => {
+  it('trains on a Parquet file: class names from a string column', () => {
+    const nn = project('parquet("points.parquet", x: ["u", "v"], y: "kind")');
+    expect(nnc('check', nn).code).toBe(0);
+    const r = nnc('run', nn, '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Points: 120 samples of \[2\]/);
+    const metrics = JSON.parse(readFileSync(join(nn, '..', 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number } };
+    expect(metrics.final.accuracy).toBeGreaterThan(0.9);
+    const signature = readFileSync(join(nn, '..', 'out', 'model.json'), 'utf8');
+    expect(signature).toMatch(/"blue".*"green".*"red"/s);
+  });
+
+  it('the checker reads the schema from the footer: an unknown column is E0417 with the columns there are', () => {
+    const r = nnc('check', project('parquet("points.parquet", x: ["u", "w"], y: "kind")'));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/error E0417: no such column or array: points\.parquet has no column 'w'/);
+    expect(r.stderr + r.stdout).toMatch(/u, v, kind/);
+  });
+
+  it('a string x column is an error at the data line', () => {
+    const r = nnc('check', project('parquet("points.parquet", x: ["u", "kind"], y: "v")'));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/E0420.*column 'kind' holds strings, not numbers/);
+  });
+});
