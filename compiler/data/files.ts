@@ -156,7 +156,8 @@ export const FILE_SOURCES: DataSourceDef[] = [
     name: 'image_folder', module: 'core', files: ['dir'],
     doc: 'Labelled images from a folder with one sub-folder per class (as Keras\'s `image_dataset_from_directory`): every .jpg, .jpeg and .png resized bilinearly, pixels in [0, 1], classes interleaved so any leading part holds every class; class names are the sub-folder names, sorted. Type: `x: [n, height, width, 1 or 3]`, `y: [n, 1]` class ids.',
     params: [str('dir', 'The folder of class folders, relative to the .nn file.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.'),
-      { name: 'color', type: { kind: 'enum', values: ['rgb', 'grey'] }, doc: 'Three channels, or one (luma).', default: { kind: 'enum', name: 'rgb' } }],
+      { name: 'color', type: { kind: 'enum', values: ['rgb', 'grey'] }, doc: 'Three channels, or one (luma).', default: { kind: 'enum', name: 'rgb' } },
+      { name: 'stream', type: { kind: 'bool' }, doc: 'Decode the images a batch at a time as training asks (flat memory for a folder of any size) instead of all at the start: by default when the decoded pixels would pass 256 MiB.', default: { kind: 'null' } }],
     type(ctx) {
       const channels = (ctx.args.get('color') as { name: string }).name === 'grey' ? 1 : 3;
       return { kind: 'dataset', x: shape([n, ctx.int('height'), ctx.int('width'), channels]), y: shape([n, 1]), labels: 'ids', classes: classFolders(ctx) };

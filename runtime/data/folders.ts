@@ -1,9 +1,10 @@
 // Image and text folders by class (Keras's image_ and text_dataset_from_directory): one sub-folder per class,
 // its name the class name. Samples interleave the classes (the i-th image of each class in
 // turn) so any leading part, and so the validation split at the end, holds every class.
+import * as tf from '@tensorflow/tfjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DenseColumn, type RuntimeData } from './column.js';
+import { DenseColumn, type Column, type RuntimeData } from './column.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { fault } from '../errors.js';
 
@@ -39,18 +40,45 @@ export function textFolder(dir: string): RuntimeData {
   return { kind: 'texts', texts, y: new DenseColumn(Float32Array.from(order, (o) => o.id), [1]), classNames };
 }
 
-/** Each image resized to height × width, RGB or grey (ITU-R 601 luma), pixels in [0, 1]. */
-export function imageFolder(dir: string, height: number, width: number, color: 'grey' | 'rgb'): RuntimeData {
+/** Image folders whose decoded pixels would pass this many bytes are read a batch at a time
+ *  (unless `stream: false`). */
+export const IMAGE_STREAM_BYTES = 256 * 2 ** 20;
+
+/** One image resized to height × width, RGB or grey (ITU-R 601 luma), pixels in [0, 1], into `out` at `at`. */
+function decodeInto(file: string, height: number, width: number, channels: number, out: Float32Array, at: number): void {
+  const rgb = resizeImage(readImage(file), height, width);
+  if (channels === 3) out.set(rgb, at);
+  else for (let p = 0; p < height * width; p++) out[at + p] = 0.299 * rgb[3 * p]! + 0.587 * rgb[3 * p + 1]! + 0.114 * rgb[3 * p + 2]!;
+}
+
+/** Image files decoded when a batch asks for them: a folder of any size in flat memory,
+ *  shuffled as freely as one in memory (a batch is any rows). */
+export class ImageFiles implements Column {
+  readonly dtype = 'float32';
+  readonly sampleShape: readonly number[];
+  constructor(readonly files: readonly string[], readonly height: number, readonly width: number, readonly channels: number) {
+    this.sampleShape = [height, width, channels];
+  }
+  get n(): number { return this.files.length; }
+  slice(start: number, end: number): ImageFiles { return new ImageFiles(this.files.slice(start, end), this.height, this.width, this.channels); }
+  gather(rows: ArrayLike<number>): tf.Tensor {
+    const size = this.height * this.width * this.channels;
+    const out = new Float32Array(rows.length * size);
+    for (let i = 0; i < rows.length; i++) decodeInto(this.files[rows[i]!]!, this.height, this.width, this.channels, out, i * size);
+    return tf.tensor(out, [rows.length, ...this.sampleShape]);
+  }
+}
+
+/** Labelled images, decoded whole, or file by file as batches ask (`stream`, by default
+ *  when the decoded pixels would pass IMAGE_STREAM_BYTES). */
+export function imageFolder(dir: string, height: number, width: number, color: 'grey' | 'rgb', stream: boolean | null = null): RuntimeData {
   const { classNames, order } = byClass(dir, IMAGE_FILE, '.jpg, .jpeg or .png images');
   const channels = color === 'grey' ? 1 : 3;
   const size = height * width * channels;
+  const y = new DenseColumn(Float32Array.from(order, (o) => o.id), [1]);
+  const info = { classNames, where: (i: number) => order[i]!.file };
+  if (stream ?? order.length * size * 4 > IMAGE_STREAM_BYTES) return { kind: 'dataset', x: new ImageFiles(order.map((o) => o.file), height, width, channels), y, info };
   const x = new Float32Array(order.length * size);
-  const y = new Float32Array(order.length);
-  order.forEach(({ file, id }, i) => {
-    const rgb = resizeImage(readImage(file), height, width);
-    if (channels === 3) x.set(rgb, i * size);
-    else for (let p = 0; p < height * width; p++) x[i * size + p] = 0.299 * rgb[3 * p]! + 0.587 * rgb[3 * p + 1]! + 0.114 * rgb[3 * p + 2]!;
-    y[i] = id;
-  });
-  return { kind: 'dataset', x: new DenseColumn(x, [height, width, channels]), y: new DenseColumn(y, [1]), info: { classNames, where: (i) => order[i]!.file } };
+  order.forEach(({ file }, i) => decodeInto(file, height, width, channels, x, i * size));
+  return { kind: 'dataset', x: new DenseColumn(x, [height, width, channels]), y, info };
 }

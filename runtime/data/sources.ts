@@ -113,8 +113,8 @@ export function images(a: { dir: string; height: number; width: number }, ctx: D
 }
 
 /** Labelled images: one sub-folder per class (runtime/data/folders.ts). */
-export function image_folder(a: { dir: string; height: number; width: number; color: 'grey' | 'rgb' }, ctx: DataCtx): RuntimeData {
-  return imageFolder(at(ctx, a.dir), a.height, a.width, a.color);
+export function image_folder(a: { dir: string; height: number; width: number; color: 'grey' | 'rgb'; stream?: boolean | null }, ctx: DataCtx): RuntimeData {
+  return imageFolder(at(ctx, a.dir), a.height, a.width, a.color, a.stream);
 }
 
 /** Labelled texts: one sub-folder per class of .txt files, for tokenize. */

@@ -163,9 +163,9 @@ data pictures = image_folder("shapes", height: 8, width: 8, color: ${color})
 train Colours on pictures { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.02), epochs: 15, batch_size: 8, validation_split: 0.25, metrics: [accuracy], seed: 1, save: "out" }
 `;
 
-  it('trains on class ids of the sub-folders, every class in the validation part', () => {
+  it.each(['', ', stream: true'])('trains on class ids of the sub-folders, every class in the validation part (%s)', (stream) => {
     const dir = imageFolders();
-    writeFileSync(join(dir, 'c.nn'), program(3, 'rgb'));
+    writeFileSync(join(dir, 'c.nn'), program(3, 'rgb').replace('color: rgb)', `color: rgb${stream})`));
     const r = nnc('run', join(dir, 'c.nn'), '--backend', 'cpu');
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/train Colours: 36 samples of \[8, 8, 3\]/);

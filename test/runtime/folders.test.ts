@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { DenseColumn } from '../../runtime/data/column.js';
-import { imageFolder, textFolder } from '../../runtime/data/folders.js';
+import { ImageFiles, imageFolder, textFolder } from '../../runtime/data/folders.js';
 import { tokenize } from '../../runtime/data/sources.js';
 
 function png(value: number): Buffer {
@@ -29,6 +29,22 @@ describe('image_folder', () => {
     expect(d.x.sampleShape).toEqual([2, 2, 1]);
     expect(Array.from((d.y as DenseColumn).data)).toEqual([0, 1, 2, 0, 1, 2, 1, 2, 2]);
     expect(Array.from((d.x as DenseColumn).row(0))).toEqual([1, 1, 1, 1].map(() => expect.closeTo(1, 5)));
+  });
+
+  it('stream: true decodes the images a batch asks for, the same pixels as decoded whole', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-folders-'));
+    for (const [c, name] of ['a', 'b'].entries()) {
+      mkdirSync(join(dir, name));
+      for (let i = 0; i < 5; i++) writeFileSync(join(dir, name, `${i}.png`), png(40 * i + 100 * c));
+    }
+    const whole = imageFolder(dir, 2, 2, 'rgb', false), lazy = imageFolder(dir, 2, 2, 'rgb', true);
+    if (whole.kind !== 'dataset' || lazy.kind !== 'dataset') throw new Error('expected datasets');
+    expect(lazy.x).toBeInstanceOf(ImageFiles);
+    expect(lazy.x.n).toBe(10);
+    const rows = [7, 0, 3, 9];
+    expect(lazy.x.gather(rows).arraySync()).toEqual(whole.x.gather(rows).arraySync());
+    expect(lazy.x.slice(8, 10).gather([1]).arraySync()).toEqual(whole.x.gather([9]).arraySync());
+    expect(lazy.info.where?.(3)).toBe(join(dir, 'b', '1.png'));
   });
 
   it('one class folder is not enough, and an empty class is named', () => {
