@@ -4,15 +4,17 @@
 // 0.5 and each label's probability, a regression's values.
 import * as tf from '@tensorflow/tfjs';
 import type { Column } from '../data/column.js';
+import { batchesOf } from '../data/stream.js';
 import { floatsOf } from '../readback.js';
 import type { ModelSignature } from './signature.js';
 
 /** The model's outputs for samples `x`, in batches, flattened row after row. */
 export async function predictColumn(model: tf.LayersModel, x: Column, batchSize: number): Promise<Float32Array> {
   const parts: Float32Array[] = [];
-  for (let start = 0; start < x.n; start += batchSize) {
-    const rows = Int32Array.from({ length: Math.min(x.n, start + batchSize) - start }, (_, i) => start + i);
-    parts.push(await floatsOf(tf.tidy(() => model.predict(x.gather(rows)) as tf.Tensor)));
+  // In file order, a batch at a time: streamed data too.
+  for (const b of batchesOf(x, undefined, batchSize)) {
+    parts.push(await floatsOf(tf.tidy(() => model.predict(b.x) as tf.Tensor)));
+    b.x.dispose();
   }
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

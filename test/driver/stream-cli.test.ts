@@ -48,6 +48,13 @@ describe('streamed CSV through the CLI', () => {
     const metrics = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number; val_accuracy: number } };
     expect(metrics.final.accuracy).toBeGreaterThan(0.9);
     expect(metrics.final.val_accuracy).toBeGreaterThan(0.9);
+    // The trained model evaluated and used on the streamed file.
+    writeFileSync(join(dir, 'p.nn'), readFileSync(join(dir, 'p.nn'), 'utf8') + 'evaluate Points on points { loss: sparse_categorical_crossentropy, metrics: [accuracy] }\npredict Points on points { save: "preds.csv" }\n');
+    const e = nnc('run', join(dir, 'p.nn'), '--backend', 'cpu');
+    expect(e.stderr).toBe('');
+    expect(e.stdout).toMatch(/evaluate Points on 300 samples .*accuracy/);
+    const preds = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n');
+    expect(preds).toHaveLength(301);
   });
 
   // Row 5500 lies past the first 64 KiB the checker reads, so only the run can see it.
