@@ -65,13 +65,16 @@ function classIdGuard(name: string, model: tf.LayersModel, data: TrainData, loss
   if (loss !== 'sparse_categorical_crossentropy' || data.y.sampleShape.length !== 1 || data.y.sampleShape[0] !== 1) return undefined;
   const units = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1];
   if (typeof units !== 'number') return undefined;
-  const refuse = (v: number, where: string) => fault('data', `${where}: class id ${v} is past ${name}'s ${units} output units (ids 0..${units - 1}); give the model ${v + 1} or more units, or fix the label`);
-  const check: RowCheck = (y, where) => { if (!(y[0]! < units)) throw refuse(y[0]!, where); };
+  const bad = (v: number) => !(v >= 0 && v < units && Number.isInteger(v));
+  const refuse = (v: number, where: string) => fault('data', v >= units
+    ? `${where}: class id ${v} is past ${name}'s ${units} output units (ids 0..${units - 1}); give the model ${v + 1} or more units, or fix the label`
+    : `${where}: the label ${v} is not a class id 0..${units - 1} (${name} has ${units} output units)`);
+  const check: RowCheck = (y, where) => { if (bad(y[0]!)) throw refuse(y[0]!, where); };
   if (data.y instanceof StreamColumn) return check;
   if (data.y instanceof DenseColumn) {
     for (let i = 0; i < data.y.n; i++) {
       const v = data.y.row(i)[0]!;
-      if (!(v < units)) throw refuse(v, data.info.where?.(i) ?? `sample ${i} (0-based) of the data`);
+      if (bad(v)) throw refuse(v, data.info.where?.(i) ?? `sample ${i} (0-based) of the data`);
     }
   }
   return undefined;
