@@ -139,7 +139,8 @@ export function streamTable(path: string, o: StreamOptions): RuntimeData {
   const source: RowSource = {
     path, n, shuffleBuffer: o.shuffleBuffer ?? SHUFFLE_BUFFER_ROWS,
     *rows(start: number, end: number): Generator<StreamRow> {
-      const mark = marks.findLast((m) => m.row <= start);
+      let mark: (Mark & { row: number }) | undefined;
+      for (const m of marks) if (m.row <= start) mark = m; else break;
       const it = csvRecords(path, delimiter, chunk, mark);
       if (header && !mark) it.next();
       let i = mark?.row ?? 0;
