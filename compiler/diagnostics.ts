@@ -1,6 +1,6 @@
 // The one table of diagnostic codes: each code one meaning, with its message as a template
 // (TypeScript's diagnosticMessages.json is the model). E01xx syntax, E02xx names and
-// arguments, E03xx shapes, E04xx tasks and data. Every code has a golden fixture
+// arguments, E03xx shapes, E04xx tasks and data, E05xx back ends. Every code has a golden fixture
 // (test/fixtures/<code>-*.nn); docs/diagnostics.md is generated from this table.
 import type { Span } from '../grammar/ast.js';
 import { formatTemplate, pickHelp, type Holes, type TemplateValues } from './templates.js';
@@ -121,6 +121,10 @@ export const DIAGNOSTIC_CODES = {
   E0413: { severity: 'error', title: 'no such layer in the model', message: "{model} has no layer '{name}'", help: [GUESS, 'its layers include {layers}'] },
   E0414: { severity: 'error', title: 'wrong kind of data', message: '{source} needs {expected}, found {found}', help: 'e.g. {example}' },
   E0415: { severity: 'error', title: 'wrong data rank', message: '{source} needs a series of rank {expected}, found {found}' },
+
+  // Back ends: what `nnc compile --target pytorch` cannot express.
+  E0501: { severity: 'error', title: 'not expressible in PyTorch', message: '{what} cannot be emitted for PyTorch: {reason}',
+    help: 'change it as the reason says, or compile without --target pytorch (the TypeScript back end runs every layer and task)' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof DIAGNOSTIC_CODES;

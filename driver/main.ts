@@ -1,6 +1,6 @@
 // The nnc command line. Every failure is one line on stderr and a non-zero exit; no stack
 // traces reach the user.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { check } from '../compiler/check/checker.js';
 import { renderJson, renderText } from '../compiler/render.js';
 import { formatSource } from '../compiler/format.js';
@@ -115,8 +115,11 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
     .argument('<file>', '.nn file')
     .requiredOption('-o, --out <dir>', 'output folder')
     .option('--force', 'overwrite files nnc did not write', false)
-    .action((file: string, opts: { out: string; force: boolean }) => {
-      exit = compileCommand(file, opts.out, opts.force, io);
+    .addOption(new Option('--target <target>', 'typescript, or pytorch: a Python package trained with torchrun (docs/pytorch.md)').choices(['typescript', 'pytorch']).default('typescript'))
+    .action(async (file: string, opts: { out: string; force: boolean; target: string }) => {
+      exit = opts.target === 'pytorch'
+        ? await (await import('./compile-pytorch.js')).compilePytorchCommand(file, opts.out, opts.force, io)
+        : compileCommand(file, opts.out, opts.force, io);
     });
 
   try {
