@@ -13,7 +13,7 @@ export interface TorchCtx {
   readonly in: readonly (readonly number[])[];
   readonly out: readonly number[];
   /** The module of a wrapper's wrapped layer, made by the same table. */
-  inner?(backwards?: boolean): { module: string; weights?: string };
+  inner?(backwards?: boolean): { module: string; weights?: string; step?: string };
 }
 
 export interface TorchLayer {
@@ -159,7 +159,10 @@ export const TORCH_LAYERS: Readonly<Record<string, TorchLayer>> = {
     call: called,
   },
   time_distributed: {
-    module: (c) => `K.TimeDistributed(${c.inner!().module})`,
+    module: (c) => {
+      const inner = c.inner!();
+      return `K.TimeDistributed(${inner.module}${inner.step ? `, lambda layer, x: ${inner.step}` : ''})`;
+    },
     weights: (c) => `time_distributed:${c.inner!().weights ?? 'none'}`,
     call: called,
   },

@@ -44,9 +44,13 @@ function torchCtx(instance: LayerInstance, inputs: readonly Shape[], out: Shape,
     if (!entry) return `${instance.layer} wraps ${inner.layer}, which has no PyTorch mapping`;
     const why = entry.refuse?.(ic);
     if (why) return why;
+    // One step of the wrapped layer over `x` with its module as `layer`, when it does more
+    // than call the module (an activation after a dense layer).
+    const step = entry.call(ic, ['x'], 'layer');
     ctx.inner = (backwards = false) => ({
       module: backwards && entry.backward ? entry.backward(ic) : entry.module?.(ic) ?? `K.Lambda(lambda x: ${entry.call(ic, ['x'], '')})`,
       weights: typeof entry.weights === 'function' ? entry.weights(ic) : entry.weights,
+      ...(entry.module && step !== 'layer(x)' && { step }),
     });
   }
   return ctx;

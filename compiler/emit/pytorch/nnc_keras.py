@@ -122,15 +122,18 @@ class ConvTranspose2d(nn.Module):
             nn.init.zeros_(self.conv.bias)
 
     def forward(self, x):
-        size = x.shape[1:3]
-        y = self.conv(x.movedim(-1, 1))
-        if self.padding == "same":
-            for axis, (n, k, s) in enumerate(zip(size, self.kernel_size, self.strides)):
-                dim, before = 2 + axis, max(k - s, 0) // 2
-                y = y.narrow(dim, before, min(n * s, y.shape[dim] - before))
-                short = n * s - y.shape[dim]
-                if short > 0:  # a kernel smaller than the stride: zeros after, as TensorFlow
-                    y = F.pad(y, [0, 0] * (1 - axis) + [0, short])
+        # torch crops `padding` from both ends and adds `output_padding` (with the bias) at
+        # the end; TensorFlow's same crops (kernel - stride) // 2 before and the rest after.
+        pads, extra, crop = [], [], []
+        for n, k, s in zip(x.shape[1:3], self.kernel_size, self.strides):
+            total = k - s if self.padding == "same" else 0
+            pads.append(max(total, 0) // 2)
+            extra.append(s - k if total < 0 else 0)
+            crop.append(n * s if self.padding == "same" else None)
+        y = F.conv_transpose2d(x.movedim(-1, 1), self.conv.weight, self.conv.bias, self.strides, pads, extra)
+        for axis, length in enumerate(crop):
+            if length is not None:
+                y = y.narrow(2 + axis, 0, length)
         return y.movedim(1, -1)
 
 
@@ -254,15 +257,17 @@ class Bidirectional(nn.Module):
 
 
 class TimeDistributed(nn.Module):
-    """Applies `layer` to each time step: [batch, time, ...] as [batch * time, ...]."""
+    """Applies `layer` to each time step: [batch, time, ...] as [batch * time, ...];
+    `step(layer, x)`, when given, is what one step does with it (a dense layer's activation)."""
 
-    def __init__(self, layer):
+    def __init__(self, layer, step=None):
         super().__init__()
-        self.layer = layer
+        self.layer, self.step = layer, step
 
     def forward(self, x):
         b, t = x.shape[:2]
-        y = self.layer(x.reshape(b * t, *x.shape[2:]))
+        flat = x.reshape(b * t, *x.shape[2:])
+        y = self.step(self.layer, flat) if self.step else self.layer(flat)
         return y.reshape(b, t, *y.shape[1:])
 
 

@@ -31,7 +31,7 @@ def read_tfjs(folder):
 
 
 def _t(a):
-    return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+    return torch.from_numpy(np.array(a, dtype=np.float32))  # a copy: frombuffer arrays are read-only
 
 
 def _n(p):
