@@ -123,7 +123,7 @@ export const DIAGNOSTIC_CODES = {
   E0415: { severity: 'error', title: 'wrong data rank', message: '{source} needs a series of rank {expected}, found {found}' },
 
   // Back ends: what `nnc compile --target pytorch` cannot express.
-  E0501: { severity: 'error', title: 'not expressible in PyTorch', message: '{what} cannot be emitted for PyTorch: {reason}',
+  E0501: { severity: 'error', title: 'not expressible in PyTorch', message: '{what}: {reason}',
     help: 'change it as the reason says, or compile without --target pytorch (the TypeScript back end runs every layer and task)' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -21,7 +21,7 @@ export function fixturesByCode(): Map<string, string[]> {
   return byCode;
 }
 
-const PHASES: [string, string][] = [['01', 'Syntax'], ['02', 'Names and arguments'], ['03', 'Shapes'], ['04', 'Tasks and data']];
+const PHASES: [string, string][] = [['01', 'Syntax'], ['02', 'Names and arguments'], ['03', 'Shapes'], ['04', 'Tasks and data'], ['05', 'Back ends (nnc compile --target pytorch)']];
 
 /** A template in backticks; one that holds a backtick is fenced with two. */
 const code = (s: string) => (s.includes('`') ? `\`\` ${s} \`\`` : `\`${s}\``);
