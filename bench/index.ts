@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, figures printed side by side in one run.
 // `npm run bench -- check`, `-- train`, `-- compile`, `-- lsp` or `-- dream` runs one part; `-- gpu`
-// compares webgpu with wasm and cpu (not in the default run: it needs an adapter); `-- digits PNG...`
+// compares webgpu with wasm and cpu (not in the default run: it needs an adapter); `-- pytorch` the
+// PyTorch back end (one process, torchrun ×2) with the interpreter on wasm; `-- digits PNG...`
 // scores generated digit grids and `-- words TXT...` generated text (not part of the default
 // run: they need the generated files).
 import { benchCheck } from './check.js';
@@ -9,6 +10,7 @@ import { benchDigits } from './digits.js';
 import { benchDream } from './dream.js';
 import { benchGpu } from './gpu.js';
 import { benchLsp } from './lsp.js';
+import { benchPytorch } from './pytorch.js';
 import { benchWords } from './words.js';
 import { benchTrain } from './train.js';
 
@@ -19,5 +21,6 @@ if (!only || only === 'compile') benchCompile();
 if (!only || only === 'lsp') await benchLsp();
 if (!only || only === 'dream') await benchDream();
 if (only === 'gpu') await benchGpu();
+if (only === 'pytorch') await benchPytorch();
 if (only === 'digits') await benchDigits(process.argv.slice(3));
 if (only === 'words') benchWords(process.argv.slice(3));

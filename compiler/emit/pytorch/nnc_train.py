@@ -19,14 +19,14 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
-from torch.utils.data import DataLoader, Dataset, DistributedSampler
+from torch.utils.data import DistributedSampler
 
 EPSILON = 1e-7  # tfjs-layers' epsilon, which clips probabilities in the cross-entropies
 
 
 class Column:
     """Samples exported by `nnc compile` as .npy: dense values, or class ids one-hot encoded
-    per sample (a one-hot corpus is never held whole)."""
+    per batch (a one-hot corpus is never held whole)."""
 
     def __init__(self, folder, spec):
         self.values = np.load(os.path.join(folder, spec["file"]), mmap_mode="r")
@@ -35,23 +35,18 @@ class Column:
     def __len__(self):
         return self.values.shape[0]
 
-    def get(self, i):
-        v = np.asarray(self.values[i])
+    def take(self, rows):
+        """The batch of `rows`."""
+        v = np.asarray(self.values[rows])
         if self.one_hot:
             return F.one_hot(torch.from_numpy(v.astype(np.int64)), self.one_hot).float()
         return torch.from_numpy(v.astype(np.int64 if v.dtype.kind in "iu" else np.float32))
 
 
-class Samples(Dataset):
-    def __init__(self, x, y, rows):
-        self.x, self.y, self.rows = x, y, rows
-
-    def __len__(self):
-        return len(self.rows)
-
-    def __getitem__(self, i):
-        r = self.rows[i]
-        return self.x.get(r), self.y.get(r)
+def batches(x, y, rows, size):
+    for at in range(0, len(rows), size):
+        r = rows[at:at + size]
+        yield x.take(r), y.take(r)
 
 
 def keras_loss(name, pred, y):
@@ -126,11 +121,12 @@ def run_task(task, base, epochs=None, log=print):
     net = DistributedDataParallel(model) if world > 1 else model
     optimizer = make_optimizer(task["optimizer"], [p for p in model.parameters() if p.requires_grad])
     per_rank = max(1, task["batchSize"] // world)
-    sampler = DistributedSampler(Samples(x, y, train_rows), world, rank, shuffle=task["shuffle"], seed=seed) if world > 1 else None
-    loader = DataLoader(Samples(x, y, train_rows), batch_size=per_rank, sampler=sampler,
-                        shuffle=task["shuffle"] and sampler is None, generator=torch.Generator().manual_seed(seed))
+    # The epoch's order: a DistributedSampler gives each rank its share (the same permutation
+    # on every rank, from the seed and the epoch); one process shuffles with the seed.
+    sampler = DistributedSampler(range(len(train_rows)), world, rank, shuffle=task["shuffle"], seed=seed) if world > 1 else None
+    shuffler = torch.Generator().manual_seed(seed)
     # Validation: each rank a disjoint share (no padding), the sums reduced.
-    val = DataLoader(Samples(x, y, val_rows[rank::world]), batch_size=max(per_rank, 256))
+    val_share = val_rows[rank::world]
     out_dir = os.path.join(base, task["save"])
     if rank == 0:
         os.makedirs(out_dir, exist_ok=True)
@@ -139,14 +135,17 @@ def run_task(task, base, epochs=None, log=print):
     names = ["loss"] + list(task["metrics"])
     history, best, best_state, wait, seen, t_train = [], math.inf, None, 0, 0, 0.0
     total_epochs = epochs if epochs is not None else task["epochs"]
-    say(f"train {task['name']}: {n} samples of {list(x.get(0).shape)}, {world} process(es), saving to {out_dir}")
+    say(f"train {task['name']}: {n} samples of {list(x.take([0]).shape[1:])}, {world} process(es), saving to {out_dir}")
     for epoch in range(total_epochs):
         t0 = time.perf_counter()
         net.train()
         if sampler is not None:
             sampler.set_epoch(epoch)
+            order = train_rows[np.fromiter(iter(sampler), dtype=np.int64)]
+        else:
+            order = train_rows[torch.randperm(len(train_rows), generator=shuffler).numpy()] if task["shuffle"] else train_rows
         sums = [0.0] * (len(names) + 1)
-        for xb, yb in loader:
+        for xb, yb in batches(x, y, order, per_rank):
             optimizer.zero_grad()
             pred = net(xb)
             loss = keras_loss(task["loss"], pred, yb)
@@ -166,7 +165,7 @@ def run_task(task, base, epochs=None, log=print):
             net.eval()
             vs = [0.0] * (len(names) + 1)
             with torch.no_grad():
-                for xb, yb in val:
+                for xb, yb in batches(x, y, val_share, max(per_rank, 256)):
                     pred = model(xb)
                     k = xb.shape[0]
                     vs[0] += keras_loss(task["loss"], pred, yb).item() * k
