@@ -96,15 +96,19 @@ describe.skipIf(!HAS_TORCH)('nnc compile --target pytorch', () => {
     const dir = project(`
 model M {
   input x: [batch, 12, 1]
-  simple_rnn(4, activation: sigmoid)
   dense(1)
+}
+model Tagger {
+  input words: int32[batch, 10]
+  embedding(100, 8, mask_zero: true)
+  lstm(8)
 }
 data waves = windows(csv("series.csv", columns: ["value"]), lookback: 12, horizon: 1)
 train M on waves { loss: mse }
 `);
     const r = nnc('compile', join(dir, 'm.nn'), '--target', 'pytorch', '-o', join(dir, 'py'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error E0501: not expressible in PyTorch: M\.simple_rnn_1: simple_rnn with activation sigmoid/);
+    expect(r.stderr).toMatch(/error E0501: not expressible in PyTorch: Tagger\.embedding_1: embedding with mask_zero/);
     expect(existsSync(join(dir, 'py'))).toBe(false);
   });
 });

@@ -81,6 +81,12 @@ model Transposed {
   conv2d_transpose(2, 3, strides: [3, 2], padding: same)
   time_distributed(flatten)
 }
+model RnnVariants {
+  input x: [batch, 6, 3]
+  lstm(4, return_sequences: true, activation: relu, recurrent_activation: hard_sigmoid, dropout: 0.2, recurrent_dropout: 0.3)
+  simple_rnn(3, return_sequences: true, activation: sigmoid, go_backwards: true)
+  gru(3, dropout: 0.1, recurrent_dropout: 0.2)
+}
 model Global2 {
   input x: [batch, 6, 6, 3]
   a = x -> global_max_pooling2d
@@ -99,12 +105,19 @@ const SEED_CASES: Case[] = [
   { name: 'seed vae encoder', file: join(SEED, 'vae.nn'), model: 'Encoder' },
 ];
 
+const EXAMPLES = join(SEED, '..');
+/** Examples whose models nest std models (one class per instantiation). */
+const NESTED_CASES: Case[] = ['GruForecaster', 'CausalForecaster', 'HybridForecaster', 'OneShot']
+  .map((model) => ({ name: `sensor_blocks ${model}`, file: join(EXAMPLES, 'sensor_blocks.nn'), model }))
+  .concat([{ name: 'spam_conv1d SpamConv', file: join(EXAMPLES, 'spam_conv1d.nn'), model: 'SpamConv' },
+    { name: 'spam_bilstm SpamBiLstm', file: join(EXAMPLES, 'spam_bilstm.nn'), model: 'SpamBiLstm' }]);
+
 describe.skipIf(!HAS_TORCH)('emitted PyTorch modules equal the tfjs models', () => {
   const root = mkdtempSync(join(tmpdir(), 'nnc-torch-'));
   const layersFile = join(root, 'layers.nn');
   writeFileSync(layersFile, LAYER_CASES);
   const layerNames = [...LAYER_CASES.matchAll(/^model (\w+)/gm)].map((m) => m[1]!);
-  const cases: Case[] = [...SEED_CASES, ...layerNames.map((model) => ({ name: `layers ${model}`, file: layersFile, model }))];
+  const cases: Case[] = [...SEED_CASES, ...NESTED_CASES, ...layerNames.map((model) => ({ name: `layers ${model}`, file: layersFile, model }))];
   let errors: Record<string, number> = {};
   const refs = new Map<string, { model: tf.LayersModel; dir: string; outputs: number }>();
 
@@ -129,7 +142,7 @@ describe.skipIf(!HAS_TORCH)('emitted PyTorch modules equal the tfjs models', () 
     console.log(`largest |torch - tfjs| / largest |tfjs|: ${Math.max(...Object.values(errors)).toExponential(1)}`);
   }, 600_000);
 
-  for (const c of [...SEED_CASES.map((s) => s.name), ...[...LAYER_CASES.matchAll(/^model (\w+)/gm)].map((m) => `layers ${m[1]}`)]) {
+  for (const c of [...SEED_CASES.map((s) => s.name), ...NESTED_CASES.map((s) => s.name), ...[...LAYER_CASES.matchAll(/^model (\w+)/gm)].map((m) => `layers ${m[1]}`)]) {
     it(`${c}: same outputs within 1e-5 of the largest, and its weights load back into tfjs`, async () => {
       expect(errors[c], c).toBeLessThan(1e-5);
       const ref = refs.get(c)!;

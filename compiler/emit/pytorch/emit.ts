@@ -6,7 +6,7 @@ import type { CheckedProgram, ModelIR, TaskIR } from '../../ir.js';
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics.js';
 import { Dim } from '../../shapes/dim.js';
 import { TASK_KINDS } from '../../tasks/index.js';
-import { emitModelClass, type Refusal } from './model.js';
+import { emitModelClass, type NestedClass, type Refusal } from './model.js';
 import { pyIdents, pyStr, pyValue } from './python.js';
 
 /** The fixed Python files every emitted package has (in compiler/emit/pytorch/). */
@@ -45,8 +45,22 @@ export function emitPytorch(program: CheckedProgram, source: string, data: Reado
     return new Map(Object.entries(task ? data.get(task)!.dims : {}).map(([k, v]) => [k, Dim.const(v)]));
   };
   const classes: string[] = [];
+  // Models used as layers: one class per distinct instantiation, named after the model.
+  const usedNames = new Set(classNames);
+  const nestedByText = new Map<string, string>();
+  const nested: NestedClass = (m, b) => {
+    const probe = emitModelClass(m, '__CLASS__', b, nested);
+    if ('refusals' in probe) return probe;
+    const known = nestedByText.get(probe.text);
+    if (known) return { name: known };
+    const [name] = pyIdents([m.name], usedNames);
+    usedNames.add(name!);
+    nestedByText.set(probe.text, name!);
+    classes.push(probe.text.replace('class __CLASS__(', `class ${name}(`));
+    return { name: name! };
+  };
   for (const m of models) {
-    const r = emitModelClass(m, classOf.get(m)!, bindingsOf(m));
+    const r = emitModelClass(m, classOf.get(m)!, bindingsOf(m), nested);
     if ('refusals' in r) refusals.push(...r.refusals);
     else classes.push(r.text);
   }

@@ -70,25 +70,23 @@ const globalPool = (n: 1 | 2, op: 'amax' | 'mean'): TorchLayer => fn((x) => `${x
 
 function recurrent(kind: 'simple_rnn' | 'lstm' | 'gru'): TorchLayer {
   const make = (c: TorchCtx, backwards: boolean) => {
-    const a = c.layer, goBack = b(a.bool('go_backwards') !== backwards);
-    const common = `${last(c.in[0]!)}, ${a.int('units')}, ${b(a.bool('return_sequences'))}, ${goBack}`;
-    if (kind === 'gru') return `K.GRU(${common}, ${pyValue(a.enum('activation'))}, ${pyValue(a.enum('recurrent_activation'))})`;
-    return kind === 'lstm' ? `K.Recurrent("lstm", ${common})` : `K.Recurrent("rnn", ${common}, ${pyValue(a.enum('activation'))})`;
+    const a = c.layer;
+    const args = [`${last(c.in[0]!)}`, `units=${a.int('units')}`, `return_sequences=${b(a.bool('return_sequences'))}`,
+      `go_backwards=${b(a.bool('go_backwards') !== backwards)}`];
+    if (a.enum('activation') !== 'tanh') args.push(`activation=${pyValue(a.enum('activation'))}`);
+    if (kind !== 'simple_rnn' && a.enum('recurrent_activation') !== 'sigmoid') args.push(`recurrent_activation=${pyValue(a.enum('recurrent_activation'))}`);
+    if (a.float('dropout') > 0) args.push(`dropout=${a.float('dropout')}`);
+    if (a.float('recurrent_dropout') > 0) args.push(`recurrent_dropout=${a.float('recurrent_dropout')}`);
+    return kind === 'gru' ? `K.GRU(${args.join(', ')})` : `K.Recurrent(${pyValue(kind === 'lstm' ? 'lstm' : 'rnn')}, ${args.join(', ')})`;
   };
   return {
     module: (c) => make(c, false),
     backward: (c) => make(c, true),
     weights: kind === 'gru' ? 'gru' : 'rnn',
     call: called,
-    refuse(c) {
-      const a = c.layer;
-      if (a.float('dropout') > 0 || a.float('recurrent_dropout') > 0) return `${kind} with dropout (Keras drops the same inputs at every step; torch's RNN modules do not)`;
-      if (kind === 'simple_rnn' && !['tanh', 'relu'].includes(a.enum('activation'))) return `simple_rnn with activation ${a.enum('activation')} (torch's RNN has tanh and relu)`;
-      if (kind === 'lstm' && (a.enum('activation') !== 'tanh' || a.enum('recurrent_activation') !== 'sigmoid')) return 'lstm with activations other than tanh and sigmoid (torch\'s LSTM fixes them)';
-      return undefined;
-    },
   };
 }
+
 export const TORCH_LAYERS: Readonly<Record<string, TorchLayer>> = {
   dense: {
     module: (c) => `K.glorot_linear(${last(c.in[0]!)}, ${c.layer.int('units')}, ${b(c.layer.bool('use_bias'))})`,

@@ -6,6 +6,7 @@ import { substituteArgs, substituteShape, type IRNode, type LayerInstance, type 
 import { layerCtx } from '../../layers/ctx.js';
 import { LAYERS } from '../../layers/index.js';
 import type { Dim } from '../../shapes/dim.js';
+import { nestedBindings } from '../../shapes/nested.js';
 import { formatShape, shape, type Shape } from '../../shapes/shape.js';
 import { TORCH_LAYERS, wrapped, type TorchCtx } from './layers.js';
 import { pyComment, pyDoc, pyIdents, pyStr } from './python.js';
@@ -56,8 +57,11 @@ function torchCtx(instance: LayerInstance, inputs: readonly Shape[], out: Shape,
   return ctx;
 }
 
+/** Where a model used as a layer gets its class (emitted once per instantiation). */
+export type NestedClass = (model: ModelIR, b: ReadonlyMap<string, Dim>) => { name: string } | { refusals: Refusal[] };
+
 /** The class for `model` with named dims bound by `b`, or the refusals that stop it. */
-export function emitModelClass(model: ModelIR, className: string, b: ReadonlyMap<string, Dim>): { text: string } | { refusals: Refusal[] } {
+export function emitModelClass(model: ModelIR, className: string, b: ReadonlyMap<string, Dim>, nested: NestedClass): { text: string } | { refusals: Refusal[] } {
   const refusals: Refusal[] = [];
   const refuse = (n: IRNode, reason: string, unbound = false) =>
     refusals.push({ model: model.name, node: n.name, reason, span: n.span, file: model.file, ...(unbound && { unbound: true as const }) });
@@ -73,7 +77,20 @@ export function emitModelClass(model: ModelIR, className: string, b: ReadonlyMap
   const made = new Set<string>();
   for (const n of model.nodes) {
     if (n.op === 'input') continue;
-    if (n.model) { refuse(n, 'a nested model (emit it as its own model and call it from your code)'); continue; }
+    if (n.model) {
+      const inner = nested(n.model, nestedBindings(model, n, n.model, b));
+      if ('refusals' in inner) { refusals.push(...inner.refusals); continue; }
+      const attr = attrOf(n);
+      if (!made.has(attr)) {
+        made.add(attr);
+        init.push(`        self.${attr} = ${inner.name}()`);
+        tfjs.push(`        ${pyStr(attr)}: ("model", ${pyStr(n.name)}),`);
+      }
+      // tfjs applies a nested model as a layer with its first output.
+      const first = n.model.outputs.length > 1 ? '[0]' : '';
+      forward.push(`        ${vars.get(n.id)} = self.${attr}(${n.inputs.map((i) => vars.get(i)!).join(', ')})${first}  # ${pyComment(formatShape(substituteShape(n.shape, b)))}`);
+      continue;
+    }
     const entry = TORCH_LAYERS[n.layer!];
     if (!entry) { refuse(n, `${n.layer} has no PyTorch mapping`); continue; }
     const bound = (s: Shape) => substituteShape(s, b);

@@ -154,6 +154,10 @@ def _split(layout):
 
 
 def _load_layer(module, layout, prefix, weights):
+    if layout == "model":  # a model used as a layer: tfjs keeps its layers' own names
+        for attr, (sub_layout, name) in module.TFJS_LAYERS.items():
+            _load_layer(getattr(module, attr), sub_layout, name, weights)
+        return None
     outer, inner = _split(layout)
     if outer == "time_distributed":
         return _load_layer(module.layer, inner, prefix, weights)
@@ -172,6 +176,10 @@ def _load_layer(module, layout, prefix, weights):
 
 
 def _save_layer(module, layout, prefix, out, names):
+    if layout == "model":
+        for attr, (sub_layout, name) in module.TFJS_LAYERS.items():
+            _save_layer(getattr(module, attr), sub_layout, name, out, names)
+        return None
     outer, inner = _split(layout)
     if outer == "time_distributed":
         return _save_layer(module.layer, inner, prefix, out, names)
