@@ -96,6 +96,7 @@ describe.skipIf(!HAS_TORCH)('nnc compile --target pytorch', () => {
     const dir = project(`
 model M {
   input x: [batch, 12, 1]
+  flatten
   dense(1)
 }
 model Tagger {
