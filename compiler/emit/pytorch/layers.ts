@@ -48,8 +48,9 @@ const fn = (f: (x: string, c: TorchCtx) => string): TorchLayer => ({ call: (c, x
 
 function conv(n: 1 | 2): TorchLayer {
   return {
-    module: (c) => `K.Conv(${n}, ${last(c.in[0]!)}, ${c.layer.int('filters')}, ${ints(c.layer.ints('kernel_size', n))}, ${ints(c.layer.ints('strides', n))}, `
-      + `${pyValue(c.layer.enum('padding'))}, ${ints(c.layer.ints('dilation_rate', n))}, ${b(c.layer.bool('use_bias'))})`,
+    module: (c) => `K.Conv(${n}, ${last(c.in[0]!)}, filters=${c.layer.int('filters')}, kernel_size=${ints(c.layer.ints('kernel_size', n))}, `
+      + `strides=${ints(c.layer.ints('strides', n))}, padding=${pyValue(c.layer.enum('padding'))}, dilation=${ints(c.layer.ints('dilation_rate', n))}, `
+      + `use_bias=${b(c.layer.bool('use_bias'))})`,
     weights: `conv${n}d`,
     call: (c, xs, self) => act(c, `${self}(${xs[0]})`),
   };
@@ -60,7 +61,7 @@ function pool(n: 1 | 2, op: 'max' | 'average'): TorchLayer {
     module: (c) => {
       const size = c.layer.ints('pool_size', n);
       const strides = c.layer.args.get('strides')?.kind === 'null' ? size : c.layer.ints('strides', n);
-      return `K.Pool(${n}, ${pyValue(op === 'max' ? 'max' : 'avg')}, ${ints(size)}, ${ints(strides)}, ${pyValue(c.layer.enum('padding'))})`;
+      return `K.Pool(${n}, ${pyValue(op === 'max' ? 'max' : 'avg')}, pool_size=${ints(size)}, strides=${ints(strides)}, padding=${pyValue(c.layer.enum('padding'))})`;
     },
     call: called,
   };
@@ -89,7 +90,7 @@ function recurrent(kind: 'simple_rnn' | 'lstm' | 'gru'): TorchLayer {
 
 export const TORCH_LAYERS: Readonly<Record<string, TorchLayer>> = {
   dense: {
-    module: (c) => `K.glorot_linear(${last(c.in[0]!)}, ${c.layer.int('units')}, ${b(c.layer.bool('use_bias'))})`,
+    module: (c) => `K.glorot_linear(${last(c.in[0]!)}, units=${c.layer.int('units')}, use_bias=${b(c.layer.bool('use_bias'))})`,
     weights: 'dense',
     call: (c, xs, self) => act(c, `${self}(${xs[0]})`),
   },
@@ -107,13 +108,14 @@ export const TORCH_LAYERS: Readonly<Record<string, TorchLayer>> = {
   elu: fn((x, c) => `F.elu(${x}, alpha=${c.layer.float('alpha')})`),
   leaky_relu: fn((x, c) => `F.leaky_relu(${x}, ${c.layer.float('alpha')})`),
   batch_norm: {
-    module: (c) => `K.BatchNorm(${last(c.in[0]!)}, ${c.layer.float('momentum')}, ${c.layer.float('epsilon')}, ${b(c.layer.bool('center'))}, ${b(c.layer.bool('scale'))})`,
+    module: (c) => `K.BatchNorm(${last(c.in[0]!)}, keras_momentum=${c.layer.float('momentum')}, epsilon=${c.layer.float('epsilon')}, `
+      + `center=${b(c.layer.bool('center'))}, scale=${b(c.layer.bool('scale'))})`,
     weights: 'batch_norm',
     call: called,
   },
   layer_norm: { module: (c) => `nn.LayerNorm(${last(c.in[0]!)}, eps=${c.layer.float('epsilon')})`, weights: 'layer_norm', call: called },
   embedding: {
-    module: (c) => `K.embedding(${c.layer.int('input_dim')}, ${c.layer.int('output_dim')})`,
+    module: (c) => `K.embedding(input_dim=${c.layer.int('input_dim')}, output_dim=${c.layer.int('output_dim')})`,
     weights: 'embedding',
     call: (_, xs, self) => `${self}(${xs[0]}.long())`,
     refuse: (c) => (c.layer.bool('mask_zero') ? 'embedding with mask_zero (torch has no masks that recurrent layers read)' : undefined),
@@ -127,14 +129,15 @@ export const TORCH_LAYERS: Readonly<Record<string, TorchLayer>> = {
   conv1d: conv(1),
   conv2d: conv(2),
   conv2d_transpose: {
-    module: (c) => `K.ConvTranspose2d(${last(c.in[0]!)}, ${c.layer.int('filters')}, ${ints(c.layer.ints('kernel_size', 2))}, ${ints(c.layer.ints('strides', 2))}, `
-      + `${pyValue(c.layer.enum('padding'))}, ${b(c.layer.bool('use_bias'))})`,
+    module: (c) => `K.ConvTranspose2d(${last(c.in[0]!)}, filters=${c.layer.int('filters')}, kernel_size=${ints(c.layer.ints('kernel_size', 2))}, `
+      + `strides=${ints(c.layer.ints('strides', 2))}, padding=${pyValue(c.layer.enum('padding'))}, use_bias=${b(c.layer.bool('use_bias'))})`,
     weights: 'conv_transpose2d',
     call: (c, xs, self) => act(c, `${self}(${xs[0]})`),
   },
   separable_conv2d: {
-    module: (c) => `K.SeparableConv2d(${last(c.in[0]!)}, ${c.layer.int('filters')}, ${ints(c.layer.ints('kernel_size', 2))}, ${ints(c.layer.ints('strides', 2))}, `
-      + `${pyValue(c.layer.enum('padding'))}, ${c.layer.int('depth_multiplier')}, ${b(c.layer.bool('use_bias'))})`,
+    module: (c) => `K.SeparableConv2d(${last(c.in[0]!)}, filters=${c.layer.int('filters')}, kernel_size=${ints(c.layer.ints('kernel_size', 2))}, `
+      + `strides=${ints(c.layer.ints('strides', 2))}, padding=${pyValue(c.layer.enum('padding'))}, depth_multiplier=${c.layer.int('depth_multiplier')}, `
+      + `use_bias=${b(c.layer.bool('use_bias'))})`,
     weights: 'separable_conv2d',
     call: (c, xs, self) => act(c, `${self}(${xs[0]})`),
   },
@@ -152,7 +155,7 @@ export const TORCH_LAYERS: Readonly<Record<string, TorchLayer>> = {
   lstm: recurrent('lstm'),
   gru: recurrent('gru'),
   bidirectional: {
-    module: (c) => `K.Bidirectional(${c.inner!(false).module}, ${c.inner!(true).module}, ${pyValue(c.layer.enum('merge'))})`,
+    module: (c) => `K.Bidirectional(${c.inner!(false).module}, ${c.inner!(true).module}, merge=${pyValue(c.layer.enum('merge'))})`,
     weights: (c) => `bidirectional:${c.inner!().weights}`,
     call: called,
   },
