@@ -48,6 +48,24 @@ model Forecaster {
     expect(model).toContain('        "dense_1": ("dense", "dense_1"),');
   });
 
+  it('leaves a named time axis open, and refuses a weight sized by a dim no data bound', () => {
+    const r = checkText(`
+model Open {
+  input x: [batch, time, 4]
+  lstm(8)
+  dense(1)
+}
+model Sized {
+  input x: [batch, time, 4]
+  flatten
+  dense(1)
+}
+`);
+    const out = emitPytorch(r.program, 'main.nn', new Map());
+    expect(out.refusals.map((x) => `${x.model}.${x.node}: ${x.reason}`)).toEqual(["Sized.dense_1: no train task's data bind the named dims it needs ([batch, 1])"]);
+    expect(pytorchRefusals(r.program)).toEqual([]);
+  });
+
   it('refuses tasks other than train and masks it cannot carry, with E0501\'s reasons', () => {
     const r = checkText(`
 import std.gan

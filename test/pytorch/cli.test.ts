@@ -92,6 +92,24 @@ describe.skipIf(!HAS_TORCH)('nnc compile --target pytorch', () => {
     expect(Math.abs(Math.log(ddp.at(-1)!.val_loss / single.at(-1)!.val_loss))).toBeLessThan(Math.log(3));
   }, 300_000);
 
+  it('carries weights both ways: an nnc checkpoint to a state_dict, and torch\'s back to one nnc resumes', () => {
+    const dir = project(FORECASTER);
+    expect(nnc('compile', join(dir, 'm.nn'), '--target', 'pytorch', '-o', join(dir, 'py')).code).toBe(0);
+    const run = nnc('run', join(dir, 'm.nn'), '--out', join(dir, 'ck'));
+    expect(run.code, run.stderr).toBe(0);
+    const py = join(dir, 'py');
+    const from = python(['weights.py', 'from-tfjs', 'Forecaster', join(dir, 'ck'), 'from_nnc.pt'], py);
+    expect(from.code, from.stderr).toBe(0);
+    const keys = python(['-c', 'import torch; print(" ".join(sorted(torch.load("from_nnc.pt"))))'], py);
+    expect(keys.stdout.trim()).toBe('forward_.rnn.bias_hh_l0 forward_.rnn.bias_ih_l0 forward_.rnn.weight_hh_l0 forward_.rnn.weight_ih_l0 lambda_.conv.bias lambda_.conv.weight self_.bias self_.weight');
+    expect(python(['train.py', '--epochs', '1'], py).code).toBe(0);
+    const to = python(['weights.py', 'to-tfjs', 'Forecaster', join('out', HOSTILE, 'model.pt'), '--like', join(dir, 'ck'), '-o', join(dir, 'back')], py);
+    expect(to.code, to.stderr).toBe(0);
+    const resumed = nnc('run', join(dir, 'm.nn'), '--out', join(dir, 'back'), '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/val_mae: model [\d.]+/);
+  }, 120_000);
+
   it('refuses what PyTorch cannot express with E0501, writing nothing', () => {
     const dir = project(`
 model M {

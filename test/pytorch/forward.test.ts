@@ -113,15 +113,15 @@ const NESTED_CASES: Case[] = ['GruForecaster', 'CausalForecaster', 'HybridForeca
     { name: 'spam_bilstm SpamBiLstm', file: join(EXAMPLES, 'spam_bilstm.nn'), model: 'SpamBiLstm' }]);
 
 describe.skipIf(!HAS_TORCH)('emitted PyTorch modules equal the tfjs models', () => {
-  const root = mkdtempSync(join(tmpdir(), 'nnc-torch-'));
-  const layersFile = join(root, 'layers.nn');
-  writeFileSync(layersFile, LAYER_CASES);
   const layerNames = [...LAYER_CASES.matchAll(/^model (\w+)/gm)].map((m) => m[1]!);
-  const cases: Case[] = [...SEED_CASES, ...NESTED_CASES, ...layerNames.map((model) => ({ name: `layers ${model}`, file: layersFile, model }))];
-  let errors: Record<string, number> = {};
+  let root = '', cases: Case[] = [], errors: Record<string, number> = {};
   const refs = new Map<string, { model: tf.LayersModel; dir: string; outputs: number }>();
 
   beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'nnc-torch-'));
+    const layersFile = join(root, 'layers.nn');
+    writeFileSync(layersFile, LAYER_CASES);
+    cases = [...SEED_CASES, ...NESTED_CASES, ...layerNames.map((model) => ({ name: `layers ${model}`, file: layersFile, model }))];
     await selectBackend('cpu');
     const list = [];
     for (const [i, c] of cases.entries()) {
@@ -142,7 +142,7 @@ describe.skipIf(!HAS_TORCH)('emitted PyTorch modules equal the tfjs models', () 
     console.log(`largest |torch - tfjs| / largest |tfjs|: ${Math.max(...Object.values(errors)).toExponential(1)}`);
   }, 600_000);
 
-  for (const c of [...SEED_CASES.map((s) => s.name), ...NESTED_CASES.map((s) => s.name), ...[...LAYER_CASES.matchAll(/^model (\w+)/gm)].map((m) => `layers ${m[1]}`)]) {
+  for (const c of [...SEED_CASES, ...NESTED_CASES].map((s) => s.name).concat(layerNames.map((m) => `layers ${m}`))) {
     it(`${c}: same outputs within 1e-5 of the largest, and its weights load back into tfjs`, async () => {
       expect(errors[c], c).toBeLessThan(1e-5);
       const ref = refs.get(c)!;

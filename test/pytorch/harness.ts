@@ -14,10 +14,11 @@ import { npyBytes } from '../../driver/npy.js';
 import { buildModel } from '../../runtime/interpret/build.js';
 import { saveCheckpoint } from '../../runtime/io/checkpoint.js';
 
-/** Debian's python3-torch installs into the system Python, which a pyenv python3 does not see. */
-export const PYTHON = '/usr/bin/python3';
+/** Debian's python3-torch installs into the system Python, which a pyenv python3 does not
+ *  see; NNC_PYTHON names another (NNC_PYTHON=/nonexistent shows the skipped run). */
+export const PYTHON = process.env['NNC_PYTHON'] ?? '/usr/bin/python3';
 export const HAS_TORCH = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-export const NO_TORCH = 'skipped: /usr/bin/python3 has no torch (apt-get install python3-torch)';
+export const NO_TORCH = `skipped: ${PYTHON} has no torch (apt-get install python3-torch)`;
 
 const HELPERS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'compiler', 'emit', 'pytorch');
 

@@ -18,21 +18,18 @@ export interface Refusal {
   unbound?: true;
 }
 
-const UNBOUND = 'no train task\'s data bind the named dims of its shapes';
+const UNBOUND = 'no train task\'s data bind the named dims it needs';
 
-const concrete = (s: Shape): number[] | undefined => {
-  const dims = s.dims.slice(1).map((d) => d.value);
-  return dims.every((d): d is number => d !== undefined) ? dims : undefined;
-};
+/** Dims without the batch axis; a named dim no data bound is NaN, which only the layers
+ *  that size weights or reshape by it need (checked on the text they make). */
+const concrete = (s: Shape): number[] => s.dims.slice(1).map((d) => d.value ?? NaN);
+const unbound = (text: string) => /\bNaN\b/.test(text);
 
 /** The TorchCtx of a table layer applied to `inputs` (dims already bound). */
 function torchCtx(instance: LayerInstance, inputs: readonly Shape[], out: Shape, b: ReadonlyMap<string, Dim>): TorchCtx | string {
   const args = substituteArgs(instance.args, b);
-  const ins = inputs.map(concrete);
-  const outDims = concrete(out);
-  if (ins.some((s) => !s) || !outDims) return `${UNBOUND} ${[...inputs, out].map(formatShape).join(', ')}`;
   const layer = layerCtx(instance.layer, args, inputs);
-  const ctx: TorchCtx = { layer, in: ins as number[][], out: outDims };
+  const ctx: TorchCtx = { layer, in: inputs.map(concrete), out: concrete(out) };
   const inner = wrapped(args);
   if (inner) {
     const x = inputs[0]!;
@@ -100,13 +97,15 @@ export function emitModelClass(model: ModelIR, className: string, b: ReadonlyMap
     const why = entry.refuse?.(c);
     if (why) { refuse(n, why); continue; }
     const attr = attrOf(n);
-    if (entry.module && !made.has(attr)) {
+    const module = entry.module?.(c);
+    const expr = entry.call(c, n.inputs.map((i) => vars.get(i)!), `self.${attr}`);
+    if (unbound(`${module} ${expr}`)) { refuse(n, `${UNBOUND} (${formatShape(bound(n.shape))})`, true); continue; }
+    if (module && !made.has(attr)) {
       made.add(attr);
-      init.push(`        self.${attr} = ${entry.module(c)}`);
+      init.push(`        self.${attr} = ${module}`);
       const weights = typeof entry.weights === 'function' ? entry.weights(c) : entry.weights;
       if (weights) tfjs.push(`        ${pyStr(attr)}: (${pyStr(weights)}, ${pyStr(n.name)}),`);
     }
-    const expr = entry.call(c, n.inputs.map((i) => vars.get(i)!), `self.${attr}`);
     forward.push(`        ${vars.get(n.id)} = ${expr}  # ${pyComment(formatShape(bound(n.shape)))}`);
   }
   if (refusals.length) return { refusals };
