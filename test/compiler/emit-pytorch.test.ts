@@ -42,7 +42,7 @@ model Forecaster {
     const model = emitPytorch(r.program, 'main.nn', new Map()).files.get('model.py')!;
     expect(model).toContain('class Forecaster(nn.Module):\n    """Forecasts \\"the next\\" value."""');
     expect(model).toContain('        self.features = K.Conv(1, 1, filters=4, kernel_size=[4], strides=[2], padding="same", dilation=[1], use_bias=True)');
-    expect(model).toContain('        self.lstm_1 = K.Recurrent("lstm", 4, units=8, return_sequences=False, go_backwards=False)');
+    expect(model).toContain('        self.lstm_1 = R.Recurrent("lstm", 4, units=8, return_sequences=False, go_backwards=False)');
     expect(model).toContain('        features = self.features(x)  # [batch, 6, 4]');
     expect(model).toContain('        lstm_1 = self.lstm_1(features)  # [batch, 8]');
     expect(model).toContain('        "dense_1": ("dense", "dense_1"),');

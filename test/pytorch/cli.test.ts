@@ -58,14 +58,14 @@ describe.skipIf(!HAS_TORCH)('nnc compile --target pytorch', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const files = readdirSync(join(dir, 'py')).filter((f) => f.endsWith('.py'));
-    expect(files.sort()).toEqual(['model.py', 'nnc_keras.py', 'nnc_train.py', 'nnc_weights.py', 'train.py', 'weights.py']);
+    expect(files.sort()).toEqual(['model.py', 'nnc_keras.py', 'nnc_recurrent.py', 'nnc_train.py', 'nnc_weights.py', 'train.py', 'weights.py']);
     const compiled = python(['-m', 'py_compile', ...files.map((f) => join(dir, 'py', f))]);
     expect(compiled.stderr).toBe('');
     // The names a Python module cannot take as they are get a trailing _; the doc and the
     // save path come back as written.
     const model = readFileSync(join(dir, 'py', 'model.py'), 'utf8');
     expect(model).toMatch(/self\.lambda_ = K\.Conv\(/);
-    expect(model).toMatch(/self\.forward_ = K\.Recurrent\(/);
+    expect(model).toMatch(/self\.forward_ = R\.Recurrent\(/);
     const probe = python(['-c', 'import inspect, json, model, train; print(json.dumps([inspect.getdoc(model.Forecaster), train.TASKS[0]["save"]]))'], join(dir, 'py'));
     expect(probe.stderr).toBe('');
     expect(JSON.parse(probe.stdout)).toEqual(['Doc with """ and \\ and ${x} and é;\na second line.', `out/${HOSTILE}`]);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../compiler/check/checker.js';
-import { pyIdents } from '../../compiler/emit/pytorch/python.js';
+import { modelClasses } from '../../compiler/emit/pytorch/emit.js';
 import { nodeHost } from '../../driver/host.js';
 import { selectBackend } from '../../runtime/backend.js';
 import { readModelArtifacts } from '../../runtime/io/checkpoint.js';
@@ -131,8 +131,7 @@ describe.skipIf(!HAS_TORCH)('emitted PyTorch modules equal the tfjs models', () 
       emitInto(r.program, dir, c.dims);
       const ref = await tfjsReference(r.program, c.model, dir, c.dims ?? {}, i + 1);
       refs.set(c.name, { model: ref.model, dir, outputs: ref.outputs });
-      const cls = pyIdents([...r.program.models.values()].filter((m) => m.file === r.program.file).map((m) => m.name), ['K', 'nn', 'torch', 'F'])
-        [[...r.program.models.values()].filter((m) => m.file === r.program.file).findIndex((m) => m.name === c.model)]!;
+      const cls = modelClasses(r.program).get(r.program.models.get(c.model)!)!;
       list.push({ name: c.name, dir, cls, inputs: ref.inputs });
     }
     writeFileSync(join(root, 'cases.json'), JSON.stringify(list));

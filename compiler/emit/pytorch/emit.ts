@@ -1,6 +1,6 @@
 // Checked IR → a Python package for PyTorch (`nnc compile --target pytorch`): model.py (one
 // nn.Module per model), train.py (the file's train tasks), weights.py (tfjs ↔ torch weights)
-// and the three fixed helpers beside them (PYTORCH_HELPERS, copied by the driver). No I/O:
+// and the fixed helpers beside them (PYTORCH_HELPERS, copied by the driver). No I/O:
 // the driver loads each train task's data first and passes where it exported them.
 import type { CheckedProgram, ModelIR, TaskIR } from '../../ir.js';
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics.js';
@@ -10,7 +10,7 @@ import { emitModelClass, type NestedClass, type Refusal } from './model.js';
 import { pyIdents, pyStr, pyValue } from './python.js';
 
 /** The fixed Python files every emitted package has (in compiler/emit/pytorch/). */
-export const PYTORCH_HELPERS = ['nnc_keras.py', 'nnc_train.py', 'nnc_weights.py'] as const;
+export const PYTORCH_HELPERS = ['nnc_keras.py', 'nnc_recurrent.py', 'nnc_train.py', 'nnc_weights.py'] as const;
 
 /** One exported column: a .npy file relative to the output folder, class ids to one-hot
  *  encode to `oneHot` classes, or plain values. */
@@ -34,11 +34,18 @@ export function unsupportedTasks(program: CheckedProgram): Refusal[] {
   }));
 }
 
+/** The file's own models (not those of imported modules), each with its Python class name. */
+export function modelClasses(program: CheckedProgram): Map<ModelIR, string> {
+  const models = [...program.models.values()].filter((m) => m.file === program.file);
+  const names = pyIdents(models.map((m) => m.name), ['K', 'R', 'nn', 'torch', 'F']);
+  return new Map(models.map((m, i) => [m, names[i]!]));
+}
+
 export function emitPytorch(program: CheckedProgram, source: string, data: ReadonlyMap<TaskIR, ExportedTaskData>): PytorchEmit {
   const refusals = unsupportedTasks(program);
-  const models = [...program.models.values()].filter((m) => m.file === program.file);
-  const classNames = pyIdents(models.map((m) => m.name), ['K', 'nn', 'torch', 'F']);
-  const classOf = new Map<ModelIR, string>(models.map((m, i) => [m, classNames[i]!]));
+  const classOf = modelClasses(program);
+  const models = [...classOf.keys()];
+  const classNames = [...classOf.values()];
   // A model's named dims come from the first train task on it (its data bound them).
   const bindingsOf = (m: ModelIR) => {
     const task = program.tasks.find((t) => t.kind === 'train' && t.model?.name === m.name && data.has(t));
@@ -74,6 +81,7 @@ export function emitPytorch(program: CheckedProgram, source: string, data: Reado
     'from torch import nn',
     '',
     'import nnc_keras as K',
+    'import nnc_recurrent as R',
     '',
     ...classes.flatMap((c) => ['', c]),
   ].join('\n'));

@@ -78,7 +78,7 @@ function recurrent(kind: 'simple_rnn' | 'lstm' | 'gru'): TorchLayer {
     if (kind !== 'simple_rnn' && a.enum('recurrent_activation') !== 'sigmoid') args.push(`recurrent_activation=${pyValue(a.enum('recurrent_activation'))}`);
     if (a.float('dropout') > 0) args.push(`dropout=${a.float('dropout')}`);
     if (a.float('recurrent_dropout') > 0) args.push(`recurrent_dropout=${a.float('recurrent_dropout')}`);
-    return kind === 'gru' ? `K.GRU(${args.join(', ')})` : `K.Recurrent(${pyValue(kind === 'lstm' ? 'lstm' : 'rnn')}, ${args.join(', ')})`;
+    return kind === 'gru' ? `R.GRU(${args.join(', ')})` : `R.Recurrent(${pyValue(kind === 'lstm' ? 'lstm' : 'rnn')}, ${args.join(', ')})`;
   };
   return {
     module: (c) => make(c, false),
@@ -155,7 +155,7 @@ export const TORCH_LAYERS: Readonly<Record<string, TorchLayer>> = {
   lstm: recurrent('lstm'),
   gru: recurrent('gru'),
   bidirectional: {
-    module: (c) => `K.Bidirectional(${c.inner!(false).module}, ${c.inner!(true).module}, merge=${pyValue(c.layer.enum('merge'))})`,
+    module: (c) => `R.Bidirectional(${c.inner!(false).module}, ${c.inner!(true).module}, merge=${pyValue(c.layer.enum('merge'))})`,
     weights: (c) => `bidirectional:${c.inner!().weights}`,
     call: called,
   },

@@ -68,7 +68,7 @@ export function emitModelClass(model: ModelIR, className: string, b: ReadonlyMap
   pyIdents(layerNodes.map((n) => n.name)).forEach((id, i) => attrs.set(layerNodes[i]!.layerId ?? -1 - layerNodes[i]!.id, id));
   const attrOf = (n: IRNode) => attrs.get(n.layerId ?? -1 - n.id)!;
   const vars = new Map<number, string>();
-  pyIdents(model.nodes.map((n) => n.name), ['self', 'torch', 'nn', 'F', 'K']).forEach((id, i) => vars.set(model.nodes[i]!.id, id));
+  pyIdents(model.nodes.map((n) => n.name), ['self', 'torch', 'nn', 'F', 'K', 'R']).forEach((id, i) => vars.set(model.nodes[i]!.id, id));
 
   const init: string[] = [], forward: string[] = [], tfjs: string[] = [];
   const made = new Set<string>();

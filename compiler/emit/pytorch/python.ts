@@ -7,7 +7,7 @@ const KEYWORDS = new Set(['False', 'None', 'True', 'and', 'as', 'assert', 'async
 
 /** Names the emitted code itself uses at module level or on nn.Module (an attribute called
  *  `forward` or `training` would replace torch's own). */
-const TAKEN = new Set(['self', 'torch', 'nn', 'F', 'K', 'forward', 'training', 'train', 'eval', 'parameters', 'modules', 'children', 'state_dict',
+const TAKEN = new Set(['self', 'torch', 'nn', 'F', 'K', 'R', 'forward', 'training', 'train', 'eval', 'parameters', 'modules', 'children', 'state_dict',
   'load_state_dict', 'to', 'cuda', 'cpu', 'float', 'double', 'half', 'apply', 'register_buffer', 'register_parameter', 'zero_grad', 'type',
   'requires_grad_', 'named_parameters', 'named_modules', 'buffers', 'add_module', 'get_submodule', 'extra_repr', 'dump_patches', 'call_super_init',
   'TFJS_LAYERS', 'INPUT_DTYPES']);
