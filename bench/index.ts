@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, figures printed side by side in one run.
-// `npm run bench -- check`, `-- train`, `-- compile`, `-- lsp` or `-- dream` runs one part; `-- gpu`
+// `npm run bench -- check`, `-- start`, `-- train`, `-- compile`, `-- lsp` or `-- dream` runs one part; `-- gpu`
 // compares webgpu with wasm and cpu (not in the default run: it needs an adapter); `-- pytorch` the
 // PyTorch back end (one process, torchrun ×2) with the interpreter on wasm; `-- digits PNG...`
 // scores generated digit grids and `-- words TXT...` generated text (not part of the default
@@ -11,11 +11,13 @@ import { benchDream } from './dream.js';
 import { benchGpu } from './gpu.js';
 import { benchLsp } from './lsp.js';
 import { benchPytorch } from './pytorch.js';
+import { benchStart } from './start.js';
 import { benchWords } from './words.js';
 import { benchTrain } from './train.js';
 
 const only = process.argv[2];
 if (!only || only === 'check') benchCheck();
+if (!only || only === 'start') await benchStart();
 if (!only || only === 'train') await benchTrain();
 if (!only || only === 'compile') benchCompile();
 if (!only || only === 'lsp') await benchLsp();

@@ -21,6 +21,9 @@ interface CodeInfo {
   /** Transitional: the task checks (compiler/check/tasks.ts, compiler/tasks/) still
    *  write this code's message at the call site; `{detail}` is their text. */
   prose?: true;
+  /** An editor shows this warning as an error: in a workspace, nnc treats the files it opens
+   *  as untrusted. */
+  editorError?: true;
 }
 
 const TASK = { message: '{detail}', prose: true } as const;
@@ -121,6 +124,13 @@ export const DIAGNOSTIC_CODES = {
   E0413: { severity: 'error', title: 'no such layer in the model', message: "{model} has no layer '{name}'", help: [GUESS, 'its layers include {layers}'] },
   E0414: { severity: 'error', title: 'wrong kind of data', message: '{source} needs {expected}, found {found}', help: 'e.g. {example}' },
   E0415: { severity: 'error', title: 'wrong data rank', message: '{source} needs a series of rank {expected}, found {found}' },
+  W0416: { severity: 'warning', title: 'data file not found', message: 'cannot find {path}', help: 'paths are relative to the .nn file; running stops here unless the file exists by then' },
+  E0417: { severity: 'error', title: 'no such column or array', message: "{path} has no {what} '{name}'", help: ["did you mean '{guess}'? Its {what}s are: {names}", 'its {what}s are: {names}'] },
+  E0418: { severity: 'error', title: 'column is not numeric', message: "column '{name}' of {path} holds {value} at line {line}, not a number", help: 'x columns must hold numbers; a column of names can be the label: `y: "{name}"`' },
+  E0419: { severity: 'error', title: 'class count does not fit the output', message: '{data} has {classes} classes but {model} has {units} output units', label: '{model} is declared here', help: 'make the last layer dense({classes}, activation: softmax), or declare the number of classes the data really has' },
+  E0420: { severity: 'error', title: 'data file cannot be read', message: 'cannot read {path}: {reason}' },
+  W0421: { severity: 'warning', title: 'path outside the project', message: "'{name}' {access} {path}, outside this file's folder",
+    help: 'keep the paths of a .nn file inside its folder (relative, without ..); a run can still write elsewhere with --out', editorError: true },
 
   // Back ends: what `nnc compile --target pytorch` cannot express.
   E0501: { severity: 'error', title: 'not expressible in PyTorch', message: '{what}: {reason}',
@@ -128,6 +138,12 @@ export const DIAGNOSTIC_CODES = {
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof DIAGNOSTIC_CODES;
+
+/** Whether an editor shows `code` as an error (its severity, or CodeInfo.editorError). */
+export function isEditorError(code: Code): boolean {
+  const info: CodeInfo = DIAGNOSTIC_CODES[code];
+  return info.severity === 'error' || info.editorError === true;
+}
 type Info<C extends Code> = (typeof DIAGNOSTIC_CODES)[C];
 type Text<T> = T extends string ? T : T extends readonly string[] ? T[number] : never;
 type Field<C extends Code, K extends string> = Info<C> extends { readonly [k in K]: infer T } ? Text<T> : never;

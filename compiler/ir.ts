@@ -65,7 +65,8 @@ export type ParamType =
   | { kind: 'int'; min?: number; symbolic?: boolean }
   | { kind: 'float'; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean }
   | { kind: 'bool' }
-  | { kind: 'string' }
+  /** `path`: the string names a file or folder the task or data source writes or reads. */
+  | { kind: 'string'; path?: 'read' | 'write' }
   | { kind: 'enum'; values: readonly string[]; nullable?: boolean }
   | { kind: 'ints'; length?: number; min?: number } // an int, or a list of ints (kernel_size: 3 or [3, 3])
   | { kind: 'list'; of: ParamType }
@@ -135,10 +136,12 @@ export interface DataValue {
 export type DataType =
   | { kind: 'array'; shape: Shape }
   | { kind: 'text' }
-  | { kind: 'dataset'; x: Shape; y?: Shape; labels?: LabelEncoding };
+  | { kind: 'dataset'; x: Shape; y?: Shape; labels?: LabelEncoding; classes?: number };
 
 /** How a dataset's y encodes classes: one-hot rows [n, k], class ids [n, 1], or (absent)
- *  plain values such as a forecast's target. Losses read it (compiler/check/labels.ts). */
+ *  plain values such as a forecast's target or multi-label 0/1 rows. Losses read it
+ *  (compiler/check/labels.ts). `classes` on a dataset is the class count of ids labels when
+ *  declared (`csv(..., classes: 3)`); otherwise it is known only at run time. */
 export type LabelEncoding = 'onehot' | 'ids';
 
 export const POISON: Value = { kind: 'poison' };

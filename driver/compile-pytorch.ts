@@ -19,8 +19,9 @@ import { trainingData } from '../runtime/tasks/train-task.js';
 import { checkedOrExitCode } from './checked.js';
 import { writeEmitted } from './compile.js';
 import { npyBytes } from './npy.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
-const HELPERS = join(dirname(fileURLToPath(import.meta.url)), '..', 'compiler', 'emit', 'pytorch');
+const HELPERS = join(PACKAGE_ROOT, 'compiler', 'emit', 'pytorch');
 /** Exports past this size are refused: train.py memory-maps them, but the disk is the user's. */
 const MAX_EXPORT_BYTES = 2 ** 30;
 

@@ -4,15 +4,16 @@
 import { closeSync, constants, existsSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ts } from 'ts-morph';
 import { EmitError, emitProgram } from '../compiler/emit/emit.js';
 import { checkedOrExitCode } from './checked.js';
 import { fault } from '../runtime/errors.js';
 import { prepareOutputFolder } from '../runtime/io/atomic.js';
 import { makeDirs } from '../runtime/io/outdir.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// The TypeScript sources, which the package ships: emitted programs get a copy of them.
+const ROOT = PACKAGE_ROOT;
 const RUNTIME = join(ROOT, 'runtime');
 const MANIFEST = '.nnc-generated.json';
 

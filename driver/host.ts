@@ -1,13 +1,13 @@
 // The file-system host the CLI gives the (pure) checker.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CompilerHost } from '../compiler/check/loader.js';
 import { packagedModelJson } from '../runtime/features/packaged.js';
 import { hasHdf5Signature } from '../runtime/io/hdf5.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
-export const STD_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../runtime/std');
+export const STD_DIR = join(PACKAGE_ROOT, 'runtime', 'std');
 
 // HDF5 is read by h5wasm, whose wasm loads asynchronously (about a second); the checker is
 // synchronous, so a child process reads the attribute, only when a .h5 model is named.
@@ -67,6 +67,26 @@ export const nodeHost: CompilerHost = {
   readFile(path) {
     try {
       return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  readFileHead(path, maxBytes, offset = 0) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, 'r');
+      const buf = new Uint8Array(maxBytes);
+      const got = readSync(fd, buf, 0, maxBytes, offset);
+      return buf.subarray(0, got);
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  },
+  listFolders(path) {
+    try {
+      return readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
     } catch {
       return undefined;
     }

@@ -5,16 +5,24 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CodeActionKind, ProposedFeatures, TextDocumentSyncKind, TextDocuments, createConnection,
+  CodeActionKind, ErrorCodes, ProposedFeatures, RequestType, ResponseError, TextDocumentSyncKind, TextDocuments, createConnection,
   type CodeActionParams, type Connection, type DocumentSymbolParams, type InitializeResult, type InlayHintParams,
   type RenameParams, type TextDocumentPositionParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompilerHost } from '../compiler/check/loader.js';
 import { nodeHost } from './host.js';
+import { packageVersion } from './package-root.js';
 import { analyse, type Analysis } from '../compiler/lsp/analysis.js';
 import { format, lspDiagnostic, quickFixes, rename, renameTarget } from '../compiler/lsp/edits.js';
 import { completion, definition, documentSymbols, hover, inlayHints, signatureHelp } from '../compiler/lsp/features.js';
+
+/** `nnc/graph`: a model of an open document as SVG (what `nnc graph` writes). `model` may be
+ *  left out when the document has one model. Also offered as the command `nnc.graph` with
+ *  the arguments [uri, model?]. */
+export interface GraphParams { textDocument: { uri: string }; model?: string }
+export const GraphRequest = new RequestType<GraphParams, { svg: string }, void>('nnc/graph');
+export const GRAPH_COMMAND = 'nnc.graph';
 
 /** Milliseconds of quiet after an edit before the document is checked again. */
 export const DEBOUNCE_MS = 15;
@@ -87,8 +95,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       renameProvider: { prepareProvider: true },
       inlayHintProvider: true,
+      executeCommandProvider: { commands: [GRAPH_COMMAND] },
     },
-    serverInfo: { name: 'nnc', version: '0.1.0' },
+    serverInfo: { name: 'nnc', version: packageVersion() },
   }));
   type At = TextDocumentPositionParams;
   connection.onHover(safely((a, p: At) => hover(a, offset(a, p))));
@@ -108,6 +117,24 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return a ? rename(a, offset(a, p), p.newName) : null;
   });
   connection.languages.inlayHint.on(safely((a, p: InlayHintParams) => inlayHints(a, { start: a.doc.offsetAt(p.range.start), end: a.doc.offsetAt(p.range.end) })));
+
+  // A file with errors, or no such model, is an error reply that says so.
+  const graph = async (p: GraphParams): Promise<{ svg: string } | ResponseError> => {
+    const a = analysisOf(p.textDocument.uri);
+    if (!a) return new ResponseError(ErrorCodes.InvalidParams, `${p.textDocument.uri} is not open`);
+    try {
+      const { graphSvg } = await import('./graph.js');
+      return { svg: await graphSvg(a.result, a.path, p.model) };
+    } catch (err) {
+      return new ResponseError(ErrorCodes.InvalidParams, err instanceof Error ? err.message : String(err));
+    }
+  };
+  connection.onRequest(GraphRequest, graph);
+  connection.onExecuteCommand(async (p) => {
+    const [uri, model] = (p.arguments ?? []) as [unknown, unknown];
+    if (p.command !== GRAPH_COMMAND || typeof uri !== 'string') return new ResponseError(ErrorCodes.InvalidParams, `${p.command} takes [uri, model?]`);
+    return graph({ textDocument: { uri }, model: typeof model === 'string' ? model : undefined });
+  });
 
   documents.listen(connection);
   connection.listen();

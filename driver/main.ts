@@ -1,32 +1,34 @@
 // The nnc command line. Every failure is one line on stderr and a non-zero exit; no stack
 // traces reach the user.
 import { Command, CommanderError, Option } from 'commander';
-import { check } from '../compiler/check/checker.js';
-import { renderJson, renderText } from '../compiler/render.js';
-import { formatSource } from '../compiler/format.js';
-import { renderSummary } from '../compiler/summary.js';
-import { writeFileAtomic } from '../runtime/io/atomic.js';
-import { nodeHost, readUserFile } from './host.js';
+import type { CheckResult } from '../compiler/check/checker.js';
 import { describeError, fault } from '../runtime/errors.js';
-import { compileCommand } from './compile.js';
-import { runCommand, type RunOptions } from './run.js';
 import { flagSyntax, RUN_FLAGS } from '../runtime/flags.js';
+import { packageVersion } from './package-root.js';
+import type { PredictOptions } from './predict.js';
+import type { RunOptions } from './run.js';
 
+// Each command imports what it needs when it runs: the parser, ts-morph and tfjs take from
+// tens to hundreds of milliseconds to load, and `nnc --help` needs none of them.
 
 interface Out { out: (s: string) => void; err: (s: string) => void }
 const stdio: Out = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
-function checkFile(path: string) {
+async function checkFile(path: string): Promise<CheckResult> {
+  const [{ check }, { nodeHost, readUserFile }] = await Promise.all([import('../compiler/check/checker.js'), import('./host.js')]);
   const read = readUserFile(path);
   if ('error' in read) throw fault('file', read.error);
   return check(path, nodeHost, read.text);
 }
 
+const render = () => import('../compiler/render.js');
+
+
 export async function main(argv: string[], io: Out = stdio): Promise<number> {
   let exit = 0;
   const program = new Command('nnc')
     .description('A declarative language for neural networks: check, summarise, run and compile .nn files.')
-    .version('0.1.0')
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run nnc --help for usage)');
@@ -35,9 +37,10 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
     .description('Type- and shape-check .nn files; exit 1 on errors.')
     .argument('<files...>', '.nn files')
     .option('--format <format>', 'text or json', 'text')
-    .action((files: string[], opts: { format: string }) => {
+    .action(async (files: string[], opts: { format: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw fault('flag', `--format must be text or json, not ${opts.format}`);
-      const all: ReturnType<typeof checkFile>[] = files.map(checkFile);
+      const all = await Promise.all(files.map(checkFile));
+      const { renderJson, renderText } = await render();
       const diags = all.flatMap((r) => r.diagnostics);
       const sources = new Map(all.flatMap((r) => [...r.sources]));
       if (opts.format === 'json') io.out(renderJson(diags, sources) + '\n');
@@ -53,8 +56,9 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
     .description("Per-layer output shapes and parameter counts, like Keras' model.summary().")
     .argument('<file>', '.nn file')
     .option('--model <name>', 'only this model')
-    .action((file: string, opts: { model?: string }) => {
-      const r = checkFile(file);
+    .action(async (file: string, opts: { model?: string }) => {
+      const r = await checkFile(file);
+      const [{ renderText }, { renderSummary }] = await Promise.all([render(), import('../compiler/summary.js')]);
       if (r.diagnostics.length) {
         io.err(renderText(r.diagnostics, r.sources));
         exit = 1;
@@ -70,15 +74,30 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
   // The run flags' one definition, which emitted programs parse too.
   for (const f of RUN_FLAGS) run.option(flagSyntax(f), f.help, f.default);
   run.action(async (file: string, opts: RunOptions) => {
+    const { runCommand } = await import('./run.js');
     exit = await runCommand(file, opts, io);
   });
+
+  program.command('predict')
+    .description("Run a trained model (a train task's output folder) on new data: a CSV, an image, a folder of images or a text file; writes class names and probabilities, or values, as CSV.")
+    .argument('<model>', 'output folder of a train task (holds model.json)')
+    .requiredOption('--input <path>', '.csv (a sample per row), .png/.jpg, a folder of images, or .txt (a text per line)')
+    .option('-o, --output <file>', 'CSV file to write (default: stdout)')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: $NNC_BACKEND or auto)')
+    .option('--batch-size <n>', 'samples per forward pass', '256')
+    .action(async (model: string, opts: PredictOptions) => {
+      const { predictCommand } = await import('./predict.js');
+      exit = await predictCommand(model, opts, io);
+    });
 
   program.command('fmt')
     .description('Lay out .nn files canonically (indentation, spacing; comments and line breaks kept).')
     .argument('<files...>', '.nn files')
     .option('--write', 'rewrite the files in place', false)
     .option('--check', 'list the files that are not formatted; exit 1 if any', false)
-    .action((files: string[], opts: { write: boolean; check: boolean }) => {
+    .action(async (files: string[], opts: { write: boolean; check: boolean }) => {
+      const [{ check }, { renderText }, { formatSource }, { writeFileAtomic }, { nodeHost, readUserFile }] = await Promise.all([
+        import('../compiler/check/checker.js'), render(), import('../compiler/format.js'), import('../runtime/io/atomic.js'), import('./host.js')]);
       for (const file of files) {
         const read = readUserFile(file);
         if ('error' in read) throw fault('file', read.error);
@@ -100,6 +119,16 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
       }
     });
 
+  program.command('graph')
+    .description('Draw a model as SVG: layers with their arguments, output shapes and parameters, data flow, nested models.')
+    .argument('<file>', '.nn file')
+    .option('--model <name>', 'the model to draw (needed when the file has several)')
+    .option('-o, --out <file>', 'write the SVG here instead of stdout')
+    .action(async (file: string, opts: { model?: string; out?: string }) => {
+      const { graphCommand } = await import('./graph.js');
+      exit = await graphCommand(await checkFile(file), file, opts, io);
+    });
+
   program.command('lsp')
     .description('Language server over stdio (diagnostics, hover, completion, ...); never runs a model or writes a file.')
     .option('--stdio', 'talk over stdin/stdout (the default; editors pass it)')
@@ -117,9 +146,13 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
     .option('--force', 'overwrite files nnc did not write', false)
     .addOption(new Option('--target <target>', 'typescript, or pytorch: a Python package trained with torchrun (docs/pytorch.md)').choices(['typescript', 'pytorch']).default('typescript'))
     .action(async (file: string, opts: { out: string; force: boolean; target: string }) => {
-      exit = opts.target === 'pytorch'
-        ? await (await import('./compile-pytorch.js')).compilePytorchCommand(file, opts.out, opts.force, io)
-        : compileCommand(file, opts.out, opts.force, io);
+      if (opts.target === 'pytorch') {
+        const { compilePytorchCommand } = await import('./compile-pytorch.js');
+        exit = await compilePytorchCommand(file, opts.out, opts.force, io);
+        return;
+      }
+      const { compileCommand } = await import('./compile.js');
+      exit = compileCommand(file, opts.out, opts.force, io);
     });
 
   try {

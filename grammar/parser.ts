@@ -5,8 +5,10 @@ import { CstParser, type CstNode } from 'chevrotain';
 import * as T from './tokens.js';
 
 export class NnParser extends CstParser {
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset' });
+  /** `validate: false` skips chevrotain's grammar checks (ambiguities, left recursion), a third
+   *  of the parser's start-up; the grammar is fixed, so a test builds it with them once. */
+  constructor({ validate = true }: { validate?: boolean } = {}) {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset', skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -226,5 +228,5 @@ export class NnParser extends CstParser {
 }
 
 /** One shared parser: chevrotain parsers are built once and reused via `.input = tokens`. */
-export const nnParser = new NnParser();
+export const nnParser = new NnParser({ validate: false });
 export type { CstNode };

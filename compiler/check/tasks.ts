@@ -87,7 +87,9 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
     }
   }
   const bindings = new Map<string, Dim>();
-  if (model && data) ok = fitDataToModel(decl, file, model, data, fields, bindings, checker) && ok;
+  if (model && data) {
+    ok = (entry.subjectData === 'inputs' ? fitInputsToModel(decl, file, model, data, bindings, sink) : fitDataToModel(decl, file, model, data, fields, bindings, checker)) && ok;
+  }
   if (entry.fit && data && ok) ok = entry.fit({ decl, file, data, fields, sink, bindings, module: mod });
   const name = decl.subject?.name ?? decl.taskKind.name;
   return ok ? { kind: entry.kind, name, model, data, fields, span: decl.span, bindings } : undefined;
@@ -131,8 +133,8 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
   const lossSpan = decl.fields.find((f) => f.name.name === 'loss')?.value.span ?? decl.taskKind.span;
   if (!fitLossToLabels({
     sink, file, loss: loss?.kind === 'enum' ? loss.name : undefined, lossSpan, dataSpan: span, out,
-    model: { span: model.span, file: model.file, message: `${model.name}'s output is ${formatShape(out)}` },
-    y: t.y, labels: t.labels, yFits: () => !unifyShapes(out, t.y!, bindings, flexible) || mismatch('y', out, t.y!),
+    model: { span: model.span, file: model.file, message: `${model.name}'s output is ${formatShape(out)}` }, modelName: model.name,
+    y: t.y, labels: t.labels, classes: t.classes, yFits: () => !unifyShapes(out, t.y!, bindings, flexible) || mismatch('y', out, t.y!),
   })) return false;
   if (!fitValidationData(decl, file, fields.get('validation_data'), inShape, t.y, new Map(bindings), flexible, sink)) return false;
   // Weight sizes may come from data (`vocab`), never from the sample count.
@@ -148,6 +150,29 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
     }
   }
   return ok;
+}
+
+/** A task that only feeds the model (predict): the data's samples, x of a dataset or an
+ *  array's, against the model's input. */
+function fitInputsToModel(decl: TaskDecl, file: string, model: ModelIR, data: DataValue, bindings: Map<string, Dim>, sink: Sink): boolean {
+  const span = decl.on!.span;
+  const t = data.type;
+  if (t.kind === 'text') {
+    sink.report('E0404', file, span, `${decl.taskKind.name} needs samples for ${model.name}, found text`, { found: 'text', help: 'make samples with tokenize(...) or char_sequences(...)' });
+    return false;
+  }
+  if (model.inputs.length !== 1) {
+    sink.report('E0404', file, decl.subject!.span, `${decl.taskKind.name} feeds a model with one input; ${model.name} has ${model.inputs.length}`);
+    return false;
+  }
+  const inShape = model.nodes[model.inputs[0]!.node]!.shape;
+  const x = t.kind === 'dataset' ? t.x : t.shape;
+  if (!unifyShapes(inShape, x, bindings, modelSymbols(model)) && inShape.dtype === x.dtype) return true;
+  sink.report('E0404', file, span, `the data's samples do not fit the input of ${model.name}`, {
+    expected: formatShape(inShape), found: formatShape(x),
+    labels: [{ span: model.span, file: model.file, message: `${model.name} is declared here` }],
+  });
+  return false;
 }
 
 /** validation_data: examples like the training data's, sample for sample (x for the model's

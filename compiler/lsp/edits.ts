@@ -3,7 +3,7 @@
 import { CodeActionKind, type CodeAction, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Decl, Expr, ModelStmt, Span } from '../../grammar/ast.js';
 import { KEYWORDS } from '../../grammar/tokens.js';
-import type { Diagnostic } from '../diagnostics.js';
+import { isEditorError, type Diagnostic } from '../diagnostics.js';
 import { formatSource } from '../format.js';
 import { LAYERS } from '../layers/index.js';
 import { declAt, docFor, within, wordAt, type Analysis } from './analysis.js';
@@ -114,7 +114,7 @@ function recurrentCall(s: ModelStmt | undefined): Extract<Expr, { kind: 'call' }
 export function lspDiagnostic(a: Analysis, d: Diagnostic) {
   return {
     range: range(a, d.span),
-    severity: d.severity === 'error' ? 1 : 2,
+    severity: isEditorError(d.code) ? 1 : 2,
     code: d.code,
     source: 'nnc',
     message: d.message + (d.help ? `\nhelp: ${d.help}` : ''),

@@ -40,3 +40,17 @@ export function imagesOf(c: FitCtx): Shape | undefined {
   c.sink.report('E0404', c.file, c.decl.on!.span, `${c.decl.taskKind.name} needs images, found text`, { help: 'e.g. mnist() from std.data' });
   return undefined;
 }
+
+/** The file's `train` task of the task's subject model, if it has one. */
+export function trainTaskOfSubject(c: FitCtx): TaskDecl | undefined {
+  const train = c.module.ast.decls.find((d) => d.kind === 'task' && d.taskKind.name === 'train' && d.subject?.name === c.decl.subject?.name);
+  return train?.kind === 'task' ? train : undefined;
+}
+
+/** A task that uses a trained model reads it from `checkpoint`; left out, that is the `save`
+ *  of the file's train task for the same model, or that task's default folder. */
+export function defaultCheckpoint(c: FitCtx): void {
+  if (c.fields.get('checkpoint')?.kind !== 'null') return;
+  const save = trainTaskOfSubject(c)?.fields.find((f) => f.name.name === 'save')?.value;
+  c.fields.set('checkpoint', { kind: 'string', value: save?.kind === 'string' ? save.value : `out/${(c.decl.subject?.name ?? '').toLowerCase()}` });
+}

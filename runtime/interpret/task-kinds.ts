@@ -8,9 +8,11 @@ import { TASK_KINDS, type TaskKindName } from '../../compiler/tasks/index.js';
 import type { TaskInputs, TaskKind } from '../../compiler/tasks/kind.js';
 import type { Session } from '../session.js';
 import { runDreamTask } from '../tasks/dream.js';
+import { runEvaluateTask } from '../tasks/evaluate.js';
 import { runGanTask } from '../tasks/gan.js';
 import { runGenerateTask } from '../tasks/generate.js';
 import type { TaskOutcome } from '../tasks/outcome.js';
+import { runPredictTask } from '../tasks/predict.js';
 import { runStyleTask } from '../tasks/style.js';
 import { runTrainTask } from '../tasks/train-task.js';
 import { runVaeTask } from '../tasks/vae.js';
@@ -38,6 +40,8 @@ export function taskKind<K extends string, F, I extends TaskInputs>(kind: TaskKi
 /** One procedure per kind of compiler/tasks/index.ts: a kind left out fails to compile. */
 export const TASK_PROCEDURES: { readonly [K in TaskKindName]: InterpretedKind<K> } = {
   train: taskKind(TASK_KINDS.train, runTrainTask),
+  evaluate: taskKind(TASK_KINDS.evaluate, runEvaluateTask),
+  predict: taskKind(TASK_KINDS.predict, runPredictTask),
   vae: taskKind(TASK_KINDS.vae, runVaeTask),
   generate_text: taskKind(TASK_KINDS.generate_text, runGenerateTask),
   gan: taskKind(TASK_KINDS.gan, runGanTask),

@@ -96,3 +96,37 @@ export function reluGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
   heapKernels(backend).relu_grad(mem.at(dy), mem.at(y), mem.at(out), tf.util.sizeFromShape(y.shape));
   return out;
 }
+
+/** Tile as block copies: each row of the innermost axis copied once, then every block
+ *  repeated with copyWithin, axis by axis from the inside out. The native kernel computes
+ *  each output element's source index: 340 ms for batch norm's gradient tiling a [1, 1, 1,
+ *  32] scale to a DCGAN layer's [64, 28, 28, 32], where the copies take a few ms. Inputs with
+ *  short innermost rows (few elements per copy) and strings go to the native kernel. */
+export function blockTile(native: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { reps } = args.attrs as unknown as { reps: number[] };
+    const rank = x.shape.length;
+    const inner = x.shape[rank - 1] ?? 1;
+    const rows = tf.util.sizeFromShape(x.shape) / Math.max(inner, 1);
+    const outShape = x.shape.map((d, i) => d * reps[i]!);
+    const size = tf.util.sizeFromShape(outShape);
+    if (x.dtype === 'string' || rank === 0 || size === 0 || rows * 64 > size) return native(args);
+    const backend = wasmBackend(args.backend);
+    const out = backend.makeOutput(outShape, x.dtype);
+    const src = backend.typedArrayFromHeap<Float32Array | Int32Array | Uint8Array>(x);
+    const dst = backend.typedArrayFromHeap<Float32Array | Int32Array | Uint8Array>(out);
+    const inStrides = tf.util.computeStrides(x.shape), outStrides = tf.util.computeStrides(outShape);
+    const stride = (s: number[], axis: number) => (axis < rank - 1 ? s[axis]! : 1);
+    // Writes x's sub-block at `axis` (from srcAt) to dstAt, then repeats it reps[axis] times.
+    const fill = (axis: number, srcAt: number, dstAt: number): void => {
+      const d = x.shape[axis]!;
+      if (axis === rank - 1) dst.set(src.subarray(srcAt, srcAt + d), dstAt);
+      else for (let i = 0; i < d; i++) fill(axis + 1, srcAt + i * stride(inStrides, axis), dstAt + i * stride(outStrides, axis));
+      const block = d * stride(outStrides, axis);
+      for (let k = 1; k < reps[axis]!; k++) dst.copyWithin(dstAt + k * block, dstAt, dstAt + block);
+    };
+    fill(0, 0, 0);
+    return out;
+  };
+}

@@ -3,14 +3,13 @@
 // with the weights), the seed window from the corpus or the user, and each temperature
 // reweights the predicted distribution as in the classic recipe: p_i^(1/T), renormalised.
 import * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { RuntimeData } from '../data/column.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { loadCheckpoint, MODEL_JSON } from '../io/checkpoint.js';
+import { loadCheckpoint } from '../io/checkpoint.js';
 import type { Session } from '../session.js';
 import type { TaskOutcome } from './outcome.js';
-import { taskSetup } from './setup.js';
+import { checkpointFolder, taskSetup } from './setup.js';
 import { fault } from '../errors.js';
 import { floatsOf, intsOf } from '../readback.js';
 
@@ -77,9 +76,7 @@ export async function generate(model: tf.LayersModel, vocab: readonly string[], 
 export async function runGenerateTask(t: GenerateTask, s: Session): Promise<GenerateResult> {
   const f = t.fields;
   const { outDir, seed } = taskSetup(s, t.baseDir, f.save, f.seed);
-  // With --out every task writes there, the train task's checkpoint included: read it there.
-  const fromOut = s.flags.out && existsSync(join(s.flags.out, MODEL_JSON)) ? s.flags.out : undefined;
-  const from = fromOut ?? (isAbsolute(f.checkpoint) ? f.checkpoint : resolve(t.baseDir, f.checkpoint));
+  const from = checkpointFolder(s, t.baseDir, f.checkpoint);
   const ckpt = await loadCheckpoint(from);
   if (!ckpt) throw fault('checkpoint', `no trained model in ${from}: run the train task first (or set checkpoint:)`);
   const vocab = ckpt.state['vocab'] as string[] | undefined;

@@ -8,6 +8,7 @@ import { taskSetup } from './setup.js';
 import { train, type TrainData, type TrainResult } from './train.js';
 import { makeOptimizer, type LossName, type OptimizerSpec } from './vocab.js';
 import { fault } from '../errors.js';
+import { signatureOf, type StaticSignature } from '../io/signature.js';
 
 /** The fields of a train block, every default filled in. */
 export interface TrainFields {
@@ -23,6 +24,8 @@ export interface TrainFields {
   shuffle: boolean;
   /** Output folder, relative to the .nn file's folder. */
   save: string;
+  /** What the checker knows of the model's input and output, saved for prediction. */
+  signature?: StaticSignature;
 }
 
 export interface TrainTask {
@@ -61,9 +64,12 @@ export async function runTrainTask(t: TrainTask, s: Session): Promise<TrainResul
   const { outDir, seed } = taskSetup(s, t.baseDir, f.save, f.seed);
   const dims = Object.entries(t.dims ?? {}).map(([k, v]) => `${k} = ${v}`);
   s.reporter.line(`train ${t.name}: ${data.x.n} samples of [${data.x.sampleShape.join(', ')}]${dims.length ? ` (${dims.join(', ')})` : ''}, seed ${seed}, saving to ${outDir}`);
+  // Saved with every checkpoint: the model's signature (once built) and a text vocabulary.
+  const extraState: Record<string, unknown> = data.info.vocab ? { vocab: data.info.vocab } : {};
   const build = () => {
     const model = t.build(data);
     refuseMisfit(t.name, model, data);
+    extraState['signature'] = signatureOf(model, f.signature, f.loss, { info: data.info, classNames: (t.data as { classNames?: unknown }).classNames });
     return model;
   };
   return train({
@@ -71,6 +77,6 @@ export async function runTrainTask(t: TrainTask, s: Session): Promise<TrainResul
     validationSplit: f.validationSplit, loss: f.loss, optimizer: () => makeOptimizer(f.optimizer),
     metrics: f.metrics, epochs: f.epochs, batchSize: f.batchSize, shuffle: f.shuffle, restoreBest: f.restoreBest,
     earlyStopping: f.earlyStopping, seed, outDir, resume: s.flags.resume, reporter: s.reporter, interrupt: s.interrupt,
-    extraState: data.info.vocab ? { vocab: data.info.vocab } : undefined,
+    extraState,
   });
 }

@@ -16,7 +16,7 @@ import { fmt, type Reporter } from '../progress.js';
 import { mulberry32, permutation } from '../random.js';
 import { compiledModel, type LossOrMetric } from '../kernels/tfjs-internals.js';
 import type { Baseline, TaskOutcome } from './outcome.js';
-import { FUSED_BATCH_LOSSES, TFJS_LOSSES, type LossName } from './vocab.js';
+import { FUSED_BATCH_LOSSES, TFJS_LOSSES, TFJS_METRICS, type LossName } from './vocab.js';
 import { fault } from '../errors.js';
 import { fusedBackend } from '../kernels/memory.js';
 import { floatsOf, scalarsOf } from '../readback.js';
@@ -58,10 +58,8 @@ export interface TrainResult extends TaskOutcome {
 }
 
 
-const TFJS_METRIC: Record<string, string> = { mae: 'mae', mse: 'mse', accuracy: 'accuracy' };
-
 function compile(model: tf.LayersModel, o: TrainOptions, optimizer: tf.Optimizer) {
-  model.compile({ optimizer, loss: TFJS_LOSSES[o.loss], metrics: o.metrics.map((m) => TFJS_METRIC[m]!) });
+  model.compile({ optimizer, loss: TFJS_LOSSES[o.loss], metrics: o.metrics.map((m) => TFJS_METRICS[m]!) });
 }
 
 /** One optimizer step on a batch, returning [loss, ...metrics]: what trainOnBatch computes
@@ -95,7 +93,7 @@ export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor
 }
 
 /** Weighted means of [loss, ...metrics] over `rows` of a split, in batches, no training. */
-async function evaluate(model: tf.LayersModel, d: TrainData, batchSize: number): Promise<number[]> {
+export async function evaluate(model: tf.LayersModel, d: TrainData, batchSize: number): Promise<number[]> {
   const sums: number[] = [];
   for (let start = 0; start < d.x.n; start += batchSize) {
     const rows = range(start, Math.min(d.x.n, start + batchSize));

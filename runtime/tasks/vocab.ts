@@ -27,6 +27,9 @@ export const TFJS_LOSSES = {
 
 export type LossName = keyof typeof TFJS_LOSSES;
 
+/** The metrics by name, as tfjs-layers' compile takes them. */
+export const TFJS_METRICS: Record<string, string> = { mae: 'mae', mse: 'mse', accuracy: 'accuracy' };
+
 /** The batch mean of mean squared error as one recorded op with a written-out gradient,
  *  2·(ŷ − y)/size. Composed from tfjs-layers' loss, the mean and its gradient are some 20
  *  small kernels: on a small recurrent model's step, where each costs a few µs, a quarter

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentOf, formatSource } from '../../compiler/format.js';
 
-const files = ['examples', 'examples/seed', 'runtime/std', 'test/fixtures'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.nn')).map((f) => join(d, f)));
+const files = ['examples', 'examples/seed', 'examples/data', 'runtime/std', 'test/fixtures'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.nn')).map((f) => join(d, f)));
 const texts = files.map((f) => readFileSync(f, 'utf8'));
 
 describe('nnc fmt', () => {

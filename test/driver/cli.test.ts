@@ -81,3 +81,11 @@ describe('nnc fmt', () => {
     expect(bad.stderr).toMatch(/m\.nn\(\d+,\d+\): error E0101/);
   });
 });
+
+describe('nnc --version', () => {
+  it("prints package.json's version", () => {
+    const r = nnc('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+  });
+});

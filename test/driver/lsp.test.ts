@@ -2,7 +2,7 @@
 // with `<|>` cursor markers in the text, and a session of random edits that must never
 // crash the server or leave a request unanswered.
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,11 @@ describe('nnc lsp', () => {
     expect(JSON.stringify(field.contents)).toMatch(/epochs: .*Int/);
     const tensor = await d.request<Hover>('textDocument/hover', { position: { line: 5, character: 7 } });
     expect(JSON.stringify(tensor.contents)).toContain('x: [batch, 10, 1]');
+  });
+
+  it('a path that leaves the file\'s folder is an error in the editor (a warning for nnc check)', async () => {
+    const d = await open(readFileSync('test/fixtures/W0421-path-outside.nn', 'utf8'));
+    expect(d.diagnostics.map((x) => [x.code, x.severity])).toEqual([['W0421', 1], ['W0421', 1], ['W0421', 1], ['W0416', 2]]);
   });
 
   it('dream and style: the pretrained model has docs on hover, and the task kinds and std modules complete', async () => {

@@ -1,6 +1,6 @@
 // `nnc run` end to end, as a user runs it: a .nn file over a CSV it made, on the cpu backend.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -95,11 +95,13 @@ describe('nnc run', () => {
   });
 
   it('bad data is one line naming the file and row, before training', () => {
-    const dir = project('t,value\n1,0.5\n2,oops\n');
+    // Past the rows the checker reads (64 KiB), so the reader finds it.
+    const good = Array.from({ length: 9000 }, (_, i) => `${i},0.5`).join('\n');
+    const dir = project(`t,value\n${good}\n9000,oops\n`);
     const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu');
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^nnc: .*series\.csv:3: column 'value' is "oops", not a number/);
+    expect(r.stderr).toMatch(/^nnc: .*series\.csv:9002: column 'value' is "oops", not a number/);
   });
 
   it('a corrupt checkpoint with --resume is one line', () => {
@@ -154,4 +156,27 @@ describe('the output folder is checked before any data are loaded', () => {
       expect(r.stdout).not.toMatch(/epoch/);
     }
   });
+});
+
+describe('one run per output folder', () => {
+  it('a second run on a folder another run is writing refuses at once; a killed run\'s lock goes stale', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'long.nn'), readFileSync(join(dir, 'sine.nn'), 'utf8').replace('epochs: 3', 'epochs: 500'));
+    const first = spawn(process.execPath, ['bin/nnc.js', 'run', join(dir, 'long.nn'), '--backend', 'cpu', '--out', join(dir, 'out')], { env: { ...process.env, NNC_BACKEND: '' } });
+    let stdout = '';
+    await new Promise<void>((ready) => first.stdout.on('data', (b: Buffer) => { stdout += b; if (/epoch 1\/500/.test(stdout)) ready(); }));
+    const second = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--out', join(dir, 'out'));
+    first.kill('SIGKILL');
+    await new Promise((gone) => first.on('exit', gone));
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/^nnc: the output folder \S+out is in use by another nnc run; wait for it to end or choose another --out .*\n$/);
+    expect(second.stdout).not.toMatch(/epoch/);
+    // The killed run left its lock; once its mtime is older than the stale limit, a run takes it over.
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'out', '.nnc-lock'), old, old);
+    const third = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--out', join(dir, 'out'));
+    expect(third.stderr).toBe('');
+    expect(third.code).toBe(0);
+    expect(existsSync(join(dir, 'out', '.nnc-lock'))).toBe(false); // released at exit
+  }, 60_000);
 });

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Decl, Expr } from '../../grammar/ast.js';
 import { parse } from '../../grammar/parse.js';
+import { NnParser } from '../../grammar/parser.js';
+import { makeLexer } from '../../grammar/tokens.js';
 import { checkText } from '../helpers.js';
 
 function letValue(src: string): number | undefined {
@@ -40,5 +42,14 @@ describe('parse results', () => {
   it('recovers: one typo does not hide later errors', () => {
     const r = checkText('model A {\n  input x: [b, 4\n  dense(2)\n}\nmodel B {\n  input x: [b, 4]\n  dense(0)\n}');
     expect(r.diagnostics.map((d) => d.code)).toEqual(['E0101', 'E0210']);
+  });
+});
+
+describe('the grammar definition', () => {
+  // nnc builds its parser and lexer without chevrotain's definition checks (start-up time);
+  // here they run once, so a change that makes the grammar ambiguous still fails.
+  it("passes chevrotain's parser and lexer validations", () => {
+    expect(() => new NnParser()).not.toThrow();
+    expect(makeLexer().lexerDefinitionErrors).toEqual([]);
   });
 });

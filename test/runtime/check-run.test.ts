@@ -249,6 +249,45 @@ ${fieldLines(f)}}
     },
   },
   {
+    kind: 'evaluate',
+    base: (f) => `model M {
+  input x: [batch, 4, 2]
+  flatten
+  dense(1)
+}
+data d = ${windows}
+train M on d { loss: mse, epochs: 1, batch_size: 64, metrics: [mae] }
+evaluate M on d {
+${fieldLines(f)}}
+`,
+    fields: {},
+    variants: {
+      checkpoint: ['"out/m"'],
+      loss: ['mae', 'huber', 'sparse_categorical_crossentropy', 'bogus'],
+      metrics: ['[mae, mse]', '[]', '[precision]'],
+      batch_size: ['1', '0'],
+    },
+  },
+  {
+    kind: 'predict',
+    base: (f) => `model M {
+  input x: [batch, 4, 2]
+  flatten
+  dense(1)
+}
+data d = ${windows}
+train M on d { loss: mse, epochs: 1, batch_size: 64 }
+predict M on d {
+${fieldLines(f)}}
+`,
+    fields: {},
+    variants: {
+      checkpoint: ['"out/m"'],
+      save: ['"p.csv"', '3'],
+      batch_size: ['1', '0'],
+    },
+  },
+  {
     kind: 'vae',
     base: (f) => `import std.data
 import std.vae

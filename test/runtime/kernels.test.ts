@@ -90,6 +90,30 @@ describe('wasm kernels we supply', () => {
     }), { numRuns: 40 });
   });
 
+  it('a DCGAN\'s stride-2 conv2d_transpose layers (by phases: one convolution, a transpose) and their gradients equal cpu', async () => {
+    for (const [k, pad, cin, cout] of [[4, 'same', 16, 8], [5, 'same', 8, 12], [3, 'valid', 12, 6], [2, 'valid', 8, 8]] as const) {
+      const out = (n: number) => (pad === 'same' ? n * 2 : n * 2 + Math.max(k - 2, 0));
+      const shape: [number, number, number, number] = [3, out(7), out(6), cout];
+      const { cpu, wasm } = await onBoth([{ shape: [3, 7, 6, cin], seed: k }, { shape: [k, k, cout, cin], seed: k + 1 }], (x, f) => {
+        const y = (x: tf.Tensor, f: tf.Tensor) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, shape, 2, pad);
+        return [y(x!, f!), ...tf.grads((x: tf.Tensor, f: tf.Tensor) => y(x, f).square().sum())([x!, f!])];
+      });
+      cpu.forEach((r, i) => expectClose(r, wasm[i]));
+    }
+  });
+
+  it('Tile (block copies where rows are long, else native) equals cpu on random shapes, reps and dtypes', async () => {
+    const tileCase = fc.record({
+      shape: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }), seed: fc.integer({ min: 0, max: 1000 }),
+      reps: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 4, maxLength: 4 }), dtype: fc.constantFrom('float32' as const, 'int32' as const, 'bool' as const),
+    });
+    await fc.assert(fc.asyncProperty(tileCase, async (c) => {
+      const reps = c.reps.slice(0, c.shape.length);
+      const { cpu, wasm } = await onBoth([{ shape: c.shape, seed: c.seed }], (x) => [tf.tile(c.dtype === 'bool' ? tf.greater(x!, 0) : tf.cast(x!.mul(3), c.dtype), reps)]);
+      expect(wasm[0]).toEqual(cpu[0]);
+    }), { numRuns: 60, examples: [[{ shape: [1, 1, 1, 32], reps: [4, 3, 2, 1], seed: 1, dtype: 'float32' }]] });
+  });
+
   it('conv gradients past the small-product paths (filter: conv_filter_grad; input: XNNPACK convolutions) equal cpu', async () => {
     const mediumCase = fc.record({
       // Channel counts around the filter gradient's tiles of 4 inputs × 8 outputs and their

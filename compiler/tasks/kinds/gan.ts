@@ -6,6 +6,7 @@ import { defineTaskKind } from '../kind.js';
 import { arity, fieldSpan, imagesOf, inShape, outShape, sameSamples, type FitCtx } from '../fit.js';
 import { enumField, modelIn, numField, optimizerSpec, saveField, seedField } from '../lower.js';
 import { optimizerParam } from '../vocab.js';
+import { saveSpec } from '../paths.js';
 
 const PIXELS = ['signed', 'unit'] as const;
 
@@ -25,7 +26,7 @@ export const gan = defineTaskKind({
     { name: 'sample_every', type: { kind: 'int', min: 1 }, doc: 'Steps between sample grids and checkpoints.', default: { kind: 'int', value: 200 } },
     { name: 'grid', type: { kind: 'int', min: 1 }, doc: 'Cells per side of the sample grids (fixed latent points, so grids are comparable).', default: { kind: 'int', value: 8 } },
     { name: 'seed', type: { kind: 'int', min: 0 }, doc: 'Random seed for weights, batches and latent draws.', default: { kind: 'null' } },
-    { name: 'save', type: { kind: 'string' }, doc: 'Output folder (generator/, discriminator/, samples-STEP.png, metrics.json, loss.svg).', default: { kind: 'null' } },
+    saveSpec('Output folder (generator/, discriminator/, samples-STEP.png, metrics.json, loss.svg).'),
   ],
   fit: fitGan,
   lower: (task) => ({

@@ -1,19 +1,20 @@
 // `generate_text Model on char_sequences(...)` (std.text): samples text from a trained character
 // model (runtime/tasks/generate.ts).
 import { defineTaskKind } from '../kind.js';
-import { fieldSpan, type FitCtx } from '../fit.js';
+import { defaultCheckpoint, fieldSpan, type FitCtx } from '../fit.js';
 import { field, num, numField, saveField, seedField } from '../lower.js';
+import { modelFolderSpec, saveSpec } from '../paths.js';
 
 export const generateText = defineTaskKind({
   kind: 'generate_text', module: 'std.text', subjectIsModel: true, needsData: true,
   doc: 'Samples text from a trained character model (`train` it on `char_sequences` first): starting from a seed window of the corpus (or `seed_text`), it predicts the next character, reweights the distribution by each temperature (p^(1/T), renormalised), draws one, slides the window, and repeats. Each sample goes to the console and to `sample-T.txt` in the output folder. The model and its vocabulary come from the checkpoint, so this runs without training again.',
   fields: [
-    { name: 'checkpoint', type: { kind: 'string' }, doc: 'Folder of the trained model (model.json + weights, with the vocabulary), relative to the .nn file. Default: the `save` of this file\'s train task for the same model.', default: { kind: 'null' } },
+    modelFolderSpec('checkpoint', 'Folder of the trained model (model.json + weights, with the vocabulary), relative to the .nn file. Default: the `save` of this file\'s train task for the same model.'),
     { name: 'temperatures', type: { kind: 'list', of: { kind: 'float', min: 0, minExclusive: true } }, doc: 'One sample per temperature: low is safe and repetitive, high is surprising and misspelled.', default: { kind: 'list', items: [0.2, 0.5, 1.0, 1.2].map((value) => ({ kind: 'float', value })) } },
     { name: 'length', type: { kind: 'int', min: 1 }, doc: 'Characters to generate per temperature.', default: { kind: 'int', value: 400 } },
     { name: 'seed_text', type: { kind: 'string' }, doc: 'Text to start from (its last `maxlen` characters; every character must be in the vocabulary). Default: a window of the corpus chosen by the seed.', default: { kind: 'null' } },
     { name: 'seed', type: { kind: 'int', min: 0 }, doc: 'Random seed for the seed window and the draws.', default: { kind: 'null' } },
-    { name: 'save', type: { kind: 'string' }, doc: 'Output folder for sample-T.txt and samples.json.', default: { kind: 'null' } },
+    saveSpec('Output folder for sample-T.txt and samples.json.'),
   ],
   fit: fitGenerate,
   lower: (task) => ({
@@ -41,10 +42,6 @@ function fitGenerate(c: FitCtx): boolean {
     c.sink.report('E0210', c.file, fieldSpan(c, 'seed_text'), `seed_text needs at least ${maxlen.value} characters, the model's window (maxlen of the data); it has ${[...seedText.value].length}`, { help: 'give a longer text, or leave seed_text out to start from a window of the corpus' });
     return false;
   }
-  if (c.fields.get('checkpoint')?.kind === 'null') {
-    const train = c.module.ast.decls.find((d) => d.kind === 'task' && d.taskKind.name === 'train' && d.subject?.name === c.decl.subject?.name);
-    const save = train?.kind === 'task' ? train.fields.find((f) => f.name.name === 'save')?.value : undefined;
-    c.fields.set('checkpoint', { kind: 'string', value: save?.kind === 'string' ? save.value : `out/${(c.decl.subject?.name ?? '').toLowerCase()}` });
-  }
+  defaultCheckpoint(c);
   return true;
 }

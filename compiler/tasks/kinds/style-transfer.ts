@@ -6,6 +6,7 @@ import { fieldSpan, type FitCtx } from '../fit.js';
 import { checkImageModel, checkLayerNames, featureModel, imageData, imageFits, networkOf } from '../images.js';
 import { field, numField, optimizerSpec, saveField } from '../lower.js';
 import { optimizerParam } from '../vocab.js';
+import { modelFolderSpec, saveSpec } from '../paths.js';
 
 const MODULE = 'std.style';
 
@@ -14,7 +15,7 @@ export const styleTransfer = defineTaskKind({
   doc: 'Neural style transfer (Gatys et al. 2015): starting from the content image, an optimizer changes the pixels so that a deep layer of a pretrained network still sees the content while the Gram matrices (channel correlations) of several layers match those of the style image, with a total-variation term against noise. Losses: content = mean squared difference of the content layer\'s activations; style = mean over the style layers of the mean squared difference of the Gram matrices (each normalised by height × width); total variation = mean squared difference of neighbouring pixels. Writes style.png, metrics.json and loss.svg.',
   fields: [
     { name: 'network', type: { kind: 'image_model' }, doc: 'The network whose features define content and style: inception_v3() (packaged), load("model.json"), or a model of this file taking images (then give `weights:`).' },
-    { name: 'weights', type: { kind: 'string' }, doc: 'For a model of this file: the folder its `train` task saved.', default: { kind: 'null' } },
+    modelFolderSpec('weights', 'For a model of this file: the folder its `train` task saved.'),
     { name: 'style', type: { kind: 'data' }, doc: 'The style image, e.g. image("scream.jpg", height: 300, width: 240); its size may differ from the content\'s.' },
     { name: 'content_layer', type: { kind: 'string' }, doc: 'The layer whose activations keep the content (a deep one).' },
     { name: 'style_layers', type: { kind: 'list', of: { kind: 'string' } }, doc: 'Layers whose Gram matrices carry the style (shallow to deep).' },
@@ -24,7 +25,7 @@ export const styleTransfer = defineTaskKind({
     optimizerParam('optimizer', 'Optimizer of the pixels; adam(lr: 0.02) moves pixels in [0, 1] by about 2% a step.', 'adam', 0.02),
     { name: 'iterations', type: { kind: 'int', min: 1 }, doc: 'Optimizer steps.', default: { kind: 'int', value: 200 } },
     { name: 'save_every', type: { kind: 'int', min: 0 }, doc: 'Write the picture so far every this many steps (0: only at the end).', default: { kind: 'int', value: 50 } },
-    { name: 'save', type: { kind: 'string' }, doc: 'Output folder (style.png, metrics.json, loss.svg).', default: { kind: 'null' } },
+    saveSpec('Output folder (style.png, metrics.json, loss.svg).'),
   ],
   fit: fitStyle,
   lower: (task) => ({

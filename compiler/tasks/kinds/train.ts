@@ -3,7 +3,9 @@
 // (compiler/check/tasks.ts), so train has no rules of its own.
 import { defineTaskKind } from '../kind.js';
 import { enumField, field, num, numField, oneOf, optimizerSpec, saveField, seedField } from '../lower.js';
+import { staticSignature } from '../signature.js';
 import { LOSSES, METRICS, optimizerParam } from '../vocab.js';
+import { saveSpec } from '../paths.js';
 
 const MONITORS = ['val_loss', 'loss'] as const;
 
@@ -28,7 +30,7 @@ export const train = defineTaskKind({
     { name: 'restore_best', type: { kind: 'bool' }, doc: 'End with the weights of the epoch with the lowest monitored loss (val_loss when there is validation data), as Keras\' ModelCheckpoint(save_best_only) recipe does; they are also saved in `best/` of the output folder.', default: { kind: 'bool', value: true } },
     { name: 'seed', type: { kind: 'int', min: 0 }, doc: 'Random seed for weights, shuffling and dropout.', default: { kind: 'null' } },
     { name: 'shuffle', type: { kind: 'bool' }, doc: 'Shuffle the training samples each epoch.', default: { kind: 'bool', value: true } },
-    { name: 'save', type: { kind: 'string' }, doc: 'Output folder for checkpoints, metrics and plots.', default: { kind: 'null' } },
+    saveSpec('Output folder for checkpoints, metrics and plots.'),
   ],
   lower: (task) => {
     const es = field(task, 'early_stopping', 'map');
@@ -44,6 +46,7 @@ export const train = defineTaskKind({
       seed: seedField(task),
       shuffle: field(task, 'shuffle', 'bool')?.value ?? true,
       save: saveField(task, task.model!.name),
+      signature: staticSignature(task),
     };
   },
   runtime: { module: 'train-task', procedure: 'runTrainTask' },

@@ -5,6 +5,7 @@ import { defineTaskKind } from '../kind.js';
 import { arity, fieldSpan, imagesOf, inShape, outShape, sameSamples, type FitCtx } from '../fit.js';
 import { enumField, modelIn, numField, optimizerSpec, saveField, seedField } from '../lower.js';
 import { optimizerParam } from '../vocab.js';
+import { saveSpec } from '../paths.js';
 
 const RECONSTRUCTIONS = ['binary_crossentropy', 'mse'] as const;
 
@@ -21,7 +22,7 @@ export const vae = defineTaskKind({
     { name: 'batch_size', type: { kind: 'int', min: 1 }, doc: 'Images per gradient step.', default: { kind: 'int', value: 128 } },
     { name: 'grid', type: { kind: 'int', min: 1 }, doc: 'Cells per side of the picture written after each epoch: a grid over the 2-D latent plane (normal quantiles 0.05 to 0.95), or decoded random latent points for a larger latent.', default: { kind: 'int', value: 15 } },
     { name: 'seed', type: { kind: 'int', min: 0 }, doc: 'Random seed for weights, shuffling and latent draws.', default: { kind: 'null' } },
-    { name: 'save', type: { kind: 'string' }, doc: 'Output folder (encoder/, decoder/, grid.png, metrics.json, loss.svg).', default: { kind: 'null' } },
+    saveSpec('Output folder (encoder/, decoder/, grid.png, metrics.json, loss.svg).'),
   ],
   fit: fitVae,
   lower: (task) => ({

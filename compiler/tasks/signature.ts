@@ -1,0 +1,26 @@
+// What the checker knows about a trained model that prediction needs and the runtime cannot
+// see: the input's and output's shapes with their symbolic dims (`[batch, 4]`), how the
+// labels encode classes, and the data transforms the samples went through. train lowers it
+// into its fields; the train procedure completes it with the data's sizes and vocabularies
+// and saves it beside the weights (runtime/io/signature.ts). The pipeline lists the data's
+// sources and transforms, outermost first (`normalize`, `windows`, `csv`).
+import type { DataValue, TaskIR, Value } from '../ir.js';
+import { inShape, outShape } from './fit.js';
+
+/** The sources of a data value, outermost first, following data-valued arguments. */
+function pipeline(d: DataValue | undefined): string[] {
+  if (!d) return [];
+  const inner = [...d.args.values()].find((v): v is Extract<Value, { kind: 'data' }> => v.kind === 'data');
+  return [d.source, ...pipeline(inner?.data)];
+}
+
+/** The fields the train procedure's `signature` takes (runtime/io/signature.ts's StaticSignature). */
+export function staticSignature(task: TaskIR) {
+  const input = inShape(task.model!), output = outShape(task.model!);
+  const t = task.data?.type;
+  return {
+    input: input.dims.map(String), dtype: input.dtype === 'int32' ? 'int32' as const : 'float32' as const, output: output.dims.map(String),
+    ...(t?.kind === 'dataset' && t.labels ? { labels: t.labels } : {}),
+    pipeline: pipeline(task.data),
+  };
+}

@@ -1,0 +1,56 @@
+// Image and text folders by class (Keras's image_ and text_dataset_from_directory): one sub-folder per class,
+// its name the class name. Samples interleave the classes (the i-th image of each class in
+// turn) so any leading part, and so the validation split at the end, holds every class.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DenseColumn, type RuntimeData } from './column.js';
+import { readImage, resizeImage } from '../io/image.js';
+import { fault } from '../errors.js';
+
+const IMAGE_FILE = /\.(jpe?g|png)$/i;
+const TEXT_FILE = /\.txt$/i;
+
+function list(dir: string, folders: boolean, pattern = IMAGE_FILE): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => (folders ? e.isDirectory() : e.isFile() && pattern.test(e.name))).map((e) => e.name).sort();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw fault('data', `cannot read the folder ${dir}: ${e.code === 'ENOENT' ? 'no such folder' : e.code === 'ENOTDIR' ? 'it is a file' : e.message}`);
+  }
+}
+
+/** Class folders and their files (matching `pattern`) in interleaved order. */
+function byClass(dir: string, pattern: RegExp, what: string): { classNames: string[]; order: { file: string; id: number }[] } {
+  const classNames = list(dir, true);
+  if (classNames.length < 2) throw fault('data', `${dir} needs one sub-folder per class (2 or more), found ${classNames.length ? `only ${classNames[0]}` : 'none'}`);
+  const files = classNames.map((c) => list(join(dir, c), false, pattern).map((f) => join(dir, c, f)));
+  const empty = classNames.filter((_, i) => !files[i]!.length);
+  if (empty.length) throw fault('data', `${dir}: the class folder${empty.length > 1 ? 's' : ''} ${empty.join(', ')} hold${empty.length > 1 ? '' : 's'} no ${what}`);
+  const order: { file: string; id: number }[] = [];
+  const total = files.reduce((a, f) => a + f.length, 0);
+  for (let i = 0; order.length < total; i++) files.forEach((f, id) => { if (i < f.length) order.push({ file: f[i]!, id }); });
+  return { classNames, order };
+}
+
+/** Labelled texts: each .txt file one text (Keras's text_dataset_from_directory), for tokenize. */
+export function textFolder(dir: string): RuntimeData {
+  const { classNames, order } = byClass(dir, TEXT_FILE, '.txt files');
+  const texts = order.map(({ file }) => readFileSync(file, 'utf8'));
+  return { kind: 'texts', texts, y: new DenseColumn(Float32Array.from(order, (o) => o.id), [1]), classNames };
+}
+
+/** Each image resized to height × width, RGB or grey (ITU-R 601 luma), pixels in [0, 1]. */
+export function imageFolder(dir: string, height: number, width: number, color: 'grey' | 'rgb'): RuntimeData {
+  const { classNames, order } = byClass(dir, IMAGE_FILE, '.jpg, .jpeg or .png images');
+  const channels = color === 'grey' ? 1 : 3;
+  const size = height * width * channels;
+  const x = new Float32Array(order.length * size);
+  const y = new Float32Array(order.length);
+  order.forEach(({ file, id }, i) => {
+    const rgb = resizeImage(readImage(file), height, width);
+    if (channels === 3) x.set(rgb, i * size);
+    else for (let p = 0; p < height * width; p++) x[i * size + p] = 0.299 * rgb[3 * p]! + 0.587 * rgb[3 * p + 1]! + 0.114 * rgb[3 * p + 2]!;
+    y[i] = id;
+  });
+  return { kind: 'dataset', x: new DenseColumn(x, [height, width, channels]), y: new DenseColumn(y, [1]), info: { classNames } };
+}

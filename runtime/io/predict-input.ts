@@ -1,0 +1,154 @@
+// New input for a trained model, as `nnc predict --input` reads it: a CSV (one sample per
+// row), an image or a folder of images (resized to the model's size), or a text file (one
+// sample per line, through the saved tokenizer). Each reader checks the input against the
+// model's saved signature before anything is predicted, and applies the preprocessing the
+// training data went through (categories, normalization). Every way the input can be wrong
+// is one `data` fault naming what the model expects and what was found.
+import { parse } from 'csv-parse/sync';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { DenseColumn } from '../data/column.js';
+import { readImage, resizeImage } from './image.js';
+import type { ModelSignature } from './signature.js';
+import { fault } from '../errors.js';
+
+export interface PredictInput {
+  x: DenseColumn;
+  /** A first column naming each sample (image files, text lines), where rows alone would not. */
+  ids?: { name: string; values: string[] };
+}
+
+const IMAGE = /\.(png|jpe?g)$/i;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+const sampleSize = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+const shapeText = (sig: ModelSignature) => `[${sig.input.shape.map((d, i) => (d < 0 ? sig.input.dims[i + 1] ?? '?' : d)).join(', ')}]`;
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw fault('file', `cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}`);
+  }
+}
+
+/** x → (x − mean) / std per feature (the last axis), as normalize fitted it on the training data. */
+function normalized(x: Float32Array, sig: ModelSignature): Float32Array {
+  const n = sig.preprocessing.normalize;
+  if (!n) return x;
+  const f = n.mean.length;
+  return x.map((v, i) => (v - n.mean[i % f]!) / n.std[i % f]!);
+}
+
+/** A model whose training data went through a transform nnc predict cannot repeat without
+ *  saved statistics is refused rather than fed raw input. */
+function refuseUnrepeatable(sig: ModelSignature): void {
+  if (sig.pipeline.includes('normalize') && !sig.preprocessing.normalize) {
+    throw fault('checkpoint', 'the model was trained on normalize(...)d data but its folder holds no normalization statistics, so new input cannot be normalized the same way; predict with a predict task in the .nn file instead');
+  }
+}
+
+/** CSV rows as samples: the saved input columns by name when the model has them (and the
+ *  file a header), else every column in order; categories become their indices. */
+export function csvInput(path: string, sig: ModelSignature): PredictInput {
+  refuseUnrepeatable(sig);
+  const want = sampleSize(sig.input.shape);
+  if (sig.input.shape.some((d) => d < 0)) throw fault('data', `the model takes samples of ${shapeText(sig)}, whose size a CSV row cannot fix; give it images or text`);
+  let rows: string[][];
+  try {
+    rows = parse(readText(path), { skip_empty_lines: true, trim: true, bom: true, relax_column_count: false });
+  } catch (err) {
+    throw fault('data', `${path}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const categories = sig.preprocessing.categories ?? {};
+  const names = sig.preprocessing.columns;
+  // A first row with a cell that is neither a number nor a category is the header.
+  const knownCategory = (cell: string, i: number) => categories[names?.[i] ?? '']?.includes(cell) ?? false;
+  const isHeader = rows[0]?.some((c, i) => !DECIMAL.test(c) && !knownCategory(c, i)) ?? false;
+  const header = isHeader ? rows.shift()! : undefined;
+  if (!rows.length) throw fault('data', `${path} has no rows to predict`);
+  let pick: number[];
+  if (names && header) {
+    pick = names.map((c) => {
+      const at = header.indexOf(c);
+      if (at < 0) throw fault('data', `${path} has no column '${c}'; the model takes ${names.join(', ')}; found ${header.join(', ')}`);
+      return at;
+    });
+  } else {
+    const found = rows[0]!.length;
+    if (found !== want) throw fault('data', `${path} has ${found} column${found === 1 ? '' : 's'} but the model takes ${want} (samples of ${shapeText(sig)}${names ? `: ${names.join(', ')}` : ''})`);
+    pick = Array.from({ length: want }, (_, i) => i);
+  }
+  const x = new Float32Array(rows.length * want);
+  rows.forEach((row, r) => pick.forEach((at, k) => {
+    const cell = row[at] ?? '';
+    const column = names?.[k] ?? header?.[at] ?? String(at + 1);
+    const where = `${path} row ${r + 1}, column '${column}'`;
+    const vocab = names ? categories[names[k]!] : undefined;
+    if (vocab) {
+      const id = vocab.indexOf(cell);
+      if (id < 0) throw fault('data', `${where}: '${cell}' is not a category the model knows (${vocab.join(', ')})`);
+      x[r * want + k] = id;
+    } else if (cell === '') throw fault('data', `${where}: the value is missing`);
+    else if (!DECIMAL.test(cell)) throw fault('data', `${where}: '${cell}' is not a number`);
+    else x[r * want + k] = Number(cell);
+  }));
+  if (sig.input.dtype !== 'int32') return { x: new DenseColumn(normalized(x, sig), sig.input.shape) };
+  // Token or category ids: whole numbers only.
+  const at = x.findIndex((v) => !Number.isInteger(v));
+  if (at >= 0) throw fault('data', `${path} row ${Math.floor(at / want) + 1}: the model takes whole numbers (int32 ids), found ${x[at]}`);
+  return { x: new DenseColumn(Int32Array.from(x), sig.input.shape) };
+}
+
+/** Images resized to the model's height and width (RGB, or grey as the channels' mean). */
+export function imageInput(paths: readonly string[], sig: ModelSignature, names: readonly string[] = paths.map((p) => basename(p))): PredictInput {
+  refuseUnrepeatable(sig);
+  const [h, w, c] = sig.input.shape;
+  if (sig.input.shape.length !== 3 || (c !== 1 && c !== 3) || h! < 0 || w! < 0) throw fault('data', `the model takes samples of ${shapeText(sig)}, not images of [height, width, 1 or 3]`);
+  const size = h! * w! * c!;
+  const x = new Float32Array(paths.length * size);
+  paths.forEach((p, i) => {
+    const rgb = resizeImage(readImage(p), h!, w!);
+    if (c === 3) x.set(rgb, i * size);
+    else for (let k = 0; k < h! * w!; k++) x[i * size + k] = (rgb[k * 3]! + rgb[k * 3 + 1]! + rgb[k * 3 + 2]!) / 3;
+  });
+  return { x: new DenseColumn(normalized(x, sig), sig.input.shape), ids: { name: 'file', values: [...names] } };
+}
+
+/** One sample per non-empty line, tokenized with the words saved from training. */
+export function textInput(path: string, sig: ModelSignature): PredictInput {
+  const tok = sig.preprocessing.tokenizer;
+  if (!tok) throw fault('data', `the model's folder holds no tokenizer vocabulary, so it cannot read text; it takes samples of ${shapeText(sig)} (give a CSV)`);
+  const lines = readText(path).split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (!lines.length) throw fault('data', `${path} has no lines to predict`);
+  const id = new Map(tok.words.map((word, i) => [word, i + 2]));
+  const x = new Int32Array(lines.length * tok.length);
+  lines.forEach((line, i) => (line.toLowerCase().match(/[a-z0-9']+/g) ?? []).slice(0, tok.length).forEach((word, k) => { x[i * tok.length + k] = id.get(word) ?? 1; }));
+  return { x: new DenseColumn(x, [tok.length]), ids: { name: 'text', values: lines } };
+}
+
+/** The images of a folder, by name; where it has none, those of its subfolders (a folder
+ *  of one subfolder per class), as `sub/name`. */
+function imagesIn(dir: string): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const own = entries.filter((e) => e.isFile() && IMAGE.test(e.name)).map((e) => e.name);
+  if (own.length) return own;
+  return entries.filter((e) => e.isDirectory()).flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => IMAGE.test(f)).sort().map((f) => `${d.name}/${f}`));
+}
+
+/** The input at `path` by its kind: a folder of images, an image, a CSV or a text file. */
+export function readPredictInput(path: string, sig: ModelSignature): PredictInput {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) throw fault('file', `cannot read ${path}: no such file`);
+  if (st.isDirectory()) {
+    const files = imagesIn(path);
+    if (!files.length) throw fault('data', `${path} holds no .png, .jpg or .jpeg images (nor do its subfolders)`);
+    return imageInput(files.map((f) => join(path, f)), sig, files);
+  }
+  if (IMAGE.test(path)) return imageInput([path], sig);
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv') return csvInput(path, sig);
+  if (ext === '.txt') return textInput(path, sig);
+  throw fault('file', `${path}: nnc predict reads a .csv (one sample per row), a .txt (one text per line), a .png or .jpg image, or a folder of images; found ${ext || 'no extension'}`);
+}

@@ -1,0 +1,58 @@
+// A model's predictions as CSV, one row per sample, as the predict task and `nnc predict`
+// write them: a classifier's predicted class and each class's probability (columns named by
+// class), a yes/no model's class and both probabilities, a multi-label model's labels over
+// 0.5 and each label's probability, a regression's values.
+import * as tf from '@tensorflow/tfjs';
+import type { Column } from '../data/column.js';
+import { floatsOf } from '../readback.js';
+import type { ModelSignature } from './signature.js';
+
+/** The model's outputs for samples `x`, in batches, flattened row after row. */
+export async function predictColumn(model: tf.LayersModel, x: Column, batchSize: number): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
+  for (let start = 0; start < x.n; start += batchSize) {
+    const rows = Int32Array.from({ length: Math.min(x.n, start + batchSize) - start }, (_, i) => start + i);
+    parts.push(await floatsOf(tf.tidy(() => model.predict(x.gather(rows)) as tf.Tensor)));
+  }
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A CSV field, quoted where it must be. */
+export const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+const number = (v: number) => String(Number(v.toPrecision(6)));
+
+/** The CSV text of `values` (n rows of the output's size), with `ids` as a first column when given. */
+export function predictionsCsv(sig: ModelSignature, values: Float32Array, n: number, ids?: { name: string; values: readonly string[] }): string {
+  const width = values.length / Math.max(n, 1);
+  const names = sig.output.classNames ?? [];
+  let header: string[];
+  let row: (v: Float32Array) => string[];
+  switch (sig.output.kind) {
+    case 'classes':
+      header = ['class', ...names];
+      row = (v) => [names[v.indexOf(Math.max(...v))] ?? '', ...Array.from(v, number)];
+      break;
+    case 'binary':
+      header = ['class', ...names];
+      row = (v) => [names[v[0]! >= 0.5 ? 1 : 0]!, number(1 - v[0]!), number(v[0]!)];
+      break;
+    case 'multilabel':
+      header = ['labels', ...names];
+      row = (v) => [names.filter((_, i) => v[i]! >= 0.5).join(';'), ...Array.from(v, number)];
+      break;
+    case 'values':
+      header = width === 1 ? ['value'] : Array.from({ length: width }, (_, i) => `y${i}`);
+      row = (v) => Array.from(v, number);
+      break;
+  }
+  const lines = [[...(ids ? [ids.name] : []), ...header]];
+  for (let i = 0; i < n; i++) lines.push([...(ids ? [ids.values[i]!] : []), ...row(values.subarray(i * width, (i + 1) * width))]);
+  return lines.map((l) => l.map(csvField).join(',')).join('\n') + '\n';
+}

@@ -1,0 +1,225 @@
+// Bringing one's own data, end to end through the CLI: files made by the test, checked
+// (diagnostics at the data line) and trained a few steps.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { npyBytes } from '../npy-writer.js';
+
+function nnc(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function folder(files: Record<string, string | Uint8Array>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nnc-data-cli-'));
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
+  return dir;
+}
+
+/** Three separable classes of two features, named, with one missing value in row 5. */
+function flowersCsv(): string {
+  const rows = ['length,width,kind'];
+  const centre = { red: [1, 1], green: [4, 1], blue: [2.5, 4] } as const;
+  for (let i = 0; i < 90; i++) {
+    const [name, [cx, cy]] = Object.entries(centre)[i % 3]!;
+    rows.push(`${(cx + Math.sin(i) * 0.3).toFixed(3)},${i === 4 ? '' : (cy + Math.cos(i * 1.7) * 0.3).toFixed(3)},${name}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+const classifier = (data: string) => `
+model Flowers {
+  input x: [batch, 2]
+  dense(16, activation: relu)
+  dense(3, activation: softmax)
+}
+data flowers = ${data}
+train Flowers on flowers { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05), epochs: 20, batch_size: 16, metrics: [accuracy], seed: 1, save: "out" }
+`;
+
+describe('labelled CSV', () => {
+  it('a missing value stops the run with file:line:column, before training', () => {
+    const dir = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier('csv("flowers.csv", x: ["length", "width"], y: "kind")') });
+    expect(nnc('check', join(dir, 'f.nn')).code).toBe(0);
+    const r = nnc('run', join(dir, 'f.nn'), '--backend', 'cpu');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^nnc: .*flowers\.csv:6: column 'width' is missing \(""\); fill it in, or choose csv\(\.\.\., missing: drop\)/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it.each(['drop', 'mean'])('missing: %s trains on class ids of the label names', (policy) => {
+    const dir = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier(`csv("flowers.csv", x: ["length", "width"], y: "kind", missing: ${policy})`) });
+    const r = nnc('run', join(dir, 'f.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`train Flowers: ${policy === 'drop' ? 89 : 90} samples of \\[2\\]`));
+    const metrics = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number } };
+    expect(metrics.final.accuracy).toBeGreaterThan(0.9);
+  });
+
+  it('a semicolon-separated file without a header, columns by number', () => {
+    const text = flowersCsv().split('\n').slice(1).filter((l) => !l.includes(',,')).map((l) => l.replaceAll(',', ';')).join('\n');
+    const dir = folder({ 'flowers.csv': text, 'f.nn': classifier('csv("flowers.csv", x: ["0", "1"], y: "2", delimiter: ";", header: false)') });
+    const r = nnc('run', join(dir, 'f.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Flowers: 89 samples/);
+  });
+
+  it('the checker reads the header: an unknown column is an error at the data line, listing the columns', () => {
+    const dir = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier('csv("flowers.csv", x: ["length", "height"], y: "kind")') });
+    const r = nnc('check', join(dir, 'f.nn'));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/error E0417: no such column: flowers\.csv has no column 'height'/);
+    expect(r.stderr + r.stdout).toMatch(/its columns are: length, width, kind/i);
+  });
+});
+
+describe('examples and one_hot', () => {
+  const table = () => 'a,b,c,d\n' + Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(i), Math.sin(i) + Math.cos(i), Math.sin(i) - Math.cos(i)].map((v) => v.toFixed(3)).join(',')).join('\n') + '\n';
+
+  it('an autoencoder trains on examples(d, y: d): its y is its x', () => {
+    const dir = folder({ 't.csv': table(), 'ae.nn': `
+model AutoEncoder {
+  input x: [batch, 4]
+  dense(2, activation: tanh)
+  dense(4)
+}
+data rows = csv("t.csv", columns: ["a", "b", "c", "d"])
+train AutoEncoder on examples(rows, y: rows) { loss: mse, optimizer: adam(lr: 0.05), epochs: 30, batch_size: 16, seed: 1, save: "out" }
+` });
+    const r = nnc('run', join(dir, 'ae.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train AutoEncoder: 64 samples of \[4\]/);
+    const m = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8')) as { history: { loss: number }[] };
+    expect(m.history.at(-1)!.loss).toBeLessThan(m.history[0]!.loss / 3);
+  });
+
+  it('one_hot turns class ids into rows for categorical_crossentropy; without it the loss is refused at the loss field', () => {
+    const files = { 'flowers.csv': flowersCsv() };
+    const program = (data: string, loss: string) => classifier(data).replace('sparse_categorical_crossentropy', loss);
+    const bad = folder({ ...files, 'f.nn': program('csv("flowers.csv", x: ["length", "width"], y: "kind", missing: drop)', 'categorical_crossentropy') });
+    const refused = nnc('check', join(bad, 'f.nn'));
+    expect(refused.stdout + refused.stderr).toMatch(/E0405: .*categorical_crossentropy needs one-hot labels \[n, classes\], found class ids \[n, 1\]/);
+    const good = folder({ ...files, 'f.nn': program('one_hot(csv("flowers.csv", x: ["length", "width"], y: "kind", missing: drop), classes: 3)', 'categorical_crossentropy') });
+    const r = nnc('run', join(good, 'f.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    const m = JSON.parse(readFileSync(join(good, 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number } };
+    expect(m.final.accuracy).toBeGreaterThan(0.9);
+  });
+});
+
+describe('NumPy arrays', () => {
+  it('examples(npy(x), y: npy(ids), labels: ids) trains; a class count the output does not have is refused at the data line', () => {
+    const n = 60;
+    const x = Array.from({ length: n * 2 }, (_, i) => Math.sin(i * 1.3));
+    const ids = Array.from({ length: n }, (_, i) => (x[2 * i]! > 0 ? 1 : 0) + (x[2 * i + 1]! > 0 ? 1 : 0));
+    const program = (units: number) => `
+model M {
+  input x: [batch, 2]
+  dense(16, activation: relu)
+  dense(${units}, activation: softmax)
+}
+data d = examples(npy("x.npy"), y: npy("y.npy"), labels: ids, classes: 3)
+train M on d { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05), epochs: 5, batch_size: 16, seed: 1, save: "out" }
+`;
+    const dir = folder({ 'x.npy': npyBytes('<f8', [n, 2], x), 'y.npy': npyBytes('<i8', [n], ids), 'ok.nn': program(3), 'bad.nn': program(4) });
+    const r = nnc('run', join(dir, 'ok.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train M: 60 samples of \[2\]/);
+    const bad = nnc('check', join(dir, 'bad.nn'));
+    expect(bad.stdout + bad.stderr).toMatch(/E0419: class count does not fit the output: the data has 3 classes but M has 4 output units/);
+  });
+});
+
+describe('image folders by class', () => {
+  /** Three class folders of 8×8 PNGs, each class a dominant colour with noise. */
+  function imageFolders(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-images-'));
+    const colours = { blue: [0, 0, 1], green: [0, 1, 0], red: [1, 0, 0] } as const;
+    Object.entries(colours).forEach(([name, rgb], c) => {
+      mkdirSync(join(dir, 'shapes', name), { recursive: true });
+      for (let k = 0; k < 12; k++) {
+        const png = new PNG({ width: 8, height: 8 });
+        for (let p = 0; p < 64; p++) {
+          for (let ch = 0; ch < 3; ch++) png.data[p * 4 + ch] = Math.round(255 * (0.6 * rgb[ch]! + 0.4 * ((Math.sin(p * 7 + k * 13 + c + ch) + 1) / 2)));
+          png.data[p * 4 + 3] = 255;
+        }
+        writeFileSync(join(dir, 'shapes', name, `${k}.png`), PNG.sync.write(png));
+      }
+    });
+    return dir;
+  }
+  const program = (units: number, color: string) => `
+model Colours {
+  input x: [batch, 8, 8, ${color === 'grey' ? 1 : 3}]
+  conv2d(4, 3, activation: relu)
+  flatten
+  dense(${units}, activation: softmax)
+}
+data pictures = image_folder("shapes", height: 8, width: 8, color: ${color})
+train Colours on pictures { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.02), epochs: 15, batch_size: 8, validation_split: 0.25, metrics: [accuracy], seed: 1, save: "out" }
+`;
+
+  it('trains on class ids of the sub-folders, every class in the validation part', () => {
+    const dir = imageFolders();
+    writeFileSync(join(dir, 'c.nn'), program(3, 'rgb'));
+    const r = nnc('run', join(dir, 'c.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Colours: 36 samples of \[8, 8, 3\]/);
+    const m = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8')) as { final: { val_accuracy: number } };
+    expect(m.final.val_accuracy).toBeGreaterThan(0.8);
+  });
+
+  it('the checker counts the class folders: an output of 2 units for 3 classes is an error; grey images have one channel', () => {
+    const dir = imageFolders();
+    writeFileSync(join(dir, 'two.nn'), program(2, 'rgb'));
+    const r = nnc('check', join(dir, 'two.nn'));
+    expect(r.stdout + r.stderr).toMatch(/E0419: .*the data has 3 classes but Colours has 2 output units/);
+    writeFileSync(join(dir, 'grey.nn'), program(3, 'grey').replace('epochs: 15', 'epochs: 1'));
+    const g = nnc('run', join(dir, 'grey.nn'), '--backend', 'cpu');
+    expect(g.stderr).toBe('');
+    expect(g.stdout).toMatch(/36 samples of \[8, 8, 1\]/);
+  });
+});
+
+describe('examples/data/wine.nn', () => {
+  it('a real tabular dataset (scikit-learn\'s wine CSV) beats the majority-class baseline by a wide margin in a few epochs', () => {
+    const dir = folder({ 'wine.csv': readFileSync('examples/data/wine.csv', 'utf8'), 'wine.nn': readFileSync('examples/data/wine.nn', 'utf8').replace('epochs: 40', 'epochs: 8') });
+    const r = nnc('run', join(dir, 'wine.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Cultivar: 178 samples of \[13\]/);
+    const m = JSON.parse(readFileSync(join(dir, 'out', 'wine', 'metrics.json'), 'utf8')) as { baseline: { name: string; baseline: number; model: number } };
+    expect(m.baseline.name).toBe('majority class');
+    expect(m.baseline.baseline).toBeLessThan(0.5);
+    expect(m.baseline.model).toBeGreaterThan(m.baseline.baseline + 0.3);
+  });
+});
+
+describe('text folders by class', () => {
+  it('tokenize(text_folder(dir)) trains a classifier over the class folders', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-texts-'));
+    const words = { sports: ['goal', 'match', 'team', 'score'], cooking: ['salt', 'oven', 'flour', 'bake'], weather: ['rain', 'wind', 'storm', 'sunny'] };
+    Object.entries(words).forEach(([name, vocab], c) => {
+      mkdirSync(join(dir, 'news', name), { recursive: true });
+      for (let k = 0; k < 10; k++) writeFileSync(join(dir, 'news', name, `${k}.txt`), Array.from({ length: 6 }, (_, i) => vocab[(i * 3 + k + c) % 4]).join(' '));
+    });
+    writeFileSync(join(dir, 't.nn'), `
+model Topic {
+  input words: int32[batch, 6]
+  embedding(20, 8)
+  global_average_pooling1d
+  dense(3, activation: softmax)
+}
+data news = tokenize(text_folder("news"), vocab_size: 20, length: 6)
+train Topic on news { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05), epochs: 20, batch_size: 8, metrics: [accuracy], seed: 1, save: "out" }
+`);
+    const r = nnc('run', join(dir, 't.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Topic: 30 samples of \[6\]/);
+    const m = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number } };
+    expect(m.final.accuracy).toBeGreaterThan(0.9);
+  });
+});

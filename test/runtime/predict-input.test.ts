@@ -1,0 +1,96 @@
+// New input read against a saved signature (runtime/io/predict-input.ts) and predictions
+// written as CSV (runtime/io/predictions.ts): the preprocessing a signature carries is
+// applied, and each way the input can be wrong is one data fault.
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { NncError } from '../../runtime/errors.js';
+import { readPredictInput } from '../../runtime/io/predict-input.js';
+import { predictionsCsv } from '../../runtime/io/predictions.js';
+import type { ModelSignature, Preprocessing } from '../../runtime/io/signature.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nnc-predict-input-'));
+const file = (name: string, text: string) => {
+  writeFileSync(join(dir, name), text);
+  return join(dir, name);
+};
+
+function signature(shape: number[], o: { preprocessing?: Preprocessing; pipeline?: string[]; output?: Partial<ModelSignature['output']>; dtype?: 'int32' } = {}): ModelSignature {
+  return {
+    version: 1, input: { dims: ['batch', ...shape.map(String)], shape, dtype: o.dtype ?? 'float32' },
+    output: { dims: ['batch', '2'], kind: 'classes', units: 2, classNames: ['no', 'yes'], ...o.output },
+    pipeline: o.pipeline ?? [], preprocessing: o.preprocessing ?? {},
+  };
+}
+
+const rows = (x: { n: number; row(i: number): ArrayLike<number> }) => Array.from({ length: x.n }, (_, i) => Array.from(x.row(i)));
+const faultOf = (f: () => unknown) => {
+  try {
+    f();
+  } catch (err) {
+    expect(err).toBeInstanceOf(NncError);
+    return (err as Error).message;
+  }
+  throw new Error('no fault');
+};
+
+describe('nnc predict input', () => {
+  it('a CSV without a header takes its columns in order; the saved normalization is applied', () => {
+    const x = readPredictInput(file('plain.csv', '1,2\n3,4\n'), signature([2], { pipeline: ['normalize', 'csv'], preprocessing: { normalize: { mean: [1, 2], std: [2, 4] } } })).x;
+    expect(rows(x)).toEqual([[0, 0], [1, 0.5]]);
+  });
+
+  it('each bad cell is one line naming its row and column', () => {
+    const sig = signature([2], { preprocessing: { columns: ['a', 'b'] } });
+    expect(faultOf(() => readPredictInput(file('gap.csv', 'a,b\n1,\n'), sig))).toMatch(/gap\.csv row 1, column 'b': the value is missing$/);
+    expect(faultOf(() => readPredictInput(file('word.csv', 'b,a\n1,2\n3,x\n'), sig))).toMatch(/word\.csv row 2, column 'a': 'x' is not a number$/);
+    expect(faultOf(() => readPredictInput(file('empty.csv', 'a,b\n'), sig))).toMatch(/empty\.csv has no rows to predict$/);
+  });
+
+  it('data that went through normalize without saved statistics are refused, not fed raw', () => {
+    expect(faultOf(() => readPredictInput(file('n.csv', '1,2\n'), signature([2], { pipeline: ['normalize', 'csv'] })))).toMatch(/trained on normalize\(\.\.\.\)d data/);
+  });
+
+  it('text lines through the saved tokenizer: known words by id, others 1, padded with 0', () => {
+    const sig = signature([4], { dtype: 'int32', preprocessing: { tokenizer: { words: ['good', 'bad'], length: 4 } } });
+    const input = readPredictInput(file('lines.txt', 'Good, good film\n\nbad\n'), sig);
+    expect(rows(input.x)).toEqual([[2, 2, 1, 0], [3, 0, 0, 0]]);
+    expect(input.ids).toEqual({ name: 'text', values: ['Good, good film', 'bad'] });
+    expect(faultOf(() => readPredictInput(join(dir, 'lines.txt'), signature([4])))).toMatch(/holds no tokenizer vocabulary/);
+  });
+
+  it('images are resized to the model\'s size; a grey model gets the mean of the channels', () => {
+    const p = new PNG({ width: 2, height: 2 });
+    for (let i = 0; i < 4; i++) p.data.set([255, 0, 0, 255], i * 4);
+    writeFileSync(join(dir, 'red.png'), PNG.sync.write(p));
+    const x = readPredictInput(join(dir, 'red.png'), signature([4, 4, 1])).x;
+    expect(x.sampleShape).toEqual([4, 4, 1]);
+    for (const v of rows(x)[0]!) expect(v).toBeCloseTo(1 / 3, 5);
+    expect(faultOf(() => readPredictInput(join(dir, 'red.png'), signature([3])))).toMatch(/takes samples of \[3\], not images/);
+  });
+
+  it('a folder of one subfolder per class gives its images as sub/name', () => {
+    for (const c of ['cats', 'dogs']) {
+      mkdirSync(join(dir, 'classes', c), { recursive: true });
+      copyFileSync(join(dir, 'red.png'), join(dir, 'classes', c, `${c}1.png`));
+    }
+    expect(readPredictInput(join(dir, 'classes'), signature([2, 2, 3])).ids?.values).toEqual(['cats/cats1.png', 'dogs/dogs1.png']);
+  });
+
+  it('an int32 model takes whole numbers from a CSV', () => {
+    const sig = signature([2], { dtype: 'int32' });
+    expect(readPredictInput(file('ids.csv', '3,4\n'), sig).x.dtype).toBe('int32');
+    expect(faultOf(() => readPredictInput(file('frac.csv', '3,4.5\n'), sig))).toMatch(/frac\.csv row 1: the model takes whole numbers \(int32 ids\), found 4\.5$/);
+  });
+});
+
+describe('predictions as CSV', () => {
+  it('multi-label rows name the labels over 0.5; values are columns; names with commas are quoted', () => {
+    const labels = signature([1], { output: { kind: 'multilabel', units: 2, classNames: ['a,b', 'c'] } });
+    expect(predictionsCsv(labels, Float32Array.of(0.9, 0.7, 0.1, 0.2), 2)).toBe('labels,"a,b",c\n"a,b;c",0.9,0.7\n,0.1,0.2\n');
+    const values = signature([1], { output: { kind: 'values', units: 2, classNames: undefined } });
+    expect(predictionsCsv(values, Float32Array.of(1.5, -2, 3, 4), 2, { name: 'file', values: ['x.png', 'y.png'] })).toBe('file,y0,y1\nx.png,1.5,-2\ny.png,3,4\n');
+  });
+});
