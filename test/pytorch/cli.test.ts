@@ -92,6 +92,22 @@ describe.skipIf(!HAS_TORCH)('nnc compile --target pytorch', () => {
     expect(Math.abs(Math.log(ddp.at(-1)!.val_loss / single.at(-1)!.val_loss))).toBeLessThan(Math.log(3));
   }, 300_000);
 
+  it('resumes: --resume continues after the last saved epoch, on one process and on two', () => {
+    const dir = project(FORECASTER.replace('early_stopping: { patience: 3 }', ''));
+    expect(nnc('compile', join(dir, 'm.nn'), '--target', 'pytorch', '-o', join(dir, 'py')).code).toBe(0);
+    const py = join(dir, 'py');
+    expect(python(['train.py', '--epochs', '2'], py).code).toBe(0);
+    const more = python(['train.py', '--epochs', '3', '--resume'], py);
+    expect(more.stderr).toBe('');
+    expect(more.stdout).toMatch(/resuming after epoch 2\n/);
+    expect(more.stdout).not.toMatch(/epoch [12]\/3/);
+    expect(history(py)).toHaveLength(3);
+    const two = spawnSync('torchrun', ['--nproc_per_node=2', '--redirects', '2', '--tee', '1', 'train.py', '--epochs', '4', '--resume'], { cwd: py, encoding: 'utf8', timeout: 240_000 });
+    expect(two.status, two.stderr).toBe(0);
+    expect(two.stdout).toMatch(/resuming after epoch 3\n/);
+    expect(history(py)).toHaveLength(4);
+  }, 300_000);
+
   it('carries weights both ways: an nnc checkpoint to a state_dict, and torch\'s back to one nnc resumes', () => {
     const dir = project(FORECASTER);
     expect(nnc('compile', join(dir, 'm.nn'), '--target', 'pytorch', '-o', join(dir, 'py')).code).toBe(0);

@@ -107,7 +107,17 @@ def _save(path, obj):
     os.replace(tmp, path)
 
 
-def run_task(task, base, epochs=None, log=print):
+def _resumed(path, rank, world):
+    """The training state rank 0 finds at `path` (None without one), on every rank."""
+    state = torch.load(path) if rank == 0 and os.path.exists(path) else None
+    if world > 1:
+        box = [state]
+        dist.broadcast_object_list(box, src=0)
+        state = box[0]
+    return state
+
+
+def run_task(task, base, epochs=None, resume=False, log=print):
     world = dist.get_world_size() if dist.is_initialized() else 1
     rank = dist.get_rank() if dist.is_initialized() else 0
     say = log if rank == 0 else (lambda *a: None)
@@ -118,31 +128,40 @@ def run_task(task, base, epochs=None, log=print):
     n_val = math.floor(n * task["validationSplit"])
     train_rows, val_rows = np.arange(0, n - n_val), np.arange(n - n_val, n)
     model = task["model"]()
-    net = DistributedDataParallel(model) if world > 1 else model
     optimizer = make_optimizer(task["optimizer"], [p for p in model.parameters() if p.requires_grad])
+    out_dir = os.path.join(base, task["save"])
+    state_path = os.path.join(out_dir, "state.pt")
+    state = _resumed(state_path, rank, world) if resume else None
+    if state:
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+    net = DistributedDataParallel(model) if world > 1 else model
     per_rank = max(1, task["batchSize"] // world)
     # The epoch's order: a DistributedSampler gives each rank its share (the same permutation
     # on every rank, from the seed and the epoch); one process shuffles with the seed.
     sampler = DistributedSampler(range(len(train_rows)), world, rank, shuffle=task["shuffle"], seed=seed) if world > 1 else None
-    shuffler = torch.Generator().manual_seed(seed)
     # Validation: each rank a disjoint share (no padding), the sums reduced.
     val_share = val_rows[rank::world]
-    out_dir = os.path.join(base, task["save"])
     if rank == 0:
         os.makedirs(out_dir, exist_ok=True)
     es = task.get("earlyStopping")
     monitor = es["monitor"] if es else ("val_loss" if n_val else "loss")
     names = ["loss"] + list(task["metrics"])
     history, best, best_state, wait, seen, t_train = [], math.inf, None, 0, 0, 0.0
+    if state:
+        history, best, best_state, wait = state["history"], state["best"], state["best_state"], state["wait"]
     total_epochs = epochs if epochs is not None else task["epochs"]
-    say(f"train {task['name']}: {n} samples of {list(x.take([0]).shape[1:])}, {world} process(es), saving to {out_dir}")
-    for epoch in range(total_epochs):
+    resumed = f", resuming after epoch {len(history)}" if state else ""
+    say(f"train {task['name']}: {n} samples of {list(x.take([0]).shape[1:])}, {world} process(es), saving to {out_dir}{resumed}")
+    for epoch in range(len(history), total_epochs):
         t0 = time.perf_counter()
         net.train()
         if sampler is not None:
             sampler.set_epoch(epoch)
             order = train_rows[np.fromiter(iter(sampler), dtype=np.int64)]
         else:
+            # Seeded by epoch, as DistributedSampler is: a resumed run sees the same orders.
+            shuffler = torch.Generator().manual_seed(seed + epoch)
             order = train_rows[torch.randperm(len(train_rows), generator=shuffler).numpy()] if task["shuffle"] else train_rows
         sums = [0.0] * (len(names) + 1)
         for xb, yb in batches(x, y, order, per_rank):
@@ -185,6 +204,8 @@ def run_task(task, base, epochs=None, log=print):
             _save(os.path.join(out_dir, "model.pt"), model.state_dict())
             if improved:
                 _save(os.path.join(out_dir, "best.pt"), best_state)
+            _save(state_path, {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "history": history,
+                               "best": best, "best_state": best_state, "wait": wait})
         figures = "  ".join(f"{k} {v:.4g}" for k, v in entry.items())
         say(f"epoch {epoch + 1}/{total_epochs}  {figures}  ({time.perf_counter() - t0:.1f} s)")
         if es and wait >= es["patience"]:
@@ -205,6 +226,7 @@ def main(tasks, argv, base):
     ap = argparse.ArgumentParser(description="Runs the .nn file's train tasks on PyTorch.")
     ap.add_argument("--task", help="run only the task of this name")
     ap.add_argument("--epochs", type=int, help="override every task's epochs")
+    ap.add_argument("--resume", action="store_true", help="continue from the last epoch's SAVE/state.pt")
     args = ap.parse_args(argv)
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
     if distributed:
@@ -215,7 +237,7 @@ def main(tasks, argv, base):
             print(f"train.py: no task named {args.task!r}; the tasks are {', '.join(t['name'] for t in tasks)}")
             return 2
         for task in chosen:
-            run_task(task, base, args.epochs)
+            run_task(task, base, args.epochs, args.resume)
     finally:
         if distributed:
             dist.destroy_process_group()
