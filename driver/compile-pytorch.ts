@@ -1,8 +1,9 @@
 // `nnc compile FILE --target pytorch -o DIR`: the Python package of compiler/emit/pytorch,
-// its fixed helper files, and each train task's samples as .npy files (data/TASK/x.npy,
+// its fixed helper files, and each train task's samples as .npy files (data/NAME/x.npy,
 // y.npy), so train.py needs neither nnc nor the npm data packages. The data are loaded as
 // `nnc run` loads them (same sources, same normalisation and windows), which also binds
 // named dims such as `vocab` into the emitted models.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,15 +46,21 @@ async function columnArray(c: Column): Promise<{ data: Float32Array | Int32Array
   return { data, shape: [c.n, ...c.sampleShape] };
 }
 
-async function exportTask(task: TaskIR, file: string, files: Map<string, Uint8Array>): Promise<ExportedTaskData> {
+/** Exported files by a hash of their bytes: tasks on the same data share one copy. */
+type Exports = { files: Map<string, Uint8Array>; byHash: Map<string, string> };
+
+async function exportTask(task: TaskIR, dataName: string, file: string, out: Exports): Promise<ExportedTaskData> {
   if (task.fields.get('validation_data')?.kind === 'data') throw fault('emit', `train ${task.name}: validation_data cannot be exported for PyTorch yet; use validation_split`);
   const args = await procedureArgs(TASK_KINDS.train, task, file, makeLoader(dirname(file)));
   const d = trainingData(args.data, `train ${task.name}`, args.fields.loss);
-  const folder = `data/${pyIdent(task.name)}`;
+  const folder = `data/${pyIdent(dataName)}`;
   const column = async (c: Column, name: string): Promise<ExportedColumn> => {
     const a = await columnArray(c);
-    const rel = `${folder}/${name}.npy`;
-    files.set(rel, npyBytes(a.data, a.shape));
+    const bytes = npyBytes(a.data, a.shape);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const rel = out.byHash.get(hash) ?? `${folder}/${name}.npy`;
+    out.byHash.set(hash, rel);
+    out.files.set(rel, bytes);
     return { file: rel, ...(a.oneHot && { oneHot: a.oneHot }) };
   };
   return { x: await column(d.x, 'x'), y: await column(d.y, 'y'), dims: args.dims ?? {} };
@@ -70,7 +77,13 @@ export async function compilePytorchCommand(file: string, outDir: string, force:
   }
   const binary = new Map<string, Uint8Array>();
   const data = new Map<TaskIR, ExportedTaskData>();
-  for (const task of program.tasks) if (task.kind === 'train') data.set(task, await exportTask(task, resolve(file), binary));
+  const exports: Exports = { files: binary, byHash: new Map() };
+  for (const task of program.tasks) {
+    if (task.kind !== 'train') continue;
+    // Named after the file's `data` declaration when the task trains on one.
+    const declared = [...program.data.values()].find((d) => d.value === task.data)?.name ?? task.name;
+    data.set(task, await exportTask(task, declared, resolve(file), exports));
+  }
   const bytes = [...binary.values()].reduce((a, b) => a + b.length, 0);
   if (bytes > MAX_EXPORT_BYTES) throw fault('emit', `the train tasks' data would take ${(bytes / 2 ** 30).toFixed(1)} GiB as .npy files; nnc compile --target pytorch exports at most 1 GiB`);
   const emitted = emitPytorch(program, file, data);
