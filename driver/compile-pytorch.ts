@@ -50,7 +50,6 @@ async function columnArray(c: Column): Promise<{ data: Float32Array | Int32Array
 type Exports = { files: Map<string, Uint8Array>; byHash: Map<string, string> };
 
 async function exportTask(task: TaskIR, dataName: string, file: string, out: Exports): Promise<ExportedTaskData> {
-  if (task.fields.get('validation_data')?.kind === 'data') throw fault('emit', `train ${task.name}: validation_data cannot be exported for PyTorch yet; use validation_split`);
   const args = await procedureArgs(TASK_KINDS.train, task, file, makeLoader(dirname(file)));
   const d = trainingData(args.data, `train ${task.name}`, args.fields.loss);
   const folder = `data/${pyIdent(dataName)}`;
@@ -63,7 +62,9 @@ async function exportTask(task: TaskIR, dataName: string, file: string, out: Exp
     out.files.set(rel, bytes);
     return { file: rel, ...(a.oneHot && { oneHot: a.oneHot }) };
   };
-  return { x: await column(d.x, 'x'), y: await column(d.y, 'y'), dims: args.dims ?? {} };
+  const v = args.validationData && trainingData(args.validationData, 'validation_data', args.fields.loss);
+  const validation = v && { x: await column(v.x, 'validation_x'), y: await column(v.y, 'validation_y') };
+  return { x: await column(d.x, 'x'), y: await column(d.y, 'y'), ...(validation && { validation }), dims: args.dims ?? {} };
 }
 
 export async function compilePytorchCommand(file: string, outDir: string, force: boolean, io: Io): Promise<number> {

@@ -108,6 +108,30 @@ describe.skipIf(!HAS_TORCH)('nnc compile --target pytorch', () => {
     expect(history(py)).toHaveLength(4);
   }, 300_000);
 
+  it('exports validation_data beside the training data and validates on it', () => {
+    const dir = project(`
+model M {
+  input x: [batch, 12, 1]
+  flatten
+  dense(1)
+}
+data waves = windows(csv("series.csv", columns: ["value"]), lookback: 12, horizon: 1)
+data later = windows(csv("later.csv", columns: ["value"]), lookback: 12, horizon: 1)
+train M on waves { loss: mse
+  validation_data: later
+  epochs: 1 }
+`);
+    writeFileSync(join(dir, 'later.csv'), `value\n${Array.from({ length: 40 }, (_, i) => Math.cos(i / 5).toFixed(4)).join('\n')}\n`);
+    const r = nnc('compile', join(dir, 'm.nn'), '--target', 'pytorch', '-o', join(dir, 'py'));
+    expect(r.stderr).toBe('');
+    expect(readdirSync(join(dir, 'py', 'data', 'waves')).sort()).toEqual(['validation_x.npy', 'validation_y.npy', 'x.npy', 'y.npy']);
+    const run = python(['train.py'], join(dir, 'py'));
+    expect(run.stderr).toBe('');
+    // 388 windows train, the 28 of later.csv validate.
+    expect(run.stdout).toMatch(/388 samples of \[12, 1\]/);
+    expect(run.stdout).toMatch(/val_loss [\d.e-]+/);
+  });
+
   it('carries weights both ways: an nnc checkpoint to a state_dict, and torch\'s back to one nnc resumes', () => {
     const dir = project(FORECASTER);
     expect(nnc('compile', join(dir, 'm.nn'), '--target', 'pytorch', '-o', join(dir, 'py')).code).toBe(0);

@@ -16,8 +16,13 @@ export const PYTORCH_HELPERS = ['nnc_keras.py', 'nnc_recurrent.py', 'nnc_train.p
  *  encode to `oneHot` classes, or plain values. */
 export interface ExportedColumn { file: string; oneHot?: number }
 
-/** What the driver made of a train task's data: its files, and the named dims they bound. */
-export interface ExportedTaskData { x: ExportedColumn; y: ExportedColumn; dims: Readonly<Record<string, number>> }
+/** What the driver made of a train task's data (and validation_data): its files, and the
+ *  named dims they bound. */
+export interface ExportedTaskData {
+  x: ExportedColumn; y: ExportedColumn;
+  validation?: { x: ExportedColumn; y: ExportedColumn };
+  dims: Readonly<Record<string, number>>;
+}
 
 export interface PytorchEmit { files: Map<string, string>; refusals: Refusal[] }
 
@@ -91,7 +96,7 @@ export function emitPytorch(program: CheckedProgram, source: string, data: Reado
     const m = models.find((x) => x.name === t.model!.name);
     const d = data.get(t);
     const fields = TASK_KINDS.train.lower(t) as unknown as Record<string, unknown>;
-    const entries = Object.entries({ name: t.name, ...fields, data: d ? { x: d.x, y: d.y } : undefined });
+    const entries = Object.entries({ name: t.name, ...fields, data: d ? { x: d.x, y: d.y, ...(d.validation && { validation: d.validation }) } : undefined });
     return ['    {', `        "model": ${m ? classOf.get(m)! : 'None'},`, ...entries.map(([k, v]) => `        ${pyStr(k)}: ${pyValue(v)},`), '    },'].join('\n');
   });
   const used = [...new Set(trainTasks.map((t) => models.find((x) => x.name === t.model!.name)).filter((m): m is ModelIR => !!m).map((m) => classOf.get(m)!))];

@@ -125,8 +125,14 @@ def run_task(task, base, epochs=None, resume=False, log=print):
     torch.manual_seed(seed)
     x, y = Column(base, task["data"]["x"]), Column(base, task["data"]["y"])
     n = len(x)
-    n_val = math.floor(n * task["validationSplit"])
-    train_rows, val_rows = np.arange(0, n - n_val), np.arange(n - n_val, n)
+    held_out = task["data"].get("validation")
+    if held_out:  # validation_data: its own columns, every training sample trains
+        vx, vy = Column(base, held_out["x"]), Column(base, held_out["y"])
+        n_val, train_rows, val_rows = len(vx), np.arange(0, n), np.arange(0, len(vx))
+    else:  # validation_split: the last fraction, as nnc run takes it
+        n_val = math.floor(n * task["validationSplit"])
+        train_rows, val_rows = np.arange(0, n - n_val), np.arange(n - n_val, n)
+        vx, vy = x, y
     model = task["model"]()
     optimizer = make_optimizer(task["optimizer"], [p for p in model.parameters() if p.requires_grad])
     out_dir = os.path.join(base, task["save"])
@@ -184,7 +190,7 @@ def run_task(task, base, epochs=None, resume=False, log=print):
             net.eval()
             vs = [0.0] * (len(names) + 1)
             with torch.no_grad():
-                for xb, yb in batches(x, y, val_share, max(per_rank, 256)):
+                for xb, yb in batches(vx, vy, val_share, max(per_rank, 256)):
                     pred = model(xb)
                     k = xb.shape[0]
                     vs[0] += keras_loss(task["loss"], pred, yb).item() * k
