@@ -12,7 +12,8 @@ import { modelClasses } from '../../compiler/emit/pytorch/emit.js';
 import { nodeHost } from '../../driver/host.js';
 import { selectBackend } from '../../runtime/backend.js';
 import { readModelArtifacts } from '../../runtime/io/checkpoint.js';
-import { emitInto, HAS_TORCH, NO_TORCH, python, tfjsReference } from './harness.js';
+import { checkText } from '../helpers.js';
+import { emitInto, HAS_TORCH, NO_TORCH, python, random, tfjsReference } from './harness.js';
 
 const SEED = join(import.meta.dirname, '..', '..', 'examples', 'seed');
 
@@ -95,6 +96,33 @@ model Global2 {
 }
 `;
 
+/** Random convolution and pooling stacks (seeded): the padding arithmetic of Keras and torch
+ *  differs most there. A stack the checker rejects (too short for its windows) is skipped. */
+function randomStacks(count: number, seed: number): string {
+  const rand = random(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const int = (a: number, b: number) => a + Math.floor(rand() * (b - a + 1));
+  const out: string[] = [];
+  for (let i = 0; out.length < count && i < count * 10; i++) {
+    const two = rand() < 0.5;
+    const lines = [two ? `input x: [batch, ${int(6, 12)}, ${int(5, 12)}, ${int(1, 3)}]` : `input x: [batch, ${int(8, 24)}, ${int(1, 4)}]`];
+    for (let k = int(1, 3); k > 0; k--) {
+      const kernel = int(1, 5), strides = int(1, 3);
+      const padding = pick(two ? ['valid', 'same'] : ['valid', 'same', 'causal']);
+      const dilation = strides === 1 && !two ? int(1, 2) : 1;
+      lines.push(`${two ? 'conv2d' : 'conv1d'}(${int(1, 4)}, ${kernel}, strides: ${strides}, padding: ${padding}, dilation_rate: ${dilation}, activation: ${pick(['relu', 'tanh', 'linear'])})`);
+      if (rand() < 0.6) lines.push(`${pick(['max', 'average'])}_pooling${two ? '2d' : '1d'}(${int(1, 3)}, strides: ${int(1, 3)}, padding: ${pick(['valid', 'same'])})`);
+      if (two && rand() < 0.3) lines.push(`conv2d_transpose(${int(1, 3)}, ${int(1, 4)}, strides: ${int(1, 3)}, padding: ${pick(['valid', 'same'])})`);
+    }
+    lines.push('flatten', 'dense(2)');
+    const text = `model Random${out.length} {\n  ${lines.join('\n  ')}\n}\n`;
+    if (checkText(text).diagnostics.length === 0) out.push(text);
+  }
+  return out.join('');
+}
+
+const RANDOM_CASES = randomStacks(10, 7);
+
 interface Case { name: string; file: string; model: string; dims?: Record<string, number> }
 
 const SEED_CASES: Case[] = [
@@ -113,14 +141,14 @@ const NESTED_CASES: Case[] = ['GruForecaster', 'CausalForecaster', 'HybridForeca
     { name: 'spam_bilstm SpamBiLstm', file: join(EXAMPLES, 'spam_bilstm.nn'), model: 'SpamBiLstm' }]);
 
 describe.skipIf(!HAS_TORCH)('emitted PyTorch modules equal the tfjs models', () => {
-  const layerNames = [...LAYER_CASES.matchAll(/^model (\w+)/gm)].map((m) => m[1]!);
+  const layerNames = [...(LAYER_CASES + RANDOM_CASES).matchAll(/^model (\w+)/gm)].map((m) => m[1]!);
   let root = '', cases: Case[] = [], errors: Record<string, number> = {};
   const refs = new Map<string, { model: tf.LayersModel; dir: string; outputs: number }>();
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'nnc-torch-'));
     const layersFile = join(root, 'layers.nn');
-    writeFileSync(layersFile, LAYER_CASES);
+    writeFileSync(layersFile, LAYER_CASES + RANDOM_CASES);
     cases = [...SEED_CASES, ...NESTED_CASES, ...layerNames.map((model) => ({ name: `layers ${model}`, file: layersFile, model }))];
     await selectBackend('cpu');
     const list = [];
