@@ -136,12 +136,13 @@ export interface DataValue {
 export type DataType =
   | { kind: 'array'; shape: Shape }
   | { kind: 'text' }
-  | { kind: 'dataset'; x: Shape; y?: Shape; labels?: LabelEncoding; classes?: number };
+  | { kind: 'dataset'; x: Shape; y?: Shape; labels?: LabelEncoding; classes?: number; classesSeen?: number };
 
 /** How a dataset's y encodes classes: one-hot rows [n, k], class ids [n, 1], or (absent)
  *  plain values such as a forecast's target or multi-label 0/1 rows. Losses read it
  *  (compiler/check/labels.ts). `classes` on a dataset is the class count of ids labels when
- *  declared (`csv(..., classes: 3)`); otherwise it is known only at run time. */
+ *  declared (`csv(..., classes: 3)`) or counted (class folders); otherwise it is known only
+ *  at run time, and `classesSeen` is how many the checker saw in a file's first rows. */
 export type LabelEncoding = 'onehot' | 'ids';
 
 export const POISON: Value = { kind: 'poison' };

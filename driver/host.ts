@@ -1,7 +1,7 @@
 // The file-system host the CLI gives the (pure) checker.
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CompilerHost } from '../compiler/check/loader.js';
 import { packagedModelJson } from '../runtime/features/packaged.js';
 import { hasHdf5Signature } from '../runtime/io/hdf5.js';
@@ -47,7 +47,27 @@ function readKerasConfig(path: string): string | Error {
   return result;
 }
 
+/** The nearest folder at or above `dir` holding a package.json or .git, else `dir`; kept per
+ *  folder (the language server asks at every keystroke). */
+const projectRoots = new Map<string, string>();
+function projectRootOf(dir: string): string {
+  const hit = projectRoots.get(dir);
+  if (hit !== undefined) return hit;
+  let root = dir;
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json')) || existsSync(join(d, '.git'))) { root = d; break; }
+    if (dirname(d) === d) break;
+  }
+  projectRoots.set(dir, root);
+  return root;
+}
+
 export const nodeHost: CompilerHost = {
+  outsideProject(file, path) {
+    const root = projectRootOf(dirname(resolve(file)));
+    const rel = relative(root, resolve(dirname(resolve(file)), path));
+    return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+  },
   readKerasConfig,
   readPackagedModel: packagedModelJson,
   stdModules() {

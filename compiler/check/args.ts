@@ -125,10 +125,7 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
       return { kind: 'float', value: x };
     }
     case 'bool': return v.kind === 'bool' ? v : wrong();
-    case 'string':
-      if (v.kind !== 'string') return wrong();
-      if (t.path && leavesFolder(v.value)) sink.report('W0421', file, span, { name, access: t.path === 'write' ? 'writes to' : 'reads', path: JSON.stringify(v.value) });
-      return v;
+    case 'string': return v.kind === 'string' ? v : wrong();
     case 'enum':
       if (v.kind === 'null' && t.nullable) return v;
       if (v.kind !== 'enum') return wrong();
@@ -196,17 +193,4 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
       return { kind: 'map', entries };
     }
   }
-}
-
-/** Whether `path`, relative to a .nn file's folder, lies outside it: absolute (POSIX or
- *  Windows), or climbing above it with `..`. Pure string work: the compiler does no I/O. */
-export function leavesFolder(path: string): boolean {
-  if (/^([\\/]|[A-Za-z]:)/.test(path) || path.startsWith('~')) return true;
-  let depth = 0;
-  for (const part of path.split(/[\\/]+/)) {
-    if (part === '..') depth--;
-    else if (part !== '.' && part !== '') depth++;
-    if (depth < 0) return true;
-  }
-  return false;
 }

@@ -16,7 +16,8 @@ import { PRETRAINED_SOURCES, readPretrainedTopology } from '../pretrained/source
 import { TopologyError } from '../pretrained/topology.js';
 import type { CompilerHost } from './loader.js';
 import { describeValue, modelSymbols, POISON, type DataType, type LayerInstance, type ParamType, type TensorRef, type Value } from '../ir.js';
-import { bindArgs, leavesFolder } from './args.js';
+import { bindArgs } from './args.js';
+import { checkProjectPath } from './paths.js';
 import type { GlobalSymbol, Sink, SourceModule } from './context.js';
 import { exportsOf } from './loader.js';
 
@@ -390,7 +391,7 @@ export class Evaluator {
     if (!bound.ok || [...bound.values.values()].some((v) => v.kind === 'poison')) return POISON;
     for (const param of def.files ?? []) {
       const v = bound.values.get(param);
-      if (v?.kind === 'string' && leavesFolder(v.value)) this.report(env, 'W0421', bound.spans.get(param) ?? span, { name: param, access: 'reads', path: JSON.stringify(v.value) });
+      if (v?.kind === 'string') checkProjectPath(this.g.host, this.g.sink, env.module.path, bound.spans.get(param) ?? span, param, 'read', v.value);
     }
     try {
       const type: DataType = def.type({

@@ -27,6 +27,8 @@ export interface LossFit {
   labels: LabelEncoding | undefined;
   /** The class count of ids labels, when the data declares it. */
   classes?: number;
+  /** Without a declared count: how many classes the checker saw in the file's first rows. */
+  classesSeen?: number;
   /** Reports y against the output as a shape mismatch (E0404) when they do not unify; true if they do. */
   yFits: () => boolean;
 }
@@ -43,6 +45,13 @@ export function fitLossToLabels(c: LossFit): boolean {
     return false;
   };
   const classes = out.dims[out.dims.length - 1];
+  if (c.labels === 'ids' && c.classes === undefined && c.classesSeen !== undefined) {
+    const units = classes?.value;
+    if (loss === 'sparse_categorical_crossentropy' && out.dims.length === 2 && units !== undefined && units > 1 && c.classesSeen > units) {
+      c.sink.report('E0419', c.file, c.dataSpan, { data: 'the data (in its first rows alone)', classes: c.classesSeen, model: c.modelName, units }, [{ ...c.model }]);
+      return false;
+    }
+  }
   if (c.labels === 'ids' && c.classes !== undefined) {
     const units = classes?.value;
     if (loss === 'sparse_categorical_crossentropy' && out.dims.length === 2 && units !== undefined && units !== 1 && units !== c.classes) {

@@ -29,6 +29,10 @@ export interface CompilerHost {
   readFileHead?(path: string, maxBytes: number, offset?: number): Uint8Array | undefined;
   /** Sub-folders of a folder, sorted, or undefined when it is not a readable folder. */
   listFolders?(path: string): string[] | undefined;
+  /** Whether `path`, named by `file` (relative to it, or absolute), lies outside the file's
+   *  project: the nearest folder above the file holding a package.json or .git, else its own
+   *  folder (W0421). Hosts without files leave it out (the file's folder then, by the text). */
+  outsideProject?(file: string, path: string): boolean;
   /** Names of the standard library's .nn modules (`std.recurrent`, ...), for completion. */
   stdModules?(): string[];
 }

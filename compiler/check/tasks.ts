@@ -10,6 +10,8 @@ import type { TaskDecl } from '../tasks/fit.js';
 import { TASKS } from '../tasks/index.js';
 import { modelSymbols, POISON, type DataValue, type Value } from '../ir.js';
 import { checkType } from './args.js';
+import type { CompilerHost } from './loader.js';
+import { checkProjectPath } from './paths.js';
 import type { Env, Evaluator } from './evaluate.js';
 import type { Sink, SourceModule } from './context.js';
 import { fitLossToLabels } from './labels.js';
@@ -17,6 +19,7 @@ import { fitLossToLabels } from './labels.js';
 /** What checking a task needs of the checker (checker.ts implements it). */
 export interface TaskChecker {
   readonly sink: Sink;
+  readonly host: CompilerHost;
   readonly evaluator: Evaluator;
   instantiate(modelName: string, module: SourceModule, args: readonly Arg[], span: Span, env: Env): ModelIR | undefined;
   reportUnbound(r: KnownRequirement, why: string, labels?: Label[]): void;
@@ -76,6 +79,7 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
     }
     const raw = checker.evaluator.eval(f.value, env, spec.type);
     const v = checkType(raw, spec.type, f.value.span, spec.name, sink, file, 'E0406');
+    if (v?.kind === 'string' && spec.type.kind === 'string' && spec.type.path) checkProjectPath(checker.host, sink, file, f.value.span, spec.name, spec.type.path, v.value);
     fields.set(spec.name, v ? fillMapDefaults(v, spec.type) : POISON);
   }
   for (const spec of entry.fields) {
@@ -134,7 +138,7 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
   if (!fitLossToLabels({
     sink, file, loss: loss?.kind === 'enum' ? loss.name : undefined, lossSpan, dataSpan: span, out,
     model: { span: model.span, file: model.file, message: `${model.name}'s output is ${formatShape(out)}` }, modelName: model.name,
-    y: t.y, labels: t.labels, classes: t.classes, yFits: () => !unifyShapes(out, t.y!, bindings, flexible) || mismatch('y', out, t.y!),
+    y: t.y, labels: t.labels, classes: t.classes, classesSeen: t.classesSeen, yFits: () => !unifyShapes(out, t.y!, bindings, flexible) || mismatch('y', out, t.y!),
   })) return false;
   if (!fitValidationData(decl, file, fields.get('validation_data'), inShape, t.y, new Map(bindings), flexible, sink)) return false;
   // Weight sizes may come from data (`vocab`), never from the sample count.

@@ -86,7 +86,9 @@ function csvType(ctx: DataCtx): DataType {
     if (head) checkColumns(ctx, head, 'y', y, true);
     return { kind: 'dataset', x: shape([n, x.length]), y: shape([n, 1]) };
   }
-  return { kind: 'dataset', x: shape([n, x.length]), y: shape([n, 1]), labels: 'ids', classes };
+  const k = head?.columns.indexOf(y[0]!) ?? -1;
+  const seen = k >= 0 ? new Set(head!.rows.map((r) => r.cells[k] ?? '').filter((c) => !MISSING_CELLS.has(c))).size : 0;
+  return { kind: 'dataset', x: shape([n, x.length]), y: shape([n, 1]), labels: 'ids', classes, classesSeen: classes === undefined && seen ? seen : undefined };
 }
 
 const DTYPE: ParamSpec = { name: 'dtype', type: { kind: 'enum', values: ['float32', 'int32'] }, doc: 'The type the values are read as: `int32` for token ids into an embedding.', default: { kind: 'enum', name: 'float32' } };

@@ -63,7 +63,7 @@ const defs: DataSourceDef[] = [
     type(ctx) {
       const t = ctx.data('texts');
       if (t.kind !== 'dataset' || t.x.dims.length !== 1) throw RuleError.of('E0414', { source: 'tokenize', expected: 'labelled texts', found: describeDataType(t), example: 'spam_assassin()' }, { at: 'texts' });
-      return { kind: 'dataset', x: shape([n, ctx.int('length')], 'int32'), y: shape([n, 1]), labels: t.labels, classes: t.classes };
+      return { kind: 'dataset', x: shape([n, ctx.int('length')], 'int32'), y: shape([n, 1]), labels: t.labels, classes: t.classes, classesSeen: t.classesSeen };
     },
   },
   {

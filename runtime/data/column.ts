@@ -1,6 +1,7 @@
 // Data at run time: columns of samples kept in host memory, turned into tensors one batch at
 // a time (so a one-hot text corpus never exists as one huge tensor).
 import * as tf from '@tensorflow/tfjs';
+import type { Preprocessing } from '../io/signature.js';
 
 export type HostDType = 'float32' | 'int32';
 type Buffer = Float32Array | Int32Array;
@@ -98,7 +99,8 @@ export type RuntimeData =
   | { kind: 'texts'; texts: string[]; y: DenseColumn; classNames?: string[] }
   | { kind: 'dataset'; x: Column; y?: Column; info: DatasetInfo };
 
-export interface DatasetInfo {
+/** What a prediction must repeat of the data's making (the model's saved signature reads these fields). */
+export interface DatasetInfo extends Pick<Preprocessing, 'columns' | 'normalize' | 'tokenizer'> {
   /** Characters of a char_sequences vocabulary, saved with checkpoints for generation. */
   vocab?: string[];
   /** For windows(): the input feature that the target repeats, for the naive baseline. */

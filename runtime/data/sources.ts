@@ -35,7 +35,7 @@ export function csv(a: CsvArgs, ctx: DataCtx): RuntimeData {
   const t = readTable(at(ctx, a.path), { ...a, columns: a.x ?? a.columns ?? [], y });
   const x = DenseColumn.of(t.x);
   if (!t.y) return { kind: 'array', column: x };
-  return { kind: 'dataset', x, y: DenseColumn.of(t.y), info: t.classNames ? { classNames: t.classNames } : {} };
+  return { kind: 'dataset', x, y: DenseColumn.of(t.y), info: { columns: [...(a.x ?? [])], ...(t.classNames ? { classNames: t.classNames } : {}) } };
 }
 
 export function npy(a: { path: string; dtype: 'float32' | 'int32' }, ctx: DataCtx): RuntimeData {
@@ -118,17 +118,25 @@ function featureStats(c: DenseColumn, rows: number) {
   return { mean, std, f };
 }
 
-function normalized(c: DenseColumn, fit: number): DenseColumn {
+function normalized(c: DenseColumn, fit: number): { column: DenseColumn; mean: Float64Array; std: Float64Array } {
   if (!(c.data instanceof Float32Array) || c.stride !== c.rowSize) throw fault('data', 'normalize needs a numeric series or windows of one');
   const { mean, std, f } = featureStats(c, Math.max(1, Math.floor(c.n * fit)));
   const out = new Float32Array(c.data.length);
   for (let i = 0; i < out.length; i++) out[i] = (c.data[i]! - mean[i % f]!) / std[i % f]!;
-  return new DenseColumn(out, c.sampleShape);
+  return { column: new DenseColumn(out, c.sampleShape), mean, std };
 }
 
 export function normalize({ data: d, fit }: { data: RuntimeData; fit: number }, _ctx?: DataCtx): RuntimeData {
-  if (d.kind === 'array') return { kind: 'array', column: normalized(d.column, fit) };
-  if (d.kind === 'dataset' && d.x instanceof DenseColumn) return { ...d, x: normalized(d.x, fit) };
+  if (d.kind === 'array') return { kind: 'array', column: normalized(d.column, fit).column };
+  if (d.kind === 'dataset' && d.x instanceof DenseColumn) {
+    const { column, mean, std } = normalized(d.x, fit);
+    // Kept for predictions; normalizing normalized data composes: (x − (m1 + s1·m2)) / (s1·s2).
+    const before = d.info.normalize;
+    const stats = before && before.mean.length === mean.length
+      ? { mean: before.mean.map((m, k) => m + before.std[k]! * mean[k]!), std: before.std.map((s, k) => s * std[k]!) }
+      : { mean: Array.from(mean), std: Array.from(std) };
+    return { ...d, x: column, info: { ...d.info, normalize: stats } };
+  }
   throw fault('data', 'normalize needs a numeric series or dataset');
 }
 
@@ -215,7 +223,7 @@ export function tokenize({ texts: d, vocab_size: vocabSize, length }: { texts: R
   const id = new Map(ranked.map(([w], i) => [w, i + 2]));
   const x = new Int32Array(docs.length * length);
   docs.forEach((doc, i) => doc.slice(0, length).forEach((w, k) => { x[i * length + k] = id.get(w) ?? 1; }));
-  return { kind: 'dataset', x: new DenseColumn(x, [length]), y: d.y, info: d.classNames ? { classNames: d.classNames } : {} };
+  return { kind: 'dataset', x: new DenseColumn(x, [length]), y: d.y, info: { tokenizer: { words: ranked.map(([w]) => w), length }, ...(d.classNames ? { classNames: d.classNames } : {}) } };
 }
 
 export const mnist = (a: { count: number }, _ctx?: DataCtx): RuntimeData => ({ kind: 'dataset', ...mnistLike('mnist', a.count), info: {} });

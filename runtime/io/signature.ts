@@ -166,7 +166,7 @@ export async function loadTrainedModel(path: string): Promise<TrainedModel> {
   if (saved === undefined) return { model, signature: signatureFromModel(model, main.state), dir };
   const problem = problemInSignature(saved);
   if (problem) throw fault('checkpoint', `${join(dir, MODEL_JSON)}: the saved signature is malformed (${problem}); train the model again to rewrite it`);
-  const signature = saved as unknown as ModelSignature;
+  const signature = saved as ModelSignature; // problemInSignature checked its fields
   const shape = sampleShape(model);
   if (shape.join() !== signature.input.shape.join()) throw fault('checkpoint', `${join(dir, MODEL_JSON)}: the saved signature takes [${signature.input.shape.join(', ')}] but the model takes [${shape.join(', ')}]; the file was edited`);
   return { model, signature, dir };

@@ -105,7 +105,7 @@ export function reluGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
 export function blockTile(native: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
-    const { reps } = args.attrs as unknown as { reps: number[] };
+    const { reps } = kernelAttrs<{ reps: number[] }>(args.attrs);
     const rank = x.shape.length;
     const inner = x.shape[rank - 1] ?? 1;
     const rows = tf.util.sizeFromShape(x.shape) / Math.max(inner, 1);

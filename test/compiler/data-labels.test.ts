@@ -63,6 +63,17 @@ describe('losses against label encodings (as Keras)', () => {
     expect(train('"grade"', 3, 'softmax', 'sparse_categorical_crossentropy', ', classes: 3')).toEqual([]);
     expect(train('"grade"', 4, 'softmax', 'sparse_categorical_crossentropy', ', classes: 3')).toEqual(['E0419']);
     expect(train('"price"', 1, 'linear', 'mse')).toEqual([]);
+    // Undeclared: the two names of the first rows already need two units.
+    expect(train('"kind"', 3, 'softmax', 'sparse_categorical_crossentropy')).toEqual([]);
+    const three = checkText(`
+model M {
+  input x: [batch, 2]
+  dense(2, activation: softmax)
+}
+data d = csv("t.csv", x: ["a", "b"], y: "kind")
+train M on d { loss: sparse_categorical_crossentropy }
+`, { 't.csv': CSV + '3,4,green,1,0,0,1\n' }).diagnostics;
+    expect(three.map((d) => d.message)).toEqual([expect.stringMatching(/the data \(in its first rows alone\) has 3 classes but M has 2 output units/)]);
   });
 
   it('a data file that is not there is a warning, not an error', () => {

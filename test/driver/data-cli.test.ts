@@ -72,7 +72,7 @@ describe('labelled CSV', () => {
     const dir = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier('csv("flowers.csv", x: ["length", "height"], y: "kind")') });
     const r = nnc('check', join(dir, 'f.nn'));
     expect(r.code).not.toBe(0);
-    expect(r.stderr + r.stdout).toMatch(/error E0417: no such column: flowers\.csv has no column 'height'/);
+    expect(r.stderr + r.stdout).toMatch(/error E0417: no such column or array: flowers\.csv has no column 'height'/);
     expect(r.stderr + r.stdout).toMatch(/its columns are: length, width, kind/i);
   });
 });
@@ -195,6 +195,18 @@ describe('examples/data/wine.nn', () => {
     expect(m.baseline.name).toBe('majority class');
     expect(m.baseline.baseline).toBeLessThan(0.5);
     expect(m.baseline.model).toBeGreaterThan(m.baseline.baseline + 0.3);
+    // The saved model keeps the class names and the normalization: nnc predict on new rows
+    // (here the first 20, unlabelled) answers in names.
+    const lines = readFileSync('examples/data/wine.csv', 'utf8').trim().split('\n');
+    const unlabelled = lines.slice(0, 21).map((l) => l.split(',').slice(0, 13).join(','));
+    writeFileSync(join(dir, 'new.csv'), unlabelled.join('\n') + '\n');
+    const p = nnc('predict', join(dir, 'out', 'wine'), '--input', join(dir, 'new.csv'));
+    expect(p.stderr).toBe('');
+    const rows = p.stdout.trim().split('\n');
+    expect(rows[0]).toBe('class,class_0,class_1,class_2');
+    const truth = lines.slice(1, 21).map((l) => l.split(',')[13]);
+    const right = rows.slice(1).filter((r, i) => r.split(',')[0] === truth[i]).length;
+    expect(right).toBeGreaterThanOrEqual(17);
   });
 });
 

@@ -8,6 +8,7 @@ const NOT_TFJS = [
   /\(globalThis as unknown as \{ WebAssembly/, // the lib has no "dom": WebAssembly's few members
   /v as unknown as ArrayLike<number>/, // h5wasm's dataset values
   /DATA_FUNCTIONS as unknown as/, // the data table's functions by source name
+  /info: true, bom: true \}\) as unknown as typeof records/, // csv-parse types info records only with `columns`
 ];
 
 function tsFiles(dir: string): string[] {
