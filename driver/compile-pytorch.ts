@@ -98,6 +98,6 @@ export async function compilePytorchCommand(file: string, outDir: string, force:
   const out = resolve(outDir);
   writeEmitted(out, files, file, force);
   const where = relative(process.cwd(), out) || '.';
-  io.out(`wrote ${files.size} files to ${out}; train with: cd ${where} && python3 train.py (or torchrun --nproc_per_node=2 train.py)\n`);
+  io.out(`wrote ${files.size} files to ${out}; train with: cd ${where} && python3 train.py (several processes: torchrun --nproc_per_node=N train.py, docs/pytorch.md)\n`);
   return 0;
 }
