@@ -1,7 +1,7 @@
 // Checking of a task declaration against its kind's schema, of a subject model against the
 // data, then the kind's own agreement rules (compiler/tasks/kinds/).
 import type { Arg, Span } from '../../grammar/ast.js';
-import { didYouMean, type Label } from '../diagnostics.js';
+import { didYouMean, type Note } from '../diagnostics.js';
 import type { KnownRequirement, ModelIR, TaskIR } from '../ir.js';
 import { Dim } from '../shapes/dim.js';
 import { formatShape, type Shape } from '../shapes/shape.js';
@@ -22,7 +22,7 @@ export interface TaskChecker {
   readonly host: CompilerHost;
   readonly evaluator: Evaluator;
   instantiate(modelName: string, module: SourceModule, args: readonly Arg[], span: Span, env: Env): ModelIR | undefined;
-  reportUnbound(r: KnownRequirement, why: string, labels?: Label[]): void;
+  reportUnbound(r: KnownRequirement, why: string, notes?: readonly Note<never>[]): void;
 }
 
 export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecker): TaskIR | undefined {
@@ -160,7 +160,7 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
   for (const r of model.requires) {
     const d = r.dim.substitute(bindings);
     if (d.value === undefined && (d.unknown || [...d.symbols()].some((s) => samples.has(s) || !dataDims.has(s)))) {
-      checker.reportUnbound({ ...r, dim: d }, `the data does not fix it`, [{ span, file, message: 'trained on this data' }]);
+      checker.reportUnbound({ ...r, dim: d }, `the data does not fix it`, [{ span, file }]);
       ok = false;
     }
   }
