@@ -108,7 +108,8 @@ export const DIAGNOSTIC_CODES = {
   E0403: { severity: 'error', title: 'missing task field', message: "{kind} needs '{name}'", help: "{doc} Add `{name}: ...` to the task's fields.", hints: {
     trainedWeights: '{model} is a model of this file, and random weights have nothing to show: add `weights: "out/FOLDER"`, the folder its train task saved',
   } },
-  E0404: { severity: 'error', title: 'data does not fit the model', message: '{data} does not fit the {part} of {model}: expected {expected}, found {found}', label: '{model} is declared here' },
+  E0404: { severity: 'error', title: 'data does not fit the model', message: '{data} does not fit the {part} of {model}: expected {expected}, found {found}', label: '{model} is declared here',
+    hints: { bothModels: "{other} takes {expected} too: change both models' arguments to the data's shape, or use data of theirs" } },
   E0405: { severity: 'error', title: 'loss does not fit the output', message: '{loss} needs {expected}, found {found}',
     label: { model: "{model}'s output is {output}", data: 'the labels come from this data: y is {y}' }, hints: {
       binaryIds: 'use sparse_categorical_crossentropy with dense({classes}, activation: softmax)',

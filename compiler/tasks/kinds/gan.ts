@@ -74,7 +74,7 @@ function fitGan(c: FitCtx): boolean {
         : ['generator', gen, 'images', `the shape of the input of discriminator ${disc.name} and of the data`, judged, made] as const;
       c.sink.report('E0408', c.file, fieldSpan(c, role), { part, role, target, model: m.name, expected: formatShape(expected), found: formatShape(found) }, [{ span: m.span, file: m.file }]);
     } else if (sameSamples(made, judged, c, flexible)) {
-      c.sink.report('E0404', c.file, c.decl.on!.span, { data: 'the data', part: 'output', model: gen.name, expected: formatShape(made), found: formatShape(images) }, [{ span: gen.span, file: gen.file }]);
+      c.sink.report('E0404', c.file, c.decl.on!.span, { data: 'the data', part: 'output', model: gen.name, expected: formatShape(made), found: formatShape(images), other: disc.name, hint: 'bothModels' }, [{ span: gen.span, file: gen.file }]);
     } else {
       c.sink.report('E0408', c.file, fieldSpan(c, 'generator'), { part: 'images', role: 'generator', target: `the shape of the input of discriminator ${disc.name} and of the data (${formatShape(images)})`, model: gen.name, expected: formatShape(judged), found: formatShape(made) }, [{ span: gen.span, file: gen.file }]);
     }
