@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark, figures printed side by side in one run.
 // `npm run bench -- check`, `-- start`, `-- train`, `-- compile`, `-- lsp` or `-- dream` runs one part; `-- gpu`
-// compares webgpu with wasm and cpu (not in the default run: it needs an adapter); `-- stream` the
-// peak memory of training on streamed CSV files of 20 and 200 MB (not in the default run: it
-// writes 220 MB and takes a minute or two); `-- digits PNG...`
+// compares webgpu with wasm and cpu (not in the default run: it needs an adapter); `-- pytorch` the
+// PyTorch back end (one process, torchrun ×2) with the interpreter on wasm; `-- stream` the peak
+// memory of training on streamed CSV files of 20 and 200 MB (not in the default run: it writes
+// 220 MB and takes minutes); `-- digits PNG...`
 // scores generated digit grids and `-- words TXT...` generated text (not part of the default
 // run: they need the generated files).
 import { benchCheck } from './check.js';
@@ -11,6 +12,7 @@ import { benchDigits } from './digits.js';
 import { benchDream } from './dream.js';
 import { benchGpu } from './gpu.js';
 import { benchLsp } from './lsp.js';
+import { benchPytorch } from './pytorch.js';
 import { benchStart } from './start.js';
 import { benchStream } from './stream.js';
 import { benchWords } from './words.js';
@@ -25,5 +27,6 @@ if (!only || only === 'lsp') await benchLsp();
 if (!only || only === 'dream') await benchDream();
 if (only === 'stream') benchStream();
 if (only === 'gpu') await benchGpu();
+if (only === 'pytorch') await benchPytorch();
 if (only === 'digits') await benchDigits(process.argv.slice(3));
 if (only === 'words') benchWords(process.argv.slice(3));

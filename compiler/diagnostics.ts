@@ -1,6 +1,6 @@
 // The one table of diagnostic codes: each code one meaning, with its message as a template
 // (TypeScript's diagnosticMessages.json is the model). E01xx syntax, E02xx names and
-// arguments, E03xx shapes, E04xx tasks and data. Every code has a golden fixture
+// arguments, E03xx shapes, E04xx tasks and data, E05xx back ends. Every code has a golden fixture
 // (test/fixtures/<code>-*.nn); docs/diagnostics.md is generated from this table.
 import type { Span } from '../grammar/ast.js';
 import { formatTemplate, pickHelp, type Holes, type TemplateValues } from './templates.js';
@@ -14,19 +14,16 @@ interface CodeInfo {
   message: string;
   /** A template, or variants: the first whose placeholders all have values is shown. */
   help?: string | readonly string[];
-  /** Fixed help sentences, one picked by the call site's `hint`. */
+  /** Help templates, one picked by the call site's `hint` (shown when its values are given). */
   hints?: Readonly<Record<string, string>>;
-  /** The message of the notes (secondary spans) the call site points at. */
-  label?: string;
-  /** Transitional: the task checks (compiler/check/tasks.ts, compiler/tasks/) still
-   *  write this code's message at the call site; `{detail}` is their text. */
-  prose?: true;
+  /** The message of the notes (secondary spans) the call site points at: one template, or
+   *  templates by name, each note naming its own. */
+  label?: string | Readonly<Record<string, string>>;
   /** An editor shows this warning as an error: in a workspace, nnc treats the files it opens
    *  as untrusted. */
   editorError?: true;
 }
 
-const TASK = { message: '{detail}', prose: true } as const;
 const GUESS = "did you mean '{guess}'?";
 
 export const DIAGNOSTIC_CODES = {
@@ -47,7 +44,9 @@ export const DIAGNOSTIC_CODES = {
   E0207: { severity: 'error', title: 'wrong argument type', message: "'{name}': expected {expected}, found {found}" },
   E0208: { severity: 'error', title: 'missing argument', message: "{callee} needs '{name}' ({type})", help: '{doc}' },
   E0209: { severity: 'error', title: 'too many arguments', message: '{callee} takes {count|positional argument}', help: 'give the others by name, e.g. `{named}: ...`' },
-  E0210: { severity: 'error', title: 'invalid argument value', message: "'{name}' is out of range: expected {expected}, found {found}" },
+  E0210: { severity: 'error', title: 'invalid argument value', message: "'{name}' is out of range: expected {expected}, found {found}", help: 'e.g. {example}', hints: {
+    seedText: 'give a longer text, or leave seed_text out to start from a window of the corpus',
+  } },
   E0211: { severity: 'error', title: 'not applicable', message: 'the right side of -> must be a layer, found {found}', help: 'layers are calls like dense(8) or names like flatten' },
   E0212: { severity: 'error', title: 'no current flow', message: 'nothing flows into {layer} yet', help: 'declare an `input` first' },
   E0213: { severity: 'error', title: 'duplicate argument', message: "'{name}' is given twice" },
@@ -106,12 +105,22 @@ export const DIAGNOSTIC_CODES = {
 
   E0401: { severity: 'error', title: 'unknown task kind', message: "'{name}' is not a task kind", help: [GUESS, 'known kinds: {kinds}'] },
   E0402: { severity: 'error', title: 'unknown task field', message: "{owner} has no field '{name}'", help: [GUESS, 'fields: {fields}'] },
-  E0403: { severity: 'error', title: 'missing task field', ...TASK },
-  E0404: { severity: 'error', title: 'data does not fit the model', ...TASK },
-  E0405: { severity: 'error', title: 'loss does not fit the output', ...TASK },
+  E0403: { severity: 'error', title: 'missing task field', message: "{kind} needs '{name}'", help: "{doc} Add `{name}: ...` to the task's fields.", hints: {
+    trainedWeights: '{model} is a model of this file, and random weights have nothing to show: add `weights: "out/FOLDER"`, the folder its train task saved',
+  } },
+  E0404: { severity: 'error', title: 'data does not fit the model', message: '{data} does not fit the {part} of {model}: expected {expected}, found {found}', label: '{model} is declared here',
+    hints: { bothModels: "{other} takes {expected} too: change both models' arguments to the data's shape, or use data of theirs" } },
+  E0405: { severity: 'error', title: 'loss does not fit the output', message: '{loss} needs {expected}, found {found}',
+    label: { model: "{model}'s output is {output}", data: 'the labels come from this data: y is {y}' }, hints: {
+      binaryIds: 'use sparse_categorical_crossentropy with dense({classes}, activation: softmax)',
+      oneUnit: 'one unit is a yes/no classifier: use binary_crossentropy with a sigmoid, or dense(classes, activation: softmax)',
+      values: 'this data gives values to predict, not classes: use mse, mae or huber',
+      ids: 'use sparse_categorical_crossentropy, which takes class ids',
+    } },
   E0406: { severity: 'error', title: 'wrong field type', message: "'{name}': expected {expected}, found {found}" },
-  E0407: { severity: 'error', title: 'not a model', ...TASK },
-  E0408: { severity: 'error', title: 'the models of a task do not fit together', ...TASK },
+  E0407: { severity: 'error', title: 'not a model', message: "{kind} acts on a model declared with `model`, but '{name}' is {found}",
+    help: [GUESS, 'declare the model with `model NAME`, then name it here'] },
+  E0408: { severity: 'error', title: 'a model does not fit its part in the task', message: 'the {part} of {role} {model} must be {target}: expected {expected}, found {found}', label: '{model} is declared here' },
   E0409: { severity: 'error', title: 'task kind not imported', message: '{kind} tasks come from {module}', help: 'add `import {module}` at the top of the file' },
   W0410: { severity: 'warning', title: 'generator output does not match the pixel range', message: '{model} ends in {activation}, but pixels: {range} shows the discriminator images in {interval}',
     help: 'end the generator in {want}, or set pixels: {other}', label: '{model} is declared here' },
@@ -131,6 +140,16 @@ export const DIAGNOSTIC_CODES = {
   E0420: { severity: 'error', title: 'data file cannot be read', message: 'cannot read {path}: {reason}' },
   W0421: { severity: 'warning', title: 'path outside the project', message: "'{name}' {access} {path}, outside the project folder",
     help: 'the project folder is the nearest one above the .nn file with a package.json or .git (else the file\'s own); keep the paths inside it (a run can still write elsewhere with --out)', editorError: true },
+  E0430: { severity: 'error', title: 'missing data', message: '{kind} needs data to act on', help: 'add `on NAME` after the kind and the model, NAME a data declaration or a source such as csv(...)' },
+  E0431: { severity: 'error', title: 'missing model', message: '{kind} needs the model to act on', help: 'name it after the kind: `{kind} MyModel on data`' },
+  E0432: { severity: 'error', title: 'wrong number of model inputs or outputs', message: '{role} {model} must have {expected}, found {inputs|input} and {outputs|output}',
+    label: '{model} is declared here' },
+  E0433: { severity: 'error', title: 'weights given for a pretrained model', message: "'weights' loads trained weights into a model of this file; {model} comes with its own",
+    help: 'leave `weights` out; to take the weights of a load()ed model from a Keras HDF5 file, write load("model.json", weights: "file.h5")' },
+
+  // Back ends: what `nnc compile --target pytorch` cannot express.
+  E0501: { severity: 'error', title: 'not expressible in PyTorch', message: '{what}: {reason}',
+    help: 'change it as the reason says, or compile without --target pytorch (the TypeScript back end runs every layer and task)' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof DIAGNOSTIC_CODES;
@@ -141,21 +160,21 @@ export function isEditorError(code: Code): boolean {
   return info.severity === 'error' || info.editorError === true;
 }
 type Info<C extends Code> = (typeof DIAGNOSTIC_CODES)[C];
-type Text<T> = T extends string ? T : T extends readonly string[] ? T[number] : never;
+type Text<T> = T extends string ? T : T extends readonly string[] ? T[number] : T extends Readonly<Record<string, string>> ? T[keyof T] : never;
 type Field<C extends Code, K extends string> = Info<C> extends { readonly [k in K]: infer T } ? Text<T> : never;
-type HintOf<C extends Code> = Info<C> extends { readonly hints: infer H } ? keyof H : never;
+type HintOf<C extends Code> = Info<C> extends { readonly hints: infer H } ? keyof H & string : never;
+type LabelOf<C extends Code> = Info<C> extends { readonly label: infer L } ? (L extends string ? never : keyof L & string) : never;
 
-/** The values a code's templates name: those of the message and label are required, those
- *  only the help names are optional (no value, no such help). */
-export type Values<C extends Code> = TemplateValues<Holes<Info<C>['message'] | Field<C, 'label'>>, Holes<Field<C, 'help'>>>
+/** The values a code's templates name: those of the message and labels are required, those
+ *  only the help and hints name are optional (no value, no such help). */
+export type Values<C extends Code> = TemplateValues<Holes<Info<C>['message'] | Field<C, 'label'>>, Holes<Field<C, 'help'> | Field<C, 'hints'>>>
   & ([HintOf<C>] extends [never] ? unknown : { readonly hint?: HintOf<C> });
 
-/** Codes whose messages the task checks still write at the call site (see CodeInfo.prose). */
-export type ProseCode = 'E0201' | 'E0207' | 'E0210' | 'E0213' | 'E0403' | 'E0404' | 'E0405' | 'E0406' | 'E0407'
-  | 'E0408';
-
-/** A secondary span; its message comes from the code's label template. */
-export interface Note { span: Span; file?: string }
+/** A secondary span; its message comes from the code's label template (`label` names which,
+ *  where the code has several). */
+export interface Note<L extends string = string> { span: Span; file?: string; label?: L }
+/** The notes of `C`: each names one of its labels where it has several. */
+export type NoteOf<C extends Code> = [LabelOf<C>] extends [never] ? Note<never> : Note<LabelOf<C>> & { label: LabelOf<C> };
 export interface Label { span: Span; message: string; file?: string }
 
 export interface Diagnostic {
@@ -172,35 +191,23 @@ export interface Diagnostic {
   help?: string;
 }
 
-/** Transitional, for ProseCode call sites: the specifics as written there. */
-export interface DiagnosticInput {
-  expected?: string;
-  found?: string;
-  labels?: Label[];
-  help?: string;
-}
-
 type Loose = Readonly<Record<string, string | number | undefined>>;
 
-export function makeDiagnostic<C extends Code>(code: C, file: string, span: Span, values: Values<C>, notes: readonly Note[] = []): Diagnostic {
+export function makeDiagnostic<C extends Code>(code: C, file: string, span: Span, values: Values<C>, notes: readonly NoteOf<C>[] = []): Diagnostic {
   const info: CodeInfo = DIAGNOSTIC_CODES[code];
   const v = values as Loose;
   const detail = formatTemplate(info.message, v);
   const hint = v['hint'] !== undefined ? info.hints?.[v['hint']] : undefined;
   const text = (x: string | number | undefined) => (x === undefined ? undefined : String(x));
+  const labelOf = (n: Note): string | undefined => (typeof info.label === 'string' ? info.label : n.label === undefined ? undefined : info.label?.[n.label]);
   return {
     code, severity: info.severity, file, span, message: detail ? `${info.title}: ${detail}` : info.title,
-    labels: info.label ? notes.map((n) => ({ span: n.span, file: n.file, message: formatTemplate(info.label!, v) })) : [],
-    help: hint ?? pickHelp(info.help, v), expected: text(v['expected']), found: text(v['found']),
+    labels: notes.flatMap((n: Note) => {
+      const label = labelOf(n);
+      return label === undefined ? [] : [{ span: n.span, file: n.file, message: formatTemplate(label, v) }];
+    }),
+    help: pickHelp(hint, v) ?? pickHelp(info.help, v), expected: text(v['expected']), found: text(v['found']),
   };
-}
-
-/** Transitional: a ProseCode diagnostic whose specifics the call site wrote. */
-export function makeProseDiagnostic(code: ProseCode, file: string, span: Span, detail: string, extra: DiagnosticInput = {}): Diagnostic {
-  const info = DIAGNOSTIC_CODES[code];
-  let message = detail ? `${info.title}: ${detail}` : info.title;
-  if (extra.expected !== undefined && extra.found !== undefined) message += `: expected ${extra.expected}, found ${extra.found}`;
-  return { code, severity: info.severity, file, span, message, labels: extra.labels ?? [], help: extra.help, expected: extra.expected, found: extra.found };
 }
 
 /** Thrown by the layer and data-source rules (compiler/layers, compiler/data), caught by

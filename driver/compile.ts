@@ -135,24 +135,20 @@ function refuseLinks(out: string, rel: string): void {
 
 /** Writes a file without following a link at its last component (checked above too; this
  *  closes the window between the check and the write). */
-function writeNoFollow(path: string, text: string): void {
+function writeNoFollow(path: string, text: string | Uint8Array): void {
   const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0), 0o644);
   try {
-    writeSync(fd, text);
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
   } finally {
     closeSync(fd);
   }
 }
 
-export function compileCommand(file: string, outDir: string, force: boolean, io: { out: (s: string) => void; err: (s: string) => void }): number {
-  const result = checkedOrExitCode(file, io.err);
-  if (result === 1) return 1;
-  const out = resolve(outDir);
-  const emittedProgram = emitted(result, resolve(file));
-  const files = new Map(emittedProgram.files);
-  for (const rel of runtimeClosure(runtimeImports(files.values()))) files.set(`nnc-runtime/${rel}`, readFileSync(join(RUNTIME, rel), 'utf8'));
-  files.set('package.json', emittedPackageJson(files, emittedProgram.packages));
-  files.set('tsconfig.json', TSCONFIG);
+/** Writes `files` (paths relative to `out`) into `out` and nothing outside it: no write
+ *  through a symbolic link, files nnc did not write kept unless `force`, files an earlier
+ *  compile wrote and this one does not removed, and the manifest listing them last. */
+export function writeEmitted(out: string, files: ReadonlyMap<string, string | Uint8Array>, file: string, force: boolean): void {
   for (const rel of [...files.keys(), MANIFEST]) refuseLinks(out, rel);
   // Created one level at a time and probed: a folder that cannot be made (/proc/x) or written is one line.
   prepareOutputFolder(out);
@@ -176,6 +172,18 @@ export function compileCommand(file: string, outDir: string, force: boolean, io:
     rmSync(join(out, rel), { force: true });
   }
   writeNoFollow(manifestPath, JSON.stringify({ generatedBy: 'nnc compile', source: file, files: [...files.keys()].sort() }, null, 2) + '\n');
+}
+
+export function compileCommand(file: string, outDir: string, force: boolean, io: { out: (s: string) => void; err: (s: string) => void }): number {
+  const result = checkedOrExitCode(file, io.err);
+  if (result === 1) return 1;
+  const out = resolve(outDir);
+  const emittedProgram = emitted(result, resolve(file));
+  const files = new Map(emittedProgram.files);
+  for (const rel of runtimeClosure(runtimeImports(files.values()))) files.set(`nnc-runtime/${rel}`, readFileSync(join(RUNTIME, rel), 'utf8'));
+  files.set('package.json', emittedPackageJson(files, emittedProgram.packages));
+  files.set('tsconfig.json', TSCONFIG);
+  writeEmitted(out, files, file, force);
   const where = relative(process.cwd(), out) || '.';
   io.out(`wrote ${files.size} files to ${out}; ${files.has('main.ts') ? `run with: cd ${where} && npm install && npx tsx main.ts` : 'import its builders from your code'}\n`);
   // Relative data paths are read from the emitted folder: say which are not there yet.

@@ -21,21 +21,21 @@ export function fixturesByCode(): Map<string, string[]> {
   return byCode;
 }
 
-const PHASES: [string, string][] = [['01', 'Syntax'], ['02', 'Names and arguments'], ['03', 'Shapes'], ['04', 'Tasks and data']];
+const PHASES: [string, string][] = [['01', 'Syntax'], ['02', 'Names and arguments'], ['03', 'Shapes'], ['04', 'Tasks and data'], ['05', 'Back ends (nnc compile --target pytorch)']];
 
 /** A template in backticks; one that holds a backtick is fenced with two. */
 const code = (s: string) => (s.includes('`') ? `\`\` ${s} \`\`` : `\`${s}\``);
 
 function section(c: Code, fixture: string | undefined): string[] {
-  const info: { severity: string; title: string; message: string; help?: string | readonly string[]; hints?: Readonly<Record<string, string>>; label?: string; prose?: true } = DIAGNOSTIC_CODES[c];
+  const info: { severity: string; title: string; message: string; help?: string | readonly string[]; hints?: Readonly<Record<string, string>>; label?: string | Readonly<Record<string, string>> } = DIAGNOSTIC_CODES[c];
   const out = [`### ${c}: ${info.title}`, '', `Severity: ${info.severity}.`, ''];
-  if (info.prose) out.push(`Message: written by the task check at the call site (transitional, until the task checks pass values).`, '');
-  else out.push(`Message: ${info.message ? code(`${info.title}: ${info.message}`) : code(info.title)}`, '');
+  out.push(`Message: ${info.message ? code(`${info.title}: ${info.message}`) : code(info.title)}`, '');
   const helps = typeof info.help === 'string' ? [info.help] : info.help ?? [];
   if (helps.length === 1) out.push(`Help: ${code(helps[0]!)}`, '');
   if (helps.length > 1) out.push('Help, the first whose values are known:', '', ...helps.map((h) => `- ${code(h)}`), '');
   if (info.hints) out.push('Help, as the check picks it:', '', ...Object.entries(info.hints).map(([k, h]) => `- ${k}: ${h}`), '');
-  if (info.label) out.push(`Note: ${code(info.label)}`, '');
+  if (typeof info.label === 'string') out.push(`Note: ${code(info.label)}`, '');
+  else if (info.label) out.push('Notes, as the check points them:', '', ...Object.entries(info.label).map(([k, l]) => `- ${k}: ${code(l)}`), '');
   if (fixture) {
     const source = readFileSync(join(FIXTURES, fixture), 'utf8').trimEnd();
     const output = readFileSync(join(FIXTURES, fixture.replace(/\.nn$/, '.errors.txt')), 'utf8').trimEnd();

@@ -1,6 +1,6 @@
 // The nnc command line. Every failure is one line on stderr and a non-zero exit; no stack
 // traces reach the user.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import type { CheckResult } from '../compiler/check/checker.js';
 import { describeError, fault } from '../runtime/errors.js';
 import { flagSyntax, RUN_FLAGS } from '../runtime/flags.js';
@@ -144,7 +144,13 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
     .argument('<file>', '.nn file')
     .requiredOption('-o, --out <dir>', 'output folder')
     .option('--force', 'overwrite files nnc did not write', false)
-    .action(async (file: string, opts: { out: string; force: boolean }) => {
+    .addOption(new Option('--target <target>', 'typescript, or pytorch: a Python package trained with torchrun (docs/pytorch.md)').choices(['typescript', 'pytorch']).default('typescript'))
+    .action(async (file: string, opts: { out: string; force: boolean; target: string }) => {
+      if (opts.target === 'pytorch') {
+        const { compilePytorchCommand } = await import('./compile-pytorch.js');
+        exit = await compilePytorchCommand(file, opts.out, opts.force, io);
+        return;
+      }
       const { compileCommand } = await import('./compile.js');
       exit = compileCommand(file, opts.out, opts.force, io);
     });

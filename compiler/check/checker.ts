@@ -1,6 +1,6 @@
 // The checker: AST of the entry file and its imports → diagnostics and checked IR.
 import type { Arg, Decl, Expr, ModelStmt, Span } from '../../grammar/ast.js';
-import { makeDiagnostic, type Diagnostic, type Label } from '../diagnostics.js';
+import { makeDiagnostic, type Diagnostic, type Note } from '../diagnostics.js';
 import type { CheckedProgram, DataIR, IRNode, KnownRequirement, ModelIR, TaskIR } from '../ir.js';
 import { Dim } from '../shapes/dim.js';
 import type { DType, Shape } from '../shapes/shape.js';
@@ -223,10 +223,9 @@ class Checker implements Globals {
     return { dtype, dims };
   }
 
-  /** `why`: why no number binds the dim. The labels' spans are kept and their message comes
-   *  from E0303's label template (the task check passes the same words until converted). */
-  reportUnbound(r: KnownRequirement, why: string, labels: Label[] = []): void {
-    this.sink.report('E0303', r.file, r.span, { need: r.why, dim: String(r.dim), reason: why }, labels.map((l) => ({ span: l.span, file: l.file })));
+  /** `why`: why no number binds the dim; `notes` point at the data (E0303's label). */
+  reportUnbound(r: KnownRequirement, why: string, notes: readonly Note<never>[] = []): void {
+    this.sink.report('E0303', r.file, r.span, { need: r.why, dim: String(r.dim), reason: why }, notes);
   }
 
   /** Checks declarations that sit at the end of long dependency chains (`let a2 = a1`, …,

@@ -1,6 +1,6 @@
 // Shared state of one check: loaded modules, their scopes and the diagnostic sink.
 import type { Decl, Program, Span } from '../../grammar/ast.js';
-import { DIAGNOSTIC_CODES, makeDiagnostic, makeProseDiagnostic, RuleError, type Code, type Diagnostic, type DiagnosticInput, type Note, type ProseCode, type Values } from '../diagnostics.js';
+import { DIAGNOSTIC_CODES, makeDiagnostic, RuleError, type Code, type Diagnostic, type NoteOf, type Values } from '../diagnostics.js';
 
 export interface SourceModule {
   /** Path as shown in diagnostics. */
@@ -35,11 +35,7 @@ export class Sink {
   }
 
   /** Reports `code` with the values its templates name; `notes` point at other spans. */
-  report<C extends Code>(code: C, file: string, span: Span, values: Values<C>, notes?: readonly Note[]): void;
-  /** Transitional, for the task checks (compiler/check/tasks.ts, compiler/tasks/) until
-   *  they pass values too: the message's specifics as written at the call site. */
-  report(code: ProseCode, file: string, span: Span, detail: string, extra?: DiagnosticInput): void;
-  report(code: Code, file: string, span: Span, values: string | object, extra?: readonly Note[] | DiagnosticInput): void {
+  report<C extends Code>(code: C, file: string, span: Span, values: Values<C>, notes?: readonly NoteOf<C>[]): void {
     if (this.muted > 0) {
       if (DIAGNOSTIC_CODES[code].severity === 'error') this.mutedCount++;
       return;
@@ -48,10 +44,7 @@ export class Sink {
       this.dropped++;
       return;
     }
-    // The overloads tie each form to its codes; here both are taken apart again.
-    this.diagnostics.push(typeof values === 'string'
-      ? makeProseDiagnostic(code as ProseCode, file, span, values, extra as DiagnosticInput | undefined)
-      : makeDiagnostic(code, file, span, values as Values<Code>, extra as readonly Note[] | undefined));
+    this.diagnostics.push(makeDiagnostic(code, file, span, values, notes));
   }
 
   /** A layer or data-source rule's error, on the span the caller found for it. */

@@ -6,7 +6,7 @@
 // the packaged sets are one-hot where Keras's are integers, and Keras programs on MNIST say
 // `sparse_categorical_crossentropy`.
 import type { Span } from '../../grammar/ast.js';
-import type { Label } from '../diagnostics.js';
+import type { Note } from '../diagnostics.js';
 import type { LabelEncoding } from '../ir.js';
 import { formatShape, type Shape } from '../shapes/shape.js';
 import type { Sink } from './context.js';
@@ -21,7 +21,7 @@ export interface LossFit {
   dataSpan: Span;
   /** The model's output (its dims bound by the data) and where the model is declared. */
   out: Shape;
-  model: Label;
+  model: Note<never>;
   modelName: string;
   y: Shape;
   labels: LabelEncoding | undefined;
@@ -38,10 +38,11 @@ const CLASSIFIER = 'an output [batch, classes] with 2 or more classes (softmax)'
 /** Whether the loss fits the output and the labels; reports E0405 at the loss field if not. */
 export function fitLossToLabels(c: LossFit): boolean {
   const { out, y, loss } = c;
-  const problem = (need: string, found: string, help?: string, data = false) => {
-    const labels: Label[] = [{ ...c.model }];
-    if (data) labels.unshift({ span: c.dataSpan, file: c.file, message: `the labels come from this data: y is ${formatShape(y)}` });
-    c.sink.report('E0405', c.file, c.lossSpan, `${loss} needs ${need}, found ${found}`, { found, help, labels });
+  type Hint = 'binaryIds' | 'oneUnit' | 'values' | 'ids';
+  const problem = (expected: string, found: string, hint?: Hint, data = false) => {
+    const model = { ...c.model, label: 'model' as const };
+    const notes = data ? [{ span: c.dataSpan, file: c.file, label: 'data' as const }, model] : [model];
+    c.sink.report('E0405', c.file, c.lossSpan, { loss: loss ?? 'the loss', expected, found, hint, classes: c.classes, model: c.modelName, output: formatShape(out), y: formatShape(y) }, notes);
     return false;
   };
   const classes = out.dims[out.dims.length - 1];
@@ -59,22 +60,21 @@ export function fitLossToLabels(c: LossFit): boolean {
       return false;
     }
     if (loss === 'binary_crossentropy' && c.classes > 2) {
-      return problem('0/1 targets', `class ids of ${c.classes} classes`, `use sparse_categorical_crossentropy with dense(${c.classes}, activation: softmax)`, true);
+      return problem('0/1 targets', `class ids of ${c.classes} classes`, 'binaryIds', true);
     }
   }
   if (loss === 'categorical_crossentropy' || loss === 'sparse_categorical_crossentropy') {
     if (out.dims.length !== 2 || classes?.value === 1) {
-      const help = classes?.value === 1 && out.dims.length === 2 ? 'one unit is a yes/no classifier: use binary_crossentropy with a sigmoid, or dense(classes, activation: softmax)' : undefined;
-      return problem(CLASSIFIER, formatShape(out), help);
+      return problem(CLASSIFIER, formatShape(out), classes?.value === 1 && out.dims.length === 2 ? 'oneUnit' : undefined);
     }
   }
   if (loss === 'sparse_categorical_crossentropy') {
     if (c.labels === 'ids') return true;
     if (c.labels === 'onehot') return c.yFits(); // taken by argmax at load time
-    return problem('class labels (ids [n, 1] or one-hot [n, classes])', `values ${formatShape(y)}`, 'this data gives values to predict, not classes: use mse, mae or huber', true);
+    return problem('class labels (ids [n, 1] or one-hot [n, classes])', `values ${formatShape(y)}`, 'values', true);
   }
   if (loss === 'categorical_crossentropy' && c.labels === 'ids') {
-    return problem('one-hot labels [n, classes]', `class ids ${formatShape(y)}`, 'use sparse_categorical_crossentropy, which takes class ids', true);
+    return problem('one-hot labels [n, classes]', `class ids ${formatShape(y)}`, 'ids', true);
   }
   return c.yFits();
 }

@@ -1,19 +1,19 @@
 // Checking of a task declaration against its kind's schema, of a subject model against the
 // data, then the kind's own agreement rules (compiler/tasks/kinds/).
 import type { Arg, Span } from '../../grammar/ast.js';
-import { didYouMean, type Label } from '../diagnostics.js';
+import { didYouMean, type Note } from '../diagnostics.js';
 import type { KnownRequirement, ModelIR, TaskIR } from '../ir.js';
 import { Dim } from '../shapes/dim.js';
 import { formatShape, type Shape } from '../shapes/shape.js';
 import { unifyShapes } from '../shapes/unify.js';
 import type { TaskDecl } from '../tasks/fit.js';
 import { TASKS } from '../tasks/index.js';
-import { modelSymbols, POISON, type DataValue, type Value } from '../ir.js';
+import { describeValue, modelSymbols, POISON, type DataValue, type Value } from '../ir.js';
 import { checkType } from './args.js';
 import type { CompilerHost } from './loader.js';
 import { checkProjectPath } from './paths.js';
 import type { Env, Evaluator } from './evaluate.js';
-import type { Sink, SourceModule } from './context.js';
+import type { GlobalSymbol, Sink, SourceModule } from './context.js';
 import { fitLossToLabels } from './labels.js';
 
 /** What checking a task needs of the checker (checker.ts implements it). */
@@ -22,7 +22,7 @@ export interface TaskChecker {
   readonly host: CompilerHost;
   readonly evaluator: Evaluator;
   instantiate(modelName: string, module: SourceModule, args: readonly Arg[], span: Span, env: Env): ModelIR | undefined;
-  reportUnbound(r: KnownRequirement, why: string, labels?: Label[]): void;
+  reportUnbound(r: KnownRequirement, why: string, notes?: readonly Note<never>[]): void;
 }
 
 export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecker): TaskIR | undefined {
@@ -43,7 +43,7 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
   let ok = true;
   if (entry.subjectIsModel) {
     if (!decl.subject) {
-      sink.report('E0407', file, decl.taskKind.span, `${entry.kind} needs the model to act on`, { help: `write \`${entry.kind} MyModel on data { ... }\`` });
+      sink.report('E0431', file, decl.taskKind.span, { kind: entry.kind });
       ok = false;
     } else {
       const sym = mod.scope.get(decl.subject.name);
@@ -51,7 +51,8 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
       else {
         const models = [...mod.scope.entries()].filter(([, s]) => s.kind === 'decl' && s.decl.kind === 'model').map(([n]) => n);
         const guess = didYouMean(decl.subject.name, models);
-        sink.report(sym ? 'E0407' : 'E0201', file, decl.subject.span, sym ? `'${decl.subject.name}' is not a model` : `'${decl.subject.name}' is not defined`, { help: guess ? `did you mean '${guess}'?` : undefined });
+        if (sym) sink.report('E0407', file, decl.subject.span, { kind: entry.kind, name: decl.subject.name, found: describeSymbol(sym), guess });
+        else sink.report('E0201', file, decl.subject.span, { name: decl.subject.name, guess });
         ok = false;
       }
     }
@@ -60,9 +61,9 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
   if (decl.on) {
     const v = checker.evaluator.eval(decl.on, env);
     if (v.kind === 'data') data = v.data;
-    else if (v.kind !== 'poison') sink.report('E0207', file, decl.on.span, `${entry.kind} needs data after 'on'`, { found: v.kind });
+    else if (v.kind !== 'poison') sink.report('E0414', file, decl.on.span, { source: entry.kind, expected: "data after 'on'", found: describeValue(v), example: 'a data declaration, or csv("file.csv", columns: ["a"])' });
   } else if (entry.needsData) {
-    sink.report('E0403', file, decl.taskKind.span, `${entry.kind} needs data: add \`on NAME\``);
+    sink.report('E0430', file, decl.taskKind.span, { kind: entry.kind });
   }
 
   const fields = new Map<string, Value>();
@@ -74,7 +75,7 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
       continue;
     }
     if (fields.has(spec.name)) {
-      sink.report('E0213', file, f.name.span, `'${spec.name}' is given twice`);
+      sink.report('E0213', file, f.name.span, { name: spec.name });
       continue;
     }
     const raw = checker.evaluator.eval(f.value, env, spec.type);
@@ -86,7 +87,7 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
     if (fields.has(spec.name)) continue;
     if (spec.default) fields.set(spec.name, spec.default);
     else {
-      sink.report('E0403', file, decl.taskKind.span, `${entry.kind} needs '${spec.name}'`, { help: spec.doc });
+      sink.report('E0403', file, decl.taskKind.span, { kind: entry.kind, name: spec.name, doc: spec.doc });
       ok = false;
     }
   }
@@ -97,6 +98,20 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
   if (entry.fit && data && ok) ok = entry.fit({ decl, file, data, fields, sink, bindings, module: mod });
   const name = decl.subject?.name ?? decl.taskKind.name;
   return ok ? { kind: entry.kind, name, model, data, fields, span: decl.span, bindings } : undefined;
+}
+
+const EXAMPLES = 'examples with targets (x and y)';
+
+/** Data without targets, for "found ..." (E0414). */
+function describeUnpaired(t: DataValue['type']): string {
+  return t.kind === 'text' ? 'text' : t.kind === 'array' ? `a series ${formatShape(t.shape)} without targets` : 'examples without targets';
+}
+
+/** What a name that is not a model is, for "found ..." (E0407). */
+function describeSymbol(sym: GlobalSymbol): string {
+  if (sym.kind === 'module') return 'a module';
+  if (sym.kind === 'builtin') return `${sym.table === 'data' ? 'the data source' : 'the pretrained model'} ${sym.name}()`;
+  return sym.decl.kind === 'let' ? 'a let' : sym.decl.kind === 'data' ? 'data' : 'a model';
 }
 
 function fillMapDefaults(v: Value, t: import('../ir.js').ParamType): Value {
@@ -113,34 +128,30 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
   const span = decl.on!.span;
   const t = data.type;
   if (t.kind !== 'dataset' || !t.y) {
-    sink.report('E0404', file, span, `training needs examples with targets (x and y)`, { found: t.kind === 'text' ? 'text' : `a series ${t.kind === 'array' ? formatShape(t.shape) : ''}`, help: 'make pairs with windows(...), char_sequences(...) or tokenize(...)' });
+    sink.report('E0414', file, span, { source: decl.taskKind.name, expected: EXAMPLES, found: describeUnpaired(t), example: 'windows(...), char_sequences(...) or tokenize(...), which make them' });
     return false;
   }
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    sink.report('E0404', file, decl.subject!.span, `train fits a model with one input and one output; ${model.name} has ${model.inputs.length} and ${model.outputs.length}`);
+    sink.report('E0432', file, decl.subject!.span, { role: 'the model', model: model.name, expected: 'one input and one output', inputs: model.inputs.length, outputs: model.outputs.length }, [{ span: model.span, file: model.file }]);
     return false;
   }
   const inShape = model.nodes[model.inputs[0]!.node]!.shape;
   const flexible = modelSymbols(model);
-  const mismatch = (what: string, want: Shape, got: Shape) => {
-    sink.report('E0404', file, span, `${what} of the data does not fit ${model.name}`, {
-      expected: formatShape(want), found: formatShape(got),
-      labels: [{ span: model.span, file: model.file, message: `${model.name} is declared here` }],
-    });
+  const mismatch = (part: 'x' | 'y', want: Shape, got: Shape) => {
+    sink.report('E0404', file, span, { data: `${part} of the data`, part: part === 'x' ? 'input' : 'output', model: model.name, expected: formatShape(want), found: formatShape(got) }, [{ span: model.span, file: model.file }]);
     return false;
   };
-  if (unifyShapes(inShape, t.x, bindings, flexible)) return mismatch('x', inShape, t.x);
-  if (inShape.dtype !== t.x.dtype) return mismatch('x (dtype)', inShape, t.x);
+  if (unifyShapes(inShape, t.x, bindings, flexible) || inShape.dtype !== t.x.dtype) return mismatch('x', inShape, t.x);
   const outRaw = model.nodes[model.outputs[0]!.node]!.shape;
   const out: Shape = { dtype: outRaw.dtype, dims: outRaw.dims.map((d) => d.substitute(bindings)) };
   const loss = fields.get('loss');
   const lossSpan = decl.fields.find((f) => f.name.name === 'loss')?.value.span ?? decl.taskKind.span;
   if (!fitLossToLabels({
     sink, file, loss: loss?.kind === 'enum' ? loss.name : undefined, lossSpan, dataSpan: span, out,
-    model: { span: model.span, file: model.file, message: `${model.name}'s output is ${formatShape(out)}` }, modelName: model.name,
+    model: { span: model.span, file: model.file }, modelName: model.name,
     y: t.y, labels: t.labels, classes: t.classes, classesSeen: t.classesSeen, yFits: () => !unifyShapes(out, t.y!, bindings, flexible) || mismatch('y', out, t.y!),
   })) return false;
-  if (!fitValidationData(decl, file, fields.get('validation_data'), inShape, t.y, new Map(bindings), flexible, sink)) return false;
+  if (!fitValidationData(decl, file, fields.get('validation_data'), model, inShape, t.y, new Map(bindings), flexible, sink)) return false;
   // Weight sizes may come from data (`vocab`), never from the sample count.
   const samples = t.x.dims[0]!.symbols();
   const dataDims = new Set<string>();
@@ -149,7 +160,7 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
   for (const r of model.requires) {
     const d = r.dim.substitute(bindings);
     if (d.value === undefined && (d.unknown || [...d.symbols()].some((s) => samples.has(s) || !dataDims.has(s)))) {
-      checker.reportUnbound({ ...r, dim: d }, `the data does not fix it`, [{ span, file, message: 'trained on this data' }]);
+      checker.reportUnbound({ ...r, dim: d }, `the data does not fix it`, [{ span, file }]);
       ok = false;
     }
   }
@@ -162,37 +173,34 @@ function fitInputsToModel(decl: TaskDecl, file: string, model: ModelIR, data: Da
   const span = decl.on!.span;
   const t = data.type;
   if (t.kind === 'text') {
-    sink.report('E0404', file, span, `${decl.taskKind.name} needs samples for ${model.name}, found text`, { found: 'text', help: 'make samples with tokenize(...) or char_sequences(...)' });
+    sink.report('E0414', file, span, { source: decl.taskKind.name, expected: `numeric samples for ${model.name}`, found: 'text', example: 'tokenize(...) or char_sequences(...), which make them' });
     return false;
   }
   if (model.inputs.length !== 1) {
-    sink.report('E0404', file, decl.subject!.span, `${decl.taskKind.name} feeds a model with one input; ${model.name} has ${model.inputs.length}`);
+    sink.report('E0432', file, decl.subject!.span, { role: 'the model', model: model.name, expected: 'one input', inputs: model.inputs.length, outputs: model.outputs.length }, [{ span: model.span, file: model.file }]);
     return false;
   }
   const inShape = model.nodes[model.inputs[0]!.node]!.shape;
   const x = t.kind === 'dataset' ? t.x : t.shape;
   if (!unifyShapes(inShape, x, bindings, modelSymbols(model)) && inShape.dtype === x.dtype) return true;
-  sink.report('E0404', file, span, `the data's samples do not fit the input of ${model.name}`, {
-    expected: formatShape(inShape), found: formatShape(x),
-    labels: [{ span: model.span, file: model.file, message: `${model.name} is declared here` }],
-  });
+  sink.report('E0404', file, span, { data: t.kind === 'dataset' ? 'x of the data' : 'the data', part: 'input', model: model.name, expected: formatShape(inShape), found: formatShape(x) }, [{ span: model.span, file: model.file }]);
   return false;
 }
 
 /** validation_data: examples like the training data's, sample for sample (x for the model's
  *  input, y as the training y); the sample count may differ. */
-function fitValidationData(decl: TaskDecl, file: string, v: Value | undefined, input: Shape, y: Shape, bindings: Map<string, Dim>, flexible: ReadonlySet<string>, sink: Sink): boolean {
+function fitValidationData(decl: TaskDecl, file: string, v: Value | undefined, model: ModelIR, input: Shape, y: Shape, bindings: Map<string, Dim>, flexible: ReadonlySet<string>, sink: Sink): boolean {
   if (v?.kind !== 'data') return true;
   const span = decl.fields.find((f) => f.name.name === 'validation_data')?.value.span ?? decl.taskKind.span;
   const t = v.data.type;
   if (t.kind !== 'dataset' || !t.y) {
-    sink.report('E0404', file, span, `validation_data needs examples with targets (x and y)`, { found: t.kind === 'text' ? 'text' : `a series ${t.kind === 'array' ? formatShape(t.shape) : ''}` });
+    sink.report('E0414', file, span, { source: 'validation_data', expected: EXAMPLES, found: describeUnpaired(t), example: 'windows(...), char_sequences(...) or tokenize(...), which make them' });
     return false;
   }
   const samples = (s: Shape): Shape => ({ dtype: s.dtype, dims: s.dims.slice(1) });
   for (const [what, want, got] of [['x', input, t.x], ['y', y, t.y]] as const) {
     if (want.dims.length === got.dims.length && want.dtype === got.dtype && !unifyShapes(samples(want), samples(got), bindings, flexible)) continue;
-    sink.report('E0404', file, span, `${what} of validation_data does not fit the training ${what === 'x' ? "model's input" : 'data'}`, { expected: formatShape(want), found: formatShape(got) });
+    sink.report('E0404', file, span, { data: `${what} of validation_data`, part: what === 'x' ? 'input' : 'output', model: model.name, expected: formatShape(want), found: formatShape(got) }, [{ span: model.span, file: model.file }]);
     return false;
   }
   return true;

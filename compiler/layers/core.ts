@@ -11,7 +11,7 @@ const same = (ctx: LayerCtx): Shape => ({ ...ctx.input({ min: 1 }), dtype: 'floa
 
 function activationLayer(name: string, doc: string, extra: Partial<LayerDef> = {}): LayerDef {
   return {
-    name, category: 'activation', doc, shapeDoc: '[...] → [...]', params: [], arity: 1,
+    name, category: 'activation', doc, shapeDoc: '[...] → [...]', params: [], arity: 1, activation: name,
     outputShape: same, paramCount: () => ZERO,
     tfjs: () => ({ fn: 'activation', config: { activation: tfjsActivation(name) } }),
     ...extra,
@@ -83,7 +83,7 @@ export const coreLayers: LayerDef[] = [
     tfjs: (ctx) => ({ fn: 'dropout', config: { rate: ctx.float('rate') } }),
   },
   {
-    name: 'flatten', category: 'core', arity: 1,
+    name: 'flatten', category: 'core', arity: 1, keepsValues: true,
     doc: 'Flattens every axis after the batch axis into one.',
     shapeDoc: '[b, a, c, ...] → [b, a*c*...]',
     params: [],
@@ -97,7 +97,7 @@ export const coreLayers: LayerDef[] = [
     tfjs: () => ({ fn: 'flatten', config: {} }),
   },
   {
-    name: 'reshape', category: 'core', arity: 1,
+    name: 'reshape', category: 'core', arity: 1, keepsValues: true,
     doc: 'Reshapes the non-batch axes; the element count must stay the same. One dim may be -1 (inferred).',
     shapeDoc: '[b, n] → [b, d1, d2, ...] with n = d1*d2*...',
     params: [P.rest('target_shape', 'The new non-batch dims.')],
@@ -107,7 +107,7 @@ export const coreLayers: LayerDef[] = [
     tfjs: (ctx) => ({ fn: 'reshape', config: { targetShape: reshapeOutput(ctx).dims.slice(1).map((d) => d.value ?? -1) } }),
   },
   {
-    name: 'permute', category: 'core', arity: 1,
+    name: 'permute', category: 'core', arity: 1, keepsValues: true,
     doc: 'Permutes the non-batch axes; dims are 1-based (`permute(2, 1)` swaps the two axes after batch).',
     shapeDoc: '[b, a, c] → [b, c, a] for permute(2, 1)',
     params: [P.rest('dims', 'A permutation of 1..rank-1.')],

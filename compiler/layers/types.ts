@@ -52,6 +52,12 @@ export interface LayerDef {
   readonly recurrent?: true;
   /** Takes a [batch, time, features] sequence: a rank error on it says so. */
   readonly sequence?: true;
+  /** The activation function it applies to all it outputs (the activation layers): a gan's
+   *  check reads the generator's pixel range from it. */
+  readonly activation?: string;
+  /** Moves values without changing them (flatten, reshape, permute): its output keeps the
+   *  range of its input, the activation of the layer before. */
+  readonly keepsValues?: true;
   outputShape(ctx: LayerCtx): Shape;
   /** Trainable plus non-trainable weights, as tfjs `countParams()` counts them. */
   paramCount(ctx: LayerCtx): Dim;

@@ -23,12 +23,11 @@ export function sameSamples(a: Shape, b: Shape, c: FitCtx, flexible: ReadonlySet
   return !unifyShapes(drop(a), drop(b), c.bindings, flexible);
 }
 
-/** A model field must have this many inputs and outputs; reports at the field otherwise. */
-export function arity(c: FitCtx, field: string, m: ModelIR, inputs: number, outputs: number, what: string): boolean {
+/** A model field must have this many inputs and outputs (`expected` says which, e.g. "one
+ *  input (an image) and two outputs"); reports at the field otherwise. */
+export function arity(c: FitCtx, field: string, m: ModelIR, inputs: number, outputs: number, expected: string): boolean {
   if (m.inputs.length === inputs && m.outputs.length === outputs) return true;
-  c.sink.report('E0408', c.file, fieldSpan(c, field), `the ${field} must ${what}; ${m.name} has ${m.inputs.length} input(s) and ${m.outputs.length} output(s)`, {
-    labels: [{ span: m.span, file: m.file, message: `${m.name} is declared here` }],
-  });
+  c.sink.report('E0432', c.file, fieldSpan(c, field), { role: `the ${field}`, model: m.name, expected, inputs: m.inputs.length, outputs: m.outputs.length }, [{ span: m.span, file: m.file }]);
   return false;
 }
 
@@ -37,7 +36,7 @@ export function imagesOf(c: FitCtx): Shape | undefined {
   const t = c.data.type;
   if (t.kind === 'dataset') return t.x;
   if (t.kind === 'array') return t.shape;
-  c.sink.report('E0404', c.file, c.decl.on!.span, `${c.decl.taskKind.name} needs images, found text`, { help: 'e.g. mnist() from std.data' });
+  c.sink.report('E0414', c.file, c.decl.on!.span, { source: c.decl.taskKind.name, expected: 'images', found: 'text', example: 'mnist() from std.data' });
   return undefined;
 }
 

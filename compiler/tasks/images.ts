@@ -33,21 +33,21 @@ export function checkImageModel(c: FitCtx, m: FeatureModelView, hint: 'dream' | 
     return false;
   }
   if (!m.declared && c.fields.get('weights')?.kind === 'string') {
-    c.sink.report('E0406', c.file, fieldSpan(c, 'weights'), `'weights' is for a model of this file; ${m.name} comes with its weights`, { help: 'to take the weights of a load()ed model from a Keras HDF5 file, write load("model.json", weights: "file.h5")' });
+    c.sink.report('E0433', c.file, fieldSpan(c, 'weights'), { model: m.name });
     return false;
   }
   if (m.declared && c.fields.get('weights')?.kind === 'null') {
-    c.sink.report('E0403', c.file, fieldSpan(c, 'network'), `${kind} needs the trained weights of ${m.name}`, { help: 'add `weights: "out/FOLDER"`, the folder its train task saved (random weights have nothing to show)' });
+    c.sink.report('E0403', c.file, fieldSpan(c, 'network'), { kind, name: 'weights', model: m.name, hint: 'trainedWeights' });
     return false;
   }
   return true;
 }
 
-/** An image (or images) [n, h, w, 3] in data; reports at `span` otherwise. */
-export function imageData(c: FitCtx, t: DataValue['type'], span: Span, what: string): Shape | undefined {
+/** An image (or images) [n, h, w, 3] in data; reports at `span` otherwise, as what `source` needs. */
+export function imageData(c: FitCtx, t: DataValue['type'], span: Span, source: string): Shape | undefined {
   const s = t.kind === 'dataset' ? t.x : t.kind === 'array' ? t.shape : undefined;
   if (s && s.dims.length === 4 && s.dims[3]!.value === 3) return s;
-  c.sink.report('E0404', c.file, span, `${what} must be RGB images`, { expected: '[n, height, width, 3]', found: s ? formatShape(s) : 'text', help: 'read one with image("photo.jpg", height: 300, width: 400)' });
+  c.sink.report('E0414', c.file, span, { source, expected: 'RGB images [n, height, width, 3]', found: s ? formatShape(s) : 'text', example: 'image("photo.jpg", height: 300, width: 400)' });
   return undefined;
 }
 
@@ -70,7 +70,7 @@ export function imageFits(c: FitCtx, m: FeatureModelView, image: Shape, span: Sp
   for (const d of m.input.dims) d.symbols(flexible);
   const drop = (s: Shape): Shape => ({ dtype: s.dtype, dims: s.dims.slice(1) });
   if (!unifyShapes(drop(m.input), drop(image), new Map(), flexible)) return true;
-  c.sink.report('E0404', c.file, span, `the image does not fit ${m.name}`, { expected: formatShape(m.input), found: formatShape(image) });
+  c.sink.report('E0404', c.file, span, { data: 'the image', part: 'input', model: m.name, expected: formatShape(m.input), found: formatShape(image) }, m.declared ? [m.declared] : []);
   return false;
 }
 

@@ -7,6 +7,7 @@ import { check } from '../../compiler/check/checker.js';
 import { nodeHost, STD_DIR } from '../../driver/host.js';
 import { DIAGNOSTIC_CODES } from '../../compiler/diagnostics.js';
 import { renderText } from '../../compiler/render.js';
+import { pytorchRefusals, refusalDiagnostic } from '../../compiler/emit/pytorch/emit.js';
 
 const dir = join(import.meta.dirname, '..', 'fixtures');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.nn')).sort();
@@ -17,6 +18,8 @@ describe('golden diagnostics', () => {
     it(f, () => {
       const path = relative(process.cwd(), join(dir, f));
       const r = check(path, nodeHost);
+      // E05xx are the back ends' refusals: what `nnc compile --target pytorch` reports.
+      if (f.startsWith('E05') && !r.diagnostics.length) r.diagnostics.push(...pytorchRefusals(r.program).map(refusalDiagnostic));
       // Paths as the goldens hold them: fixtures by name, standard-library modules under <std>/.
       const text = renderText(r.diagnostics, r.sources).replaceAll(relative(process.cwd(), dir) + '/', '').replaceAll(STD_DIR, '<std>');
       const golden = join(dir, f.replace(/\.nn$/, '.errors.txt'));

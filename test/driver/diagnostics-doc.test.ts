@@ -21,12 +21,15 @@ describe('docs/diagnostics.md', () => {
   it('no two codes share a message, and each template is well formed', () => {
     const seen = new Map<string, string>();
     for (const [code, info] of Object.entries(DIAGNOSTIC_CODES)) {
-      const key = 'prose' in info ? code : `${info.title}: ${info.message}`;
+      const key = `${info.title}: ${info.message}`;
       expect(seen.get(key), `${code} repeats ${seen.get(key)}`).toBeUndefined();
       seen.set(key, code);
       // Braces only as placeholders: an unbalanced one would print as is.
-      for (const t of [info.message, ...('help' in info ? [info.help].flat() : [])]) expect(t.replace(/\{\w+(\|[^}]+)?\}/g, '')).not.toMatch(/[{}]/);
-      if ('label' in info) expect(holesOf(info.label).every((h) => holesOf(info.message).includes(h)), code).toBe(true);
+      const labels = 'label' in info ? (typeof info.label === 'string' ? [info.label] : Object.values(info.label)) : [];
+      const hints = 'hints' in info ? Object.values(info.hints) : [];
+      for (const t of [info.message, ...('help' in info ? [info.help].flat() : []), ...labels, ...hints]) expect(t.replace(/\{\w+(\|[^}]+)?\}/g, ''), code).not.toMatch(/[{}]/);
+      // One label names what the message does; a code with several labels names more.
+      if ('label' in info && typeof info.label === 'string') expect(holesOf(info.label).every((h) => holesOf(info.message).includes(h)), code).toBe(true);
     }
   });
 });

@@ -44,12 +44,12 @@ export const dream = defineTaskKind({
 function fitDream(c: FitCtx): boolean {
   const m = featureModel(c);
   if (!m || !checkImageModel(c, m, 'dream')) return false;
-  const image = imageData(c, c.data.type, c.decl.on!.span, 'the data to dream on');
+  const image = imageData(c, c.data.type, c.decl.on!.span, 'dream');
   if (!image || !imageFits(c, m, image, c.decl.on!.span)) return false;
   const layersExpr = c.decl.fields.find((f) => f.name.name === 'layers')?.value;
   const names = layersExpr?.kind === 'map' ? layersExpr.entries.map((e) => ({ name: e.name.name, span: e.name.span })) : [];
   if (!names.length) {
-    c.sink.report('E0210', c.file, fieldSpan(c, 'layers'), `dream needs at least one layer to amplify`, { help: 'e.g. layers: { mixed3: 1.0, mixed5: 1.5 }' });
+    c.sink.report('E0210', c.file, fieldSpan(c, 'layers'), { name: 'layers', expected: 'at least one layer to amplify', found: 'none', example: 'layers: { mixed3: 1.0, mixed5: 1.5 }' });
     return false;
   }
   return checkLayerNames(c, m, names);

@@ -1,6 +1,7 @@
 // `gan NAME on images` (std.gan): the adversarial training loop (runtime/tasks/gan.ts).
 import type { ModelIR } from '../../ir.js';
 import { modelSymbols } from '../../ir.js';
+import { LAYERS } from '../../layers/index.js';
 import { formatShape } from '../../shapes/shape.js';
 import { defineTaskKind } from '../kind.js';
 import { arity, fieldSpan, imagesOf, inShape, outShape, sameSamples, type FitCtx } from '../fit.js';
@@ -51,26 +52,32 @@ export const gan = defineTaskKind({
 function fitGan(c: FitCtx): boolean {
   const gen = modelIn(c.fields, 'generator'), disc = modelIn(c.fields, 'discriminator'), images = imagesOf(c);
   if (!gen || !disc || !images) return false;
-  if (!arity(c, 'generator', gen, 1, 1, 'take one latent vector and give one image') || !arity(c, 'discriminator', disc, 1, 1, 'take one image and give one score')) return false;
+  if (!arity(c, 'generator', gen, 1, 1, 'one input (a latent vector) and one output (an image)') || !arity(c, 'discriminator', disc, 1, 1, 'one input (an image) and one output (its score)')) return false;
   const flexible = new Set([...modelSymbols(gen), ...modelSymbols(disc)]);
   if (inShape(gen).dims.length !== 2) {
-    c.sink.report('E0408', c.file, fieldSpan(c, 'generator'), `the generator's input must be a latent vector [batch, latent]`, { found: formatShape(inShape(gen)) });
+    c.sink.report('E0408', c.file, fieldSpan(c, 'generator'), { part: 'input', role: 'generator', target: 'a latent vector', model: gen.name, expected: '[batch, latent]', found: formatShape(inShape(gen)) }, [{ span: gen.span, file: gen.file }]);
     return false;
   }
   const score = outShape(disc);
   if (score.dims.length !== 2 || score.dims[1]!.value !== 1) {
-    c.sink.report('E0408', c.file, fieldSpan(c, 'discriminator'), `the discriminator must give one score per image, [batch, 1] (sigmoid)`, { found: formatShape(score) });
+    c.sink.report('E0408', c.file, fieldSpan(c, 'discriminator'), { part: 'output', role: 'discriminator', target: 'one score per image (sigmoid)', model: disc.name, expected: '[batch, 1]', found: formatShape(score) }, [{ span: disc.span, file: disc.file }]);
     return false;
   }
   checkPixelRange(c, gen);
   const made = outShape(gen), judged = inShape(disc);
   const genFits = sameSamples(made, images, c, flexible), discFits = sameSamples(judged, images, c, flexible);
   if (!genFits || !discFits || !sameSamples(made, judged, c, flexible)) {
-    // At the one that differs from the other two; at the data when both models agree.
-    const at = genFits ? fieldSpan(c, 'discriminator') : discFits ? fieldSpan(c, 'generator') : c.decl.on!.span;
-    c.sink.report('E0408', c.file, at, `the generated images, the discriminator's input and the data must have one shape: generator ${gen.name} makes ${formatShape(made)}, discriminator ${disc.name} takes ${formatShape(judged)}, the data are ${formatShape(images)}`, {
-      labels: [{ span: gen.span, file: gen.file, message: `${gen.name} is declared here` }, { span: disc.span, file: disc.file, message: `${disc.name} is declared here` }],
-    });
+    // At the one that differs from the other two: the data when both models agree (E0404).
+    if (genFits || discFits) {
+      const [role, m, part, target, expected, found] = genFits
+        ? ['discriminator', disc, 'input', `the shape of the images of generator ${gen.name} and of the data`, made, judged] as const
+        : ['generator', gen, 'images', `the shape of the input of discriminator ${disc.name} and of the data`, judged, made] as const;
+      c.sink.report('E0408', c.file, fieldSpan(c, role), { part, role, target, model: m.name, expected: formatShape(expected), found: formatShape(found) }, [{ span: m.span, file: m.file }]);
+    } else if (sameSamples(made, judged, c, flexible)) {
+      c.sink.report('E0404', c.file, c.decl.on!.span, { data: 'the data', part: 'output', model: gen.name, expected: formatShape(made), found: formatShape(images), other: disc.name, hint: 'bothModels' }, [{ span: gen.span, file: gen.file }]);
+    } else {
+      c.sink.report('E0408', c.file, fieldSpan(c, 'generator'), { part: 'images', role: 'generator', target: `the shape of the input of discriminator ${disc.name} and of the data (${formatShape(images)})`, model: gen.name, expected: formatShape(judged), found: formatShape(made) }, [{ span: gen.span, file: gen.file }]);
+    }
     return false;
   }
   return true;
@@ -78,11 +85,11 @@ function fitGan(c: FitCtx): boolean {
 /** The activation a model's output ends in (`dense(784, activation: tanh)` or a `tanh` line). */
 function finalActivation(m: ModelIR): string | undefined {
   const last = m.nodes[m.outputs[0]!.node]!;
-  if (last.layer === 'sigmoid' || last.layer === 'tanh') return last.layer;
+  const def = last.layer === undefined ? undefined : LAYERS.get(last.layer);
+  if (def?.activation) return def.activation;
   const act = last.args?.get('activation');
   if (act?.kind === 'enum') return act.name;
-  // reshape/flatten after the activation keep it.
-  if ((last.layer === 'reshape' || last.layer === 'flatten') && last.inputs.length === 1) return finalActivation({ ...m, outputs: [{ node: last.inputs[0]! }] });
+  if (def?.keepsValues && last.inputs.length === 1) return finalActivation({ ...m, outputs: [{ node: last.inputs[0]! }] });
   return undefined;
 }
 /** A gan's generator should end where the pixels live: tanh for `signed`, sigmoid for `unit`. */

@@ -33,13 +33,13 @@ export const generateText = defineTaskKind({
  *  and the checkpoint defaults to the `save` of the file's train task for the same model. */
 function fitGenerate(c: FitCtx): boolean {
   if (c.data.source !== 'char_sequences') {
-    c.sink.report('E0404', c.file, c.decl.on!.span, `generate_text samples a character model: its data must be char_sequences(...)`, { found: `${c.data.source}(...)`, help: 'use the data the model was trained on, e.g. char_sequences(moby_dick(), maxlen: 40)' });
+    c.sink.report('E0414', c.file, c.decl.on!.span, { source: 'generate_text', expected: 'char_sequences(...), the data its character model was trained on', found: `${c.data.source}(...)`, example: 'char_sequences(moby_dick(), maxlen: 40)' });
     return false;
   }
   // The model's window is the data's: a shorter seed_text cannot start it.
   const seedText = c.fields.get('seed_text'), maxlen = c.data.args.get('maxlen');
   if (seedText?.kind === 'string' && maxlen?.kind === 'int' && [...seedText.value].length < maxlen.value) {
-    c.sink.report('E0210', c.file, fieldSpan(c, 'seed_text'), `seed_text needs at least ${maxlen.value} characters, the model's window (maxlen of the data); it has ${[...seedText.value].length}`, { help: 'give a longer text, or leave seed_text out to start from a window of the corpus' });
+    c.sink.report('E0210', c.file, fieldSpan(c, 'seed_text'), { name: 'seed_text', expected: `at least ${maxlen.value} characters, the model's window (maxlen of the data)`, found: `${[...seedText.value].length} characters`, hint: 'seedText' });
     return false;
   }
   defaultCheckpoint(c);

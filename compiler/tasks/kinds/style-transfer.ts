@@ -47,9 +47,9 @@ export const styleTransfer = defineTaskKind({
 function fitStyle(c: FitCtx): boolean {
   const m = featureModel(c);
   if (!m || !checkImageModel(c, m, 'style')) return false;
-  const content = imageData(c, c.data.type, c.decl.on!.span, 'the content');
+  const content = imageData(c, c.data.type, c.decl.on!.span, 'style_transfer');
   const style = c.fields.get('style');
-  const styleImage = style?.kind === 'data' ? imageData(c, style.data.type, fieldSpan(c, 'style'), 'the style') : undefined;
+  const styleImage = style?.kind === 'data' ? imageData(c, style.data.type, fieldSpan(c, 'style'), 'the style field') : undefined;
   if (!content || !styleImage || !imageFits(c, m, content, c.decl.on!.span) || !imageFits(c, m, styleImage, fieldSpan(c, 'style'))) return false;
   const names: { name: string; span: Span }[] = [];
   const contentExpr = c.decl.fields.find((f) => f.name.name === 'content_layer')?.value;
@@ -59,7 +59,7 @@ function fitStyle(c: FitCtx): boolean {
   const list = c.fields.get('style_layers');
   if (list?.kind === 'list') {
     if (!list.items.length) {
-      c.sink.report('E0210', c.file, fieldSpan(c, 'style_layers'), `style_transfer needs at least one style layer`);
+      c.sink.report('E0210', c.file, fieldSpan(c, 'style_layers'), { name: 'style_layers', expected: 'at least one style layer', found: 'an empty list' });
       return false;
     }
     list.items.forEach((item, i) => {

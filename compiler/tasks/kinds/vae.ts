@@ -44,24 +44,25 @@ export const vae = defineTaskKind({
 function fitVae(c: FitCtx): boolean {
   const enc = modelIn(c.fields, 'encoder'), dec = modelIn(c.fields, 'decoder'), images = imagesOf(c);
   if (!enc || !dec || !images) return false;
-  if (!arity(c, 'encoder', enc, 1, 2, 'take one image and give two outputs, z_mean and z_log_var') || !arity(c, 'decoder', dec, 1, 1, 'take one latent vector and give one image')) return false;
+  if (!arity(c, 'encoder', enc, 1, 2, 'one input (an image) and two outputs (z_mean and z_log_var)') || !arity(c, 'decoder', dec, 1, 1, 'one input (a latent vector) and one output (an image)')) return false;
   const flexible = new Set([...modelSymbols(enc), ...modelSymbols(dec)]);
   const [mean, logVar] = [outShape(enc, 0), outShape(enc, 1)];
   if (mean.dims.length !== 2 || !sameSamples(mean, logVar, c, flexible)) {
-    c.sink.report('E0408', c.file, fieldSpan(c, 'encoder'), `the encoder's outputs z_mean and z_log_var must both be [batch, latent]`, { found: `${formatShape(mean)} and ${formatShape(logVar)}`, labels: [{ span: enc.span, file: enc.file, message: `${enc.name} is declared here` }] });
+    c.sink.report('E0408', c.file, fieldSpan(c, 'encoder'), { part: 'outputs', role: 'encoder', target: 'z_mean and z_log_var, two latent vectors of one shape', model: enc.name, expected: '[batch, latent] and [batch, latent]', found: `${formatShape(mean)} and ${formatShape(logVar)}` }, [{ span: enc.span, file: enc.file }]);
     return false;
   }
-  const problems: [string, Shape, Shape, string][] = [
-    ['decoder', inShape(dec), mean, `the decoder's input must be the encoder's latent vector`],
-    ['decoder', outShape(dec), inShape(enc), `the decoder must make images of the encoder's input shape`],
+  // [the decoder's part, what it must be, the shape it has, the shape it must have]
+  const problems: [string, string, Shape, Shape][] = [
+    ['input', `the latent vector of encoder ${enc.name}`, inShape(dec), mean],
+    ['output', `images of the input shape of encoder ${enc.name}`, outShape(dec), inShape(enc)],
   ];
-  for (const [field, want, got, message] of problems) {
-    if (sameSamples(want, got, c, flexible)) continue;
-    c.sink.report('E0408', c.file, fieldSpan(c, field), message, { expected: formatShape(got), found: formatShape(want), labels: [{ span: dec.span, file: dec.file, message: `${dec.name} is declared here` }] });
+  for (const [part, target, has, want] of problems) {
+    if (sameSamples(has, want, c, flexible)) continue;
+    c.sink.report('E0408', c.file, fieldSpan(c, 'decoder'), { part, role: 'decoder', target, model: dec.name, expected: formatShape(want), found: formatShape(has) }, [{ span: dec.span, file: dec.file }]);
     return false;
   }
   if (!sameSamples(inShape(enc), images, c, flexible)) {
-    c.sink.report('E0404', c.file, c.decl.on!.span, `the images of the data do not fit the encoder ${enc.name}`, { expected: formatShape(inShape(enc)), found: formatShape(images) });
+    c.sink.report('E0404', c.file, c.decl.on!.span, { data: 'the data', part: 'input', model: enc.name, expected: formatShape(inShape(enc)), found: formatShape(images) }, [{ span: enc.span, file: enc.file }]);
     return false;
   }
   return true;
