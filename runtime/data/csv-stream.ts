@@ -3,11 +3,12 @@
 // pass counting the rows, checking the cells and collecting the class names and the columns'
 // means, then one pass per epoch. The same rules as readTable (csv.ts).
 import { parse } from 'csv-parse/sync';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { DECIMAL, MISSING_CELLS, type CsvOptions } from './csv.js';
 import { StreamColumn, type RowSource, type StreamRow } from './stream.js';
 import type { RuntimeData } from './column.js';
 import { fault } from '../errors.js';
+import { openDataFile } from '../io/data-file.js';
 
 /** Bytes read at a time. */
 export const CSV_CHUNK_BYTES = 1 << 20;
@@ -36,12 +37,7 @@ export interface Mark { offset: number; line: number }
 /** Every record of a CSV file from `from` on, with its line number, reading `chunkBytes` at a
  *  time; `onPiece` hears of each record boundary a parsed piece starts at. */
 export function* csvRecords(path: string, delimiter: string, chunkBytes = CSV_CHUNK_BYTES, from: Mark = { offset: 0, line: 0 }, onPiece?: (m: Mark) => void): Generator<Record> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw fault('data', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
+  const fd = openDataFile(path);
   try {
     const buf = Buffer.allocUnsafe(chunkBytes);
     let carry: Buffer = Buffer.alloc(0), before = from.line, pos = from.offset, pieceAt = from.offset;

@@ -1,8 +1,9 @@
 // CSV tables through csv-parse: numeric columns, an optional label column (names become class
 // ids of the sorted names), missing cells by policy, errors that name file:line:column.
 import { parse } from 'csv-parse/sync';
-import { readFileSync } from 'node:fs';
+
 import { fault } from '../errors.js';
+import { readDataFile } from '../io/data-file.js';
 
 export interface NumericTable { columns: string[]; rows: number[][] }
 
@@ -36,12 +37,7 @@ export interface LabelledTable {
 interface Row { cells: string[]; line: number }
 
 function readRows(path: string, delimiter: string, header: boolean): { header: string[]; rows: Row[] } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw fault('data', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
+  const text = readDataFile(path, 'utf8');
   let records: { record: string[]; info: { lines: number } }[];
   try {
     // csv-parse's typings give info records only with `columns`.

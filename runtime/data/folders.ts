@@ -2,11 +2,12 @@
 // its name the class name. Samples interleave the classes (the i-th image of each class in
 // turn) so any leading part, and so the validation split at the end, holds every class.
 import * as tf from '@tensorflow/tfjs';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DenseColumn, type Column, type RuntimeData } from './column.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { fault } from '../errors.js';
+import { readDataFile } from '../io/data-file.js';
 
 const IMAGE_FILE = /\.(jpe?g|png)$/i;
 const TEXT_FILE = /\.txt$/i;
@@ -36,7 +37,7 @@ function byClass(dir: string, pattern: RegExp, what: string): { classNames: stri
 /** Labelled texts: each .txt file one text (Keras's text_dataset_from_directory), for tokenize. */
 export function textFolder(dir: string): RuntimeData {
   const { classNames, order } = byClass(dir, TEXT_FILE, '.txt files');
-  const texts = order.map(({ file }) => readFileSync(file, 'utf8'));
+  const texts = order.map(({ file }) => readDataFile(file, 'utf8'));
   return { kind: 'texts', texts, y: new DenseColumn(Float32Array.from(order, (o) => o.id), [1]), classNames };
 }
 

@@ -1,9 +1,10 @@
 // The IDX format of the MNIST-family files (big-endian header: two zero bytes, a type byte,
 // the rank, then one 32-bit size per axis; then the values), gzipped or not.
-import { readFileSync } from 'node:fs';
+
 import { gunzipSync } from 'node:zlib';
 import { DenseColumn } from './column.js';
 import { fault } from '../errors.js';
+import { readDataFile } from '../io/data-file.js';
 
 const UBYTE = 0x08;
 
@@ -13,7 +14,7 @@ export interface IdxArray { dims: number[]; values: Uint8Array }
 export function readIdx(path: string): IdxArray {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readDataFile(path);
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

@@ -2,9 +2,10 @@
 // and .npz archives of them (zip, stored or deflated, unzipped by fflate). Little-endian
 // numbers and bools, C order; every value becomes float32 (or int32 where asked).
 import { unzipSync } from 'fflate';
-import { readFileSync } from 'node:fs';
+
 import { DenseColumn } from './column.js';
 import { fault } from '../errors.js';
+import { readDataFile } from '../io/data-file.js';
 
 export interface NpyArray { shape: number[]; data: Float32Array | Int32Array }
 
@@ -49,13 +50,7 @@ export function parseNpy(bytes: Uint8Array, what: string, dtype: 'float32' | 'in
   return { shape, data };
 }
 
-function readBytes(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw fault('data', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-}
+const readBytes = (path: string): Uint8Array => readDataFile(path);
 
 /** The samples of an array: axis 0 is the sample axis; a 1-d array is one value per sample. */
 export function columnOf(a: NpyArray, what: string): DenseColumn {

@@ -2,13 +2,14 @@
 // the data functions are not (emitted programs call them as plain functions), so the file is
 // read in a worker thread while this thread waits on a shared flag (Atomics.wait), and the
 // columns come back through a message port read synchronously (receiveMessageOnPort).
-import { existsSync } from 'node:fs';
+
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { ParquetReadOptions } from 'hyparquet';
 import { DenseColumn, type RuntimeData } from './column.js';
 import { fault } from '../errors.js';
+import { checkDataFile } from '../io/data-file.js';
 
 /** A column as read: numbers, or strings (a label column of names). */
 export type ParquetColumn = { kind: 'numbers'; values: Float64Array } | { kind: 'strings'; values: string[] };
@@ -36,7 +37,7 @@ const done = (message, transfer) => { port.postMessage(message, transfer); Atomi
 
 /** The named columns of a Parquet file, read whole. */
 export function readParquetColumns(path: string, columns: readonly string[]): ParquetColumn[] {
-  if (!existsSync(path)) throw fault('data', `cannot read ${path}: no such file`);
+  checkDataFile(path);
   const lib = pathToFileURL(createRequire(import.meta.url).resolve('hyparquet')).href;
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();

@@ -2,7 +2,7 @@
 // under the entry's name, taking the entry's parameters as one object (snake_case, as in
 // .nn files) and a context with the .nn file's folder. `nnc run` decodes checked values into
 // these objects (loaders.ts); `nnc compile` prints them as literals. Same code, same data.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
 import { readTable } from './csv.js';
@@ -16,6 +16,7 @@ import { idxImages } from './idx.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { mnistLike, mobyDick, packageDir, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
 import { fault } from '../errors.js';
+import { readDataFile } from '../io/data-file.js';
 
 export type { RuntimeData };
 export { examples, one_hot };
@@ -81,12 +82,7 @@ export function npz(a: { path: string; x: string; y: string | null; labels: 'ids
 export const parquet = (a: ParquetArgs, ctx: DataCtx): RuntimeData => parquetTable(at(ctx, a.path), a);
 
 export function text(a: { path: string }, ctx: DataCtx): RuntimeData {
-  const path = at(ctx, a.path);
-  try {
-    return { kind: 'text', text: readFileSync(path, 'utf8') };
-  } catch (err) {
-    throw fault('data', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
+  return { kind: 'text', text: readDataFile(at(ctx, a.path), 'utf8') };
 }
 
 export function image(a: { path: string; height: number; width: number }, ctx: DataCtx): RuntimeData {

@@ -2,9 +2,10 @@
 // by their first bytes rather than the file name; RGB pixels in [0, 1], resized with
 // bilinear interpolation. Every way a file can be unreadable is a one-line data fault.
 import jpeg from 'jpeg-js';
-import { readFileSync } from 'node:fs';
+
 import { PNG } from 'pngjs';
 import { fault } from '../errors.js';
+import { readDataFile } from './data-file.js';
 
 /** RGB pixels in [0, 1], row-major [height, width, 3]. */
 export interface RgbImage { data: Float32Array; height: number; width: number }
@@ -20,13 +21,7 @@ function rgbOf(rgba: Uint8Array, width: number, height: number): RgbImage {
 }
 
 export function readImage(path: string): RgbImage {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw fault('data', `cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}`);
-  }
+  const bytes = readDataFile(path);
   try {
     if (isJpeg(bytes)) {
       const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });

@@ -1,6 +1,6 @@
 // `nnc run` end to end, as a user runs it: a .nn file over a CSV it made, on the cpu backend.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -155,6 +155,19 @@ describe('the output folder is checked before any data are loaded', () => {
       expect(r.code).toBe(2);
       expect(r.stdout).not.toMatch(/epoch/);
     }
+  });
+});
+
+describe('data files are regular files', () => {
+  it('a CSV path that is a named pipe is one line before any reading (it would block forever)', () => {
+    const dir = project();
+    rmSync(join(dir, 'series.csv'));
+    spawnSync('mkfifo', [join(dir, 'series.csv')]);
+    const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu');
+    expect(r.code).toBe(2);
+    // The checker warns that no regular file is there (W0416); the run then stops in one line.
+    expect(r.stderr).toMatch(/warning W0416/);
+    expect(r.stderr).toMatch(/\nnnc: cannot read \S+series\.csv: it is a named pipe \(FIFO\), not a file; nnc reads data from regular files\n$/);
   });
 });
 

@@ -1,0 +1,47 @@
+// The user's data files, read one way: each path is checked to be a regular file before it is
+// opened (a FIFO or a device would block the run forever, a folder is a mistake), and every
+// way reading fails is one `data` fault naming the file.
+import { openSync, readFileSync, statSync } from 'node:fs';
+import { fault, type NncError } from '../errors.js';
+
+/** A read error as one `data` fault naming the file. */
+export function unreadable(path: string, err: unknown): NncError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+  return fault('data', `cannot read ${path}: ${why}`);
+}
+
+/** Refuses anything but a regular file, before it is opened. */
+export function checkDataFile(path: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  if (st.isFile()) return;
+  const what = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : 'a device';
+  throw fault('data', `cannot read ${path}: it is ${what}, not a file; nnc reads data from regular files`);
+}
+
+/** The whole file, as bytes or text. */
+export function readDataFile(path: string): Buffer;
+export function readDataFile(path: string, encoding: BufferEncoding): string;
+export function readDataFile(path: string, encoding?: BufferEncoding): Buffer | string {
+  checkDataFile(path);
+  try {
+    return encoding ? readFileSync(path, encoding) : readFileSync(path);
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+}
+
+/** A descriptor for reading the file in pieces. */
+export function openDataFile(path: string): number {
+  checkDataFile(path);
+  try {
+    return openSync(path, 'r');
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+}
