@@ -62,12 +62,15 @@ class AstBuilder extends BaseVisitor {
   }
 
   program(c: Children, span: Span): Program {
-    return { decls: nodes(c, 'decl').map((d) => this.visit(d) as Decl | undefined).filter((d): d is Decl => !!d), span };
+    return { decls: this.visitAll<Decl>(nodes(c, 'decl')), span };
   }
 
   decl(c: Children): Decl | undefined {
-    const child = Object.values(c).flat()[0] as CstNode | undefined;
-    return child ? (this.visit(child) as Decl) : undefined;
+    for (const key in c) {
+      const child = c[key]?.[0] as CstNode | undefined;
+      if (child) return this.visit(child) as Decl;
+    }
+    return undefined;
   }
 
   importDecl(c: Children, span: Span): Decl | undefined {
@@ -94,7 +97,7 @@ class AstBuilder extends BaseVisitor {
       kind: 'model',
       name: ident(tok(c, 'name'), span),
       params: nodes(c, 'param').map((p) => this.visit(p) as Param),
-      body: nodes(c, 'modelStmt').map((s) => this.visit(s) as ModelStmt | undefined).filter((s): s is ModelStmt => !!s),
+      body: this.visitAll<ModelStmt>(nodes(c, 'modelStmt')),
       span,
     };
   }
@@ -161,9 +164,11 @@ class AstBuilder extends BaseVisitor {
 
   /** Precedence: `->` binds loosest, then `+ -`, then `* /`; all left-associative. */
   expr(c: Children, span: Span): Expr {
-    const operands = nodes(c, 'operands').map((o) => this.visit(o) as Expr);
+    const operandNodes = nodes(c, 'operands');
+    if (operandNodes.length === 0) return { kind: 'error', span };
+    if (operandNodes.length === 1) return this.visit(operandNodes[0]!) as Expr; // most expressions
+    const operands = operandNodes.map((o) => this.visit(o) as Expr);
     const ops = (c.ops ?? []) as IToken[];
-    if (operands.length === 0) return { kind: 'error', span };
     const stages: Expr[] = [];
     let terms: { op?: IToken; e: Expr }[] = [];
     let factors: { op?: IToken; e: Expr }[] = [];
@@ -203,6 +208,7 @@ class AstBuilder extends BaseVisitor {
         e = { kind: 'member', object: e, member: ident(nameTok, sspan), span: whole };
       }
     }
+    if (!c.minus) return e;
     const minus = tokens(c, 'minus');
     for (let i = minus.length - 1; i >= 0; i--) e = { kind: 'negate', operand: e, span: { start: tokenSpan(minus[i]!).start, end: span.end } };
     return e;
@@ -217,6 +223,19 @@ class AstBuilder extends BaseVisitor {
   }
 
   primary(c: Children, span: Span): Expr {
+    // One alternative matched, so one key: go straight to it; the checks below cover the rest.
+    for (const key in c) {
+      const only = c[key]!;
+      if (only.length !== 1) break;
+      const child = only[0]!;
+      if ('children' in child) return key === 'parenExpr' || key === 'listExpr' || key === 'mapExpr' ? this.visit(child) : { kind: 'error', span };
+      if (child.isInsertedInRecovery) return { kind: 'error', span };
+      switch (key) {
+        case 'Identifier': return { kind: 'name', name: child.image, span };
+        case 'NumberLiteral': return { kind: 'number', value: Number(child.image), isInt: /^\d+$/.test(child.image), span };
+      }
+      break;
+    }
     const num = tok(c, 'NumberLiteral');
     if (num) return { kind: 'number', value: Number(num.image), isInt: /^\d+$/.test(num.image), span };
     const str = tok(c, 'StringLiteral');
@@ -247,6 +266,16 @@ class AstBuilder extends BaseVisitor {
     return { kind: 'map', entries: block ? (this.visit(block) as Field[]) : [], span };
   }
 
+  /** The AST of each node, leaving out those recovery left empty. */
+  private visitAll<T>(ns: CstNode[]): T[] {
+    const out: T[] = [];
+    for (const n of ns) {
+      const v = this.visit(n) as T | undefined;
+      if (v) out.push(v);
+    }
+    return out;
+  }
+
   private exprOf(c: Children, key: string, span: Span): Expr {
     const n = node(c, key);
     return n ? this.visit(n) : { kind: 'error', span };
@@ -256,7 +285,8 @@ class AstBuilder extends BaseVisitor {
   override visit(n: CstNode | CstNode[]): any { // eslint-disable-line @typescript-eslint/no-explicit-any -- chevrotain's visitor is untyped
     const one = Array.isArray(n) ? n[0] : n;
     if (!one) return undefined;
-    return super.visit(one, nodeSpan(one));
+    // chevrotain's visit(node, param) is this[node.name](node.children, param), with no more checks.
+    return (this as unknown as Record<string, (c: Children, s: Span) => unknown>)[one.name]!(one.children, nodeSpan(one));
   }
 }
 
