@@ -195,8 +195,7 @@ class AstBuilder extends BaseVisitor {
   }
 
   operand(c: Children, span: Span): Expr {
-    const p = node(c, 'primary');
-    let e: Expr = p ? this.visit(p) : { kind: 'error', span };
+    let e = this.primaryOf(c);
     for (const s of nodes(c, 'suffixes')) {
       const sspan = nodeSpan(s);
       const whole = { start: e.span.start, end: Math.max(sspan.end, e.span.end) };
@@ -222,34 +221,25 @@ class AstBuilder extends BaseVisitor {
     return { name: name ? ident(name, span) : undefined, value: this.exprOf(c, 'value', span), span };
   }
 
-  primary(c: Children, span: Span): Expr {
-    // One alternative matched, so one key: go straight to it; the checks below cover the rest.
+  /** The operand's primary (inlined in the operand rule): a token or a bracketed expression. */
+  private primaryOf(c: Children): Expr {
     for (const key in c) {
-      const only = c[key]!;
-      if (only.length !== 1) break;
-      const child = only[0]!;
-      if ('children' in child) return key === 'parenExpr' || key === 'listExpr' || key === 'mapExpr' ? this.visit(child) : { kind: 'error', span };
+      if (key === 'minus' || key === 'suffixes') continue;
+      const child = c[key]![0]!;
+      if ('children' in child) return this.visit(child);
+      const span = tokenSpan(child);
       if (child.isInsertedInRecovery) return { kind: 'error', span };
       switch (key) {
         case 'Identifier': return { kind: 'name', name: child.image, span };
         case 'NumberLiteral': return { kind: 'number', value: Number(child.image), isInt: /^\d+$/.test(child.image), span };
+        case 'StringLiteral': return { kind: 'string', value: unquote(child.image), span };
+        case 'True': return { kind: 'bool', value: true, span };
+        case 'False': return { kind: 'bool', value: false, span };
+        case 'Question': return { kind: 'unknownDim', span };
       }
-      break;
     }
-    const num = tok(c, 'NumberLiteral');
-    if (num) return { kind: 'number', value: Number(num.image), isInt: /^\d+$/.test(num.image), span };
-    const str = tok(c, 'StringLiteral');
-    if (str) return { kind: 'string', value: unquote(str.image), span };
-    if (tok(c, 'True')) return { kind: 'bool', value: true, span };
-    if (tok(c, 'False')) return { kind: 'bool', value: false, span };
-    const id = tok(c, 'Identifier');
-    if (id) return { kind: 'name', name: id.image, span };
-    if (tok(c, 'Question')) return { kind: 'unknownDim', span };
-    for (const key of ['parenExpr', 'listExpr', 'mapExpr']) {
-      const n = node(c, key);
-      if (n) return this.visit(n);
-    }
-    return { kind: 'error', span };
+    // Recovery left no primary: an error node with no place, as when the primary was a rule of its own.
+    return { kind: 'error', span: { start: 0, end: 0 } };
   }
 
   parenExpr(c: Children, span: Span): Expr {

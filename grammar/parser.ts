@@ -190,11 +190,22 @@ export class NnParser extends CstParser {
     });
   });
 
+  // The primary is inlined, not a rule of its own: one rule and one CST node less per operand.
   operand = this.RULE('operand', () => {
     this.MANY(() => this.CONSUME(T.Minus, L.minus));
-    this.SUBRULE(this.primary);
+    this.OR(this.alts.primary ??= [
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.Question) },
+      { ALT: () => this.SUBRULE(this.parenExpr) },
+      { ALT: () => this.SUBRULE(this.listExpr) },
+      { ALT: () => this.SUBRULE(this.mapExpr) },
+    ]);
     this.MANY2(() => {
-      this.OR(this.alts.operand ??= [
+      this.OR2(this.alts.operand ??= [
         { ALT: () => this.SUBRULE(this.callSuffix, L.suffixes) },
         { ALT: () => this.SUBRULE(this.memberSuffix, L.suffixes) },
       ]);
@@ -221,20 +232,6 @@ export class NnParser extends CstParser {
       },
     });
     this.SUBRULE(this.expr, L.value);
-  });
-
-  primary = this.RULE('primary', () => {
-    this.OR(this.alts.primary ??= [
-      { ALT: () => this.CONSUME(T.NumberLiteral) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-      { ALT: () => this.CONSUME(T.Question) },
-      { ALT: () => this.SUBRULE(this.parenExpr) },
-      { ALT: () => this.SUBRULE(this.listExpr) },
-      { ALT: () => this.SUBRULE(this.mapExpr) },
-    ]);
   });
 
   parenExpr = this.RULE('parenExpr', () => {
