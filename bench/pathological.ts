@@ -31,6 +31,8 @@ const cases: Record<string, () => string> = {
   longline: () => 'let a = ' + 'x + '.repeat(250000) + '1',
   dimsum: () => { const n = []; for (let i=0;i<10000;i++) n.push(`s${i}`); return `model M { input x: [b, ${n.join(' + ')}]\n input y: [b, 3]\n x + y }`; },
   manyargs: () => `let a = dense(${'1, '.repeat(100000)}1)`,
+  brokenargs: () => `let a = f(${'a: ,'.repeat(100000)})`,
+  brokenargs2: () => `let a = f(${'a: b: ,'.repeat(50000)})`,
 };
 const only = process.argv[2];
 const runs = Number(process.argv[3] ?? 3);

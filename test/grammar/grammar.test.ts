@@ -43,6 +43,16 @@ describe('parse results', () => {
     const r = checkText('model A {\n  input x: [b, 4\n  dense(2)\n}\nmodel B {\n  input x: [b, 4]\n  dense(0)\n}');
     expect(r.diagnostics.map((d) => d.code)).toEqual(['E0101', 'E0210']);
   });
+
+  it('a long run of broken arguments is a syntax error, not a stack overflow, and the parser goes on working', () => {
+    const broken = `let a = f(${'a: b: ,'.repeat(5000)})`;
+    const r = parse(broken);
+    expect(r.errors.at(-1)?.message).toMatch(/too many syntax errors in a row/);
+    expect(r.errors.at(-1)?.span.start).toBe(broken.indexOf('b:') + 1); // the first error: ':' after `a: b`
+    const good = 'let a = f(1, x: 2)';
+    expect(parse(good)).toEqual(parse(good)); // twice: the state left by the overflow is reset
+    expect(JSON.stringify(parse(good).program)).toContain('"name":"x"');
+  });
 });
 
 describe('the grammar definition', () => {
