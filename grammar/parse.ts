@@ -2,7 +2,7 @@
 import type { CstNode, IToken } from 'chevrotain';
 import type { Program, Span } from './ast.js';
 import { astBuilder, attachDocs } from './cst-to-ast.js';
-import { nnParser } from './parser.js';
+import { MAX_SYNTAX_ERRORS, nnParser } from './parser.js';
 import { nnLexer, LParen, LSquare, LCurly, RParen, RSquare, RCurly } from './tokens.js';
 
 export type SyntaxErrorKind = 'lex' | 'parse' | 'depth';
@@ -42,6 +42,11 @@ export function parse(text: string): ParseResult {
     const opener = unclosedOpener(lexed.tokens, e.message, start);
     const unclosed = opener ? { span: { start: opener.startOffset, end: opener.startOffset + 1 } } : undefined;
     errors.push({ kind: 'parse', message: humanise(e.message), span: { start, end: Math.max(end, start) }, unclosed });
+  }
+  const stopped = nnParser.stoppedAt;
+  if (stopped) {
+    const start = Number.isFinite(stopped.startOffset) ? stopped.startOffset : text.length;
+    errors.push({ kind: 'parse', message: `more than ${MAX_SYNTAX_ERRORS} syntax errors: the rest of the file is not checked`, span: { start, end: start + 1 } });
   }
   const program: Program = astBuilder.visit(cst) ?? { decls: [], span: whole };
   attachDocs(program.decls, (lexed.groups.docs ?? []) as IToken[]);

@@ -1,7 +1,7 @@
 // The .nn grammar as a chevrotain CstParser. Pure syntax: meaning is given by the
 // CST→AST visitor in cst-to-ast.ts. Rules are class properties so a wrong reference is a
 // compile error. Unary minus is a loop, not recursion, so long chains cannot overflow.
-import { CstParser, type CstNode, type IOrAlt } from 'chevrotain';
+import { CstParser, type CstNode, type IOrAlt, type IRecognitionException, type IToken } from 'chevrotain';
 import * as T from './tokens.js';
 
 /** Labels as shared objects: the rules run per token, and an options literal in them is an
@@ -27,7 +27,22 @@ const L = {
   value: { LABEL: 'value' },
 } as const;
 
+/** Past this many syntax errors the parser stops and leaves the rest of the input unparsed: a
+ *  check keeps 1000 diagnostics anyway, and each recovery costs chevrotain a follow-set walk and
+ *  an error message (100k broken arguments took 4 s). */
+export const MAX_SYNTAX_ERRORS = 1000;
+
+/** chevrotain internals the error cap uses (chevrotain 11; not in its typings). */
+interface ErrorInternals {
+  _errors: IRecognitionException[];
+  SAVE_ERROR(e: IRecognitionException): IRecognitionException;
+  moveToTerminatedState(): void;
+}
+
 export class NnParser extends CstParser {
+  /** Where the parser stopped at MAX_SYNTAX_ERRORS, until the next input. */
+  stoppedAt: IToken | undefined;
+
   /** Each rule's alternatives, made on its first call and reused: they are closures, and a rule
    *  runs once per operand (chevrotain's performance guide, "caching arrays of alternatives"). */
   private readonly alts: Record<string, IOrAlt<unknown>[]> = {};
@@ -37,6 +52,21 @@ export class NnParser extends CstParser {
   constructor({ validate = true }: { validate?: boolean } = {}) {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset', skipValidations: !validate });
     this.performSelfAnalysis();
+    const internals = this as unknown as ErrorInternals;
+    const save = internals.SAVE_ERROR.bind(this);
+    internals.SAVE_ERROR = (e) => {
+      if (internals._errors.length < MAX_SYNTAX_ERRORS) return save(e);
+      if (!this.stoppedAt) {
+        this.stoppedAt = this.LA(1);
+        internals.moveToTerminatedState(); // the next token is EOF: every rule ends
+      }
+      return e;
+    };
+  }
+
+  override reset(): void {
+    super.reset();
+    this.stoppedAt = undefined;
   }
 
   program = this.RULE('program', () => {
