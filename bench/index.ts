@@ -19,7 +19,7 @@ import { benchWords } from './words.js';
 import { benchTrain } from './train.js';
 
 const only = process.argv[2];
-if (!only || only === 'check') benchCheck();
+if (!only || only === 'check') await benchCheck();
 if (!only || only === 'start') await benchStart();
 if (!only || only === 'train') await benchTrain();
 if (!only || only === 'compile') benchCompile();

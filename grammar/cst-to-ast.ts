@@ -62,12 +62,15 @@ class AstBuilder extends BaseVisitor {
   }
 
   program(c: Children, span: Span): Program {
-    return { decls: nodes(c, 'decl').map((d) => this.visit(d) as Decl | undefined).filter((d): d is Decl => !!d), span };
+    return { decls: this.visitAll<Decl>(nodes(c, 'decl')), span };
   }
 
   decl(c: Children): Decl | undefined {
-    const child = Object.values(c).flat()[0] as CstNode | undefined;
-    return child ? (this.visit(child) as Decl) : undefined;
+    for (const key in c) {
+      const child = c[key]?.[0] as CstNode | undefined;
+      if (child) return this.visit(child) as Decl;
+    }
+    return undefined;
   }
 
   importDecl(c: Children, span: Span): Decl | undefined {
@@ -94,7 +97,7 @@ class AstBuilder extends BaseVisitor {
       kind: 'model',
       name: ident(tok(c, 'name'), span),
       params: nodes(c, 'param').map((p) => this.visit(p) as Param),
-      body: nodes(c, 'modelStmt').map((s) => this.visit(s) as ModelStmt | undefined).filter((s): s is ModelStmt => !!s),
+      body: this.visitAll<ModelStmt>(nodes(c, 'modelStmt')),
       span,
     };
   }
@@ -161,9 +164,11 @@ class AstBuilder extends BaseVisitor {
 
   /** Precedence: `->` binds loosest, then `+ -`, then `* /`; all left-associative. */
   expr(c: Children, span: Span): Expr {
-    const operands = nodes(c, 'operands').map((o) => this.visit(o) as Expr);
+    const operandNodes = nodes(c, 'operands');
+    if (operandNodes.length === 0) return { kind: 'error', span };
+    if (operandNodes.length === 1) return this.visit(operandNodes[0]!) as Expr; // most expressions
+    const operands = operandNodes.map((o) => this.visit(o) as Expr);
     const ops = (c.ops ?? []) as IToken[];
-    if (operands.length === 0) return { kind: 'error', span };
     const stages: Expr[] = [];
     let terms: { op?: IToken; e: Expr }[] = [];
     let factors: { op?: IToken; e: Expr }[] = [];
@@ -190,8 +195,7 @@ class AstBuilder extends BaseVisitor {
   }
 
   operand(c: Children, span: Span): Expr {
-    const p = node(c, 'primary');
-    let e: Expr = p ? this.visit(p) : { kind: 'error', span };
+    let e = this.primaryOf(c);
     for (const s of nodes(c, 'suffixes')) {
       const sspan = nodeSpan(s);
       const whole = { start: e.span.start, end: Math.max(sspan.end, e.span.end) };
@@ -203,6 +207,7 @@ class AstBuilder extends BaseVisitor {
         e = { kind: 'member', object: e, member: ident(nameTok, sspan), span: whole };
       }
     }
+    if (!c.minus) return e;
     const minus = tokens(c, 'minus');
     for (let i = minus.length - 1; i >= 0; i--) e = { kind: 'negate', operand: e, span: { start: tokenSpan(minus[i]!).start, end: span.end } };
     return e;
@@ -216,21 +221,25 @@ class AstBuilder extends BaseVisitor {
     return { name: name ? ident(name, span) : undefined, value: this.exprOf(c, 'value', span), span };
   }
 
-  primary(c: Children, span: Span): Expr {
-    const num = tok(c, 'NumberLiteral');
-    if (num) return { kind: 'number', value: Number(num.image), isInt: /^\d+$/.test(num.image), span };
-    const str = tok(c, 'StringLiteral');
-    if (str) return { kind: 'string', value: unquote(str.image), span };
-    if (tok(c, 'True')) return { kind: 'bool', value: true, span };
-    if (tok(c, 'False')) return { kind: 'bool', value: false, span };
-    const id = tok(c, 'Identifier');
-    if (id) return { kind: 'name', name: id.image, span };
-    if (tok(c, 'Question')) return { kind: 'unknownDim', span };
-    for (const key of ['parenExpr', 'listExpr', 'mapExpr']) {
-      const n = node(c, key);
-      if (n) return this.visit(n);
+  /** The operand's primary (inlined in the operand rule): a token or a bracketed expression. */
+  private primaryOf(c: Children): Expr {
+    for (const key in c) {
+      if (key === 'minus' || key === 'suffixes') continue;
+      const child = c[key]![0]!;
+      if ('children' in child) return this.visit(child);
+      const span = tokenSpan(child);
+      if (child.isInsertedInRecovery) return { kind: 'error', span };
+      switch (key) {
+        case 'Identifier': return { kind: 'name', name: child.image, span };
+        case 'NumberLiteral': return { kind: 'number', value: Number(child.image), isInt: /^\d+$/.test(child.image), span };
+        case 'StringLiteral': return { kind: 'string', value: unquote(child.image), span };
+        case 'True': return { kind: 'bool', value: true, span };
+        case 'False': return { kind: 'bool', value: false, span };
+        case 'Question': return { kind: 'unknownDim', span };
+      }
     }
-    return { kind: 'error', span };
+    // Recovery left no primary: an error node with no place, as when the primary was a rule of its own.
+    return { kind: 'error', span: { start: 0, end: 0 } };
   }
 
   parenExpr(c: Children, span: Span): Expr {
@@ -247,6 +256,16 @@ class AstBuilder extends BaseVisitor {
     return { kind: 'map', entries: block ? (this.visit(block) as Field[]) : [], span };
   }
 
+  /** The AST of each node, leaving out those recovery left empty. */
+  private visitAll<T>(ns: CstNode[]): T[] {
+    const out: T[] = [];
+    for (const n of ns) {
+      const v = this.visit(n) as T | undefined;
+      if (v) out.push(v);
+    }
+    return out;
+  }
+
   private exprOf(c: Children, key: string, span: Span): Expr {
     const n = node(c, key);
     return n ? this.visit(n) : { kind: 'error', span };
@@ -256,7 +275,8 @@ class AstBuilder extends BaseVisitor {
   override visit(n: CstNode | CstNode[]): any { // eslint-disable-line @typescript-eslint/no-explicit-any -- chevrotain's visitor is untyped
     const one = Array.isArray(n) ? n[0] : n;
     if (!one) return undefined;
-    return super.visit(one, nodeSpan(one));
+    // chevrotain's visit(node, param) is this[node.name](node.children, param), with no more checks.
+    return (this as unknown as Record<string, (c: Children, s: Span) => unknown>)[one.name]!(one.children, nodeSpan(one));
   }
 }
 

@@ -1,8 +1,8 @@
 // Source text → AST plus syntax errors. Errors are plain data; the compiler gives them codes.
-import type { IToken } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import type { Program, Span } from './ast.js';
 import { astBuilder, attachDocs } from './cst-to-ast.js';
-import { nnParser } from './parser.js';
+import { MAX_SYNTAX_ERRORS, nnParser } from './parser.js';
 import { nnLexer, LParen, LSquare, LCurly, RParen, RSquare, RCurly } from './tokens.js';
 
 export type SyntaxErrorKind = 'lex' | 'parse' | 'depth';
@@ -28,7 +28,13 @@ export function parse(text: string): ParseResult {
     return { program: { decls: [], span: whole }, errors };
   }
   nnParser.input = lexed.tokens;
-  const cst = nnParser.program();
+  const cst = parseTokens();
+  if (!cst) {
+    const at = nnParser.errors[0]?.token.startOffset;
+    const start = Number.isFinite(at) ? (at as number) : 0;
+    errors.push({ kind: 'parse', message: 'too many syntax errors in a row to recover from: fix the first ones', span: { start, end: start + 1 } });
+    return { program: { decls: [], span: whole }, errors };
+  }
   for (const e of nnParser.errors) {
     const t = e.token;
     const start = Number.isFinite(t.startOffset) ? t.startOffset : prevTokenEnd((e as { previousToken?: IToken }).previousToken, text);
@@ -37,9 +43,31 @@ export function parse(text: string): ParseResult {
     const unclosed = opener ? { span: { start: opener.startOffset, end: opener.startOffset + 1 } } : undefined;
     errors.push({ kind: 'parse', message: humanise(e.message), span: { start, end: Math.max(end, start) }, unclosed });
   }
+  const stopped = nnParser.stoppedAt;
+  if (stopped) {
+    const start = Number.isFinite(stopped.startOffset) ? stopped.startOffset : text.length;
+    errors.push({ kind: 'parse', message: `more than ${MAX_SYNTAX_ERRORS} syntax errors: the rest of the file is not checked`, span: { start, end: start + 1 } });
+  }
   const program: Program = astBuilder.visit(cst) ?? { decls: [], span: whole };
   attachDocs(program.decls, (lexed.groups.docs ?? []) as IToken[]);
   return { program: { ...program, span: whole }, errors };
+}
+
+/** The CST of `nnParser.input`, or undefined where error recovery ran out of stack: chevrotain
+ *  recovers within a separated list recursively, one level per failed item. Recognition errors
+ *  are exceptions that recovery catches, one per syntax error; their stack traces are never
+ *  read, and capturing them was most of the time spent on inputs full of errors. */
+function parseTokens(): CstNode | undefined {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return nnParser.program();
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function prevTokenEnd(prev: IToken | undefined, text: string): number {

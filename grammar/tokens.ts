@@ -3,14 +3,14 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 /** Any word, keywords included: module paths and members (`std.data`) may be keywords. */
 export const AnyWord = createToken({ name: 'AnyWord', pattern: Lexer.NA });
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [AnyWord] });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [AnyWord], line_breaks: false });
 
 /** The reserved words, in the order they are declared. */
 export const KEYWORDS: string[] = [];
 
 function keyword(word: string): TokenType {
   KEYWORDS.push(word);
-  return createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, categories: [AnyWord] });
+  return createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, categories: [AnyWord], line_breaks: false });
 }
 
 export const Import = keyword('import');
@@ -24,32 +24,32 @@ export const On = keyword('on');
 export const True = keyword('true');
 export const False = keyword('false');
 
-export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/[^\n\r]*/, group: 'docs' });
-export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: Lexer.SKIPPED });
+export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/[^\n\r]*/, group: 'docs', line_breaks: false });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: Lexer.SKIPPED, line_breaks: false });
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: Lexer.SKIPPED, line_breaks: true });
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED, line_breaks: true });
 
-export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?/ });
+export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?/, line_breaks: false });
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^\\"\n\r]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/ });
 
 /** Category of the infix operators, so the parser loops over them in one rule. */
 export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA });
-export const Arrow = createToken({ name: 'Arrow', pattern: /->/, categories: [BinaryOperator] });
-export const LCurly = createToken({ name: 'LCurly', pattern: /\{/ });
-export const RCurly = createToken({ name: 'RCurly', pattern: /\}/ });
-export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
-export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
-export const LSquare = createToken({ name: 'LSquare', pattern: /\[/ });
-export const RSquare = createToken({ name: 'RSquare', pattern: /\]/ });
-export const Comma = createToken({ name: 'Comma', pattern: /,/ });
-export const Colon = createToken({ name: 'Colon', pattern: /:/ });
-export const Equals = createToken({ name: 'Equals', pattern: /=/ });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/, categories: [BinaryOperator] });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, categories: [BinaryOperator] });
-export const Star = createToken({ name: 'Star', pattern: /\*/, categories: [BinaryOperator] });
-export const Slash = createToken({ name: 'Slash', pattern: /\//, categories: [BinaryOperator] });
-export const Question = createToken({ name: 'Question', pattern: /\?/ });
-export const Dot = createToken({ name: 'Dot', pattern: /\./ });
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/, categories: [BinaryOperator], line_breaks: false });
+export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, line_breaks: false });
+export const RCurly = createToken({ name: 'RCurly', pattern: /\}/, line_breaks: false });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, line_breaks: false });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, line_breaks: false });
+export const LSquare = createToken({ name: 'LSquare', pattern: /\[/, line_breaks: false });
+export const RSquare = createToken({ name: 'RSquare', pattern: /\]/, line_breaks: false });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, line_breaks: false });
+export const Colon = createToken({ name: 'Colon', pattern: /:/, line_breaks: false });
+export const Equals = createToken({ name: 'Equals', pattern: /=/, line_breaks: false });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, categories: [BinaryOperator], line_breaks: false });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, categories: [BinaryOperator], line_breaks: false });
+export const Star = createToken({ name: 'Star', pattern: /\*/, categories: [BinaryOperator], line_breaks: false });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, categories: [BinaryOperator], line_breaks: false });
+export const Question = createToken({ name: 'Question', pattern: /\?/, line_breaks: false });
+export const Dot = createToken({ name: 'Dot', pattern: /\./, line_breaks: false });
 
 // Order matters: comments before Slash, Arrow before Minus, keywords before Identifier.
 export const allTokens: TokenType[] = [

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Decl, Expr } from '../../grammar/ast.js';
 import { parse } from '../../grammar/parse.js';
-import { NnParser } from '../../grammar/parser.js';
+import { MAX_SYNTAX_ERRORS, NnParser } from '../../grammar/parser.js';
 import { makeLexer } from '../../grammar/tokens.js';
 import { checkText } from '../helpers.js';
 
@@ -42,6 +42,17 @@ describe('parse results', () => {
   it('recovers: one typo does not hide later errors', () => {
     const r = checkText('model A {\n  input x: [b, 4\n  dense(2)\n}\nmodel B {\n  input x: [b, 4]\n  dense(0)\n}');
     expect(r.diagnostics.map((d) => d.code)).toEqual(['E0101', 'E0210']);
+  });
+
+  it('a long run of broken arguments stops at MAX_SYNTAX_ERRORS, and the parser goes on working', () => {
+    const broken = `let a = f(${'a: b: ,'.repeat(5000)})`;
+    const r = parse(broken);
+    expect(r.errors).toHaveLength(MAX_SYNTAX_ERRORS + 1);
+    expect(r.errors.at(-1)?.message).toMatch(/^more than 1000 syntax errors: the rest of the file is not checked$/);
+    expect(r.errors.at(-1)?.span.start).toBeLessThan(broken.length / 2);
+    const good = 'let a = f(1, x: 2)';
+    expect(parse(good).errors).toEqual([]);
+    expect(JSON.stringify(parse(good).program)).toContain('"name":"x"');
   });
 });
 
