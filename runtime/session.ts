@@ -15,6 +15,10 @@ export interface Session {
   interrupt: { requested: boolean };
   /** Prints a task's outcome; returns the exit code it implies (0, 1 for NaN, 130 for Ctrl-C). */
   report(r: TaskOutcome): number;
+  /** Runs a data load with no SIGINT listener at all (ours, the lock's), so Ctrl-C ends the
+   *  process at once: a load is synchronous, no listener could run before it ends, and
+   *  nothing is being written then. */
+  loading<T>(load: () => Promise<T> | T): Promise<T>;
   close(): void;
 }
 
@@ -55,6 +59,15 @@ export async function startSession(flags: RunFlags, reporter: Reporter = console
         reporter.line(`${b.metric}: model ${b.model.toFixed(4)} vs ${b.name} ${b.baseline.toFixed(4)} (${better ? 'beats' : 'does not beat'} the baseline)`);
       }
       return r.status === 'nan' ? 1 : r.status === 'interrupted' ? 130 : 0;
+    },
+    async loading(load) {
+      const held = process.listeners('SIGINT');
+      process.removeAllListeners('SIGINT');
+      try {
+        return await load();
+      } finally {
+        for (const l of held) process.on('SIGINT', l);
+      }
     },
     close() {
       process.off('SIGINT', onSigint);

@@ -13,10 +13,11 @@ const PROCEDURES: ReadonlyMap<string, InterpretedKind> = new Map(Object.entries(
 /** Runs the tasks in order, telling each outcome; stops after a NaN or an interrupt.
  *  Returns the exit code. `load` is for tests that share loaded data between runs. */
 export async function runTasks(file: string, tasks: readonly TaskIR[], s: Session, load: Load = makeLoader(dirname(file))): Promise<number> {
+  const interruptible: Load = (v) => s.loading(() => load(v));
   for (const task of tasks) {
     const proc = PROCEDURES.get(task.kind);
     if (!proc) throw fault('data', `nnc run cannot run ${task.kind} tasks yet`);
-    const code = s.report(await proc.run(task, file, load, s));
+    const code = s.report(await proc.run(task, file, interruptible, s));
     if (code) return code;
   }
   return 0;

@@ -171,6 +171,26 @@ describe('data files are regular files', () => {
   });
 });
 
+describe('Ctrl-C while data load', () => {
+  it('ends the run at once: no listener waits for a synchronous load to finish', async () => {
+    // About 40 MB of rows: several seconds to parse, long past the interrupt.
+    const rows = Array.from({ length: 200_000 }, (_, i) => `${i},${Math.sin(i / 8).toFixed(6)},${'1234567890'.repeat(18)}`).join('\n');
+    const dir = project(`t,value,pad\n${rows}\n`);
+    const child = spawn(process.execPath, ['bin/nnc.js', 'run', join(dir, 'sine.nn'), '--backend', 'cpu'], { env: { ...process.env, NNC_BACKEND: '' } });
+    let stdout = '';
+    let interruptedAt = 0;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b;
+      if (!interruptedAt && /^backend: /m.test(stdout)) setTimeout(() => { interruptedAt = Date.now(); child.kill('SIGINT'); }, 300);
+    });
+    const { signal } = await exited;
+    expect(signal).toBe('SIGINT');
+    expect(Date.now() - interruptedAt).toBeLessThan(1000);
+    expect(stdout).not.toMatch(/epoch/);
+  }, 60_000);
+});
+
 describe('one run per output folder', () => {
   it('a second run on a folder another run is writing refuses at once; a killed run\'s lock goes stale', async () => {
     const dir = project();

@@ -85,7 +85,7 @@ const load = (v: DataValue) => {
 };
 
 function session(out: string): Session {
-  return { flags: { resume: false, out, seed: 1 }, reporter: silentReporter, interrupt: { requested: false }, report: (r) => (r.status === 'nan' ? 1 : 0), close: () => {} };
+  return { flags: { resume: false, out, seed: 1 }, reporter: silentReporter, interrupt: { requested: false }, report: (r) => (r.status === 'nan' ? 1 : 0), loading: async (load) => load(), close: () => {} };
 }
 
 type Outcome = { accepted: true } | { accepted: false; errors: Diagnostic[] };

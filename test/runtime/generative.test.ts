@@ -30,7 +30,7 @@ async function optimizerSteps(dir: string): Promise<number> {
 }
 
 function session(out: string, resume = false): Session {
-  return { flags: { resume, out, seed: 5 }, reporter: silentReporter, interrupt: { requested: false }, report: () => 0, close: () => {} };
+  return { flags: { resume, out, seed: 5 }, reporter: silentReporter, interrupt: { requested: false }, report: () => 0, loading: async (load) => load(), close: () => {} };
 }
 
 /** 64 images of 6×6: a bright bar, horizontal or vertical, at a random place. */
