@@ -1,6 +1,7 @@
 // Paths a .nn file names (a task's save or checkpoint, a data file) that leave its project:
 // a warning for nnc check, an error in an editor (W0421), since an untrusted file must not
-// write or read elsewhere unnoticed. Pure string work on what the host resolves.
+// write or read elsewhere unnoticed. The host decides where the project ends; without files,
+// the text of the path against the file's folder.
 import type { Span } from '../../grammar/ast.js';
 import type { CompilerHost } from './loader.js';
 import type { Sink } from './context.js';

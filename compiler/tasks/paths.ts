@@ -1,6 +1,6 @@
 // The task fields that name files or folders, defined once: their type says whether the task
-// writes or reads there, so the checker can warn about a path that leaves the .nn file's
-// folder (compiler/check/args.ts: an untrusted file must not write or read elsewhere unnoticed).
+// writes or reads there, so the checker can warn about a path that leaves the project
+// (W0421, compiler/check/paths.ts).
 import type { ParamSpec } from '../ir.js';
 
 /** `save`: the folder (or file) a task writes. */

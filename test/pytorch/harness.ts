@@ -13,6 +13,7 @@ import { Dim } from '../../compiler/shapes/dim.js';
 import { npyBytes } from '../../driver/npy.js';
 import { buildModel } from '../../runtime/interpret/build.js';
 import { saveCheckpoint } from '../../runtime/io/checkpoint.js';
+import { mulberry32 } from '../../runtime/random.js';
 
 /** Debian's python3-torch installs into the system Python, which a pyenv python3 does not
  *  see; NNC_PYTHON names another (NNC_PYTHON=/nonexistent shows the skipped run). */
@@ -39,17 +40,8 @@ export function emitInto(program: CheckedProgram, dir: string, dims: Record<stri
   for (const h of PYTORCH_HELPERS) writeFileSync(join(dir, h), readFileSync(join(HELPERS, h)));
 }
 
-/** A seeded pseudo-random generator (mulberry32), so a failure repeats. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded pseudo-random generator (the runtime's mulberry32), so a failure repeats. */
+export const random = mulberry32;
 
 /** Builds `model` in tfjs with random weights (variances positive), saves it as a checkpoint
  *  in `dir`/ckpt, and writes random inputs and the tfjs outputs as .npy files. */
