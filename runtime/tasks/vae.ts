@@ -18,6 +18,8 @@ import { makeOptimizer, type OptimizerSpec } from './vocab.js';
 export interface VaeFields {
   reconstruction: 'binary_crossentropy' | 'mse';
   klWeight: number;
+  /** Epochs over which the KL weight rises linearly from 0 to klWeight (0: none). */
+  klWarmup: number;
   optimizer: OptimizerSpec;
   epochs: number;
   batchSize: number;
@@ -34,6 +36,10 @@ export interface VaeTask {
   encoder: () => tf.LayersModel;
   decoder: () => tf.LayersModel;
 }
+
+/** The KL weight after `epochs` (fractional) epochs: rising linearly over klWarmup epochs. */
+export const klWeightAt = (f: Pick<VaeFields, 'klWeight' | 'klWarmup'>, epochs: number): number =>
+  f.klWarmup > 0 ? f.klWeight * Math.min(1, epochs / f.klWarmup) : f.klWeight;
 
 export interface VaeEpoch { epoch: number; loss: number; reconstruction: number; kl: number }
 export interface VaeResult extends TaskOutcome { history: VaeEpoch[]; encoder: tf.LayersModel; decoder: tf.LayersModel }
@@ -125,7 +131,7 @@ export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
       const [loss = NaN, reconstruction = NaN, kl = NaN] = await optimizeStep(optimizer, vars, (watch) => {
         const [mean, logVar] = encoder.apply(x, { training: true }) as tf.Tensor[];
         const decoded = decoder.apply(sampleLatent(mean!, logVar!), { training: true }) as tf.Tensor;
-        const l = vaeLoss(x, decoded, mean!, logVar!, f.reconstruction, f.klWeight);
+        const l = vaeLoss(x, decoded, mean!, logVar!, f.reconstruction, klWeightAt(f, epoch + (step + 1) / steps));
         watch(l.reconstruction);
         watch(l.kl);
         return l.total;

@@ -13,7 +13,7 @@ import { gridCells, imageGrid, readPicture } from '../../runtime/io/png.js';
 import { silentReporter } from '../../runtime/progress.js';
 import type { Session } from '../../runtime/session.js';
 import { binaryCrossentropy, noisyLabels, runGanTask, type GanFields } from '../../runtime/tasks/gan.js';
-import { latentPoints, normalQuantile, runVaeTask, vaeLoss, type VaeFields } from '../../runtime/tasks/vae.js';
+import { klWeightAt, latentPoints, normalQuantile, runVaeTask, vaeLoss, type VaeFields } from '../../runtime/tasks/vae.js';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -54,7 +54,7 @@ function denseModel(inShape: number[], units: number[], outShape: number[], head
 }
 
 const vaeFields = (over: Partial<VaeFields> = {}): VaeFields => ({
-  reconstruction: 'binary_crossentropy', klWeight: 1, optimizer: adam(0.01), epochs: 4, batchSize: 16, grid: 3, save: 'unused', ...over,
+  reconstruction: 'binary_crossentropy', klWeight: 1, klWarmup: 0, optimizer: adam(0.01), epochs: 4, batchSize: 16, grid: 3, save: 'unused', ...over,
 });
 
 function vaeTask(fields: VaeFields) {
@@ -75,6 +75,11 @@ describe('vae', () => {
     expect(value(bce.kl)).toBeCloseTo(kl, 5);
     expect(value(bce.total)).toBeCloseTo(-(Math.log(0.8) + Math.log(0.7)) + 2 * kl, 5);
     expect(value(vaeLoss(x, decoded, mean, logVar, 'mse', 0).total)).toBeCloseTo(0.2 ** 2 + 0.3 ** 2, 5);
+  });
+
+  it('KL warm-up: the weight rises linearly over kl_warmup epochs, then stays; 0 means none', () => {
+    expect([0.5, 1, 2, 4, 9].map((e) => klWeightAt({ klWeight: 2, klWarmup: 4 }, e))).toEqual([0.25, 0.5, 1, 2, 2]);
+    expect(klWeightAt({ klWeight: 2, klWarmup: 0 }, 0.1)).toBe(2);
   });
 
   it('latent lattice: normal quantiles 0.05…0.95, first coordinate along rows, second falling down the columns', () => {

@@ -17,6 +17,7 @@ export const vae = defineTaskKind({
     { name: 'decoder', type: { kind: 'model' }, doc: 'Model from [batch, latent] back to an image of the data\'s shape.' },
     { name: 'reconstruction', type: { kind: 'enum', values: RECONSTRUCTIONS }, doc: 'Per-pixel reconstruction loss, summed over the pixels of an image (binary_crossentropy for pixels in [0, 1] with a sigmoid decoder).', default: { kind: 'enum', name: 'binary_crossentropy' } },
     { name: 'kl_weight', type: { kind: 'float', min: 0 }, doc: 'Weight of the KL term (1 is the classic VAE; larger values give a smoother, blurrier latent space).', default: { kind: 'float', value: 1 } },
+    { name: 'kl_warmup', type: { kind: 'int', min: 0 }, doc: 'Epochs over which the KL weight rises linearly from 0 to `kl_weight` (KL annealing): the decoder learns to use every latent dimension before the KL term pulls them to the prior, against a dimension that collapses early. 0: the full weight from the start.', default: { kind: 'int', value: 0 } },
     optimizerParam('optimizer', 'adam(lr: ...), rmsprop(...) or sgd(...).', 'adam'),
     { name: 'epochs', type: { kind: 'int', min: 1 }, doc: 'Passes over the images.', default: { kind: 'int', value: 10 } },
     { name: 'batch_size', type: { kind: 'int', min: 1 }, doc: 'Images per gradient step.', default: { kind: 'int', value: 128 } },
@@ -28,6 +29,7 @@ export const vae = defineTaskKind({
   lower: (task) => ({
     reconstruction: enumField(task, 'reconstruction', RECONSTRUCTIONS),
     klWeight: numField(task, 'kl_weight'),
+    klWarmup: numField(task, 'kl_warmup'),
     optimizer: optimizerSpec(task, 'optimizer'),
     epochs: numField(task, 'epochs'),
     batchSize: numField(task, 'batch_size'),
