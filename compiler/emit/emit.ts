@@ -217,7 +217,7 @@ function dimsFromData(task: TaskIR, model: ModelIR): string {
 }
 
 interface TaskEmitCtx {
-  /** `program.loadName()` for a data value (declaring a loader when it has no name). */
+  /** `await s.loading(() => program.loadName())` for a data value (declaring a loader when it has no name). */
   dataRef: (v: DataValue, what: string) => string;
   /** `program.buildName` for a model. */
   builderOf: (m: ModelIR) => string;
@@ -293,7 +293,8 @@ export function emitProgram(result: CheckResult, entry: string): Emitted {
       mod.addFunction({ name: fn, isExported: true, returnType: 'data.RuntimeData', statements: [`return ${dataExpr(v, named, p, needs)};`] });
       named.set(v, fn);
     }
-    return `program.${named.get(v)}()`;
+    // Loaded with no SIGINT listener, as nnc run loads (Session.loading): Ctrl-C ends a load at once.
+    return `await s.loading(() => program.${named.get(v)}())`;
   };
   const main = project.createSourceFile('main.ts', '');
   const procedures = new Map<string, string>();
