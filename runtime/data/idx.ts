@@ -12,13 +12,12 @@ export interface IdxArray { dims: number[]; values: Uint8Array }
 
 /** Reads an unsigned-byte IDX file; a bad header or a short file is a data fault naming it. */
 export function readIdx(path: string): IdxArray {
-  let bytes: Buffer;
+  let bytes = readDataFile(path);
   try {
-    bytes = readDataFile(path);
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw fault('data', `cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR' ? 'corrupt gzip data' : e.message}`);
+    throw fault('data', `cannot read ${path}: ${e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR' ? 'corrupt gzip data' : e.message}`);
   }
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw fault('data', `${path} is not an IDX file (it does not start with two zero bytes)`);
   if (bytes[2] !== UBYTE) throw fault('data', `${path} holds IDX type 0x${bytes[2]!.toString(16)}; only unsigned bytes (0x08, as in MNIST) are supported`);
