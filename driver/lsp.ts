@@ -29,7 +29,8 @@ export const DEBOUNCE_MS = 15;
 
 const pathOf = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout)): Connection {
+/** `debounceMs`: 0 checks at once after each edit (the fuzzer's one-edit-per-input session). */
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout), { debounceMs = DEBOUNCE_MS } = {}): Connection {
   const documents = new TextDocuments(TextDocument);
   const byPath = () => new Map(documents.all().map((d) => [resolve(pathOf(d.uri)), d]));
   // Open buffers shadow files on disk; reading is all the checker does with the host.
@@ -75,7 +76,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   };
   documents.onDidChangeContent(({ document }) => {
     clearTimeout(timers.get(document.uri));
-    timers.set(document.uri, setTimeout(() => publish(document.uri), DEBOUNCE_MS));
+    timers.set(document.uri, setTimeout(() => publish(document.uri), debounceMs));
   });
   documents.onDidClose(({ document }) => {
     clearTimeout(timers.get(document.uri));
