@@ -13,7 +13,7 @@ import { mulberry32 } from '../../runtime/random.js';
 /** `dir`: the folder the input pretends to live in (a mutated example's own, so its data
  *  files and imports resolve); undefined for the fixtures' folder. */
 export interface FuzzInput { family: Family; text: string; dir?: string }
-export type Family = 'generated' | 'mutation' | 'tokens' | 'layer-args' | 'unicode' | 'shapes';
+export type Family = 'generated' | 'mutation' | 'token-edit' | 'splice' | 'tokens' | 'layer-args' | 'unicode' | 'shapes';
 
 export const TOKENS = ['model', 'input', 'output', 'data', 'train', 'let', 'import', 'std.data', 'on', 'as', 'M', 'x', 'y', 'batch', 'dense', 'lstm',
   'conv1d', 'flatten', 'reshape', 'concat', 'windows', 'csv', '"f.csv"', '(', ')', '[', ']', '{', '}', ',', ':', '=', '->', '+', '-', '*',
@@ -25,6 +25,14 @@ let examplesCache: { dir: string; text: string }[] | undefined;
 export function examples(): { dir: string; text: string }[] {
   return (examplesCache ??= EXAMPLE_DIRS.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.nn') && !f.startsWith('E0102')).sort()
     .map((f) => ({ dir, text: readFileSync(join(dir, f), 'utf8') }))));
+}
+
+/** An example to edit: mostly the runnable programs and std modules (they check clean, so
+ *  an edit lands in working code), else a fixture (each made to end in one diagnostic). */
+function source(r: Rng): { dir: string; text: string } {
+  const all = examples();
+  const programs = all.filter((e) => e.dir !== 'test/fixtures');
+  return r.chance(0.7) ? r.pick(programs) : r.pick(all);
 }
 
 /** A source of choices from one seed. */
@@ -40,10 +48,12 @@ export class Rng {
 export function fuzzInput(seed: number, index: number): FuzzInput {
   const r = new Rng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
   const roll = r.int(100);
-  if (roll < 30) return { family: 'generated', text: generated(r) };
-  if (roll < 55) return { family: 'mutation', ...mutation(r) };
-  if (roll < 70) return { family: 'tokens', text: tokens(r) };
-  if (roll < 88) return { family: 'layer-args', text: layerArgs(r) };
+  if (roll < 25) return { family: 'generated', text: generated(r) };
+  if (roll < 40) return { family: 'mutation', ...mutation(r) };
+  if (roll < 55) return { family: 'token-edit', ...tokenEdit(r) };
+  if (roll < 63) return { family: 'splice', ...splice(r) };
+  if (roll < 73) return { family: 'tokens', text: tokens(r) };
+  if (roll < 89) return { family: 'layer-args', text: layerArgs(r) };
   if (roll < 94) return { family: 'unicode', text: unicode(r) };
   return { family: 'shapes', text: shape(r) };
 }
@@ -117,7 +127,7 @@ export function generated(r: Rng): string {
 /** An example with up to 4 edits: a token or a short random string inserted, a stretch
  *  deleted, or a stretch of the text copied elsewhere. */
 export function mutation(r: Rng): { text: string; dir: string } {
-  const { dir, text: original } = r.pick(examples());
+  const { dir, text: original } = source(r);
   let text = original;
   for (let n = 1 + r.int(4); n > 0; n--) {
     const at = r.int(text.length + 1);
@@ -130,6 +140,39 @@ export function mutation(r: Rng): { text: string; dir: string } {
     text = text.slice(0, at) + insert + text.slice(at + del);
   }
   return { text, dir };
+}
+
+const EXTREMES = ['0', '-1', '1', '2', '0.0', '-0.5', '1e400', '1e-400', '9007199254740993', '4294967296', '2147483648', '65536', '1000000', '99999999999999999999'];
+const WORDS = ['x', 'h', 'batch', 'none', 'relu', 'same', 'true', 'M', 'data', 'model', 'input', 'output', 'std', 'epochs', 'units', ...LAYERS.keys()];
+
+/** An example edited token by token, so it stays close to valid: a number made extreme, a
+ *  name swapped for another of the file's or the language's, a token dropped or doubled,
+ *  a stretch of tokens repeated. */
+export function tokenEdit(r: Rng): { text: string; dir: string } {
+  const { dir, text } = source(r);
+  const toks = [...text.matchAll(/[A-Za-z_][\w]*|\d[\w.+-]*|"[^"\n]*"|->|\/\/[^\n]*|\s+|./g)].map((m) => m[0]);
+  const names = toks.filter((t) => /^[A-Za-z_]/.test(t));
+  for (let n = 1 + r.int(4); n > 0; n--) {
+    const i = r.int(toks.length);
+    const t = toks[i] ?? '';
+    const op = r.int(6);
+    if (op === 0 || (/^\d/.test(t) && op < 3)) toks[i] = r.pick(EXTREMES);
+    else if (op === 1 && /^[A-Za-z_]/.test(t)) toks[i] = r.chance(0.5) && names.length ? r.pick(names) : r.pick(WORDS);
+    else if (op === 2) toks.splice(i, 1);
+    else if (op === 3) toks.splice(i, 0, t);
+    else if (op === 4) toks.splice(i, 0, ...toks.slice(i, i + 1 + r.int(30)));
+    else { const j = r.int(toks.length); [toks[i], toks[j]] = [toks[j]!, t]; }
+  }
+  return { text: toks.join(''), dir };
+}
+
+/** Lines of one example spliced into another at a line boundary: valid pieces in new places. */
+export function splice(r: Rng): { text: string; dir: string } {
+  const into = source(r), from = source(r);
+  const a = into.text.split('\n'), b = from.text.split('\n');
+  const at = r.int(a.length + 1), start = r.int(b.length), len = 1 + r.int(12);
+  a.splice(at, r.chance(0.3) ? r.int(4) : 0, ...b.slice(start, start + len));
+  return { text: a.join('\n'), dir: into.dir };
 }
 
 function randomString(r: Rng, n: number): string {
