@@ -1,62 +1,76 @@
-// Issue 22's pathological inputs: check and render time of each, of the built code
-// (bench/built.ts) (budget: < 1 s each on a ≤ 1 MB input). `npx tsx bench/pathological.ts
-// [name regex] [runs]`: min and median of `runs` (default 3) fresh checks, with the input size
-// and the load average. Not a test: timings vary by machine.
+// Issue 22's pathological inputs (test/fuzz/pathological.ts) through every phase, of the
+// built code (bench/built.ts): check, render (text + JSON), summary, format, and the language
+// server's work on the document (publishing diagnostics, then each feature at the middle and
+// the end of the text; the slowest is shown). Budget: < 1 s each on a ≤ 1 MB input.
+// `npx tsx bench/pathological.ts [name regex] [runs]`: min / median of `runs` (default 3),
+// with the input size and the load average. Not a test: timings vary by machine.
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { PATHOLOGICAL } from '../test/fuzz/pathological.js';
 import { builtModule, loadAverage, median } from './built.js';
 
 const { check } = await builtModule<typeof import('../compiler/check/checker.js')>('compiler/check/checker.js');
-const { renderText } = await builtModule<typeof import('../compiler/render.js')>('compiler/render.js');
+const { renderJson, renderText } = await builtModule<typeof import('../compiler/render.js')>('compiler/render.js');
+const { renderSummary } = await builtModule<typeof import('../compiler/summary.js')>('compiler/summary.js');
+const { formatSource } = await builtModule<typeof import('../compiler/format.js')>('compiler/format.js');
 const { nodeHost } = await builtModule<typeof import('../driver/host.js')>('driver/host.js');
-const checkText = (text: string) => check('main.nn', nodeHost, text);
+const { analyse } = await builtModule<typeof import('../compiler/lsp/analysis.js')>('compiler/lsp/analysis.js');
+const features = await builtModule<typeof import('../compiler/lsp/features.js')>('compiler/lsp/features.js');
+const edits = await builtModule<typeof import('../compiler/lsp/edits.js')>('compiler/lsp/edits.js');
 
-const cases: Record<string, () => string> = {
-  bigmul: () => 'let a = 100000000000 * 100000000000\nmodel M { input x: [b, a] \n dense(4) }',
-  squares: () => { let s = 'let a0 = 10\n'; for (let i = 1; i < 12; i++) s += `let a${i} = a${i-1} * a${i-1}\n`; return s + 'model M { input x: [b, a11]\n dense(4) }'; },
-  bigdim: () => 'model M { input x: [b, 99999999999999999999] \n dense(4) }',
-  bigunits: () => 'model M { input x: [b, 4] \n dense(99999999999999999999) }',
-  hugedense: () => 'model M { input x: [b, 100000] \n dense(1000000000) }',
-  divov: () => 'let a = 1e308\nlet b = 9007199254740991 * 9007199254740991 / 1\nmodel M { input x: [b, 4] \n dense(b) }',
-  symbig: () => 'model M { input x: [b, n] \n reshape(n * 9007199254740991 * 9007199254740991) }',
-  calls: () => `model M {\n input x: [b, 4]\n x${' -> relu'.repeat(100000)}\n}`,
-  lets: () => { let s = 'let a0 = 1\n'; for (let i = 1; i < 50000; i++) s += `let a${i} = a${i-1}\n`; return s; },
-  letsRev: () => { const l = []; for (let i = 1; i < 50000; i++) l.push(`let a${i} = a${i-1}`); l.push('let a0 = 1'); return l.reverse().join('\n') ; },
-  letsRev2: () => { const l = ['let a0 = 1']; for (let i = 1; i < 50000; i++) l.push(`let a${i} = a${i-1}`); return l.reverse().join('\n'); },
-  models: () => { const l = ['model M0 { input x: [b, 4]\n dense(4) }']; for (let i = 1; i < 2000; i++) l.push(`model M${i} { input x: [b, 4]\n M${i-1} }`); return l.reverse().join('\n'); },
-  members: () => `let a = x${'.b'.repeat(100000)}`,
-  stdmembers: () => `import std.data\nlet a = std.data${'.b'.repeat(100000)}`,
-  bidi: () => `model M { input x: [b, 10, 4]\n ${'bidirectional('.repeat(50)}lstm(4)${')'.repeat(50)} }`,
-  random: () => { let s=''; let seed = 1; for (let i=0;i<65536;i++){ seed = (seed*1103515245+12345)&0x7fffffff; s+=String.fromCharCode(seed%256);} return s; },
-  junk: () => { const t = ['(', ')', 'dense', '->', '1', ',', 'x', '{', '}', '[', ']', '"a"', '.', '@', 'model', ':', '=']; let s=''; let seed=3; while (s.length < 1e6) { seed = (seed*1103515245+12345)&0x7fffffff; s += t[seed % t.length] + ' '; } return s; },
-  recovery: () => 'model M { input x: [b, 4]\n' + ') , '.repeat(50000) + '}',
-  longline: () => 'let a = ' + 'x + '.repeat(250000) + '1',
-  dimsum: () => { const n = []; for (let i=0;i<10000;i++) n.push(`s${i}`); return `model M { input x: [b, ${n.join(' + ')}]\n input y: [b, 3]\n x + y }`; },
-  manyargs: () => `let a = dense(${'1, '.repeat(100000)}1)`,
-  brokenargs: () => `let a = f(${'a: ,'.repeat(100000)})`,
-  brokenargs2: () => `let a = f(${'a: b: ,'.repeat(50000)})`,
-};
+/** The language server's requests on one document; each answer is serialised as it would be sent. */
+function lspWork(text: string): Record<string, () => unknown> {
+  const doc = TextDocument.create('file:///bench/main.nn', 'nn', 1, text);
+  let a: ReturnType<typeof analyse>;
+  const whole = { start: doc.positionAt(0), end: doc.positionAt(text.length) };
+  const work: Record<string, () => unknown> = {
+    diagnostics: () => { a = analyse('/bench/main.nn', doc, nodeHost); return a.result.diagnostics.map((d) => edits.lspDiagnostic(a, d)); },
+    documentSymbol: () => features.documentSymbols(a),
+    inlayHint: () => features.inlayHints(a),
+    formatting: () => edits.format(a),
+    codeAction: () => edits.quickFixes(a, whole),
+  };
+  for (const [where, at] of [['mid', text.length >> 1], ['end', text.length]] as const) {
+    work[`hover@${where}`] = () => features.hover(a, at);
+    work[`completion@${where}`] = () => features.completion(a, at);
+    work[`signature@${where}`] = () => features.signatureHelp(a, at);
+    work[`definition@${where}`] = () => features.definition(a, at);
+    work[`rename@${where}`] = () => edits.rename(a, at, 'renamed');
+  }
+  return work;
+}
+
 const only = process.argv[2];
 const runs = Number(process.argv[3] ?? 3);
-console.log(`load average (1, 5, 15 min) before: ${loadAverage()}; ${runs} runs each, min / median`);
-const ms = (xs: number[]) => `${Math.min(...xs).toFixed(0)}/${median(xs).toFixed(0)}ms`.padEnd(11);
-for (const [name, gen] of Object.entries(cases)) {
+console.log(`load average (1, 5, 15 min) before: ${loadAverage()}; ${runs} runs each, min/median ms; lsp: the slowest request`);
+console.log(`${'case'.padEnd(12)}${'size'.padStart(8)}  ${['check', 'render', 'summary', 'format', 'lsp'].map((c) => c.padEnd(12)).join('')}diagnostics`);
+const ms = (xs: number[]) => `${Math.min(...xs).toFixed(0)}/${median(xs).toFixed(0)}`.padEnd(12);
+for (const [name, gen] of Object.entries(PATHOLOGICAL)) {
   if (only && !name.match(only)) continue;
-  const text = gen();
-  const checks: number[] = [], renders: number[] = [];
-  let res = '';
+  const text = gen(1);
+  const times: Record<string, number[]> = {};
+  const time = (what: string, f: () => unknown) => {
+    const t0 = performance.now();
+    const v = f();
+    if (v !== undefined) JSON.stringify(v);
+    (times[what] ??= []).push(performance.now() - t0);
+    return v;
+  };
+  let line = '';
   try {
+    let codes = '';
     for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      const r = checkText(text);
-      const t1 = performance.now();
-      let rendered = '';
-      try { rendered = renderText(r.diagnostics, r.sources); } catch (e) { res = ` RENDER THREW ${String(e).slice(0, 150)}`; }
-      renders.push(performance.now() - t1);
-      checks.push(t1 - t0);
-      if (i === runs - 1) {
-        res = `check ${ms(checks)} render ${ms(renders)} (${rendered.length} chars) diags ${r.diagnostics.length} [${[...new Set(r.diagnostics.map(d => d.code))].slice(0, 6).join(',')}] ${r.diagnostics[0]?.message.slice(0,80) ?? ''}` + res;
-      }
+      const r = time('check', () => check('main.nn', nodeHost, text)) as ReturnType<typeof check>;
+      time('render', () => renderText(r.diagnostics, r.sources).length + renderJson(r.diagnostics, r.sources).length);
+      time('summary', () => [...r.program.models.values()].map((m) => renderSummary(m)).join('\n').length);
+      time('format', () => formatSource(text)?.length);
+      for (const [what, f] of Object.entries(lspWork(text))) time(`lsp ${what}`, f);
+      codes = `${r.diagnostics.length} [${[...new Set(r.diagnostics.map((d) => d.code))].slice(0, 5).join(',')}]`;
     }
-  } catch (e) { res = `THREW: ${String(e).slice(0, 200)}`; }
-  console.log(name.padEnd(10), `${(text.length / 1024).toFixed(0).padStart(5)} KB`, res);
+    const lsp = Object.entries(times).filter(([k]) => k.startsWith('lsp ')).sort((x, y) => median(y[1]) - median(x[1]))[0]!;
+    line = `${['check', 'render', 'summary', 'format'].map((k) => ms(times[k]!)).join('')}${`${median(lsp[1]).toFixed(0)} ${lsp[0].slice(4)}`.padEnd(24)}${codes}`;
+  } catch (e) {
+    line = `THREW in ${Object.keys(times).pop() ?? 'check'}: ${String(e).slice(0, 200)}`;
+  }
+  console.log(`${name.padEnd(12)}${`${(text.length / 1024).toFixed(0)} KB`.padStart(8)}  ${line}`);
 }
 console.log(`load average after: ${loadAverage()}`);

@@ -51,7 +51,19 @@ export const within = (s: Span, offset: number) => s.start <= offset && offset <
 
 /** The top-level declaration the offset is in. */
 export function declAt(a: Analysis, offset: number): Decl | undefined {
-  return a.module.ast.decls.find((d) => within(d.span, offset));
+  // Declarations are in source order and do not overlap: the last one starting at or before
+  // the offset is the only candidate (a scan per diagnostic was quadratic in quick fixes).
+  const decls = a.module.ast.decls;
+  let lo = 0, hi = decls.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (decls[mid]!.span.start <= offset) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  // Spans that touch (`}` then the next `model` with no gap) share an offset: the first wins.
+  const before = decls[found - 1];
+  if (before && within(before.span, offset)) return before;
+  const d = decls[found];
+  return d && within(d.span, offset) ? d : undefined;
 }
 
 /** The checked IR of a model declaration (default arguments); for a model with an error,

@@ -11,7 +11,7 @@ import { KEYWORDS } from '../../grammar/tokens.js';
 import { exportsOf } from '../check/loader.js';
 import { DATA_SOURCES } from '../data/sources.js';
 import { PRETRAINED_SOURCES } from '../pretrained/sources.js';
-import type { ModelIR } from '../ir.js';
+import type { IRNode, ModelIR } from '../ir.js';
 import { LAYERS } from '../layers/index.js';
 import { formatShape } from '../shapes/shape.js';
 import { TASKS } from '../tasks/index.js';
@@ -152,9 +152,10 @@ export function completion(a: Analysis, offset: number): CompletionItem[] {
   const inModel = declAt(a, offset);
   const model = modelOf(a, inModel);
   if (inModel?.kind === 'model') {
+    const byName = nodesByName(model);
     for (const s of inModel.body) {
       if (s.kind !== 'input' && s.kind !== 'bind') continue;
-      const n = model?.nodes.find((x) => x.name === s.name.name);
+      const n = byName.get(s.name.name);
       items.push({ label: s.name.name, kind: CompletionItemKind.Variable, detail: n && formatShape(n.shape), sortText: `0${s.name.name}` });
     }
   }
@@ -167,6 +168,14 @@ export function completion(a: Analysis, offset: number): CompletionItem[] {
   }
   const seen = new Set<string>();
   return items.filter((i) => !seen.has(i.label) && seen.add(i.label));
+}
+
+/** A model's nodes by name, the first of each name (a lookup per statement would be
+ *  quadratic on a model of many lines). */
+function nodesByName(model: ModelIR | undefined): Map<string, IRNode> {
+  const out = new Map<string, IRNode>();
+  for (const n of model?.nodes ?? []) if (!out.has(n.name)) out.set(n.name, n);
+  return out;
 }
 
 export function signatureHelp(a: Analysis, offset: number): SignatureHelp | null {
@@ -229,10 +238,10 @@ export function documentSymbols(a: Analysis): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   for (const d of a.module.ast.decls) {
     if (d.kind === 'model') {
-      const ir = a.result.modelsByDecl.get(d);
+      const byName = nodesByName(a.result.modelsByDecl.get(d));
       const children = d.body.flatMap((s) => {
         if (s.kind !== 'input' && s.kind !== 'bind') return [];
-        const n = ir?.nodes.find((x) => x.name === s.name.name);
+        const n = byName.get(s.name.name);
         return [sym(s.name.name, s.kind === 'input' ? SymbolKind.Field : SymbolKind.Variable, s.span, s.name.span, n && formatShape(n.shape))];
       });
       out.push(sym(d.name.name, SymbolKind.Class, d.span, d.name.span, 'model', children));

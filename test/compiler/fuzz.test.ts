@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { checkText } from '../helpers.js';
 import { renderJson, renderText } from '../../compiler/render.js';
 import { fuzz } from '../fuzz/run.js';
+import { LspSession } from '../fuzz/lsp-session.js';
+import { PATHOLOGICAL } from '../fuzz/pathological.js';
+import { fuzzPath, runLsp, runPhases } from '../fuzz/phases.js';
 
 // CI runs a fixed seed, so a red build always reproduces (`FUZZ_SEED=20261125 FUZZ_FROM=i
 // FUZZ_RUNS=1 npm run fuzz` replays input i); `npm run fuzz` (bench/fuzz.ts) explores new
@@ -96,6 +99,19 @@ describe('pathological inputs', () => {
     const syms = Array.from({ length: 10000 }, (_, i) => `s${i}`).join(' + ');
     expect(rendersBoth(`model M(${'s0: Int'}) {\n  input x: [b, ${syms}]\n  input y: [b, 3]\n  x + y\n}`).length).toBeGreaterThan(0);
     expect(rendersBoth(`model M {\n  input x: [b, 4]\n${') , '.repeat(30000)}}`).length).toBeGreaterThan(0);
+  });
+
+  it('every phase ends in a result or a diagnostic on each shape, scaled down (full size: bench/pathological.ts)', async () => {
+    const session = await LspSession.start();
+    try {
+      for (const [name, make] of Object.entries(PATHOLOGICAL)) {
+        const text = make(0.02);
+        const results = [...runPhases(text), await runLsp(session, fuzzPath(), text, [text.length >> 1, text.length])];
+        expect(results.filter((r) => r.outcome === 'threw' || r.outcome === 'wrong').map((r) => `${name}: ${r.phase} ${r.detail}`)).toEqual([]);
+      }
+    } finally {
+      session.stop();
+    }
   });
 
   it('imports read .nn files only and never quote another file', () => {
