@@ -2,12 +2,12 @@
 import type { Arg, Decl, Expr, ModelStmt, Span } from '../../grammar/ast.js';
 import { makeDiagnostic, type Diagnostic, type Note } from '../diagnostics.js';
 import type { CheckedProgram, DataIR, IRNode, KnownRequirement, ModelIR, TaskIR } from '../ir.js';
-import { Dim } from '../shapes/dim.js';
+import { Dim, DimOverflow } from '../shapes/dim.js';
 import type { DType, Shape } from '../shapes/shape.js';
 import { describeValue, POISON, type ParamSpec, type ParamType, type Value } from '../ir.js';
 import { bindArgs } from './args.js';
 import { Sink, type GlobalSymbol, type SourceModule } from './context.js';
-import { Evaluator, type Env, type Globals, type ModelBuilder } from './evaluate.js';
+import { Evaluator, showNumber, type Env, type Globals, type ModelBuilder } from './evaluate.js';
 import { Loader, type CompilerHost } from './loader.js';
 import { checkTask } from './tasks.js';
 
@@ -137,9 +137,23 @@ class Checker implements Globals {
         // An input sets the flow, so only a poisoned flow (already reported) leaves no output.
         else if (!flow || flow.kind !== 'poison') throw new Error(`model ${decl.name.name}: no flow after its inputs`);
       }
-      return ir.outputs.length ? ir : undefined;
+      if (!ir.outputs.length || !this.weightsCountable(ir, module.path, decl)) return undefined;
+      return ir;
     } finally {
       this.inProgress.delete(decl);
+    }
+  }
+
+  /** The model's weight count stays an exact integer (each layer's does, but a sum of
+   *  layers near the limit may not): `nnc summary`, `nnc graph` and the runtime add them up. */
+  private weightsCountable(ir: ModelIR, path: string, decl: ModelDecl): boolean {
+    try {
+      ir.nodes.reduce((acc, n) => acc.add(n.params), Dim.const(0));
+      return true;
+    } catch (err) {
+      if (!(err instanceof DimOverflow)) throw err;
+      this.sink.report('E0242', path, decl.name.span, { what: `the weight count of ${decl.name.name} (${showNumber(err.value)})`, max: String(Number.MAX_SAFE_INTEGER) });
+      return false;
     }
   }
 

@@ -57,7 +57,7 @@ export const MAX_LAYER_WEIGHTS = 1e9;
 const MAX_SAFE = String(Number.MAX_SAFE_INTEGER);
 
 /** `1e20`, `123456…` : a number, shortened for a message. */
-function showNumber(x: number): string {
+export function showNumber(x: number): string {
   const s = String(x);
   return s.length > 24 ? x.toPrecision(6) : s;
 }

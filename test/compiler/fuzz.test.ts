@@ -72,6 +72,10 @@ describe('pathological inputs', () => {
     expect(rendersBoth('model M {\n  input x: [b, n]\n  reshape(n * 9007199254740991 * 2)\n}')).toContain('E0242');
     expect(rendersBoth('model M {\n  input x: [b, 8]\n  reshape(-1, 9007199254740991)\n}').length).toBeGreaterThan(0);
     expect(rendersBoth('model M {\n  input x: [b, 100000]\n  dense(1000000000)\n}')).toEqual(['W0314']);
+    // Each layer's count is exact, their sum is not: the model is refused, so `nnc summary` never adds it up.
+    const sum = checkText('model M {\n  input x: [b, 90000000]\n  dense(90000000)\n  dense(90000000)\n}');
+    expect(sum.diagnostics.map((d) => d.code)).toEqual(['W0314', 'W0314', 'E0242']);
+    expect(sum.program.models.size).toBe(0);
   });
 
   it('long chains: lets in reverse order, models using the previous one, members, calls', () => {

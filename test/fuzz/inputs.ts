@@ -68,7 +68,7 @@ export function generated(r: Rng): string {
   const models: string[] = [];
   const dims = ['batch', 'n', 't', '?', '1', '3', '8', '28'];
   const int = (): string => {
-    const atoms = ['1', '2', '8', '32', ...lets, ...(rnd(10) === 0 ? ['0', '-1', '3000000000', '99999999999999999999'] : [])];
+    const atoms = ['1', '2', '8', '32', ...lets, ...(rnd(10) === 0 ? ['0', '-1', '3000000000', '94906266', '99999999999999999999'] : [])];
     let e = pick(atoms);
     for (let i = rnd(3); i > 0; i--) e += ` ${pick(['+', '-', '*', '/'])} ${pick(atoms)}`;
     return rnd(8) === 0 ? `(${e})` : e;
@@ -142,7 +142,7 @@ export function mutation(r: Rng): { text: string; dir: string } {
   return { text, dir };
 }
 
-const EXTREMES = ['0', '-1', '1', '2', '0.0', '-0.5', '1e400', '1e-400', '9007199254740993', '4294967296', '2147483648', '65536', '1000000', '99999999999999999999'];
+const EXTREMES = ['0', '-1', '1', '2', '0.0', '-0.5', '1e400', '1e-400', '9007199254740993', '4294967296', '2147483648', '65536', '1000000', '94906266', '99999999999999999999'];
 const WORDS = ['x', 'h', 'batch', 'none', 'relu', 'same', 'true', 'M', 'data', 'model', 'input', 'output', 'std', 'epochs', 'units', ...LAYERS.keys()];
 
 /** An example edited token by token, so it stays close to valid: a number made extreme, a
@@ -188,7 +188,7 @@ export function tokens(r: Rng): string {
 /** One layer call with arguments of every type, in a model with a parameter, used by another. */
 export function layerArgs(r: Rng): string {
   const values = ['1', '3', '-1', '0', '2.5', '"s"', 'true', '?', 'n', 'k', 'none', 'relu', 'same', 'dense(2)', 'lstm(2)', 'q', 'undefined_name',
-    '9007199254740991', '99999999999999999999', '1e400', 'n * 2', 'n / 0', '-9007199254740993', '0.0', '1e-400'];
+    '9007199254740991', '99999999999999999999', '1e400', 'n * 2', 'n / 0', '-9007199254740993', '0.0', '1e-400', '94906266', '3000000'];
   const value = (): string => (r.chance(0.8) ? r.pick(values)
     : `[${Array.from({ length: r.int(5) }, () => r.pick(['1', '-1', '2', 'n', '?', 'q', 'undefined_name', '0'])).join(', ')}]`);
   const names = ['units', 'target_shape', 'layer', 'axis', 'dims', 'kernel_size', 'strides', 'padding', 'rate', 'n', 'activation', 'return_sequences', 'filters'];
