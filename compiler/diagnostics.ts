@@ -81,6 +81,8 @@ export const DIAGNOSTIC_CODES = {
     help: 'integers (dims, units, lets) must stay within ±2^53 - 1; a Float literal (with a decimal point) is not counted exactly' },
   E0243: { severity: 'error', title: 'nested too deep', message: '{what} nest more than {max} deep here', help: 'split the chain with intermediate declarations' },
   E0244: { severity: 'error', title: 'not a .nn file', message: 'only .nn files can be imported, found {path}', help: 'data files are read by data sources, e.g. csv({path})' },
+  E0245: { severity: 'error', title: 'size too complex', message: '{what} has more than {max} once multiplied out',
+    help: 'give the size a name of its own: a model parameter (`model M(width: Int)`) or a let' },
 
   E0301: { severity: 'error', title: 'shape mismatch', message: '{layer} needs tensors of the same shape: expected {expected}, found {found}' },
   E0302: { severity: 'error', title: 'wrong rank', message: '{layer} takes a tensor of rank {expected}, found {shape} (rank {found})', hints: {

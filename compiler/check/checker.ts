@@ -7,7 +7,7 @@ import type { DType, Shape } from '../shapes/shape.js';
 import { describeValue, POISON, type ParamSpec, type ParamType, type Value } from '../ir.js';
 import { bindArgs } from './args.js';
 import { Sink, type GlobalSymbol, type SourceModule } from './context.js';
-import { Evaluator, showNumber, type Env, type Globals, type ModelBuilder } from './evaluate.js';
+import { Evaluator, showNumber, tooComplex, type Env, type Globals, type ModelBuilder } from './evaluate.js';
 import { Loader, type CompilerHost } from './loader.js';
 import { checkTask } from './tasks.js';
 
@@ -151,6 +151,7 @@ class Checker implements Globals {
       ir.nodes.reduce((acc, n) => acc.add(n.params), Dim.const(0));
       return true;
     } catch (err) {
+      if (tooComplex(this.sink, path, decl.name.span, err, `the weight count of ${decl.name.name}`)) return false;
       if (!(err instanceof DimOverflow)) throw err;
       this.sink.report('E0242', path, decl.name.span, { what: `the weight count of ${decl.name.name} (${showNumber(err.value)})`, max: String(Number.MAX_SAFE_INTEGER) });
       return false;

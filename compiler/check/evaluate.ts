@@ -8,7 +8,7 @@ import { didYouMean, RuleError, type Code, type Values } from '../diagnostics.js
 import type { IRNode, KnownRequirement, ModelIR } from '../ir.js';
 import { layerCtx } from '../layers/ctx.js';
 import { LAYERS, type LayerDef } from '../layers/index.js';
-import { Dim, DimOverflow } from '../shapes/dim.js';
+import { Dim, DimOverflow, DimTooComplex, MAX_DIM_FACTORS, MAX_DIM_TERMS } from '../shapes/dim.js';
 import { formatShape, type Shape } from '../shapes/shape.js';
 import { unifyShapes } from '../shapes/unify.js';
 import { OPTIMIZERS } from '../tasks/vocab.js';
@@ -70,6 +70,14 @@ export function showBytes(n: number): string {
   return `${i === 0 ? n : n.toPrecision(3)} ${units[i]}`;
 }
 
+/** E0245 when `err` is a dim past the checker's bounds on its polynomials; false for any
+ *  other error, which the caller handles. */
+export function tooComplex(sink: Sink, path: string, span: Span, err: unknown, what: string): boolean {
+  if (!(err instanceof DimTooComplex)) return false;
+  sink.report('E0245', path, span, { what, max: err.what === 'terms' ? `${MAX_DIM_TERMS} terms` : `${MAX_DIM_FACTORS} factors in a term` });
+  return true;
+}
+
 export class Evaluator {
   constructor(private readonly g: Globals) {}
 
@@ -89,6 +97,7 @@ export class Evaluator {
       return this.evalInner(e, env, expected);
     } catch (err) {
       // Dim arithmetic out of the safe range, where no narrower place caught it.
+      if (tooComplex(this.g.sink, env.module.path, e.span, err, 'a size in this expression')) return POISON;
       if (!(err instanceof DimOverflow)) throw err;
       this.report(env, 'E0242', e.span, { what: `a dim of this expression (${showNumber(err.value)})`, max: MAX_SAFE });
       return POISON;
@@ -262,6 +271,7 @@ export class Evaluator {
         const d = op === '+' ? da.add(db) : op === '-' ? da.sub(db) : op === '*' ? da.mul(db) : da.floorDiv(db);
         return d.value !== undefined ? { kind: 'int', value: d.value } : { kind: 'dim', dim: d };
       } catch (err) {
+        if (tooComplex(this.g.sink, env.module.path, span, err, 'the result')) return POISON;
         if (!(err instanceof DimOverflow)) throw err;
         return this.tooLarge(env, span, err.value);
       }
@@ -527,6 +537,7 @@ export class Evaluator {
       this.checkWeights(def.name, result.params, layer.span, env);
       return result;
     } catch (err) {
+      if (tooComplex(this.g.sink, env.module.path, layer.span, err, `the size of ${def.name}'s output or weights`)) return undefined;
       if (err instanceof DimOverflow) {
         this.report(env, 'E0242', layer.span, { what: `the size of ${def.name}'s output or weights (${showNumber(err.value)})`, max: MAX_SAFE });
         return undefined;
@@ -575,6 +586,7 @@ export class Evaluator {
       const params = ir.nodes.reduce((acc, n) => acc.add(n.params), Dim.const(0)).substitute(bindings);
       return { shape: { dtype: out.dtype, dims: out.dims.map((d) => d.substitute(bindings)) }, params };
     } catch (err) {
+      if (tooComplex(this.g.sink, env.module.path, span, err, `the size of ${ir.name}'s output or weights`)) return undefined;
       if (!(err instanceof DimOverflow)) throw err;
       this.report(env, 'E0242', span, { what: `the size of ${ir.name}'s output or weights (${showNumber(err.value)})`, max: MAX_SAFE });
       return undefined;

@@ -18,6 +18,19 @@ export class DimOverflow extends RangeError {
   }
 }
 
+/** Bounds on a dim's polynomial: terms once multiplied out, and factors in one term. Real
+ *  sizes have a handful of each; past these, arithmetic costs grow without bound
+ *  (`(a + b + … + h)^12` has 50k terms, `n * n * …` 16k times took 12 s). */
+export const MAX_DIM_TERMS = 1000;
+export const MAX_DIM_FACTORS = 64;
+
+/** A dim past MAX_DIM_TERMS or MAX_DIM_FACTORS. Thrown like DimOverflow and reported as E0245. */
+export class DimTooComplex extends RangeError {
+  constructor(readonly what: 'terms' | 'factors') {
+    super(`dim has more than ${what === 'terms' ? MAX_DIM_TERMS : MAX_DIM_FACTORS} ${what}`);
+  }
+}
+
 function safe(n: number): number {
   if (!Number.isSafeInteger(n)) throw new DimOverflow(n);
   return n;
@@ -48,6 +61,7 @@ export class Dim {
       const prev = byKey.get(t.key);
       byKey.set(t.key, prev ? { ...prev, coef: safe(prev.coef + t.coef) } : t);
     }
+    if (byKey.size > MAX_DIM_TERMS) throw new DimTooComplex('terms');
     const out = [...byKey.values()].filter((t) => t.coef !== 0).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return new Dim(out, false);
   }
@@ -81,6 +95,9 @@ export class Dim {
   }
   mul(o: Dim): Dim {
     if (this.unknown || o.unknown) return Dim.UNKNOWN;
+    // Counted before multiplying out (like terms could merge, but that is rare and the
+    // product is what would cost the time).
+    if (this.terms.length * o.terms.length > MAX_DIM_TERMS) throw new DimTooComplex('terms');
     const out: Term[] = [];
     for (const a of this.terms) for (const b of o.terms) out.push(mulTerms(a, b));
     return Dim.fromTerms(out);
@@ -137,6 +154,7 @@ export class Dim {
 }
 
 function mulTerms(a: Term, b: Term): Term {
+  if (a.atoms.length + b.atoms.length > MAX_DIM_FACTORS) throw new DimTooComplex('factors');
   const atoms = [...a.atoms, ...b.atoms].sort((x, y) => (atomString(x) < atomString(y) ? -1 : 1));
   return { atoms, key: atoms.map((a) => atomString(a)).join('*'), coef: safe(a.coef * b.coef) };
 }

@@ -1,7 +1,7 @@
 // The dim algebra: normal form, equality, division, substitution and unification.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Dim } from '../../compiler/shapes/dim.js';
+import { Dim, DimTooComplex, MAX_DIM_FACTORS, MAX_DIM_TERMS } from '../../compiler/shapes/dim.js';
 import { convOutputLength, convTransposeOutputLength, shape } from '../../compiler/shapes/shape.js';
 import { unifyShapes } from '../../compiler/shapes/unify.js';
 
@@ -29,6 +29,15 @@ describe('dim normal form', () => {
     expect(convOutputLength(s('L'), 3, 2, 'same').toString()).toBe('ceil(L/2)');
     expect(convTransposeOutputLength(s('h'), 3, 2, 'same').toString()).toBe('2*h');
     expect(convOutputLength(k(10), 3, 1, 'valid', 2).value).toBe(6);
+  });
+  it('refuses polynomials past MAX_DIM_TERMS terms or MAX_DIM_FACTORS factors a term', () => {
+    const sum = 'abcdefgh'.split('').map(s).reduce((a, b) => a.add(b));
+    let power = sum;
+    expect(() => { for (let i = 0; i < 12; i++) power = power.mul(sum); }).toThrow(DimTooComplex);
+    expect(power.terms.length).toBeLessThanOrEqual(MAX_DIM_TERMS);
+    let product = s('n');
+    expect(() => { for (let i = 0; i < 100; i++) product = product.mul(s('n')); }).toThrow(DimTooComplex);
+    expect(product.terms[0]!.atoms.length).toBe(MAX_DIM_FACTORS);
   });
   it('unknown dims equal nothing and absorb arithmetic', () => {
     expect(Dim.UNKNOWN.equals(Dim.UNKNOWN)).toBe(false);

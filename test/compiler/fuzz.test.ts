@@ -76,6 +76,10 @@ describe('pathological inputs', () => {
     const sum = checkText('model M {\n  input x: [b, 90000000]\n  dense(90000000)\n  dense(90000000)\n}');
     expect(sum.diagnostics.map((d) => d.code)).toEqual(['W0314', 'W0314', 'E0242']);
     expect(sum.program.models.size).toBe(0);
+    // Sizes are polynomials: past 1000 terms or 64 factors a term they are refused, not expanded for minutes.
+    const power = `(${'abcdefgh'.split('').join(' + ')})`;
+    expect(rendersBoth(`model M(a: Int, b: Int, c: Int, d: Int, e: Int, f: Int, g: Int, h: Int) {\n  input x: [b, ${Array(20).fill(power).join(' * ')}]\n  dense(4)\n}`)).toContain('E0245');
+    expect(rendersBoth(`model M(n: Int) {\n  input x: [b, ${Array(5000).fill('n').join(' * ')}]\n  dense(4)\n}`)).toContain('E0245');
   });
 
   it('long chains: lets in reverse order, models using the previous one, members, calls', () => {

@@ -212,7 +212,7 @@ export function unicode(r: Rng): string {
 export function shape(r: Rng): string {
   const n = 1 + r.int(r.chance(0.1) ? 3000 : 300);
   const lines = (f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
-  switch (r.int(14)) {
+  switch (r.int(16)) {
     case 0: return `model M {\n  input x: [b, 4]\n  x${' -> relu'.repeat(n)}\n}`;
     case 1: return ['let a0 = 1', ...lines((i) => `let a${i + 1} = a${i} ${r.pick(['+', '*', '-', '/'])} ${r.pick(['1', '2', `a${i}`])}`)].reverse().join('\n');
     case 2: return ['model M0 {\n  input x: [b, 4]\n  dense(4)\n}', ...lines((i) => `model M${i + 1} {\n  input x: [b, 4]\n  M${i}\n}`)].reverse().join('\n');
@@ -226,6 +226,8 @@ export function shape(r: Rng): string {
     case 10: return `let a = f(${'a: b: ,'.repeat(n)})`;
     case 11: { const open = r.pick(['(', '[', '{']); return `let x = ${open.repeat(n % 150)}1${({ '(': ')', '[': ']', '{': '}' })[open]!.repeat(n % 150)}`; }
     case 12: return `model M {\n  input x: [b, 4]\n${lines((i) => `  h${i} = ${i ? `h${i - 1}` : 'x'} -> dense(4)`).join('\n')}\n}`;
-    default: return `model M {\n  input x: [b, 4]\n  ${'concat('.repeat(n % 80)}x${', x)'.repeat(n % 80)}\n}`;
+    case 13: return `model M {\n  input x: [b, 4]\n  ${'concat('.repeat(n % 80)}x${', x)'.repeat(n % 80)}\n}`;
+    case 14: return `model M(n: Int, m: Int) {\n  input x: [b, ${lines(() => r.pick(['n', 'm', '2', '(n + m)', '(n - 1)'])).join(' * ')}]\n  dense(n * m)\n}`;
+    default: { const f = `(${lines((i) => `s${i % 9}`).slice(0, 1 + (n % 9)).join(' + ')})`; return `model M(s0: Int, s1: Int, s2: Int, s3: Int, s4: Int, s5: Int, s6: Int, s7: Int, s8: Int) {\n  input x: [b, ${Array(1 + (n % 30)).fill(f).join(' * ')}]\n  dense(4)\n}`; }
   }
 }

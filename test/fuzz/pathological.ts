@@ -27,5 +27,7 @@ export const PATHOLOGICAL: Record<string, (scale: number) => string> = {
   manyargs: (s) => `let a = dense(${'1, '.repeat(sized(100000, s))}1)`,
   brokenargs: (s) => `let a = f(${'a: ,'.repeat(sized(100000, s))})`,
   brokenargs2: (s) => `let a = f(${'a: b: ,'.repeat(sized(50000, s))})`,
+  product: (s) => `model M(n: Int) {\n  input x: [b, ${Array(sized(250000, s)).fill('n').join(' * ')}]\n  dense(4)\n}`,
+  power: () => { const f = `(${'abcdefgh'.split('').join(' + ')})`; return `model M(a: Int, b: Int, c: Int, d: Int, e: Int, f: Int, g: Int, h: Int) {\n  input x: [b, ${Array(20).fill(f).join(' * ')}]\n  dense(4)\n}`; },
   comments: (s) => Array.from({ length: sized(30000, s) }, (_, i) => `// comment ${i}\nlet a${i} = ${i} /* c */`).join('\n'),
 };
