@@ -86,6 +86,8 @@ class Checker implements Globals {
     const sym = module.scope.get(modelName);
     if (sym?.kind !== 'decl' || sym.decl.kind !== 'model') return undefined;
     const decl = sym.decl;
+    // The model is checked in its own module (the name may come from an import).
+    module = sym.module;
     if (this.inProgress.has(decl)) {
       this.sink.report('E0215', env.module.path, span, { name: modelName });
       return undefined;
@@ -274,8 +276,8 @@ class Checker implements Globals {
         height.set(top.decl, h);
         if (h % WARM_STEP !== 0) continue;
         const mod = homes.get(top.decl)!;
-        if (top.decl.kind === 'model') this.instantiate(top.decl.name.name, mod, [], top.decl.name.span, { module: mod, locals: new Map() });
-        else this.globalValue(top.decl, mod);
+        if (top.decl.kind !== 'model') this.globalValue(top.decl, mod);
+        else if (ownsName(mod, top.decl)) this.instantiate(top.decl.name.name, mod, [], top.decl.name.span, { module: mod, locals: new Map() });
       }
     }
   }
@@ -287,7 +289,8 @@ class Checker implements Globals {
     for (const mod of modules) {
       const isEntry = mod === entry;
       for (const decl of mod.ast.decls) {
-        if (decl.kind === 'model' && decl.name.name) {
+        // A model whose name an import also brings (E0206) is not checked: the name is not its own.
+        if (decl.kind === 'model' && decl.name.name && ownsName(mod, decl)) {
           const ir = this.instantiate(decl.name.name, mod, [], decl.name.span, { module: mod, locals: new Map() });
           if (ir) {
             this.modelsByDecl.set(decl, ir);
@@ -361,6 +364,12 @@ function valueKey(v: Value): string {
 }
 
 /** Checks `path` (with `text` if given, else read through the host) and all it imports. */
+/** The declaration is what its name means in its module (not shadowed by a clashing import). */
+function ownsName(mod: SourceModule, decl: ModelDecl): boolean {
+  const sym = mod.scope.get(decl.name.name);
+  return sym?.kind === 'decl' && sym.decl === decl;
+}
+
 export function check(path: string, host: CompilerHost, text?: string): CheckResult {
   const checker = new Checker(host);
   const loader = new Loader(host, checker.sink);
