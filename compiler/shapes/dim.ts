@@ -84,6 +84,10 @@ export class Dim {
 
   add(o: Dim): Dim {
     if (this.unknown || o.unknown) return Dim.UNKNOWN;
+    // Most dims are numbers: no terms to merge (a map and a sort per add, otherwise).
+    if (this.isConst() && o.isConst()) return Dim.const(safe(this.value! + o.value!));
+    if (o.terms.length === 0) return this;
+    if (this.terms.length === 0) return o;
     return Dim.fromTerms([...this.terms, ...o.terms]);
   }
   neg(): Dim {
@@ -95,6 +99,7 @@ export class Dim {
   }
   mul(o: Dim): Dim {
     if (this.unknown || o.unknown) return Dim.UNKNOWN;
+    if (this.isConst() && o.isConst()) return Dim.const(safe(this.value! * o.value!));
     // Counted before multiplying out (like terms could merge, but that is rare and the
     // product is what would cost the time).
     if (this.terms.length * o.terms.length > MAX_DIM_TERMS) throw new DimTooComplex('terms');
