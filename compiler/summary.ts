@@ -28,7 +28,9 @@ export function renderSummary(model: ModelIR): string {
   const branching = model.nodes.some((n) => n.inputs.length > 1) || model.inputs.length > 1;
   const headers = ['Layer (type)', 'Output Shape', 'Param #', ...(branching ? ['Connected to'] : [])];
   const cells = rows.map((r) => [`${r.name} (${r.type})`, r.shape, fmtCount(r.params), ...(branching ? [r.connectedTo.join(', ')] : [])]);
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)) + 2);
+  // A loop, not Math.max(...cells): a spread of 100k+ rows overflows the stack.
+  const widths = headers.map((h) => h.length + 2);
+  for (const c of cells) c.forEach((cell, i) => { widths[i] = Math.max(widths[i]!, cell.length + 2); });
   const line = (cs: string[]) => cs.map((c, i) => (i === 2 ? c.padStart(widths[i]! - 2).padEnd(widths[i]!) : c.padEnd(widths[i]!))).join('').trimEnd();
   const total = widths.reduce((a, b) => a + b, 0);
   const out = [`Model: "${model.name}"`, '_'.repeat(total), line(headers), '='.repeat(total)];

@@ -49,7 +49,7 @@ export function argsText(layer: string, args: ReadonlyMap<string, Value> | undef
     const v = args.get(p.name);
     if (!v || v.kind === 'poison') continue;
     if (p.default && valueText(p.default) === valueText(v)) continue;
-    if (p.rest && v.kind === 'list') out.push(...v.items.map(argText));
+    if (p.rest && v.kind === 'list') for (const item of v.items) out.push(argText(item)); // no spread: lists may be 100k long
     else out.push(p.positional && p.type.kind !== 'enum' ? argText(v) : `${p.name}: ${argText(v)}`);
   }
   return out.join(', ');

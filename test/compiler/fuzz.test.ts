@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkText } from '../helpers.js';
 import { renderJson, renderText } from '../../compiler/render.js';
+import { renderSummary } from '../../compiler/summary.js';
 import { fuzz } from '../fuzz/run.js';
 import { LspSession } from '../fuzz/lsp-session.js';
 import { PATHOLOGICAL } from '../fuzz/pathological.js';
@@ -120,6 +121,15 @@ describe('pathological inputs', () => {
     } finally {
       session.stop();
     }
+  });
+
+  it('nnc summary lays out a model of 200k layers (a spread of its rows into Math.max overflowed the stack)', () => {
+    const m = checkText('model M {\n  input x: [b, 4]\n  x -> relu\n}').program.models.get('M')!;
+    const last = m.nodes[m.nodes.length - 1]!;
+    for (let i = m.nodes.length; i < 200_000; i++) m.nodes.push({ ...last, id: i, name: `relu_${i}`, inputs: [i - 1] });
+    const lines = renderSummary(m).split('\n');
+    expect(lines.length).toBeGreaterThan(400_000);
+    expect(lines.at(-2)).toBe('Total params: 0');
   });
 
   it('imports read .nn files only and never quote another file', () => {
