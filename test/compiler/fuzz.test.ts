@@ -14,7 +14,7 @@ import { fuzzPath, runLsp, runPhases } from '../fuzz/phases.js';
 // seeds with 100k inputs. Timings are the bench's business: here no phase may throw or
 // break a promise (test/fuzz/phases.ts), and the slow ones are only counted.
 const SEED = 20261125;
-const INPUTS = 2000;
+const INPUTS = 1500;
 
 describe('fuzz', () => {
   it(`${INPUTS} inputs through parse, check, summary, format, render and one language-server session`, async () => {
