@@ -5,13 +5,15 @@
 // memory of training on streamed CSV files of 20 and 200 MB (not in the default run: it writes
 // 220 MB and takes minutes); `-- digits PNG...`
 // scores generated digit grids and `-- words TXT...` generated text (not part of the default
-// run: they need the generated files).
+// run: they need the generated files); `-- pathological [name regex] [runs]` issue 22's
+// pathological inputs through every phase (not in the default run: minutes).
 import { benchCheck } from './check.js';
 import { benchCompile } from './compile.js';
 import { benchDigits } from './digits.js';
 import { benchDream } from './dream.js';
 import { benchGpu } from './gpu.js';
 import { benchLsp } from './lsp.js';
+import { benchPathological } from './pathological.js';
 import { benchPytorch } from './pytorch.js';
 import { benchStart } from './start.js';
 import { benchStream } from './stream.js';
@@ -26,6 +28,7 @@ if (!only || only === 'compile') benchCompile();
 if (!only || only === 'lsp') await benchLsp();
 if (!only || only === 'dream') await benchDream();
 if (only === 'stream') benchStream();
+if (only === 'pathological') await benchPathological(process.argv[3], Number(process.argv[4] ?? 3));
 if (only === 'gpu') await benchGpu();
 if (only === 'pytorch') await benchPytorch();
 if (only === 'digits') await benchDigits(process.argv.slice(3));

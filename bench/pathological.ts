@@ -2,23 +2,29 @@
 // built code (bench/built.ts): check, render (text + JSON), summary, format, and the language
 // server's work on the document (publishing diagnostics, then each feature at the middle and
 // the end of the text; the slowest is shown). Budget: < 1 s each on a ≤ 1 MB input.
-// `npx tsx bench/pathological.ts [name regex] [runs]`: min / median of `runs` (default 3),
+// `npm run bench -- pathological [name regex] [runs]`: min / median of `runs` (default 3),
 // with the input size and the load average. Not a test: timings vary by machine.
+import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PATHOLOGICAL } from '../test/fuzz/pathological.js';
 import { builtModule, loadAverage, median } from './built.js';
 
-const { check } = await builtModule<typeof import('../compiler/check/checker.js')>('compiler/check/checker.js');
-const { renderJson, renderText } = await builtModule<typeof import('../compiler/render.js')>('compiler/render.js');
-const { renderSummary } = await builtModule<typeof import('../compiler/summary.js')>('compiler/summary.js');
-const { formatSource } = await builtModule<typeof import('../compiler/format.js')>('compiler/format.js');
-const { nodeHost } = await builtModule<typeof import('../driver/host.js')>('driver/host.js');
-const { analyse } = await builtModule<typeof import('../compiler/lsp/analysis.js')>('compiler/lsp/analysis.js');
-const features = await builtModule<typeof import('../compiler/lsp/features.js')>('compiler/lsp/features.js');
-const edits = await builtModule<typeof import('../compiler/lsp/edits.js')>('compiler/lsp/edits.js');
+/** The built modules the bench times. */
+async function built() {
+  const { check } = await builtModule<typeof import('../compiler/check/checker.js')>('compiler/check/checker.js');
+  const { renderJson, renderText } = await builtModule<typeof import('../compiler/render.js')>('compiler/render.js');
+  const { renderSummary } = await builtModule<typeof import('../compiler/summary.js')>('compiler/summary.js');
+  const { formatSource } = await builtModule<typeof import('../compiler/format.js')>('compiler/format.js');
+  const { nodeHost } = await builtModule<typeof import('../driver/host.js')>('driver/host.js');
+  const { analyse } = await builtModule<typeof import('../compiler/lsp/analysis.js')>('compiler/lsp/analysis.js');
+  const features = await builtModule<typeof import('../compiler/lsp/features.js')>('compiler/lsp/features.js');
+  const edits = await builtModule<typeof import('../compiler/lsp/edits.js')>('compiler/lsp/edits.js');
+  return { check, renderJson, renderText, renderSummary, formatSource, nodeHost, analyse, features, edits };
+}
+type Built = Awaited<ReturnType<typeof built>>;
 
 /** The language server's requests on one document; each answer is serialised as it would be sent. */
-function lspWork(text: string): Record<string, () => unknown> {
+function lspWork({ analyse, nodeHost, features, edits }: Built, text: string): Record<string, () => unknown> {
   const doc = TextDocument.create('file:///bench/main.nn', 'nn', 1, text);
   let a: ReturnType<typeof analyse>;
   const whole = { start: doc.positionAt(0), end: doc.positionAt(text.length) };
@@ -39,38 +45,42 @@ function lspWork(text: string): Record<string, () => unknown> {
   return work;
 }
 
-const only = process.argv[2];
-const runs = Number(process.argv[3] ?? 3);
-console.log(`load average (1, 5, 15 min) before: ${loadAverage()}; ${runs} runs each, min/median ms; lsp: the slowest request`);
-console.log(`${'case'.padEnd(12)}${'size'.padStart(8)}  ${['check', 'render', 'summary', 'format', 'lsp'].map((c) => c.padEnd(12)).join('')}diagnostics`);
-const ms = (xs: number[]) => `${Math.min(...xs).toFixed(0)}/${median(xs).toFixed(0)}`.padEnd(12);
-for (const [name, gen] of Object.entries(PATHOLOGICAL)) {
-  if (only && !name.match(only)) continue;
-  const text = gen(1);
-  const times: Record<string, number[]> = {};
-  const time = (what: string, f: () => unknown) => {
-    const t0 = performance.now();
-    const v = f();
-    if (v !== undefined) JSON.stringify(v);
-    (times[what] ??= []).push(performance.now() - t0);
-    return v;
-  };
-  let line = '';
-  try {
-    let codes = '';
-    for (let i = 0; i < runs; i++) {
-      const r = time('check', () => check('main.nn', nodeHost, text)) as ReturnType<typeof check>;
-      time('render', () => renderText(r.diagnostics, r.sources).length + renderJson(r.diagnostics, r.sources).length);
-      time('summary', () => [...r.program.models.values()].map((m) => renderSummary(m)).join('\n').length);
-      time('format', () => formatSource(text)?.length);
-      for (const [what, f] of Object.entries(lspWork(text))) time(`lsp ${what}`, f);
-      codes = `${r.diagnostics.length} [${[...new Set(r.diagnostics.map((d) => d.code))].slice(0, 5).join(',')}]`;
+export async function benchPathological(only?: string, runs = 3): Promise<void> {
+  const b = await built();
+  const { check, renderJson, renderText, renderSummary, formatSource, nodeHost } = b;
+  console.log(`load average (1, 5, 15 min) before: ${loadAverage()}; ${runs} runs each, min/median ms; lsp: the slowest request`);
+  console.log(`${'case'.padEnd(12)}${'size'.padStart(8)}  ${['check', 'render', 'summary', 'format', 'lsp'].map((c) => c.padEnd(12)).join('')}diagnostics`);
+  const ms = (xs: number[]) => `${Math.min(...xs).toFixed(0)}/${median(xs).toFixed(0)}`.padEnd(12);
+  for (const [name, gen] of Object.entries(PATHOLOGICAL)) {
+    if (only && !name.match(only)) continue;
+    const text = gen(1);
+    const times: Record<string, number[]> = {};
+    const time = (what: string, f: () => unknown) => {
+      const t0 = performance.now();
+      const v = f();
+      if (v !== undefined) JSON.stringify(v);
+      (times[what] ??= []).push(performance.now() - t0);
+      return v;
+    };
+    let line = '';
+    try {
+      let codes = '';
+      for (let i = 0; i < runs; i++) {
+        const r = time('check', () => check('main.nn', nodeHost, text)) as ReturnType<typeof check>;
+        time('render', () => renderText(r.diagnostics, r.sources).length + renderJson(r.diagnostics, r.sources).length);
+        time('summary', () => [...r.program.models.values()].map((m) => renderSummary(m)).join('\n').length);
+        time('format', () => formatSource(text)?.length);
+        for (const [what, f] of Object.entries(lspWork(b, text))) time(`lsp ${what}`, f);
+        codes = `${r.diagnostics.length} [${[...new Set(r.diagnostics.map((d) => d.code))].slice(0, 5).join(',')}]`;
+      }
+      const lsp = Object.entries(times).filter(([k]) => k.startsWith('lsp ')).sort((x, y) => median(y[1]) - median(x[1]))[0]!;
+      line = `${['check', 'render', 'summary', 'format'].map((k) => ms(times[k]!)).join('')}${`${median(lsp[1]).toFixed(0)} ${lsp[0].slice(4)}`.padEnd(24)}${codes}`;
+    } catch (e) {
+      line = `THREW in ${Object.keys(times).pop() ?? 'check'}: ${String(e).slice(0, 200)}`;
     }
-    const lsp = Object.entries(times).filter(([k]) => k.startsWith('lsp ')).sort((x, y) => median(y[1]) - median(x[1]))[0]!;
-    line = `${['check', 'render', 'summary', 'format'].map((k) => ms(times[k]!)).join('')}${`${median(lsp[1]).toFixed(0)} ${lsp[0].slice(4)}`.padEnd(24)}${codes}`;
-  } catch (e) {
-    line = `THREW in ${Object.keys(times).pop() ?? 'check'}: ${String(e).slice(0, 200)}`;
+    console.log(`${name.padEnd(12)}${`${(text.length / 1024).toFixed(0)} KB`.padStart(8)}  ${line}`);
   }
-  console.log(`${name.padEnd(12)}${`${(text.length / 1024).toFixed(0)} KB`.padStart(8)}  ${line}`);
+  console.log(`load average after: ${loadAverage()}`);
 }
-console.log(`load average after: ${loadAverage()}`);
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchPathological(process.argv[2], Number(process.argv[3] ?? 3));
