@@ -35,7 +35,9 @@ function pieces(text: string): Piece[] {
   const out: Piece[] = [];
   let end = 0;
   const push = (t: string, start: number, type: string) => {
-    out.push({ text: t, start, breaks: (text.slice(end, start).match(/\n/g) ?? []).length, type });
+    let breaks = 0;
+    for (let i = end; i < start; i++) if (text.charCodeAt(i) === 10) breaks++;
+    out.push({ text: t, start, breaks, type });
     end = start + t.length;
   };
   for (const t of tokens) {
@@ -58,10 +60,11 @@ function spaceBetween(prev: Piece, cur: Piece, prevIsSign: boolean): boolean {
 /** Keywords: a bracket after one of them opens an expression, not a call's arguments. */
 const KEYWORD_BEFORE_BRACKET = new Set(['on', 'model', 'data', 'let', 'import', 'as', 'input', 'output']);
 
-/** The canonical text of `text`, or undefined when it does not parse (nothing to lay out). */
-export function formatSource(text: string): string | undefined {
-  const parsed = parse(text);
-  if (parsed.errors.length) return undefined;
+/** The canonical text of `text`, or undefined when it does not parse (nothing to lay out).
+ *  `parses`: the caller knows it does (the language server's check said so), so the parse,
+ *  most of the time on a large file, is skipped. */
+export function formatSource(text: string, parses = false): string | undefined {
+  if (!parses && parse(text).errors.length) return undefined;
   const all = pieces(text);
   let out = '';
   let depth = 0;

@@ -64,7 +64,10 @@ export function rename(a: Analysis, offset: number, newName: string): WorkspaceE
 
 export function format(a: Analysis): TextEdit[] {
   const text = a.doc.getText();
-  const formatted = formatSource(text);
+  // The check knows whether the file parses, unless its diagnostics were cut short (E0103).
+  const syntax = new Set(a.result.diagnostics.filter((d) => d.file === a.path && d.code.startsWith('E01')).map((d) => d.code));
+  if (syntax.size && !(syntax.size === 1 && syntax.has('E0103'))) return [];
+  const formatted = formatSource(text, syntax.size === 0);
   if (formatted === undefined || formatted === text) return [];
   return [{ range: range(a, { start: 0, end: text.length }), newText: formatted }];
 }
