@@ -406,13 +406,20 @@ export class Evaluator {
           const path = this.dataPath(param, bound, env);
           if (path === undefined) return undefined;
           if (!this.g.host.readFileHead) return undefined;
-          if (!this.g.host.fileExists(path)) return quiet ? 'missing' : this.missingData(param, bound, span, env);
+          if (!this.g.host.fileExists(path)) {
+            const why = this.g.host.notAFile?.(path);
+            if (why) throw RuleError.of('E0420', { path: this.stringValue(param, bound) ?? path, reason: why }, { at: param });
+            return quiet ? 'missing' : this.missingData(param, bound, span, env);
+          }
           return this.g.host.readFileHead(path, maxBytes, offset);
         },
         folders: (param) => {
           const path = this.dataPath(param, bound, env);
           if (path === undefined || !this.g.host.listFolders) return undefined;
-          return this.g.host.listFolders(path) ?? this.missingData(param, bound, span, env);
+          const folders = this.g.host.listFolders(path);
+          if (folders) return folders;
+          if (this.g.host.fileExists(path)) throw RuleError.of('E0420', { path: this.stringValue(param, bound) ?? path, reason: 'it is a file, not a folder' }, { at: param });
+          return this.missingData(param, bound, span, env);
         },
         report: (err) => this.g.sink.reportRule(err, env.module.path, (err.where.at && bound.spans.get(err.where.at)) || span),
         settle: (n, v) => { bound.values.set(n, v); },
@@ -433,9 +440,14 @@ export class Evaluator {
 
   /** A data file or folder that is not there: a warning (it may be made before the run). */
   private missingData(param: string, bound: { values: Map<string, Value>; spans: Map<string, Span> }, span: Span, env: Env): 'missing' {
-    const v = bound.values.get(param);
-    this.report(env, 'W0416', bound.spans.get(param) ?? span, { path: v?.kind === 'string' ? v.value : param });
+    this.report(env, 'W0416', bound.spans.get(param) ?? span, { path: this.stringValue(param, bound) ?? param });
     return 'missing';
+  }
+
+  /** A string argument as the user wrote it. */
+  private stringValue(param: string, bound: { values: Map<string, Value> }): string | undefined {
+    const v = bound.values.get(param);
+    return v?.kind === 'string' ? v.value : undefined;
   }
 
   private layerCall(def: LayerDef, args: readonly Arg[], span: Span, env: Env): Value {

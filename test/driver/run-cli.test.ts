@@ -159,15 +159,25 @@ describe('the output folder is checked before any data are loaded', () => {
 });
 
 describe('data files are regular files', () => {
-  it('a CSV path that is a named pipe is one line before any reading (it would block forever)', () => {
+  it('a CSV path that is a named pipe is refused by the checker, before any reading (it would block forever)', () => {
     const dir = project();
     rmSync(join(dir, 'series.csv'));
     spawnSync('mkfifo', [join(dir, 'series.csv')]);
-    const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu');
-    expect(r.code).toBe(2);
-    // The checker warns that no regular file is there (W0416); the run then stops in one line.
-    expect(r.stderr).toMatch(/warning W0416/);
-    expect(r.stderr).toMatch(/\nnnc: cannot read \S+series\.csv: it is a named pipe \(FIFO\), not a file; nnc reads data from regular files\n$/);
+    for (const args of [['check'], ['run', '--backend', 'cpu']]) {
+      const r = nnc(args[0]!, join(dir, 'sine.nn'), ...args.slice(1));
+      expect(r.code, args[0]).toBe(1);
+      expect(r.stderr).toMatch(/error E0420: data file cannot be read: cannot read series\.csv: it is a named pipe \(FIFO\), not a file; nnc reads data from regular files/);
+      expect(r.stdout).not.toMatch(/epoch/);
+    }
+  });
+
+  it('a folder where a data file belongs, and a file where a folder of classes belongs, are E0420', () => {
+    const dir = project();
+    rmSync(join(dir, 'series.csv'));
+    mkdirSync(join(dir, 'series.csv'));
+    expect(nnc('check', join(dir, 'sine.nn')).stderr).toMatch(/error E0420: data file cannot be read: cannot read series\.csv: it is a folder, not a file/);
+    writeFileSync(join(dir, 'pics.nn'), 'data pics = image_folder("sine.nn", height: 8, width: 8)\n');
+    expect(nnc('check', join(dir, 'pics.nn')).stderr).toMatch(/error E0420: data file cannot be read: cannot read sine\.nn: it is a file, not a folder/);
   });
 });
 
