@@ -202,24 +202,29 @@ describe('Ctrl-C while data load', () => {
 });
 
 describe('one run per output folder', () => {
-  it('a second run on a folder another run is writing refuses at once; a killed run\'s lock goes stale', async () => {
+  it('a second run on a folder another run is writing refuses at once; a killed run\'s lock is taken over at once', async () => {
     const dir = project();
     writeFileSync(join(dir, 'long.nn'), readFileSync(join(dir, 'sine.nn'), 'utf8').replace('epochs: 3', 'epochs: 500'));
     const first = spawn(process.execPath, ['bin/nnc.js', 'run', join(dir, 'long.nn'), '--backend', 'cpu', '--out', join(dir, 'out')], { env: { ...process.env, NNC_BACKEND: '' } });
     let stdout = '';
     await new Promise<void>((ready) => first.stdout.on('data', (b: Buffer) => { stdout += b; if (/epoch 1\/500/.test(stdout)) ready(); }));
+    // A live holder keeps its lock however old its mtime (a long synchronous data load
+    // cannot refresh it).
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'out', '.nnc-lock'), old, old);
     const second = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--out', join(dir, 'out'));
     first.kill('SIGKILL');
     await new Promise((gone) => first.on('exit', gone));
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(/^nnc: the output folder \S+out is in use by another nnc run; wait for it to end or choose another --out .*\n$/);
+    expect(second.stderr).toBe(`nnc: the output folder ${join(dir, 'out')} is in use by another nnc run (pid ${first.pid}); wait for it to end or choose another --out\n`);
     expect(second.stdout).not.toMatch(/epoch/);
-    // The killed run left its lock; once its mtime is older than the stale limit, a run takes it over.
-    const old = new Date(Date.now() - 60_000);
-    utimesSync(join(dir, 'out', '.nnc-lock'), old, old);
+    // The killed run left its lock and its pid; the next run sees the pid is gone and takes over.
+    expect(existsSync(join(dir, 'out', '.nnc-lock'))).toBe(true);
     const third = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--out', join(dir, 'out'));
     expect(third.stderr).toBe('');
     expect(third.code).toBe(0);
-    expect(existsSync(join(dir, 'out', '.nnc-lock'))).toBe(false); // released at exit
+    // Released at exit, nothing of the lock left.
+    expect(existsSync(join(dir, 'out', '.nnc-lock'))).toBe(false);
+    expect(existsSync(join(dir, 'out', '.nnc-lock-owner'))).toBe(false);
   }, 60_000);
 });
