@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
+import { checkCsvFits } from './budget.js';
 import { readTable } from './csv.js';
 import { streamTable } from './csv-stream.js';
 import { StreamColumn, streamFeatureStats } from './stream.js';
@@ -58,6 +59,7 @@ export function csv(a: CsvArgs, ctx: DataCtx): RuntimeData {
   if (labelled && (a.stream ?? fileBytes(path) > CSV_STREAM_BYTES)) {
     return streamTable(path, { ...a, columns: a.x!, y, shuffleBuffer: a.shuffle_buffer, chunkBytes: a.chunkBytes });
   }
+  checkCsvFits(path, labelled ? 'stream it: csv(..., stream: true)' : 'a table of columns is read whole: keep fewer rows');
   const t = readTable(path, { ...a, columns: a.x ?? a.columns ?? [], y });
   const x = DenseColumn.of(t.x);
   if (!t.y) return { kind: 'array', column: x };

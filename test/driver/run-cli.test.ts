@@ -181,6 +181,20 @@ describe('data files are regular files', () => {
   });
 });
 
+describe('data that cannot fit memory', () => {
+  it('a CSV read whole that would not fit the heap is one line with the figure, before the parse', () => {
+    // ~8 MB of rows: ~290 MB of heap to parse whole, past a 160 MB heap.
+    const rows = Array.from({ length: 400_000 }, (_, i) => `${i},${Math.sin(i / 8).toFixed(6)}`).join('\n');
+    const dir = project(`t,value\n${rows}\n`);
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, ['--max-old-space-size=160', 'bin/nnc.js', 'run', join(dir, 'sine.nn'), '--backend', 'cpu'], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^nnc: \S+series\.csv \(\d+ MB\) needs ~\d+ MB of memory to parse whole, more than the \d+ MB of heap this process has left; a table of columns is read whole: keep fewer rows, or give Node more heap: NODE_OPTIONS=--max-old-space-size=\d+\n$/);
+    expect(r.stdout).not.toMatch(/epoch/);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  });
+});
+
 describe('Ctrl-C while data load', () => {
   it('ends the run at once: no listener waits for a synchronous load to finish', async () => {
     // About 40 MB of rows: several seconds to parse, long past the interrupt.
