@@ -59,11 +59,11 @@ export function csv(a: CsvArgs, ctx: DataCtx): RuntimeData {
   if (labelled && (a.stream ?? fileBytes(path) > CSV_STREAM_BYTES)) {
     return streamTable(path, { ...a, columns: a.x!, y, shuffleBuffer: a.shuffle_buffer, chunkBytes: a.chunkBytes });
   }
-  checkCsvFits(path, labelled ? 'stream it: csv(..., stream: true)' : 'a table of columns is read whole: keep fewer rows');
+  checkCsvFits(path, (a.x ?? a.columns ?? []).length + (y?.length ?? 0), labelled ? 'stream it: csv(..., stream: true)' : 'a table of columns is read whole: keep fewer rows');
   const t = readTable(path, { ...a, columns: a.x ?? a.columns ?? [], y });
-  const x = DenseColumn.of(t.x);
+  const x = new DenseColumn(t.x, [t.width]);
   if (!t.y) return { kind: 'array', column: x };
-  return { kind: 'dataset', x, y: DenseColumn.of(t.y), info: { columns: [...(a.x ?? [])], ...(t.classNames ? { classNames: t.classNames } : {}), where: (i) => `${path}:${t.lines[i]}` } };
+  return { kind: 'dataset', x, y: new DenseColumn(t.y, [t.yWidth]), info: { columns: [...(a.x ?? [])], ...(t.classNames ? { classNames: t.classNames } : {}), where: (i) => `${path}:${t.lines[i]}` } };
 }
 
 export function npy(a: { path: string; dtype: 'float32' | 'int32' }, ctx: DataCtx): RuntimeData {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { DenseColumn, type Column, type RuntimeData } from '../../runtime/data/column.js';
-import { csvRecords } from '../../runtime/data/csv-stream.js';
+import { csvRecords } from '../../runtime/data/csv-records.js';
 import { batchesOf, StreamColumn } from '../../runtime/data/stream.js';
 import { csv, normalize, split, one_hot } from '../../runtime/data/sources.js';
 import { mulberry32 } from '../../runtime/random.js';
