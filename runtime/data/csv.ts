@@ -12,11 +12,21 @@ export interface NumericTable { columns: string[]; rows: number[][] }
 export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 export const MISSING_CELLS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?']);
 
+/** A column by header name, or by 0-based number. */
+export type ColumnRef = string | number;
+
+/** The index of a column in a header row. */
+export function columnIndex(path: string, header: readonly string[], c: ColumnRef): number {
+  const k = typeof c === 'number' ? (c < header.length ? c : -1) : header.indexOf(c);
+  if (k < 0) throw fault('data', typeof c === 'number' ? `${path}: no column ${c}; its ${header.length} columns are numbered 0 to ${header.length - 1}` : `${path}: no column '${c}'; columns are ${header.join(', ')}`);
+  return k;
+}
+
 export interface CsvOptions {
   /** Numeric columns (the x of a labelled table). */
-  columns: readonly string[];
+  columns: readonly ColumnRef[];
   /** Label or target columns. */
-  y?: readonly string[];
+  y?: readonly ColumnRef[];
   /** How one y column is read; null decides by content (names are ids). */
   labels?: 'ids' | 'values' | null;
   classes?: number | null;
@@ -26,6 +36,8 @@ export interface CsvOptions {
 }
 
 export interface LabelledTable {
+  /** The header names of the x columns. */
+  columns: string[];
   x: number[][];
   y?: number[][];
   /** The class names of ids labels read from names, sorted; id i is classNames[i]. */
@@ -53,12 +65,9 @@ function readRows(path: string, delimiter: string, header: boolean): { header: s
 /** Reads columns of a CSV file as numbers, and y columns as labels or targets. */
 export function readTable(path: string, o: CsvOptions): LabelledTable {
   const { header, rows } = readRows(path, o.delimiter ?? ',', o.header ?? true);
-  const index = (c: string) => {
-    const k = header.indexOf(c);
-    if (k < 0) throw fault('data', `${path}: no column '${c}'; columns are ${header.join(', ')}`);
-    return k;
-  };
+  const index = (c: ColumnRef) => columnIndex(path, header, c);
   const xs = o.columns.map(index);
+  const columns = xs.map((k) => header[k]!);
   const ys = (o.y ?? []).map(index);
   const missing = o.missing ?? 'error';
   const isMissing = (r: Row, k: number) => MISSING_CELLS.has(r.cells[k] ?? '');
@@ -82,12 +91,12 @@ export function readTable(path: string, o: CsvOptions): LabelledTable {
   const x = kept.map((r) => xs.map((k) => number(r, k)));
   if (missing === 'mean') fillMeans(x);
   const lines = Int32Array.from(kept, (r) => r.line);
-  if (!ys.length) return { x, lines };
+  if (!ys.length) return { columns, x, lines };
   if (names) {
     const classNames = [...new Set(kept.map((r) => r.cells[ys[0]!]!))].sort();
     const id = new Map(classNames.map((c, i) => [c, i]));
     if (o.classes != null && classNames.length > o.classes) throw fault('data', `${path}: column '${header[ys[0]!]}' has ${classNames.length} classes (${classNames.slice(0, 10).join(', ')}${classNames.length > 10 ? ', ...' : ''}) but classes: ${o.classes} was declared`);
-    return { x, y: kept.map((r) => [id.get(r.cells[ys[0]!]!)!]), classNames, lines };
+    return { columns, x, y: kept.map((r) => [id.get(r.cells[ys[0]!]!)!]), classNames, lines };
   }
   const y = kept.map((r) => ys.map((k) => number(r, k)));
   if (byLabel === 'ids' || (o.classes != null && ys.length === 1)) {
@@ -95,7 +104,7 @@ export function readTable(path: string, o: CsvOptions): LabelledTable {
     const bad = kept.findIndex((_, i) => !Number.isInteger(y[i]![0]) || y[i]![0]! < 0 || y[i]![0]! >= limit);
     if (bad >= 0) throw fault('data', `${where(kept[bad]!, ys[0]!)} is ${kept[bad]!.cells[ys[0]!]}, not a class id 0..${o.classes != null ? o.classes - 1 : 'k-1'}`);
   }
-  return { x, y, lines };
+  return { columns, x, y, lines };
 }
 
 /** Replaces NaN cells by their column's mean over the other rows. */

@@ -68,6 +68,20 @@ describe('labelled CSV', () => {
     expect(r.stdout).toMatch(/train Flowers: 89 samples/);
   });
 
+  it('columns by number and range(): trained, and the saved model predicts by the header names they stand for', () => {
+    const dir = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier('csv("flowers.csv", x: range(0, 2), y: 2, missing: drop)') });
+    const r = nnc('run', join(dir, 'f.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Flowers: 89 samples of \[2\]/);
+    writeFileSync(join(dir, 'new.csv'), 'width,length\n1,1\n4,2.5\n');
+    const p = nnc('predict', join(dir, 'out'), '--input', join(dir, 'new.csv'));
+    expect(p.stderr).toBe('');
+    expect(p.stdout.split('\n')[0]).toBe('class,blue,green,red');
+    expect(p.stdout.split('\n').slice(1, 3).map((l) => l.split(',')[0])).toEqual(['red', 'blue']);
+    const bad = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier('csv("flowers.csv", x: [0, 5], y: 2)') });
+    expect(nnc('check', join(bad, 'f.nn')).stderr).toMatch(/error E0422: column number past the last column: flowers\.csv has 3 columns \(numbered 0 to 2\), so it has no column 5/);
+  });
+
   it('the checker reads the header: an unknown column is an error at the data line, listing the columns', () => {
     const dir = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier('csv("flowers.csv", x: ["length", "height"], y: "kind")') });
     const r = nnc('check', join(dir, 'f.nn'));

@@ -42,6 +42,17 @@ describe('streamed CSV', () => {
     for (const chunk of [7, 16, 1 << 20]) expect([...csvRecords(path, ',', chunk)]).toEqual(whole);
   });
 
+  it('columns by number (as the runtime gets them where the checker read no header) stream and load alike', () => {
+    const name = write('num.csv', table(40));
+    for (const stream of [true, false]) {
+      const d = csv({ path: name, columns: null, x: [0, 1], y: 2, stream, chunkBytes: 64 }, { baseDir: dir }) as Dataset;
+      expect(d.info.columns).toEqual(['id', 'f']);
+      expect(d.info.classNames).toEqual(['a', 'b', 'c']);
+      expect(ids(d)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    }
+    expect(() => csv({ path: name, columns: null, x: [0, 3], y: 2, stream: false }, { baseDir: dir })).toThrow(/num\.csv: no column 3; its 3 columns are numbered 0 to 2/);
+  });
+
   it('knows the row count and class names from a first pass; batches cover every row once per epoch', () => {
     const d = streamed(write('t.csv', table(203)));
     expect(d.x).toBeInstanceOf(StreamColumn);
