@@ -131,6 +131,9 @@ export interface DataValue {
   source: string;
   args: Map<string, Value>;
   type: DataType;
+  /** The number of samples, where the checker read it from the file (a NumPy header); a
+   *  transform's value never has it. */
+  samples?: number;
 }
 
 export type DataType =

@@ -417,6 +417,7 @@ export class Evaluator {
       const v = bound.values.get(param);
       if (v?.kind === 'string') checkProjectPath(this.g.host, this.g.sink, env.module.path, bound.spans.get(param) ?? span, param, 'read', v.value);
     }
+    let samples: number | undefined;
     try {
       const type: DataType = def.type({
         args: bound.values,
@@ -440,8 +441,10 @@ export class Evaluator {
         },
         report: (err) => this.g.sink.reportRule(err, env.module.path, (err.where.at && bound.spans.get(err.where.at)) || span),
         settle: (n, v) => { bound.values.set(n, v); },
+        samplesOf: (n) => { const v = bound.values.get(n); return v?.kind === 'data' ? v.data.samples : undefined; },
+        knowSamples: (n) => { samples = n; },
       });
-      return { kind: 'data', data: { source: name, args: bound.values, type } };
+      return { kind: 'data', data: { source: name, args: bound.values, type, ...(samples !== undefined ? { samples } : {}) } };
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       this.g.sink.reportRule(err, env.module.path, (err.where.at && bound.spans.get(err.where.at)) || span);

@@ -156,15 +156,20 @@ function npzType(ctx: DataCtx): DataType {
   requiredHead(ctx, 0);
   const headers = npzHeaders((offset, length) => ctx.head('path', length, offset, true) as Uint8Array | undefined);
   if (headers instanceof Error) throw RuleError.of('E0420', { path, reason: headers.message }, { at: 'path' });
+  const counts: number[] = [];
   const arrayOf = (param: 'x' | 'y', dtype: 'float32' | 'int32') => {
     const name = stringArg(ctx, param)!;
     const h = headers.get(name);
     if (!h) throw RuleError.of('E0417', { path, what: 'array', name, guess: didYouMean(name, headers.keys()), names: [...headers.keys()].join(', ') || 'none' }, { at: param });
-    return npyShape(h, `${path}:${name}`, param, dtype);
+    const s = npyShape(h, `${path}:${name}`, param, dtype);
+    counts.push((h as NpyHeader).shape[0]!);
+    return s;
   };
   const x = arrayOf('x', dtypeArg(ctx));
+  ctx.knowSamples(counts[0]!);
   if (stringArg(ctx, 'y') === undefined) return { kind: 'array', shape: x };
   const y = arrayOf('y', 'float32');
+  if (counts[0] !== counts[1]) throw RuleError.of('E0423', { x: `array '${stringArg(ctx, 'x')}' of ${path}`, xCount: counts[0]!, y: `array '${stringArg(ctx, 'y')}'`, yCount: counts[1]! }, { at: 'y' });
   const labels = (ctx.args.get('labels') as { name: string }).name;
   const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
   if (labels === 'ids') {
@@ -204,7 +209,12 @@ export const FILE_SOURCES: DataSourceDef[] = [
     name: 'npy', module: 'core', files: ['path'],
     doc: 'Reads a NumPy `.npy` array (little-endian numbers or bool, C order) as float32 (or int32). Axis 0 is the samples; the checker reads the shape from the header. Type: the array\'s shape with `n` for axis 0 (`[n, 1]` for a 1-d array).',
     params: [str('path', 'Path of the .npy file, relative to the .nn file.'), DTYPE],
-    type: (ctx) => ({ kind: 'array', shape: npyShape(npyHeader(requiredHead(ctx, NPY_HEAD_BYTES)), stringArg(ctx, 'path') ?? '', 'path', dtypeArg(ctx)) }),
+    type(ctx) {
+      const h = npyHeader(requiredHead(ctx, NPY_HEAD_BYTES));
+      const t: DataType = { kind: 'array', shape: npyShape(h, stringArg(ctx, 'path') ?? '', 'path', dtypeArg(ctx)) };
+      if (!(h instanceof Error)) ctx.knowSamples(h.shape[0]!);
+      return t;
+    },
   },
   {
     name: 'npz', module: 'core', files: ['path'],

@@ -6,9 +6,17 @@ import { formatShape, shape } from '../shapes/shape.js';
 import { RuleError } from '../diagnostics.js';
 import { arrayOf, columnCount, columnsParam, dataParam, describeDataType, n, posInt, str, type DataSourceDef } from './params.js';
 import { FILE_SOURCES } from './files.js';
+import type { Value } from '../ir.js';
 
 export { describeDataType, type DataCtx, type DataSourceDef } from './params.js';
 
+
+/** `npy("x.npy")`: a data argument by its source and file, for messages. */
+function describeSource(v: Value | undefined): string {
+  if (v?.kind !== 'data') return 'data';
+  const path = v.data.args.get('path');
+  return path?.kind === 'string' ? `${v.data.source}(${JSON.stringify(path.value)})` : v.data.source;
+}
 
 const defs: DataSourceDef[] = [
   ...FILE_SOURCES,
@@ -94,6 +102,10 @@ const defs: DataSourceDef[] = [
       };
       const x = inputs('x');
       let y = inputs('y');
+      const xCount = ctx.samplesOf('x'), yCount = ctx.samplesOf('y');
+      if (xCount !== undefined && yCount !== undefined && xCount !== yCount) {
+        throw RuleError.of('E0423', { x: `x (${describeSource(ctx.args.get('x'))})`, xCount, y: `y (${describeSource(ctx.args.get('y'))})`, yCount }, { at: 'y' });
+      }
       const labels = (ctx.args.get('labels') as { name: string }).name;
       const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
       if (labels === 'ids') {

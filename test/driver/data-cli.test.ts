@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { npyBytes } from '../npy-writer.js';
@@ -145,6 +146,34 @@ train M on d { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05),
     expect(r.stdout).toMatch(/train M: 60 samples of \[2\]/);
     const bad = nnc('check', join(dir, 'bad.nn'));
     expect(bad.stdout + bad.stderr).toMatch(/E0419: class count does not fit the output: the data has 3 classes but M has 4 output units/);
+  });
+
+  it('x and y of different sample counts are an error at the data line, before anything runs (npy, and npz arrays)', () => {
+    const program = (data: string) => `
+model M {
+  input x: [batch, 2]
+  dense(3, activation: softmax)
+}
+data d = ${data}
+train M on d { loss: sparse_categorical_crossentropy, epochs: 1 }
+`;
+    const dir = folder({
+      'x.npy': npyBytes('<f4', [6, 2], Array(12).fill(0.5)), 'y.npy': npyBytes('<f4', [5], [0, 1, 2, 0, 1]),
+      'd.npz': zipSync({ 'x.npy': npyBytes('<f4', [6, 2], Array(12).fill(0.5)), 'y.npy': npyBytes('<f4', [5], [0, 1, 2, 0, 1]) }),
+      'a.nn': program('examples(npy("x.npy"), y: npy("y.npy"), labels: ids)'),
+      'b.nn': program('npz("d.npz", x: "x", y: "y", labels: ids)'),
+      'c.nn': program('examples(normalize(npy("x.npy")), y: npy("y.npy"), labels: ids)'),
+    });
+    for (const [file, line, found] of [['a.nn', 6, 'x \\(npy\\("x.npy"\\)\\) holds 6 samples but y \\(npy\\("y.npy"\\)\\) holds 5 samples'], ['b.nn', 6, "array 'x' of d.npz holds 6 samples but array 'y' holds 5 samples"]] as const) {
+      const r = nnc('check', join(dir, file));
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).toMatch(new RegExp(`${file}\\(${line},\\d+\\): error E0423: inputs and targets differ in sample count: ${found}`));
+    }
+    // Through a transform the count is not known to the checker: the run stops with one line.
+    expect(nnc('check', join(dir, 'c.nn')).code).toBe(0);
+    const run = nnc('run', join(dir, 'c.nn'), '--backend', 'cpu');
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 
