@@ -150,6 +150,10 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
     sink, file, loss: loss?.kind === 'enum' ? loss.name : undefined, lossSpan, dataSpan: span, out,
     model: { span: model.span, file: model.file }, modelName: model.name,
     y: t.y, labels: t.labels, classes: t.classes, classesSeen: t.classesSeen, yFits: () => !unifyShapes(out, t.y!, bindings, flexible) || mismatch('y', out, t.y!),
+    idsFit: () => {
+      const ids: Shape = { dtype: t.y!.dtype, dims: [...out.dims.slice(0, -1), Dim.const(1)] };
+      return !unifyShapes(ids, t.y!, bindings, flexible) || mismatch('y', ids, t.y!);
+    },
   })) return false;
   if (!fitValidationData(decl, file, fields.get('validation_data'), model, inShape, t.y, new Map(bindings), flexible, sink)) return false;
   // Weight sizes may come from data (`vocab`), never from the sample count.

@@ -5,7 +5,7 @@ import { didYouMean, RuleError } from '../diagnostics.js';
 import { describeValue, type DataType, type ParamSpec, type Value } from '../ir.js';
 import { shape, type Shape } from '../shapes/shape.js';
 import { CSV_HEAD_BYTES, csvHead, DECIMAL, MISSING_CELLS, NPY_HEAD_BYTES, npyHeader, npzHeaders, type CsvHead, type NpyHeader } from './heads.js';
-import { n, posInt, str, type DataCtx, type DataSourceDef } from './params.js';
+import { idsShape, n, posInt, str, type DataCtx, type DataSourceDef } from './params.js';
 import { PARQUET } from './parquet.js';
 
 /** A column by header name or by 0-based number. */
@@ -172,10 +172,7 @@ function npzType(ctx: DataCtx): DataType {
   if (counts[0] !== counts[1]) throw RuleError.of('E0423', { x: `array '${stringArg(ctx, 'x')}' of ${path}`, xCount: counts[0]!, y: `array '${stringArg(ctx, 'y')}'`, yCount: counts[1]! }, { at: 'y' });
   const labels = (ctx.args.get('labels') as { name: string }).name;
   const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
-  if (labels === 'ids') {
-    if (y.dims.length !== 2 || y.dims[1]!.value !== 1) throw RuleError.of('E0414', { source: 'npz', expected: 'class ids [n] or [n, 1] for labels: ids', found: `y of ${y.dims.length} axes`, example: 'np.savez("d.npz", x=x, y=y.reshape(-1))' }, { at: 'y' });
-    return { kind: 'dataset', x, y, labels: 'ids', classes };
-  }
+  if (labels === 'ids') return { kind: 'dataset', x, y: idsShape(y), labels: 'ids', classes };
   return { kind: 'dataset', x, y, labels: labels === 'onehot' ? 'onehot' : undefined };
 }
 

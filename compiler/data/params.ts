@@ -63,3 +63,9 @@ export function arrayOf(t: DataType, what: string, param: string, rank?: number)
   return t.shape;
 }
 
+/** Class ids as the checker types them: one id per sample [n, 1] (from [n] or [n, 1]), or
+ *  one per step of a sequence [n, time, 1] (from [n, time] or [n, time, 1]). */
+export function idsShape(y: Shape): Shape {
+  const last = y.dims[y.dims.length - 1]!;
+  return y.dims.length === 1 || last.value !== 1 ? { ...y, dims: [...y.dims, Dim.const(1)] } : y;
+}

@@ -4,7 +4,7 @@ import { Dim } from '../shapes/dim.js';
 import { PACKAGED_PHOTOS } from './photos.js';
 import { formatShape, shape } from '../shapes/shape.js';
 import { RuleError } from '../diagnostics.js';
-import { arrayOf, columnCount, columnsParam, dataParam, describeDataType, n, posInt, str, type DataSourceDef } from './params.js';
+import { arrayOf, columnCount, columnsParam, dataParam, describeDataType, idsShape, n, posInt, str, type DataSourceDef } from './params.js';
 import { FILE_SOURCES } from './files.js';
 import type { Value } from '../ir.js';
 
@@ -108,11 +108,7 @@ const defs: DataSourceDef[] = [
       }
       const labels = (ctx.args.get('labels') as { name: string }).name;
       const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
-      if (labels === 'ids') {
-        if (y.dims.length === 1) y = shape([y.dims[0]!, 1]);
-        if (y.dims.length !== 2 || y.dims[1]!.value !== 1) throw RuleError.of('E0414', { source: 'examples', expected: 'class ids [n] or [n, 1] for labels: ids', found: formatShape(y), example: 'examples(x, y: ids, labels: ids)' }, { at: 'y' });
-        return { kind: 'dataset', x, y, labels: 'ids', classes };
-      }
+      if (labels === 'ids') return { kind: 'dataset', x, y: idsShape(y), labels: 'ids', classes };
       return { kind: 'dataset', x, y, labels: labels === 'onehot' ? 'onehot' : undefined };
     },
   },

@@ -71,8 +71,8 @@ export class OneHotColumn implements Column {
   }
 }
 
-/** One-hot labels [n, k] as class ids [n, 1] (their argmax), for sparse categorical
- *  cross-entropy on data whose labels are one-hot (mnist(), char_sequences). */
+/** One-hot labels [n, k] as class ids [n, 1] (their argmax; [n, time, k] as [n, time, 1]),
+ *  for sparse categorical cross-entropy on data whose labels are one-hot (mnist(), char_sequences). */
 export function classIds(c: Column): Column {
   // tfjs's sparse loss floors its labels, which it takes as float32 only.
   if (c instanceof OneHotColumn && c.ids.rowSize === 1) return c.ids.dtype === 'float32' ? c.ids : new DenseColumn(Float32Array.from(c.ids.data), c.ids.sampleShape, c.ids.stride);
@@ -81,8 +81,8 @@ export function classIds(c: Column): Column {
 
 class ArgMaxColumn implements Column {
   readonly dtype = 'float32';
-  readonly sampleShape = [1] as const;
-  constructor(readonly rows: Column) {}
+  readonly sampleShape: readonly number[];
+  constructor(readonly rows: Column) { this.sampleShape = [...rows.sampleShape.slice(0, -1), 1]; }
   get n(): number { return this.rows.n; }
   slice(start: number, end: number): ArgMaxColumn { return new ArgMaxColumn(this.rows.slice(start, end)); }
   gather(rows: ArrayLike<number>): tf.Tensor {

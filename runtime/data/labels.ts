@@ -16,11 +16,17 @@ export function examples(a: { x: RuntimeData; y: RuntimeData; labels: 'ids' | 'o
   if (x.n !== y.n) throw fault('data', `examples: x has ${x.n} samples but y has ${y.n}; they pair sample for sample`);
   if (a.labels === 'ids') {
     if (!(y instanceof DenseColumn)) throw fault('data', 'examples: class ids must be numbers');
-    const ids = Float32Array.from({ length: y.n }, (_, i) => (y as DenseColumn).row(i)[0]!);
+    // One id per sample [1], or one per step of a sequence [time, 1] (as the checker types them).
+    const s = y.sampleShape;
+    const shape = s.length === 0 || s[s.length - 1] !== 1 ? [...s, 1] : [...s];
+    const size = y.rowSize;
+    const ids = new Float32Array(y.n * size);
+    for (let i = 0; i < y.n; i++) ids.set((y as DenseColumn).row(i), i * size);
     const limit = a.classes ?? Infinity;
     const bad = ids.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= limit);
-    if (bad >= 0) throw fault('data', `examples: y[${bad}] is ${ids[bad]}, not a class id 0..${a.classes !== null ? a.classes - 1 : 'k-1'}`);
-    y = new DenseColumn(ids, [1]);
+    const at = size === 1 ? `y[${bad}]` : `y[${Math.floor(bad / size)}] (step ${bad % size})`;
+    if (bad >= 0) throw fault('data', `examples: ${at} is ${ids[bad]}, not a class id 0..${a.classes !== null ? a.classes - 1 : 'k-1'}`);
+    y = new DenseColumn(ids, shape);
   }
   return { kind: 'dataset', x, y, info: a.y.kind === 'dataset' && a.y.info.where ? { where: a.y.info.where } : {} };
 }

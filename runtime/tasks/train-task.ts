@@ -45,7 +45,8 @@ export interface TrainTask {
 export function trainingData(d: RuntimeData, what: string, loss?: LossName): TrainData {
   if (d.kind !== 'dataset' || !d.y) throw fault('data', `${what} needs examples with targets`);
   // The checker lets sparse categorical cross-entropy take one-hot labels (compiler/check/labels.ts).
-  const y = loss === 'sparse_categorical_crossentropy' && d.y.sampleShape.length === 1 && d.y.sampleShape[0]! > 1 ? classIds(d.y) : d.y;
+  const last = d.y.sampleShape[d.y.sampleShape.length - 1];
+  const y = loss === 'sparse_categorical_crossentropy' && last !== undefined && last > 1 ? classIds(d.y) : d.y;
   return { x: d.x, y, info: d.info };
 }
 
@@ -62,19 +63,19 @@ function refuseMisfit(name: string, model: tf.LayersModel, data: TrainData) {
  *  would train on garbage: refused, naming the sample. In-memory ids are checked here, streamed
  *  ones as each row is read (the returned check). */
 function classIdGuard(name: string, model: tf.LayersModel, data: TrainData, loss: LossName): RowCheck | undefined {
-  if (loss !== 'sparse_categorical_crossentropy' || data.y.sampleShape.length !== 1 || data.y.sampleShape[0] !== 1) return undefined;
+  // One id per sample [1], or one per step [time, 1].
+  if (loss !== 'sparse_categorical_crossentropy' || data.y.sampleShape[data.y.sampleShape.length - 1] !== 1) return undefined;
   const units = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1];
   if (typeof units !== 'number') return undefined;
   const bad = (v: number) => !(v >= 0 && v < units && Number.isInteger(v));
   const refuse = (v: number, where: string) => fault('data', v >= units
     ? `${where}: class id ${v} is past ${name}'s ${units} output units (ids 0..${units - 1}); give the model ${v + 1} or more units, or fix the label`
     : `${where}: the label ${v} is not a class id 0..${units - 1} (${name} has ${units} output units)`);
-  const check: RowCheck = (y, where) => { if (bad(y[0]!)) throw refuse(y[0]!, where); };
+  const check: RowCheck = (y, where) => { for (const v of y) if (bad(v)) throw refuse(v, where); };
   if (data.y instanceof StreamColumn) return check;
   if (data.y instanceof DenseColumn) {
     for (let i = 0; i < data.y.n; i++) {
-      const v = data.y.row(i)[0]!;
-      if (bad(v)) throw refuse(v, data.info.where?.(i) ?? `sample ${i} (0-based) of the data`);
+      for (const v of data.y.row(i)) if (bad(v)) throw refuse(v, data.info.where?.(i) ?? `sample ${i} (0-based) of the data`);
     }
   }
   return undefined;

@@ -146,12 +146,14 @@ async function classifierBaseline(o: TrainOptions, val: TrainData | undefined, l
     b.x.dispose();
     const y = await floatsOf(tf.tidy(() => {
       const t = b.y!;
-      return tf.cast(t.shape[1] === 1 ? t.reshape([-1]).round() : t.argMax(-1), 'float32');
+      // Ids [n, 1] (or [n, time, 1]) or one-hot rows: one class per sample, or per step.
+      return tf.cast(t.shape[t.rank - 1] === 1 ? t.reshape([-1]).round() : t.argMax(-1).reshape([-1]), 'float32');
     }));
     b.y!.dispose();
     for (const c of y) counts.set(c, (counts.get(c) ?? 0) + 1);
   }
-  return { name: 'majority class', metric: 'val_accuracy', baseline: Math.max(...counts.values()) / val.y.n, model: last['val_accuracy'] };
+  const labels = [...counts.values()].reduce((a, b) => a + b, 0);
+  return { name: 'majority class', metric: 'val_accuracy', baseline: Math.max(...counts.values()) / labels, model: last['val_accuracy'] };
 }
 
 async function resumeFrom(o: TrainOptions, model: tf.LayersModel): Promise<{ state: SavedState; optimizer: tf.Optimizer; note?: string } | undefined> {

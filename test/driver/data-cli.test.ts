@@ -177,6 +177,66 @@ train M on d { loss: sparse_categorical_crossentropy, epochs: 1 }
   });
 });
 
+describe('sequence targets [n, time, k]', () => {
+  /** 48 sequences of 6 steps of 2 features; each step's class (0, 1, 2) is the first feature's band. */
+  function sequences() {
+    const n = 48, T = 6;
+    const x: number[] = [], ids: number[] = [], onehot: number[] = [];
+    for (let i = 0; i < n; i++) for (let t = 0; t < T; t++) {
+      const v = Math.sin(i * 0.7 + t * 1.1);
+      x.push(v, Math.cos(i + t));
+      const c = v > 0.3 ? 2 : v < -0.3 ? 0 : 1;
+      ids.push(c);
+      onehot.push(...[0, 1, 2].map((k) => (k === c ? 1 : 0)));
+    }
+    return { 'x.npy': npyBytes('<f4', [n, T, 2], x), 'ids.npy': npyBytes('<f4', [n, T], ids), 'onehot.npy': npyBytes('<f4', [n, T, 3], onehot), 'ids7.npy': npyBytes('<f4', [n, 7], Array(n * 7).fill(1)) };
+  }
+  const tagger = (y: string, loss: string, extra = '') => `
+model Tagger {
+  input x: [batch, 6, 2]
+  lstm(16, return_sequences: true)
+  time_distributed(dense(3, activation: softmax))
+}
+data d = examples(npy("x.npy"), y: ${y})
+train Tagger on d { loss: ${loss}, optimizer: adam(lr: 0.03), epochs: 20, batch_size: 16, validation_split: 0.25, metrics: [accuracy], seed: 1, save: "out" }
+${extra}`;
+
+  it('one class per step: ids [n, time] under the sparse loss and one-hot [n, time, k] under the categorical loss train alike; evaluate and predict give a row per step', () => {
+    const dir = folder({
+      ...sequences(),
+      'ids.nn': tagger('npy("ids.npy"), labels: ids, classes: 3', 'sparse_categorical_crossentropy', 'evaluate Tagger on d {}\npredict Tagger on npy("x.npy") { save: "preds.csv" }\n'),
+      'onehot.nn': tagger('npy("onehot.npy"), labels: onehot', 'categorical_crossentropy').replace('save: "out"', 'save: "out1"'),
+    });
+    const ids = nnc('run', join(dir, 'ids.nn'), '--backend', 'cpu');
+    expect(ids.stderr).toBe('');
+    expect(ids.stdout).toMatch(/train Tagger: 48 samples of \[6, 2\]/);
+    const figure = /val_accuracy: model ([\d.]+) vs majority class ([\d.]+)/.exec(ids.stdout)!;
+    expect(Number(figure[1])).toBeGreaterThan(0.7);
+    expect(Number(figure[2])).toBeLessThan(0.6);
+    expect(ids.stdout).toMatch(/evaluate Tagger on 48 samples .*accuracy [\d.]+/);
+    const rows = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('sample,step,class,0,1,2');
+    expect(rows.length).toBe(1 + 48 * 6);
+    expect(rows[7]!.split(',').slice(0, 2)).toEqual(['1', '0']);
+    const onehot = nnc('run', join(dir, 'onehot.nn'), '--backend', 'cpu');
+    expect(onehot.stderr).toBe('');
+    // The same seed and the same labels, encoded two ways: the same training.
+    expect(/val_accuracy: model ([\d.]+)/.exec(onehot.stdout)![1]).toBe(figure[1]);
+  });
+
+  it('ids with a step count the output does not have are an error at the train line; a class id past the units stops the run with its sample', () => {
+    const files = sequences();
+    const bad = new Float32Array(48 * 6).fill(1);
+    bad[100] = 3;
+    const dir = folder({ ...files, 'bad.npy': npyBytes('<f4', [48, 6], [...bad]), 'steps.nn': tagger('npy("ids7.npy"), labels: ids', 'sparse_categorical_crossentropy'), 'past.nn': tagger('npy("bad.npy"), labels: ids', 'sparse_categorical_crossentropy') });
+    const r = nnc('check', join(dir, 'steps.nn'));
+    expect(r.stdout + r.stderr).toMatch(/error E0404: data does not fit the model: y of the data does not fit the output of Tagger: expected \[n, 6, 1\], found \[n, 7, 1\]/);
+    const past = nnc('run', join(dir, 'past.nn'), '--backend', 'cpu');
+    expect(past.code).toBe(2);
+    expect(past.stderr).toMatch(/^nnc: .*sample 16 .*: class id 3 is past Tagger's 3 output units/);
+  });
+});
+
 describe('image folders by class', () => {
   /** Three class folders of 8×8 PNGs, each class a dominant colour with noise. */
   function imageFolders(): string {
