@@ -140,6 +140,8 @@ export const DIAGNOSTIC_CODES = {
   E0420: { severity: 'error', title: 'data file cannot be read', message: 'cannot read {path}: {reason}' },
   E0422: { severity: 'error', title: 'column number past the last column', message: '{path} has {count|column} (numbered 0 to {last}), so it has no column {index}', help: 'columns are numbered from 0, as in pandas\' iloc; range(a, b) stops before b' },
   E0423: { severity: 'error', title: 'inputs and targets differ in sample count', message: '{x} holds {xCount|sample} but {y} holds {yCount|sample}', help: 'x and y pair up sample by sample along axis 0: save arrays of the same length (x[i] with y[i])' },
+  E0424: { severity: 'error', title: 'data inputs do not match the model\'s', message: '{model} takes the inputs {inputs}, but the data gives {names}', label: '{model} is declared here',
+    help: ['name the entries of examples(x: ...) after the model\'s `input` lines, one each; {guess}', 'name the entries of examples(x: ...) after the model\'s `input` lines, one each'] },
   W0421: { severity: 'warning', title: 'path outside the project', message: "'{name}' {access} {path}, outside the project folder",
     help: 'the project folder is the nearest one above the .nn file with a package.json or .git (else the file\'s own); keep the paths inside it (a run can still write elsewhere with --out)', editorError: true },
   E0430: { severity: 'error', title: 'missing data', message: '{kind} needs data to act on', help: 'add `on NAME` after the kind and the model, NAME a data declaration or a source such as csv(...)' },

@@ -425,6 +425,8 @@ export class Evaluator {
         data: (n) => {
           const v = bound.values.get(n)!;
           if (v.kind !== 'data') throw RuleError.of('E0414', { source: name, expected: `data for '${n}'`, found: describeValue(v) }, { at: n });
+          // Examples of several named inputs go to train and evaluate only.
+          if (v.data.type.kind === 'dataset' && v.data.type.inputs) throw RuleError.of('E0414', { source: name, expected: 'data of one input', found: `examples of the inputs ${v.data.type.inputs.map((i) => i.name).join(', ')}`, example: 'transform each input before examples(x: {a: normalize(da), b: db}, y: t)' }, { at: n });
           return v.data.type;
         },
         head: (param, maxBytes, offset, quiet) => {

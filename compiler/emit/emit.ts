@@ -193,6 +193,7 @@ function dataExpr(v: DataValue, named: Map<DataValue, string>, p: Printer, needs
       case 'dim': return a.dim.value ?? null;
       case 'list': return a.items.map(decode);
       case 'data': return code(dataExpr(a.data, named, p, needs));
+      case 'map': return Object.fromEntries([...a.entries].map(([k, i]) => [k, decode(i)]));
       default: throw new EmitError(`a data argument of ${v.source} cannot be compiled (${a.kind})`);
     }
   };

@@ -237,6 +237,61 @@ ${extra}`;
   });
 });
 
+describe('a model of several inputs', () => {
+  /** 80 samples: main [3] and extra [1] features; the class needs both (main[0] + extra > 0). */
+  function twoInputs() {
+    const n = 80;
+    const main: number[] = [], extra: number[] = [], y: number[] = [];
+    for (let i = 0; i < n; i++) {
+      main.push(Math.sin(i * 1.3), Math.cos(i * 0.7), Math.sin(i * 2.1));
+      extra.push(Math.cos(i * 1.9));
+      y.push(main[3 * i]! + extra[i]! > 0 ? 1 : 0);
+    }
+    return { 'main.npy': npyBytes('<f4', [n, 3], main), 'extra.npy': npyBytes('<f4', [n], extra), 'y.npy': npyBytes('<f4', [n], y) };
+  }
+  const program = (x: string, extra = '') => `
+model Two {
+  input main: [batch, 3]
+  input extra: [batch, 1]
+  h = concat(main -> dense(8, activation: relu), extra)
+  output h -> dense(2, activation: softmax)
+}
+data d = examples(x: ${x}, y: npy("y.npy"), labels: ids)
+train Two on d { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05), epochs: 30, batch_size: 16, validation_split: 0.25, metrics: [accuracy], seed: 1, save: "out" }
+${extra}`;
+
+  it('examples(x: {name: data, ...}) feeds each input by name, in any order: trains and evaluates; nnc predict refuses it in one line', () => {
+    const dir = folder({ ...twoInputs(), 'two.nn': program('{extra: npy("extra.npy"), main: npy("main.npy")}', 'evaluate Two on d {}\n') });
+    const r = nnc('run', join(dir, 'two.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Two: 80 samples of extra \[1\], main \[3\]/);
+    const figure = /val_accuracy: model ([\d.]+) vs majority class ([\d.]+)/.exec(r.stdout)!;
+    expect(Number(figure[1])).toBeGreaterThan(0.85);
+    expect(r.stdout).toMatch(/evaluate Two on 80 samples .*accuracy 0\.9/);
+    // nnc predict takes models of one input: one line.
+    const p = nnc('predict', join(dir, 'out'), '--input', join(dir, 'main.npy'));
+    expect(p.code).toBe(2);
+    expect(p.stderr).toMatch(/^nnc: the model in .* has 2 inputs and 1 output; prediction takes a model of one input and one output/);
+  });
+
+  it('inputs named or shaped unlike the model\'s, one unnamed input, and a transform or predict over named inputs are errors at check time', () => {
+    const dir = folder({
+      ...twoInputs(),
+      'names.nn': program('{extras: npy("extra.npy"), main: npy("main.npy")}'),
+      'shapes.nn': program('{extra: npy("main.npy"), main: npy("extra.npy")}'),
+      'one.nn': program('npy("main.npy")'),
+      'normalize.nn': program('{extra: npy("extra.npy"), main: npy("main.npy")}').replace('data d = examples(', 'data d = normalize(examples(').replace('labels: ids)', 'labels: ids))'),
+      'predict.nn': program('{extra: npy("extra.npy"), main: npy("main.npy")}', 'predict Two on d {}\n'),
+    });
+    const out = (f: string) => { const r = nnc('check', join(dir, f)); expect(r.code).toBe(1); return r.stdout + r.stderr; };
+    expect(out('names.nn')).toMatch(/E0424: data inputs do not match the model's: Two takes the inputs main, extra, but the data gives extras, main\n[^]*'extras' may be 'extra'/);
+    expect(out('shapes.nn')).toMatch(/E0404: data does not fit the model: x\.main of the data does not fit the input 'main' of Two: expected \[batch, 3\], found \[n, 1\]/);
+    expect(out('one.nn')).toMatch(/E0432: .*the model Two must have one input, or data that name its inputs/);
+    expect(out('normalize.nn')).toMatch(/E0414: wrong kind of data: normalize needs data of one input, found examples of the inputs extra, main/);
+    expect(out('predict.nn')).toMatch(/E0414: wrong kind of data: predict needs data of one input/);
+  });
+});
+
 describe('image folders by class', () => {
   /** Three class folders of 8×8 PNGs, each class a dominant colour with noise. */
   function imageFolders(): string {
