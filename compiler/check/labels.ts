@@ -69,7 +69,9 @@ export function fitLossToLabels(c: LossFit): boolean {
   // No loss yet (evaluate takes its train task's later): class ids fit an output of classes.
   if (loss === undefined && c.labels === 'ids') return c.idsFit();
   if (loss === 'categorical_crossentropy' || loss === 'sparse_categorical_crossentropy') {
-    if (out.dims.length < 2 || classes?.value === 1) {
+    // [batch, classes], or one class per step of a sequence; an image-shaped output has
+    // most likely lost its flatten (Keras would take it with targets of its shape).
+    if (out.dims.length < 2 || out.dims.length > 3 || classes?.value === 1) {
       return problem(CLASSIFIER, formatShape(out), classes?.value === 1 && out.dims.length === 2 ? 'oneUnit' : undefined);
     }
   }
