@@ -15,6 +15,8 @@ export function examples(a: { x: RuntimeData | Record<string, RuntimeData>; y: R
   const named = isNamedInputs(a.x) ? new InputColumns(Object.entries(a.x).map(([name, d]) => ({ name, column: inputs(d, `x.${name}`).column }))) : undefined;
   const x = named ? named.inputs[0]!.column : inputs(a.x as RuntimeData, 'x').column;
   let y = inputs(a.y, 'y').column;
+  const streamed = named?.inputs.find((i) => i.column instanceof StreamColumn);
+  if (streamed) throw fault('data', `examples: the input '${streamed.name}' is streamed (a CSV file past 64 MiB, or stream: true); the inputs of a model of several are read whole: give it stream: false`);
   for (const { name, column } of named?.inputs ?? [{ name: '', column: x }]) {
     if (column.n !== y.n) throw fault('data', `examples: x${name ? `.${name}` : ''} has ${column.n} samples but y has ${y.n}; they pair sample for sample`);
   }
