@@ -193,6 +193,7 @@ function dataExpr(v: DataValue, named: Map<DataValue, string>, p: Printer, needs
       case 'dim': return a.dim.value ?? null;
       case 'list': return a.items.map(decode);
       case 'data': return code(dataExpr(a.data, named, p, needs));
+      case 'map': return Object.fromEntries([...a.entries].map(([k, i]) => [k, decode(i)]));
       default: throw new EmitError(`a data argument of ${v.source} cannot be compiled (${a.kind})`);
     }
   };
@@ -200,16 +201,18 @@ function dataExpr(v: DataValue, named: Map<DataValue, string>, p: Printer, needs
   return `data.${ident(v.source)}(${p.value(args)}, ctx)`;
 }
 
-/** How a task's build gets each named dim from the data: `d.x.sampleShape[1]`. */
+/** How a task's build gets each named dim from the data: `d.y.sampleShape[1]`. */
 function dimsFromData(task: TaskIR, model: ModelIR): string {
   const marks = sentinels(model);
   if (!marks.size) return '';
   const t = task.data!.type;
   const parts = [...marks.keys()].map((k) => {
     const bound = task.bindings.get(k) ?? Dim.sym(k);
-    for (const [side, shape] of [['x', t.kind === 'dataset' ? t.x : undefined], ['y', t.kind === 'dataset' ? t.y : undefined]] as const) {
+    // x is one column, or one per input of a model of several (InputColumns, in the order written).
+    const xs = t.kind === 'dataset' ? (t.inputs ?? [{ shape: t.x }]).map((i, j) => [`('inputs' in d.x ? d.x.inputs[${j}]!.column : d.x)`, i.shape] as const) : [];
+    for (const [side, shape] of [...xs, ['d.y', t.kind === 'dataset' ? t.y : undefined]] as const) {
       const axis = shape?.dims.findIndex((d, i) => i > 0 && d.equals(bound)) ?? -1;
-      if (axis > 0) return `${ident(k)}: d.${side}.sampleShape[${axis - 1}]!`;
+      if (axis > 0) return `${ident(k)}: ${side}.sampleShape[${axis - 1}]!`;
     }
     throw new EmitError(`${model.name} needs ${k} from the data, which nnc compile cannot find`);
   });

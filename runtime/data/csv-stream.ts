@@ -3,7 +3,7 @@
 // class names and the columns' means, then one pass per epoch. The same rules as readTable
 // (csv.ts).
 import { csvRecords, CSV_CHUNK_BYTES, type CsvRecord as Record, type Mark } from './csv-records.js';
-import { DECIMAL, MISSING_CELLS, type CsvOptions } from './csv.js';
+import { columnIndex, DECIMAL, MISSING_CELLS, type ColumnRef, type CsvOptions } from './csv.js';
 import { StreamColumn, type RowSource, type StreamRow } from './stream.js';
 import type { RuntimeData } from './column.js';
 import { fault } from '../errors.js';
@@ -28,11 +28,7 @@ export function streamTable(path: string, o: StreamOptions): RuntimeData {
   const records = csvRecords(path, delimiter, chunk, undefined, (m) => { if (m.offset > 0) marks.push({ ...m, row: n }); });
   let names: string[] = [];
   if (header) names = records.next().value?.cells ?? [];
-  const index = (c: string) => {
-    const k = names.indexOf(c);
-    if (k < 0) throw fault('data', `${path}: no column '${c}'; columns are ${names.join(', ')}`);
-    return k;
-  };
+  const index = (c: ColumnRef) => columnIndex(path, names, c);
   // The first pass: row count, checks, label names, sums for means.
   let n = 0, xs: number[] = [], ys: number[] = [], cols: number[] = [];
   const labelCells = new Set<string>();
@@ -101,5 +97,5 @@ export function streamTable(path: string, o: StreamOptions): RuntimeData {
   };
   const x = new StreamColumn(source, 'x', 0, n, [xs.length]);
   const y = new StreamColumn(source, 'y', 0, n, [ys.length]);
-  return { kind: 'dataset', x, y, info: { columns: [...o.columns], ...(classNames ? { classNames } : {}) } };
+  return { kind: 'dataset', x, y, info: { columns: xs.map((k) => names[k]!), ...(classNames ? { classNames } : {}) } };
 }

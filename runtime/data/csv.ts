@@ -10,11 +10,21 @@ export interface NumericTable { columns: string[]; rows: number[][] }
 export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 export const MISSING_CELLS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?']);
 
+/** A column by header name, or by 0-based number. */
+export type ColumnRef = string | number;
+
+/** The index of a column in a header row. */
+export function columnIndex(path: string, header: readonly string[], c: ColumnRef): number {
+  const k = typeof c === 'number' ? (c < header.length ? c : -1) : header.indexOf(c);
+  if (k < 0) throw fault('data', typeof c === 'number' ? `${path}: no column ${c}; its ${header.length} columns are numbered 0 to ${header.length - 1}` : `${path}: no column '${c}'; columns are ${header.join(', ')}`);
+  return k;
+}
+
 export interface CsvOptions {
   /** Numeric columns (the x of a labelled table). */
-  columns: readonly string[];
+  columns: readonly ColumnRef[];
   /** Label or target columns. */
-  y?: readonly string[];
+  y?: readonly ColumnRef[];
   /** How one y column is read; null decides by content (names are ids). */
   labels?: 'ids' | 'values' | null;
   classes?: number | null;
@@ -24,6 +34,8 @@ export interface CsvOptions {
 }
 
 export interface LabelledTable {
+  /** The header names of the x columns. */
+  columns: string[];
   /** The x columns, row after row. */
   x: Float32Array;
   width: number;
@@ -44,11 +56,7 @@ export function readTable(path: string, o: CsvOptions): LabelledTable {
   const records = csvRecords(path, o.delimiter ?? ',');
   let names: string[] = [];
   if (header) names = records.next().value?.cells ?? [];
-  const index = (c: string) => {
-    const k = names.indexOf(c);
-    if (k < 0) throw fault('data', `${path}: no column '${c}'; columns are ${names.join(', ')}`);
-    return k;
-  };
+  const index = (c: ColumnRef) => columnIndex(path, names, c);
   const missing = o.missing ?? 'error';
   // Labels may be names unless declared values: each distinct cell is kept once, and each
   // row holds its cell's index until the end says whether the column holds names.
@@ -102,7 +110,7 @@ export function readTable(path: string, o: CsvOptions): LabelledTable {
   if (!lines.length) throw fault('data', `${path}: no rows left after dropping those with missing cells`);
   const width = xs.length;
   if (missing === 'mean') fillMeans(x, width);
-  const table = { x: Float32Array.from(x), width, yWidth: ys.length, lines: Int32Array.from(lines) };
+  const table = { columns: xs.map((k) => names[k]!), x: Float32Array.from(x), width, yWidth: ys.length, lines: Int32Array.from(lines) };
   if (!ys.length) return table;
   if (ys.length === 1 && mayBeNames) {
     if (someNames) {

@@ -64,6 +64,17 @@ export function readNpy(path: string, dtype: 'float32' | 'int32' = 'float32'): N
   return parseNpy(readBytes(path), path, dtype);
 }
 
+/** The names of a .npz archive's arrays (its members x.npy, ... without .npy). */
+export function npzArrayNames(path: string): string[] {
+  const names: string[] = [];
+  try {
+    unzipSync(readBytes(path), { filter: (f) => { if (f.name.endsWith('.npy')) names.push(f.name.slice(0, -4)); return false; } });
+  } catch (err) {
+    throw fault('data', `${path}: not a readable .npz (zip) archive: ${(err as Error).message}`);
+  }
+  return names;
+}
+
 /** Arrays of a .npz archive by name (`x` is the member x.npy, as np.savez(file, x=...) writes it). */
 export function readNpz(path: string, arrays: readonly { name: string; dtype: 'float32' | 'int32' }[]): NpyArray[] {
   const names = arrays.map((a) => a.name);
