@@ -15,7 +15,10 @@ import { buildModel } from '../../runtime/interpret/build.js';
 import { floatsOf } from '../../runtime/readback.js';
 import { optimizeStep, trainableVariables } from '../../runtime/tasks/generative.js';
 import { DenseColumn } from '../../runtime/data/column.js';
+import { FeatureExtractor } from '../../runtime/features/extract.js';
 import { silentReporter } from '../../runtime/progress.js';
+import type { Session } from '../../runtime/session.js';
+import { dream, type DreamFields } from '../../runtime/tasks/dream.js';
 import { train, trainStep } from '../../runtime/tasks/train.js';
 import { makeOptimizer } from '../../runtime/tasks/vocab.js';
 
@@ -147,6 +150,44 @@ describe.skipIf(missing !== undefined)('webgpu equals cpu', () => {
       return ended(model, losses);
     };
     const [cpu, gpu] = await onBoth(make, run);
+    expectClose(cpu, gpu, TOLERANCE);
+  });
+
+  // A feature network of the shape dream meets (conv, batch norm folded, relu, max pooling, two
+  // branches concatenated), a 12×16 picture, two octaves of three steps: the image gradient
+  // through every rule of FeatureExtractor, the pyramid's bilinear resizes and the normalised
+  // ascent, all on the backend.
+  it('a dream: two octaves of three gradient-ascent steps give the same picture and losses', async () => {
+    const convnet = () => {
+      const input = tf.input({ shape: [null, null, 3] as unknown as number[] });
+      const c1 = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false, name: 'conv1' }).apply(input);
+      const b1 = tf.layers.batchNormalization({ scale: false, name: 'bn1' }).apply(c1);
+      const r1 = tf.layers.activation({ activation: 'relu', name: 'block1' }).apply(b1);
+      const p1 = tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }).apply(r1);
+      const a = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', name: 'branch_a' }).apply(p1);
+      const b = tf.layers.conv2d({ filters: 4, kernelSize: 1, activation: 'relu', name: 'branch_b' }).apply(p1);
+      const mixed = tf.layers.concatenate({ name: 'block2' }).apply([a, b] as tf.SymbolicTensor[]);
+      return tf.model({ inputs: input, outputs: mixed as tf.SymbolicTensor });
+    };
+    const fields: DreamFields = {
+      network: { kind: 'file', path: 'unused', weights: null, pixels: 'unit' },
+      layers: { block1: 0.5, block2: 1.0 }, octaves: 2, octaveScale: 1.4, iterations: 3, step: 0.01,
+      maxLoss: 0, normalizeGradient: true, detail: true, save: 'unused',
+    };
+    const session: Session = { flags: { resume: false, seed: 1 }, reporter: silentReporter, interrupt: { requested: false }, report: () => 0, loading: async (load) => load(), close: () => {} };
+    const picture = Float32Array.from(values(12 * 16 * 3, 9), (v) => (v + 1) / 2);
+    const run = async (weights: Float32Array[]): Promise<Run> => {
+      const model = withWeights(convnet, weights);
+      const original = tf.tensor4d(picture, [1, 12, 16, 3]);
+      const { image, octaves } = await dream(original, new FeatureExtractor(model, Object.keys(fields.layers), 'unit'), fields, session);
+      expect(octaves.map((o) => o.size)).toEqual([[9, 11], [12, 16]]);
+      original.dispose();
+      model.dispose();
+      return { losses: octaves.flatMap((o) => [o.lossStart, o.lossEnd]), weights: [await floatsOf(image)] };
+    };
+    const [cpu, gpu] = await onBoth(convnet, run);
+    // The ascent raised the activation: the test compares a dream, not a still picture.
+    expect(cpu.losses[3]!).toBeGreaterThan(cpu.losses[0]!);
     expectClose(cpu, gpu, TOLERANCE);
   });
 
