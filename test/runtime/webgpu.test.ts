@@ -3,9 +3,10 @@
 // (GPU reductions add in another order). The group skips, with one line, where no WebGPU
 // adapter exists (bin/install-lavapipe.sh provides a software one).
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../compiler/check/checker.js';
 import { Dim } from '../../compiler/shapes/dim.js';
@@ -213,4 +214,58 @@ describe.skipIf(missing !== undefined)('webgpu equals cpu', () => {
       await selectBackend('cpu');
     }
   }, 120_000);
+});
+
+/** `node ARGS` in `cwd`: exit code and output. */
+function node(args: string[], cwd = '.') {
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', cwd });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The float32 weights a train task saved in `dir`. */
+function savedWeights(dir: string): Float32Array {
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+  const bytes = readFileSync(join(dir, json.weightsManifest[0]!.paths[0]!));
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+describe.skipIf(missing !== undefined)('the emitted program on webgpu', () => {
+  // A recurrent layer, a dense one and RMSProp (the fused families wasm and cpu run as kernels
+  // of ours, stock tfjs ops here), two epochs of three batches: the program `nnc compile`
+  // writes, run as its user runs it, on cpu and on webgpu with the same seed.
+  it('trains a couple of epochs with --backend webgpu, to the weights it reaches on cpu', () => {
+    mkdirSync('out', { recursive: true });
+    const dir = mkdtempSync(join(resolve('out'), 'webgpu-compile-'));
+    writeFileSync(join(dir, 'm.nn'), `
+model Net {
+  input x: [batch, 6, 1]
+  simple_rnn(4)
+  dense(1)
+}
+data waves = windows(csv("series.csv", columns: ["value"]), lookback: 6, horizon: 1)
+train Net on waves {
+  loss: mse
+  optimizer: rmsprop(lr: 0.01)
+  epochs: 2
+  batch_size: 16
+  shuffle: false
+  save: "ckpt"
+}
+`);
+    expect(node(['bin/nnc.js', 'compile', join(dir, 'm.nn'), '-o', join(dir, 'e')]).code).toBe(0);
+    writeFileSync(join(dir, 'e', 'series.csv'), `value\n${Array.from({ length: 54 }, (_, i) => Math.sin(i / 5).toFixed(4)).join('\n')}\n`);
+    const tsx = resolve('node_modules/tsx/dist/cli.mjs');
+    const run = (backend: string) => node([tsx, 'main.ts', '--backend', backend, '--seed', '4', '--out', join(dir, backend)], join(dir, 'e'));
+    const cpu = run('cpu');
+    expect(cpu.stderr).toBe('');
+    const gpu = run('webgpu');
+    expect(gpu.code, gpu.stderr).toBe(0);
+    expect(gpu.stdout).toMatch(/^backend: webgpu \(.+, Vulkan(, software)?\)$/m);
+    expect(gpu.stdout).toMatch(/epoch 2\/2/);
+    const [a, b] = [savedWeights(join(dir, 'cpu')), savedWeights(join(dir, 'webgpu'))];
+    expect(b.length).toBe(a.length);
+    let worst = 0;
+    a.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - b[i]!)); });
+    expect(worst).toBeLessThan(TOLERANCE);
+  }, 60_000);
 });
