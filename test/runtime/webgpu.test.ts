@@ -21,7 +21,7 @@ import { silentReporter } from '../../runtime/progress.js';
 import type { Session } from '../../runtime/session.js';
 import { dream, type DreamFields } from '../../runtime/tasks/dream.js';
 import { train, trainStep } from '../../runtime/tasks/train.js';
-import { makeOptimizer } from '../../runtime/tasks/vocab.js';
+import { makeOptimizer, type OptimizerSpec } from '../../runtime/tasks/vocab.js';
 
 /** Why webgpu cannot run here, or undefined when it can. */
 async function webgpuMissing(): Promise<string | undefined> {
@@ -67,9 +67,11 @@ async function ended(model: tf.LayersModel, losses: number[]): Promise<Run> {
 }
 
 /** Builds the model on the current backend with the given weights and trains `steps` steps. */
-async function trainOn(make: () => tf.LayersModel, weights: Float32Array[], batch: (i: number) => [tf.Tensor, tf.Tensor], loss: 'mse' | 'categorical_crossentropy', steps: number): Promise<Run> {
+const RMSPROP: OptimizerSpec = { name: 'rmsprop', params: { lr: 1e-3, rho: 0.9, momentum: 0, epsilon: 1e-7 } };
+
+async function trainOn(make: () => tf.LayersModel, weights: Float32Array[], batch: (i: number) => [tf.Tensor, tf.Tensor], loss: 'mse' | 'categorical_crossentropy', steps: number, optimizer = RMSPROP): Promise<Run> {
   const model = withWeights(make, weights);
-  model.compile({ optimizer: makeOptimizer({ name: 'rmsprop', params: { lr: 1e-3, rho: 0.9, momentum: 0, epsilon: 1e-7 } }), loss: loss === 'mse' ? 'meanSquaredError' : 'categoricalCrossentropy' });
+  model.compile({ optimizer: makeOptimizer(optimizer), loss: loss === 'mse' ? 'meanSquaredError' : 'categoricalCrossentropy' });
   const step = trainStep(model, loss);
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) {
@@ -268,4 +270,103 @@ train Net on waves {
     a.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - b[i]!)); });
     expect(worst).toBeLessThan(TOLERANCE);
   }, 60_000);
+});
+
+/** A model of a .nn source written here. */
+function inlineModel(source: string, name: string): () => tf.LayersModel {
+  const r = check('inline.nn', nodeHost, source);
+  if (r.diagnostics.length) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  const ir = r.program.models.get(name)!;
+  return () => buildModel(ir);
+}
+
+/** The kernels the engine runs while `f` runs (by name; a custom gradient's forward pass as
+ *  'customGrad'), each with the backend it ran on, and how many tensors the cpu backend
+ *  came to hold meanwhile. Kernels of ours call some backend kernels directly (not listed). */
+async function kernelsOf<T>(f: () => Promise<T>): Promise<{ result: T; kernels: Set<string>; backends: Set<string>; cpuTensors: number }> {
+  // runKernelFunc is private in tfjs-core's types: every kernel, and every custom gradient's
+  // forward pass, goes through it.
+  type KernelParams = { kernelName?: string };
+  const engine = tf.engine() as unknown as { backendName: string; runKernelFunc(params: KernelParams): unknown };
+  const kernels = new Set<string>(), backends = new Set<string>();
+  const original = engine.runKernelFunc;
+  engine.runKernelFunc = function (this: typeof engine, params: KernelParams) {
+    kernels.add(params.kernelName ?? 'customGrad');
+    backends.add(this.backendName);
+    return original.call(this, params);
+  };
+  const cpu = tf.findBackend('cpu')!;
+  const before = cpu.numDataIds();
+  try {
+    const result = await f();
+    return { result, kernels, backends, cpuTensors: cpu.numDataIds() - before };
+  } finally {
+    engine.runKernelFunc = original;
+  }
+}
+
+describe.skipIf(missing !== undefined)('fused layers, losses and optimizers fall back to stock tfjs ops on webgpu', () => {
+  // Each family's kernels of ours run on cpu (`fused`); on webgpu the same model trains
+  // through tfjs's own ops, every kernel on webgpu, no tensor on the cpu backend, to the same
+  // losses and weights. Tiny sizes: two steps each.
+  const families = [
+    {
+      family: 'recurrent layers (lstm, gru, simple_rnn, bidirectional), dense, mse, RMSProp',
+      source: `model M {
+  input x: [batch, 5, 2]
+  lstm(3, return_sequences: true)
+  gru(3, return_sequences: true)
+  bidirectional(simple_rnn(2))
+  dense(1)
+}`,
+      x: [4, 5, 2], y: [4, 1], loss: 'mse', optimizer: RMSPROP,
+      fused: ['NncRecurrentSequenceFromZero', 'NncRecurrentSequenceGrad', 'NncLastStep', 'NncDense', 'NncOptimizerUpdate', 'customGrad'],
+    },
+    {
+      family: 'conv2d (relu, strided linear), dense softmax, categorical cross-entropy, Adam',
+      source: `model M {
+  input x: [batch, 6, 6, 2]
+  conv2d(3, 3, padding: same, activation: relu)
+  conv2d(3, 2, strides: 2)
+  flatten
+  dense(3, activation: softmax)
+}`,
+      x: [4, 6, 6, 2], y: [4, 3], loss: 'categorical_crossentropy', optimizer: { name: 'adam', params: { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      fused: ['NncFusedConv2D', 'NncDense', 'NncOptimizerUpdate', 'customGrad'],
+    },
+    {
+      family: 'conv1d (relu; causal dilated, the runtime\'s taps), dense relu, mse, RMSProp with momentum',
+      source: `model M {
+  input x: [batch, 8, 2]
+  conv1d(3, 3, activation: relu)
+  conv1d(3, 2, padding: causal, dilation_rate: 2)
+  flatten
+  dense(4, activation: relu)
+  dense(1)
+}`,
+      x: [4, 8, 2], y: [4, 1], loss: 'mse', optimizer: { name: 'rmsprop', params: { lr: 1e-3, rho: 0.9, momentum: 0.9, epsilon: 1e-7 } },
+      fused: ['NncFusedConv2D', 'NncDense', 'NncOptimizerUpdate', 'customGrad'],
+    },
+  ] as const;
+
+  it.each(families)('$family', async ({ source, x, y, loss, optimizer, fused }) => {
+    const make = inlineModel(source, 'M');
+    const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+    const batch = (i: number): [tf.Tensor, tf.Tensor] => {
+      const target = loss === 'mse' ? tf.tensor(values(size(y), 31 + i), [...y]) : tf.oneHot(tf.tensor1d([0, 2, 1, 2], 'int32'), y[1]!).toFloat();
+      return [tf.tensor(values(size(x), 17 + i), [...x]), target];
+    };
+    const seen: Awaited<ReturnType<typeof kernelsOf>>[] = [];
+    const [cpu, gpu] = await onBoth(make, async (weights) => {
+      const watched = await kernelsOf(() => trainOn(make, weights, batch, loss, 2, optimizer));
+      seen.push(watched);
+      return watched.result;
+    });
+    const [onCpu, onGpu] = seen as [typeof seen[0], typeof seen[0]];
+    for (const k of fused) expect(onCpu.kernels, `${k} on cpu`).toContain(k);
+    expect([...onGpu.backends]).toEqual(['webgpu']);
+    expect([...onGpu.kernels].filter((k) => k.startsWith('Nnc'))).toEqual([]);
+    expect(onGpu.cpuTensors, 'tensors the cpu backend came to hold during the webgpu steps').toBe(0);
+    expectClose(cpu, gpu, TOLERANCE);
+  });
 });
