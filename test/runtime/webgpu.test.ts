@@ -308,7 +308,9 @@ async function kernelsOf<T>(f: () => Promise<T>): Promise<{ result: T; kernels: 
 describe.skipIf(missing !== undefined)('fused layers, losses and optimizers fall back to stock tfjs ops on webgpu', () => {
   // Each family's kernels of ours run on cpu (`fused`); on webgpu the same model trains
   // through tfjs's own ops, every kernel on webgpu, no tensor on the cpu backend, to the same
-  // losses and weights. Tiny sizes: two steps each.
+  // losses and weights. Tiny sizes: two steps each. (The fused losses are custom gradients,
+  // which stock tfjs records too, so they are told apart by their values alone; the
+  // cross-entropy one reads the batch synchronously, which webgpu cannot.)
   const families = [
     {
       family: 'recurrent layers (lstm, gru, simple_rnn, bidirectional), dense, mse, RMSProp',
@@ -320,7 +322,7 @@ describe.skipIf(missing !== undefined)('fused layers, losses and optimizers fall
   dense(1)
 }`,
       x: [4, 5, 2], y: [4, 1], loss: 'mse', optimizer: RMSPROP,
-      fused: ['NncRecurrentSequenceFromZero', 'NncRecurrentSequenceGrad', 'NncLastStep', 'NncDense', 'NncOptimizerUpdate', 'customGrad'],
+      fused: ['NncRecurrentSequenceFromZero', 'NncRecurrentSequenceGrad', 'NncLastStep', 'NncDense', 'NncOptimizerUpdate'],
     },
     {
       family: 'conv2d (relu, strided linear), dense softmax, categorical cross-entropy, Adam',
@@ -332,7 +334,7 @@ describe.skipIf(missing !== undefined)('fused layers, losses and optimizers fall
   dense(3, activation: softmax)
 }`,
       x: [4, 6, 6, 2], y: [4, 3], loss: 'categorical_crossentropy', optimizer: { name: 'adam', params: { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      fused: ['NncFusedConv2D', 'NncDense', 'NncOptimizerUpdate', 'customGrad'],
+      fused: ['NncFusedConv2D', 'NncDense', 'NncOptimizerUpdate'],
     },
     {
       family: 'conv1d (relu; causal dilated, the runtime\'s taps), dense relu, mse, RMSProp with momentum',
@@ -345,7 +347,7 @@ describe.skipIf(missing !== undefined)('fused layers, losses and optimizers fall
   dense(1)
 }`,
       x: [4, 8, 2], y: [4, 1], loss: 'mse', optimizer: { name: 'rmsprop', params: { lr: 1e-3, rho: 0.9, momentum: 0.9, epsilon: 1e-7 } },
-      fused: ['NncFusedConv2D', 'NncDense', 'NncOptimizerUpdate', 'customGrad'],
+      fused: ['NncFusedConv2D', 'NncDense', 'NncOptimizerUpdate'],
     },
   ] as const;
 
