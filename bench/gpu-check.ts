@@ -15,7 +15,7 @@ const facts = gpuFacts();
 console.log('## GPU facts (runtime/gpu.ts)');
 console.log(`devices: ${facts.devices.join(', ') || 'none'}`);
 console.log(`Vulkan loader: ${facts.loader ?? 'none (libvulkan.so.1)'}`);
-for (const i of facts.icds) console.log(`driver manifest: ${i.path} → ${i.library || '(no library named)'}${i.libraryFound ? '' : ' (library not found)'}`);
+for (const i of facts.icds) console.log(`driver manifest: ${i.path} → ${i.library || '(no library named)'}${i.libraryFound ? '' : i.libraryElsewhere ? ` (library only in ${i.libraryElsewhere}, outside the linker's folders)` : ' (library not found)'}`);
 for (const p of facts.strayNvidiaIcds) console.log(`NVIDIA manifest outside the loader's folders: ${p}`);
 if (facts.containerCapabilities !== undefined) console.log(`NVIDIA_DRIVER_CAPABILITIES=${facts.containerCapabilities}`);
 

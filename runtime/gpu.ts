@@ -4,10 +4,11 @@
 // over, and scripts/gpu-check.sh's verdict.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, delimiter, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 
-/** An installable client driver's manifest: its path and the library it names. */
-export interface Icd { path: string; library: string; libraryFound: boolean }
+/** An installable client driver's manifest: its path, the library it names, whether the
+ *  dynamic linker finds that library, and where it is when only outside the linker's folders. */
+export interface Icd { path: string; library: string; libraryFound: boolean; libraryElsewhere?: string }
 
 export interface GpuFacts {
   /** GPU device files: /dev/nvidia0, /dev/dri/renderD*. */
@@ -22,15 +23,27 @@ export interface GpuFacts {
   containerCapabilities: string | undefined;
 }
 
-/** Folders the dynamic linker searches (LD_LIBRARY_PATH, then Debian's and others' defaults). */
+/** Folders the dynamic linker searches: LD_LIBRARY_PATH, those /etc/ld.so.conf.d names, the
+ *  defaults. */
 function libraryDirs(env: NodeJS.ProcessEnv): string[] {
   const fromEnv = (env['LD_LIBRARY_PATH'] ?? '').split(delimiter).filter(Boolean);
-  return [...fromEnv, '/usr/lib/x86_64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib64', '/lib64', '/usr/lib', '/lib', '/usr/local/lib', '/usr/local/nvidia/lib64', '/usr/local/nvidia/lib'];
+  const configured = filesIn('/etc/ld.so.conf.d', '.conf').flatMap((f) => {
+    try {
+      return readFileSync(f, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/'));
+    } catch {
+      return [];
+    }
+  });
+  return [...fromEnv, ...configured, '/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib64', '/usr/lib64', '/lib', '/usr/lib'];
 }
 
-function findLibrary(name: string, env: NodeJS.ProcessEnv): string | undefined {
+/** Where drivers' libraries sit outside the linker's folders (the NVIDIA container toolkit's
+ *  and Debian's NVIDIA packages' folders). */
+const DRIVER_LIBRARY_DIRS = ['/usr/local/nvidia/lib64', '/usr/local/nvidia/lib', '/usr/lib/x86_64-linux-gnu/nvidia/current'];
+
+function findLibrary(name: string, env: NodeJS.ProcessEnv, dirs = libraryDirs(env)): string | undefined {
   if (name.includes('/')) return existsSync(name) ? name : undefined;
-  return libraryDirs(env).map((d) => join(d, name)).find((p) => existsSync(p));
+  return dirs.map((d) => join(d, name)).find((p) => existsSync(p));
 }
 
 /** The folders the Vulkan loader reads manifests from on Linux, in its order. */
@@ -41,13 +54,14 @@ function icdDirs(env: NodeJS.ProcessEnv): string[] {
   return [...config.map((d) => join(d, 'vulkan/icd.d')), '/etc/vulkan/icd.d', ...data.map((d) => join(d, 'vulkan/icd.d')), join(home, 'vulkan/icd.d')];
 }
 
-const jsonFiles = (dir: string): string[] => {
+/** The files of a folder with this ending, sorted; none when it cannot be read. */
+function filesIn(dir: string, ext: string): string[] {
   try {
-    return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
+    return readdirSync(dir).filter((f) => f.endsWith(ext)).sort().map((f) => join(dir, f));
   } catch {
     return [];
   }
-};
+}
 
 function readIcd(path: string, env: NodeJS.ProcessEnv): Icd {
   let library = '';
@@ -56,7 +70,11 @@ function readIcd(path: string, env: NodeJS.ProcessEnv): Icd {
   } catch {
     // An unreadable manifest names no library; the loader skips it too.
   }
-  return { path, library, libraryFound: library !== '' && findLibrary(library, env) !== undefined };
+  // A path with a slash is the manifest's folder's (relative) or the file system's.
+  if (library.includes('/') && !library.startsWith('/')) library = join(dirname(path), library);
+  const libraryFound = library !== '' && findLibrary(library, env) !== undefined;
+  const elsewhere = library && !libraryFound ? findLibrary(library, env, DRIVER_LIBRARY_DIRS) : undefined;
+  return { path, library, libraryFound, ...(elsewhere && { libraryElsewhere: dirname(elsewhere) }) };
 }
 
 const isNvidia = (path: string) => /^nvidia/i.test(basename(path));
@@ -70,10 +88,10 @@ export function gpuFacts(env: NodeJS.ProcessEnv = process.env): GpuFacts {
     // No /dev/dri: no DRM device.
   }
   const listed = (env['VK_DRIVER_FILES'] || env['VK_ICD_FILENAMES'] || '').split(':').filter(Boolean);
-  const icds = (listed.length ? listed : icdDirs(env).flatMap(jsonFiles)).map((p) => readIcd(p, env));
+  const icds = (listed.length ? listed : icdDirs(env).flatMap((d) => filesIn(d, '.json'))).map((p) => readIcd(p, env));
   const known = new Set(icds.map((i) => i.path));
   const strayNvidiaIcds = ['/usr/local/nvidia/share/vulkan/icd.d', '/usr/local/nvidia/icd.d', '/etc/vulkan/icd.d.disabled']
-    .flatMap(jsonFiles).filter((p) => isNvidia(p) && !known.has(p));
+    .flatMap((d) => filesIn(d, '.json')).filter((p) => isNvidia(p) && !known.has(p));
   return { devices, loader: findLibrary('libvulkan.so.1', env), icds, strayNvidiaIcds, containerCapabilities: env['NVIDIA_DRIVER_CAPABILITIES'] };
 }
 
@@ -97,7 +115,12 @@ export function whyNoHardwareAdapter(f: GpuFacts, offer?: DawnOffer): string | u
         : `no NVIDIA Vulkan driver (no nvidia_icd.json among the loader's manifests: ${f.icds.map((i) => basename(i.path)).join(', ') || 'none'}${f.containerCapabilities !== undefined && !/graphics|all/.test(f.containerCapabilities) ? `; in this container NVIDIA_DRIVER_CAPABILITIES=${f.containerCapabilities} lacks 'graphics'` : ''})`);
     } else {
       const broken = nvidia.filter((i) => !i.libraryFound);
-      if (broken.length === nvidia.length) missing.push(`${basename(nvidia[0]!.path)} names ${nvidia[0]!.library || 'no library'}, which is not installed`);
+      const first = nvidia[0]!;
+      if (broken.length === nvidia.length) {
+        missing.push(first.libraryElsewhere
+          ? `${basename(first.path)} names ${first.library}, which is in ${first.libraryElsewhere}, outside the linker's folders (add it to LD_LIBRARY_PATH)`
+          : `${basename(first.path)} names ${first.library || 'no library'}, which is not installed`);
+      }
     }
   }
   if (!missing.length) {

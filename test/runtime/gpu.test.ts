@@ -35,6 +35,9 @@ describe('why webgpu has no hardware adapter', () => {
       .toMatch(/^\/dev\/nvidia0 present, but no NVIDIA Vulkan driver where the loader looks \(\/usr\/local\/nvidia\/share\/vulkan\/icd\.d\/nvidia_icd\.json exists: set VK_DRIVER_FILES=\/usr\/local\/nvidia\/share\/vulkan\/icd\.d\/nvidia_icd\.json\)/);
     expect(whyNoHardwareAdapter(facts({ devices: ['/dev/nvidia0'], icds: [icd('/etc/vulkan/icd.d/nvidia_icd.json', 'libGLX_nvidia.so.0', false), LAVAPIPE] }), llvmpipe))
       .toBe('/dev/nvidia0 present, but nvidia_icd.json names libGLX_nvidia.so.0, which is not installed: Dawn offered only a software adapter (llvmpipe (LLVM 15.0.6))');
+    const outside = { ...icd('/etc/vulkan/icd.d/nvidia_icd.json', 'libGLX_nvidia.so.0', false), libraryElsewhere: '/usr/local/nvidia/lib64' };
+    expect(whyNoHardwareAdapter(facts({ devices: ['/dev/nvidia0'], icds: [outside] }), 'none'))
+      .toBe('/dev/nvidia0 present, but nvidia_icd.json names libGLX_nvidia.so.0, which is in /usr/local/nvidia/lib64, outside the linker\'s folders (add it to LD_LIBRARY_PATH): Dawn found no adapter');
   });
 
   it('a DRM GPU whose drivers offered nothing, and one with software drivers only', () => {
@@ -65,6 +68,8 @@ describe('the machine\'s facts', () => {
       { path: join(dir, 'share/vulkan/icd.d/broken.json'), library: '', libraryFound: false },
       { path: join(dir, 'share/vulkan/icd.d/nvidia_icd.json'), library: 'libGLX_nvidia.so.0', libraryFound: true },
     ]);
+    writeFileSync(join(dir, 'relative.json'), manifest('./lib/libGLX_nvidia.so.0'));
+    expect(gpuFacts({ ...env, VK_DRIVER_FILES: join(dir, 'relative.json') }).icds).toEqual([{ path: join(dir, 'relative.json'), library: join(dir, 'lib/libGLX_nvidia.so.0'), libraryFound: true }]);
     writeFileSync(join(dir, 'gone.json'), manifest('libnot_there.so.1'));
     const listed = gpuFacts({ ...env, VK_DRIVER_FILES: join(dir, 'gone.json'), NVIDIA_DRIVER_CAPABILITIES: 'compute' });
     expect(listed.icds).toEqual([{ path: join(dir, 'gone.json'), library: 'libnot_there.so.1', libraryFound: false }]);
