@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=.gpu/app
-rm -rf .gpu && mkdir -p "$out/runtime"
+rm -rf "$out" .gpu/app.tar.xz && mkdir -p "$out/runtime"
 npx esbuild bench/gpu-check.ts --bundle --platform=node --format=esm --target=node20 --packages=external \
   --outfile="$out/gpu-check.mjs" --log-level=warning
 # packageRoot() (driver/package-root.ts) looks for a package.json above the code; the checker
@@ -52,5 +52,6 @@ done
 for lib in /usr/lib/x86_64-linux-gnu/libvulkan.so.1; do [ -e "$lib" ] && mkdir -p "$out/lib" && cp -L "$lib" "$out/lib/"; done
 tar -C "$out" -cf - . | xz -T0 -6 > .gpu/app.tar.xz
 rm -rf "$out" "$trace"
-xz -T0 -6 -c "$(command -v node)" > .gpu/node.xz
+# The node binary, once (kept while it is newer than the binary).
+[ .gpu/node.xz -nt "$(readlink -f "$(command -v node)")" ] || xz -T0 -6 -c "$(command -v node)" > .gpu/node.xz
 echo "packed $(du -sh .gpu | cut -f1) into .gpu ($(echo "$files" | wc -l) module files of $(echo "$pkgs" | wc -l) packages, node $(node --version))"
