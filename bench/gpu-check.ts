@@ -3,7 +3,7 @@
 // why, and samples/s on webgpu vs wasm vs cpu. scripts/gpu-check.sh runs it (bundled by
 // scripts/gpu-pack.sh, so that it needs no node_modules there); here `npx tsx
 // bench/gpu-check.ts [SECONDS] [--probe]` runs it as is (--probe: no bench).
-import { selectBackend } from '../runtime/backend.js';
+import { describeAdapter, selectBackend } from '../runtime/backend.js';
 import { gpuFacts, whyNoHardwareAdapter } from '../runtime/gpu.js';
 import { benchGpu } from './gpu.js';
 
@@ -33,9 +33,8 @@ try {
       console.log(`${label}: none`);
       continue;
     }
-    const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-    const name = info.description || `${info.vendor} ${info.device}`;
-    const isSoftware = info.isFallbackAdapter === true || info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(`${info.device} ${info.description}`);
+    const { info } = adapter;
+    const { name, software: isSoftware } = describeAdapter(adapter);
     if (isSoftware) software ??= name;
     else hardware ??= name;
     console.log(`${label}: ${name} (vendor ${info.vendor || '?'}, architecture ${info.architecture || '?'}, device ${info.device || '?'}${isSoftware ? ', software' : ''}); max buffer ${(adapter.limits.maxBufferSize / 2 ** 20).toFixed(0)} MiB, ${adapter.features.size} features`);
