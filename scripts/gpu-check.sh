@@ -32,7 +32,9 @@ if command -v nvidia-smi >/dev/null; then nvidia-smi --query-gpu=name,driver_ver
 ls -l /dev/nvidia* /dev/dri 2>&1 | head -20
 echo "NVIDIA_DRIVER_CAPABILITIES=${NVIDIA_DRIVER_CAPABILITIES-(unset)} VK_DRIVER_FILES=${VK_DRIVER_FILES-(unset)} VK_ICD_FILENAMES=${VK_ICD_FILENAMES-(unset)}"
 section 'Vulkan'
-ldconfig -p 2>/dev/null | grep -E 'libvulkan\.so|libGLX_nvidia|libnvidia-glvkspirv|libnvidia-gpucomp' || echo 'ldconfig: no libvulkan, libGLX_nvidia or libnvidia-glvkspirv'
+# Read once: under pipefail, `ldconfig -p | grep -q` fails when grep stops reading early.
+ldcache=$(ldconfig -p 2>/dev/null || true)
+grep -E 'libvulkan\.so|libGLX_nvidia|libnvidia-glvkspirv|libnvidia-gpucomp' <<<"$ldcache" || echo 'ldconfig: no libvulkan, libGLX_nvidia or libnvidia-glvkspirv'
 for d in /etc/vulkan/icd.d /usr/share/vulkan/icd.d /usr/local/share/vulkan/icd.d /usr/local/nvidia/share/vulkan/icd.d; do
   for f in "$d"/*.json; do [ -e "$f" ] && echo "$f: $(tr -d ' \n' < "$f" | grep -o '"library_path":"[^"]*"')"; done
 done
@@ -51,20 +53,20 @@ echo "$node $("$node" --version)"
 probe() { timeout 90 "$node" "$g/gpu-check.mjs" --probe 2>&1 | grep -v '^Warning: maxDynamic'; }
 section 'nnc probe, the machine as it is'
 out=$(probe); echo "$out"
-if echo "$out" | grep -q '^verdict: no hardware adapter'; then
+if grep -q '^verdict: no hardware adapter' <<<"$out"; then
   fixes=()
-  if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1' && [ -e "$g/lib/libvulkan.so.1" ]; then
+  if ! grep -q 'libvulkan\.so\.1' <<<"$ldcache" && [ -e "$g/lib/libvulkan.so.1" ]; then
     export LD_LIBRARY_PATH="$g/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fixes+=("the packed Vulkan loader ($g/lib/libvulkan.so.1)")
   fi
   for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do
-    [ -e "$d/libGLX_nvidia.so.0" ] && ! ldconfig -p | grep -q libGLX_nvidia && { export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fixes+=("LD_LIBRARY_PATH $d"); }
+    [ -e "$d/libGLX_nvidia.so.0" ] && ! grep -q libGLX_nvidia <<<"$ldcache" && { export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fixes+=("LD_LIBRARY_PATH $d"); }
   done
   icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
   if [ -e "$icd" ] && [ -z "${VK_DRIVER_FILES-}" ]; then export VK_DRIVER_FILES=$icd; fixes+=("VK_DRIVER_FILES=$icd"); fi
   if [ ${#fixes[@]} -gt 0 ]; then
     section "nnc probe again, with: ${fixes[*]}"
     again=$(probe); echo "$again"
-    if echo "$again" | grep -q '^verdict: Dawn sees the GPU'; then echo "=> these made Dawn see the GPU: ${fixes[*]}"; else echo '=> still no hardware adapter with them'; fi
+    if grep -q '^verdict: Dawn sees the GPU' <<<"$again"; then echo "=> these made Dawn see the GPU: ${fixes[*]}"; else echo '=> still no hardware adapter with them'; fi
   fi
 fi
 
