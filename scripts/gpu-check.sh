@@ -71,4 +71,4 @@ if grep -q '^verdict: no hardware adapter' <<<"$out"; then
 fi
 
 section "bench -- gpu (budget ${budget} s)"
-timeout $((budget + 150)) "$node" "$g/gpu-check.mjs" "$budget" 2>&1 | grep -v '^Warning: maxDynamic' | sed -n '/^## webgpu vs wasm/,$p'
+timeout $((budget + 150)) "$node" "$g/gpu-check.mjs" --bench "$budget" 2>&1 | grep -v '^Warning: maxDynamic'
