@@ -1,7 +1,9 @@
 // The webgpu backend against cpu, on the seed's models: the same initial weights and batches
 // give the same losses and weights after a few training steps, within float32 tolerance
-// (GPU reductions add in another order). The group skips, with one line, where no WebGPU
-// adapter exists (bin/install-lavapipe.sh provides a software one).
+// (GPU reductions add in another order); likewise a dream, the program `nnc compile` emits,
+// and one tiny model per family of our fused kernels, which webgpu must run as stock tfjs ops
+// and on webgpu alone. The group skips, with one line, where no WebGPU adapter exists
+// (bin/install-lavapipe.sh provides a software one).
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
