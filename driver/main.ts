@@ -83,7 +83,7 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
     .argument('<model>', 'output folder of a train task (holds model.json)')
     .requiredOption('--input <path>', '.csv (a sample per row), .npy/.npz (samples on axis 0), .png/.jpg, a folder of images, or .txt (a text per line)')
     .option('-o, --output <file>', 'CSV file to write (default: stdout)')
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: $NNC_BACKEND or auto)')
+    .option('--backend <name>', 'auto, tensorflow, webgpu, wasm or cpu (default: $NNC_BACKEND or auto)')
     .option('--batch-size <n>', 'samples per forward pass', '256')
     .action(async (model: string, opts: PredictOptions) => {
       const { predictCommand } = await import('./predict.js');

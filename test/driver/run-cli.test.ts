@@ -50,6 +50,26 @@ describe('nnc run', () => {
     expect(stderr).toBe('');
   });
 
+  it('auto prints what it picked and why it passed over the backends before it', () => {
+    const dir = project();
+    writeFileSync(join(dir, 'sine.nn'), readFileSync(join(dir, 'sine.nn'), 'utf8').replace('epochs: 3', 'epochs: 1'));
+    const r = nnc('run', join(dir, 'sine.nn'), '--seed', '3');
+    expect(r.code).toBe(0);
+    const [, picked] = /^backend: (\w+) \(.+\)$/m.exec(r.stdout) ?? [];
+    // wasm or cpu only after tensorflow and webgpu were passed over, each with its reason
+    // (on a machine without a GPU: no device files; with one: what its Vulkan setup lacks).
+    if (picked === 'wasm' || picked === 'cpu') expect(r.stdout).toMatch(/^backend: \w+ \(.+\)\n {2}auto passed over tensorflow \(.+\); webgpu \((no GPU device: neither \/dev\/dri\/renderD\* nor \/dev\/nvidia0|.+ present, but .+)\)$/m);
+    else expect(picked).toMatch(/^(tensorflow|webgpu)$/);
+  });
+
+  it('--backend webgpu where no Vulkan driver answers: one line saying what is missing', () => {
+    const dir = project();
+    // A manifest list naming no file: the Vulkan loader finds no driver, as on a machine without one.
+    const r = spawnSync(process.execPath, ['bin/nnc.js', 'run', join(dir, 'sine.nn'), '--backend', 'webgpu'], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '', VK_DRIVER_FILES: join(dir, 'none.json') } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^nnc: backend 'webgpu' cannot load \((no WebGPU adapter \((no GPU device: neither \/dev\/dri\/renderD\* nor \/dev\/nvidia0; |.+ present, but .+: )Dawn found no adapter\)|webgpu is not installed)\); it needs .+ and a Vulkan driver .+$/m);
+  });
+
   it('trains, prints the backend, one line per epoch and the baseline, and writes its outputs', () => {
     const dir = project();
     const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--seed', '3');
