@@ -203,9 +203,9 @@ describe('data files are regular files', () => {
 
 describe('data that cannot fit memory', () => {
   it('a CSV read whole that would not fit the heap is one line with the figure, before the parse', () => {
-    // 1M rows of six one-digit cells (12 MB): ~170 MB of heap to read whole, past a 160 MB heap.
+    // 2M rows of six one-digit cells (24 MB): ~340 MB of heap to read whole, twice a 160 MB heap.
     const dir = project();
-    writeFileSync(join(dir, 'wide.csv'), `a,b,c,d,e,f\n${'1,2,3,4,5,6\n'.repeat(1_000_000)}`);
+    writeFileSync(join(dir, 'wide.csv'), `a,b,c,d,e,f\n${'1,2,3,4,5,6\n'.repeat(2_000_000)}`);
     writeFileSync(join(dir, 'wide.nn'), `
 model Line {
   input x: [batch, 5]
@@ -220,7 +220,7 @@ train Line on rows {
 `);
     const t0 = Date.now();
     const r = spawnSync(process.execPath, ['--max-old-space-size=160', 'bin/nnc.js', 'run', join(dir, 'wide.nn'), '--backend', 'cpu'], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
-    expect(r.stderr).toMatch(/^nnc: \S+wide\.csv \(11 MB\) needs ~\d+ MB of memory to read whole, more than the \d+ MB of heap this process has left; stream it: csv\(\.\.\., stream: true\), or give Node more heap: NODE_OPTIONS=--max-old-space-size=\d+\n$/);
+    expect(r.stderr).toMatch(/^nnc: \S+wide\.csv \(23 MB\) needs ~\d+ MB of memory to read whole, more than the \d+ MB of heap this process has left; stream it: csv\(\.\.\., stream: true\), or give Node more heap: NODE_OPTIONS=--max-old-space-size=\d+\n$/);
     expect(r.status).toBe(2);
     expect(r.stdout).not.toMatch(/epoch/);
     expect(Date.now() - t0).toBeLessThan(30_000);
