@@ -20,7 +20,11 @@ function torchCuda(): string | undefined {
   return undefined;
 }
 
-export async function benchGpu(): Promise<void> {
+/** Runs until `budgetSeconds` are spent: then the rounds of the model at hand stop (medians
+ *  of those run) and the models left are listed as not measured. */
+export async function benchGpu(budgetSeconds = Infinity): Promise<void> {
+  const started = Date.now();
+  const spent = () => (Date.now() - started) / 1000 > budgetSeconds;
   console.log('\n## webgpu vs wasm vs cpu: nnc training samples/s (higher is better), medians of interleaved runs');
   let gpu: BackendInfo;
   try {
@@ -32,6 +36,10 @@ export async function benchGpu(): Promise<void> {
   console.log(`webgpu adapter: ${gpu.detail}; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log('| model, batch | webgpu | wasm | cpu | webgpu/wasm | webgpu/cpu |\n|---|---|---|---|---|---|');
   for (const c of CASES) {
+    if (spent()) {
+      console.log(`| ${c.name}, ${c.batch} | (time budget of ${budgetSeconds} s spent: not measured) | | | | |`);
+      continue;
+    }
     // On a software adapter a heavy model's step takes minutes; those rows need a real GPU.
     if (gpu.software && c.heavy) {
       console.log(`| ${c.name}, ${c.batch} | (software adapter: skipped) | | | | |`);
@@ -46,6 +54,7 @@ export async function benchGpu(): Promise<void> {
         const rate = await nncRate(c, backend === 'cpu' && c.heavy ? c.batch : n, 1);
         if (round > 0) rates[backend].push(rate); // round 0 warms shaders, JIT and kernels
       }
+      if (round > 0 && spent()) break;
     }
     const [g, w, p] = [median(rates.webgpu), median(rates.wasm), median(rates.cpu)];
     console.log(`| ${c.name}, ${c.batch} | ${fmt(g)} | ${fmt(w)} | ${fmt(p)} | ${(g / w).toFixed(2)}x | ${(g / p).toFixed(2)}x |`);

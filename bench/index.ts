@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, figures printed side by side in one run.
-// `npm run bench -- check`, `-- start`, `-- train`, `-- compile`, `-- lsp` or `-- dream` runs one part; `-- gpu`
-// compares webgpu with wasm and cpu (not in the default run: it needs an adapter); `-- pytorch` the
+// `npm run bench -- check`, `-- start`, `-- train`, `-- compile`, `-- lsp` or `-- dream` runs one part; `-- gpu [SECONDS]`
+// compares webgpu with wasm and cpu (not in the default run: it needs an adapter), within a time budget if given; `-- pytorch` the
 // PyTorch back end (one process, torchrun ×2) with the interpreter on wasm; `-- stream` the peak
 // memory of training on streamed CSV files of 20 and 200 MB (not in the default run: it writes
 // 220 MB and takes minutes); `-- digits PNG...`
@@ -29,7 +29,7 @@ if (!only || only === 'lsp') await benchLsp();
 if (!only || only === 'dream') await benchDream();
 if (only === 'stream') benchStream();
 if (only === 'pathological') await benchPathological(process.argv[3], Number(process.argv[4] ?? 3));
-if (only === 'gpu') await benchGpu();
+if (only === 'gpu') await benchGpu(process.argv[3] ? Number(process.argv[3]) : undefined);
 if (only === 'pytorch') await benchPytorch();
 if (only === 'digits') await benchDigits(process.argv.slice(3));
 if (only === 'words') benchWords(process.argv.slice(3));

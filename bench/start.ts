@@ -47,9 +47,12 @@ export async function benchStart(rounds = 9): Promise<void> {
     check.push(wallMs(['bin/nnc.js', 'check', SMALL]));
     lsp.push(await lspMs());
   }
+  // Under load every process starts slower, node's own start included: the time above the
+  // floor, round by round, is the part that is nnc's.
   const row = (what: string, xs: number[], goal: number) => {
     const m = median(xs);
-    console.log(`${what.padEnd(28)} median ${m.toFixed(0).padStart(5)} ms, min ${Math.min(...xs).toFixed(0)} ms (goal < ${goal} ms: ${m < goal ? 'met' : 'NOT met'})`);
+    const above = median(xs.map((x, i) => x - bare[i]!));
+    console.log(`${what.padEnd(28)} median ${m.toFixed(0).padStart(5)} ms, min ${Math.min(...xs).toFixed(0)} ms, ${above.toFixed(0)} ms above the floor (goal < ${goal} ms: ${m < goal ? 'met' : 'NOT met'})`);
   };
   console.log(`${'node -e 0 (the floor)'.padEnd(28)} median ${median(bare).toFixed(0).padStart(5)} ms`);
   row('nnc --help', help, 100);

@@ -30,7 +30,7 @@ function buildIsFresh() {
 
 let main;
 if (process.env.NNC_FROM_SOURCES !== '1' && buildIsFresh()) {
-  ({ main } = await import('../dist/driver/main.js'));
+  ({ main } = await import('../dist/cli/main.js'));
 } else {
   const { register } = await import('tsx/esm/api');
   register();

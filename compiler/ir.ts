@@ -131,12 +131,20 @@ export interface DataValue {
   source: string;
   args: Map<string, Value>;
   type: DataType;
+  /** The number of samples, where the checker read it from the file (a NumPy header); a
+   *  transform's value never has it. */
+  samples?: number;
 }
 
 export type DataType =
   | { kind: 'array'; shape: Shape }
   | { kind: 'text' }
-  | { kind: 'dataset'; x: Shape; y?: Shape; labels?: LabelEncoding; classes?: number; classesSeen?: number };
+  | { kind: 'dataset'; x: Shape; y?: Shape; labels?: LabelEncoding; classes?: number; classesSeen?: number; inputs?: readonly NamedInput[] };
+
+/** One input of a model of several (`examples(x: {words: w, extra: e}, y: t)`), matched to
+ *  the model's `input` of that name; a dataset with inputs has `x` = the first one's shape,
+ *  and only train and evaluate take it. */
+export interface NamedInput { name: string; shape: Shape }
 
 /** How a dataset's y encodes classes: one-hot rows [n, k], class ids [n, 1], or (absent)
  *  plain values such as a forecast's target or multi-label 0/1 rows. Losses read it

@@ -4,6 +4,7 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, 
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CompilerHost } from '../compiler/check/loader.js';
 import { packagedModelJson } from '../runtime/features/packaged.js';
+import { notARegularFile } from '../runtime/io/data-file.js';
 import { hasHdf5Signature } from '../runtime/io/hdf5.js';
 import { PACKAGE_ROOT } from './package-root.js';
 
@@ -84,6 +85,7 @@ export const nodeHost: CompilerHost = {
       return false;
     }
   },
+  notAFile: notARegularFile,
   readFile(path) {
     try {
       return readFileSync(path, 'utf8');

@@ -3,17 +3,18 @@
 // (XNNPACK, with our kernels for what it lacks) → cpu. `--backend` / NNC_BACKEND override the
 // ladder; asking for one that cannot load is a one-line error.
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readdirSync } from 'node:fs';
 import { defaultThreads, withWasmThreads } from './kernels/threads.js';
 import { registerWasmKernels } from './kernels/wasm.js';
 import { fault } from './errors.js';
+import { gpuFacts, whyNoHardwareAdapter, type DawnOffer } from './gpu.js';
 import { wasmBackend } from './kernels/tfjs-internals.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
-/** `software`: a GPU backend on a software adapter (lavapipe), slower than wasm. */
-export interface BackendInfo { name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'; detail: string; software?: boolean }
+/** `software`: a GPU backend on a software adapter (lavapipe), slower than wasm. `passedOver`:
+ *  the backends `auto` tried before this one, each with why it did not take it. */
+export interface BackendInfo { name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'; detail: string; software?: boolean; passedOver?: string[] }
 
 const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
@@ -102,51 +103,53 @@ async function withoutGlueHandlers<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Whether the machine shows a GPU device to drivers: on Linux a DRM render node or an NVIDIA
- *  device file (a software Vulkan driver needs neither); elsewhere Dawn is asked. */
-function gpuDevicePresent(): boolean {
-  if (process.platform !== 'linux') return true;
-  if (existsSync('/dev/nvidia0')) return true;
-  try {
-    return readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
-  } catch {
-    return false;
-  }
-}
-
 /** The graphics API Dawn drives on this platform. */
 const GPU_API: Partial<Record<NodeJS.Platform, string>> = { linux: 'Vulkan', win32: 'D3D12', darwin: 'Metal' };
 
-/** The adapter Dawn offers: its GPU object, a name to print, and whether it is software. */
-interface GpuAdapter { gpu: GPU; name: string; software: boolean }
+/** What Dawn offers: its GPU object and adapter (a name to print, whether it is software),
+ *  no adapter at all, or why Dawn could not be loaded. */
+type AdapterSearch = { found: true; gpu: GPU; name: string; software: boolean } | { found: false; error?: string };
 
 /** Dawn's adapter, found once per process (each Dawn instance costs time and, on lavapipe,
- *  two warnings on stderr), or why there is none. */
-let adapterFound: Promise<GpuAdapter | string> | undefined;
+ *  two warnings on stderr). */
+let adapterFound: Promise<AdapterSearch> | undefined;
 
-async function findAdapter(): Promise<GpuAdapter | string> {
+async function findAdapter(): Promise<AdapterSearch> {
   let dawn: typeof import('webgpu');
   try {
     dawn = await import('webgpu');
   } catch (err) {
-    return firstLine(err);
+    return { found: false, error: firstLine(err) };
   }
   // tfjs-backend-webgpu reads the WebGPU constants (GPUBufferUsage, ...) as globals.
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
-  if (!adapter) return `no WebGPU adapter: no ${GPU_API[process.platform] ?? 'graphics'} driver offers one`;
+  if (!adapter) return { found: false };
+  return { found: true, gpu, ...describeAdapter(adapter) };
+}
+
+/** An adapter's name to print and whether it is a software rasterizer. */
+export function describeAdapter(adapter: GPUAdapter): { name: string; software: boolean } {
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const software = info.isFallbackAdapter === true || info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(`${info.device} ${info.description}`);
-  return { gpu, software, name: info.description || [info.vendor, info.device].filter(Boolean).join(' ') || 'unnamed adapter' };
+  return { software, name: info.description || [info.vendor, info.device].filter(Boolean).join(' ') || 'unnamed adapter' };
+}
+
+/** Why webgpu has no hardware adapter here: on Linux what the machine lacks (gpu.ts), elsewhere
+ *  Dawn's answer. */
+function noHardware(offer?: DawnOffer): string {
+  if (process.platform === 'linux') return whyNoHardwareAdapter(gpuFacts(), offer) ?? 'no hardware adapter';
+  const api = GPU_API[process.platform] ?? 'graphics';
+  return !offer || offer === 'none' ? `no ${api} driver offers one` : `only a software adapter (${offer.adapter})`;
 }
 
 /** WebGPU through Dawn: a hardware adapter, or (when asked for by name) a software one such as
  *  Mesa's lavapipe. tfjs-backend-webgpu finds the adapter through navigator.gpu. */
 async function loadWebgpu(allowSoftware: boolean): Promise<BackendInfo | string> {
   const found = await (adapterFound ??= findAdapter());
-  if (typeof found === 'string') return found;
-  if (found.software && !allowSoftware) return `only a software adapter (${found.name}), slower than wasm; ask for it with --backend webgpu`;
+  if (!found.found) return found.error ?? `no WebGPU adapter (${noHardware('none')})`;
+  if (found.software && !allowSoftware) return `${noHardware({ adapter: found.name, software: true })}; --backend webgpu takes the software one, slower than wasm`;
   // Node has no navigator before 21, and from 21 one without gpu.
   const nav = ((globalThis as { navigator?: object }).navigator ??= {}) as { gpu?: unknown };
   if (nav.gpu === undefined) Object.defineProperty(nav, 'gpu', { value: found.gpu, configurable: true });
@@ -184,12 +187,13 @@ export async function selectBackend(choice: string = process.env['NNC_BACKEND'] 
     if (typeof got === 'string') throw fault('backend', `backend '${choice}' cannot load (${got}); ${INSTALL_HINT[choice]}`);
     return got;
   }
+  const passedOver: string[] = [];
   for (const name of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
     // auto never takes a software GPU adapter: lavapipe trains slower than wasm. Nor does it
-    // start Dawn (a second, and lavapipe's warnings on stderr) where no GPU device exists.
-    if (name === 'webgpu' && !gpuDevicePresent()) continue;
-    const got = await (name === 'webgpu' ? loadWebgpu(false) : LOADERS[name]());
-    if (typeof got !== 'string') return got;
+    // start Dawn (a second, and lavapipe's warnings on stderr) where Linux shows no GPU device.
+    const got = name === 'webgpu' && process.platform === 'linux' && !gpuFacts().devices.length ? noHardware() : await (name === 'webgpu' ? loadWebgpu(false) : LOADERS[name]());
+    if (typeof got !== 'string') return { ...got, passedOver };
+    passedOver.push(`${name} (${name === 'tensorflow' && /^([^;]* is not installed(; |$))+$/.test(got) ? 'not installed' : got})`);
   }
   throw fault('backend', 'no tfjs backend could start');
 }

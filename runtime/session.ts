@@ -42,6 +42,7 @@ export async function startSession(flags: RunFlags, reporter: Reporter = console
   }
   const backend = await selectBackend(flags.backend);
   reporter.line(`backend: ${backend.name} (${backend.detail})`);
+  if (backend.passedOver?.length) reporter.line(`  auto passed over ${backend.passedOver.join('; ')}`);
   const interrupt = { requested: false };
   const onSigint = () => {
     if (interrupt.requested) process.exit(130);

@@ -15,7 +15,7 @@ import { OPTIMIZERS } from '../tasks/vocab.js';
 import { PRETRAINED_SOURCES, readPretrainedTopology } from '../pretrained/sources.js';
 import { TopologyError } from '../pretrained/topology.js';
 import type { CompilerHost } from './loader.js';
-import { describeValue, modelSymbols, POISON, type DataType, type LayerInstance, type ParamType, type TensorRef, type Value } from '../ir.js';
+import { describeValue, modelSymbols, POISON, type DataType, type LayerInstance, type ParamSpec, type ParamType, type TensorRef, type Value } from '../ir.js';
 import { bindArgs } from './args.js';
 import { checkProjectPath } from './paths.js';
 import type { GlobalSymbol, Sink, SourceModule } from './context.js';
@@ -55,6 +55,12 @@ export const MAX_EVAL_DEPTH = 500;
 /** Weights a layer may have before W0314 (4 GB as float32). */
 export const MAX_LAYER_WEIGHTS = 1e9;
 const MAX_SAFE = String(Number.MAX_SAFE_INTEGER);
+/** The longest list `range` makes. */
+const MAX_RANGE = 100_000;
+const RANGE_PARAMS: readonly ParamSpec[] = [
+  { name: 'start', type: { kind: 'int', min: 0 }, doc: 'The first number (or, alone, the stop: range(3) is 0, 1, 2).', positional: true },
+  { name: 'stop', type: { kind: 'int', min: 0 }, doc: 'One past the last number.', positional: true, default: { kind: 'null' } },
+];
 
 /** `1e20`, `123456…` : a number, shortened for a message. */
 export function showNumber(x: number): string {
@@ -329,6 +335,7 @@ export class Evaluator {
       if (sym?.kind === 'builtin') return this.builtinCall(sym, e.args, e.span, env);
       if (!sym) {
         if (PRETRAINED_SOURCES.get(callee.name)?.modules.includes('core')) return this.pretrainedCall(callee.name, e.args, e.span, env);
+        if (callee.name === 'range' && !LAYERS.has('range')) return this.rangeCall(e.args, e.span, env);
         const def = LAYERS.get(callee.name);
         if (def) return this.layerCall(def, e.args, e.span, env);
         if (DATA_SOURCES.get(callee.name)?.module === 'core') return this.dataCall(callee.name, e.args, e.span, env);
@@ -364,6 +371,23 @@ export class Evaluator {
     const def = OPTIMIZERS.get(name)!;
     const bound = bindArgs(name, def.params, args, span, (x, t) => this.eval(x, env, t), this.g.sink, env.module.path);
     return bound.ok && ![...bound.values.values()].some((v) => v.kind === 'poison') ? { kind: 'call', table: 'optimizer', name, args: bound.values } : POISON;
+  }
+
+  /** `range(stop)`, `range(start, stop)`: the ints start..stop-1, as Python's range (column
+   *  numbers of a CSV file: `x: range(0, 13)`). */
+  private rangeCall(args: readonly Arg[], span: Span, env: Env): Value {
+    const bound = bindArgs('range', RANGE_PARAMS, args, span, (x, t) => this.eval(x, env, t), this.g.sink, env.module.path);
+    if (!bound.ok || [...bound.values.values()].some((v) => v.kind === 'poison')) return POISON;
+    const first = (bound.values.get('start') as { value: number }).value;
+    const second = bound.values.get('stop');
+    const [start, stop] = second?.kind === 'int' ? [first, second.value] : [0, first];
+    const at = bound.spans.get(second?.kind === 'int' ? 'stop' : 'start') ?? span;
+    if (stop <= start || stop - start > MAX_RANGE) {
+      const expected = stop <= start ? `a stop past the start (${start})` : `at most ${MAX_RANGE} numbers`;
+      this.report(env, 'E0210', at, { name: 'stop', expected, found: String(stop), example: 'range(0, 13) for 0, 1, ..., 12' });
+      return POISON;
+    }
+    return { kind: 'list', items: Array.from({ length: stop - start }, (_, i) => ({ kind: 'int', value: start + i })) };
   }
 
   /** A table entry a std module exports: a data set or a pretrained model. */
@@ -403,6 +427,7 @@ export class Evaluator {
       const v = bound.values.get(param);
       if (v?.kind === 'string') checkProjectPath(this.g.host, this.g.sink, env.module.path, bound.spans.get(param) ?? span, param, 'read', v.value);
     }
+    let samples: number | undefined;
     try {
       const type: DataType = def.type({
         args: bound.values,
@@ -410,24 +435,35 @@ export class Evaluator {
         data: (n) => {
           const v = bound.values.get(n)!;
           if (v.kind !== 'data') throw RuleError.of('E0414', { source: name, expected: `data for '${n}'`, found: describeValue(v) }, { at: n });
+          // Examples of several named inputs go to train and evaluate only.
+          if (v.data.type.kind === 'dataset' && v.data.type.inputs) throw RuleError.of('E0414', { source: name, expected: 'data of one input', found: `examples of the inputs ${v.data.type.inputs.map((i) => i.name).join(', ')}`, example: 'transform each input before examples(x: {a: normalize(da), b: db}, y: t)' }, { at: n });
           return v.data.type;
         },
         head: (param, maxBytes, offset, quiet) => {
           const path = this.dataPath(param, bound, env);
           if (path === undefined) return undefined;
           if (!this.g.host.readFileHead) return undefined;
-          if (!this.g.host.fileExists(path)) return quiet ? 'missing' : this.missingData(param, bound, span, env);
+          if (!this.g.host.fileExists(path)) {
+            const why = this.g.host.notAFile?.(path);
+            if (why) throw RuleError.of('E0420', { path: this.stringValue(param, bound) ?? path, reason: why }, { at: param });
+            return quiet ? 'missing' : this.missingData(param, bound, span, env);
+          }
           return this.g.host.readFileHead(path, maxBytes, offset);
         },
         folders: (param) => {
           const path = this.dataPath(param, bound, env);
           if (path === undefined || !this.g.host.listFolders) return undefined;
-          return this.g.host.listFolders(path) ?? this.missingData(param, bound, span, env);
+          const folders = this.g.host.listFolders(path);
+          if (folders) return folders;
+          if (this.g.host.fileExists(path)) throw RuleError.of('E0420', { path: this.stringValue(param, bound) ?? path, reason: 'it is a file, not a folder' }, { at: param });
+          return this.missingData(param, bound, span, env);
         },
         report: (err) => this.g.sink.reportRule(err, env.module.path, (err.where.at && bound.spans.get(err.where.at)) || span),
         settle: (n, v) => { bound.values.set(n, v); },
+        samplesOf: (n) => { const v = bound.values.get(n); return v?.kind === 'data' ? v.data.samples : undefined; },
+        knowSamples: (n) => { samples = n; },
       });
-      return { kind: 'data', data: { source: name, args: bound.values, type } };
+      return { kind: 'data', data: { source: name, args: bound.values, type, ...(samples !== undefined ? { samples } : {}) } };
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       this.g.sink.reportRule(err, env.module.path, (err.where.at && bound.spans.get(err.where.at)) || span);
@@ -443,9 +479,14 @@ export class Evaluator {
 
   /** A data file or folder that is not there: a warning (it may be made before the run). */
   private missingData(param: string, bound: { values: Map<string, Value>; spans: Map<string, Span> }, span: Span, env: Env): 'missing' {
-    const v = bound.values.get(param);
-    this.report(env, 'W0416', bound.spans.get(param) ?? span, { path: v?.kind === 'string' ? v.value : param });
+    this.report(env, 'W0416', bound.spans.get(param) ?? span, { path: this.stringValue(param, bound) ?? param });
     return 'missing';
+  }
+
+  /** A string argument as the user wrote it. */
+  private stringValue(param: string, bound: { values: Map<string, Value> }): string | undefined {
+    const v = bound.values.get(param);
+    return v?.kind === 'string' ? v.value : undefined;
   }
 
   private layerCall(def: LayerDef, args: readonly Arg[], span: Span, env: Env): Value {

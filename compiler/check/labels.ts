@@ -1,6 +1,7 @@
 // The loss of a `train` task against the model's output and the data's labels, with Keras's
 // rules: categorical cross-entropy takes one-hot labels [n, classes], sparse categorical
-// cross-entropy class ids [n, 1], binary cross-entropy targets of the output's shape (one
+// cross-entropy class ids [n, 1] (a sequence output [batch, time, classes] takes them per
+// step: one-hot [n, time, classes] or ids [n, time, 1]), binary cross-entropy targets of the output's shape (one
 // sigmoid unit, or several for multi-label). One conversion: one-hot labels under the sparse
 // loss are turned into class ids when the data load (runtime/tasks/train-task.ts), because
 // the packaged sets are one-hot where Keras's are integers, and Keras programs on MNIST say
@@ -31,9 +32,11 @@ export interface LossFit {
   classesSeen?: number;
   /** Reports y against the output as a shape mismatch (E0404) when they do not unify; true if they do. */
   yFits: () => boolean;
+  /** The same for class ids: y against the output with its class axis as 1 ([n, time, 1] for [batch, time, classes]). */
+  idsFit: () => boolean;
 }
 
-const CLASSIFIER = 'an output [batch, classes] with 2 or more classes (softmax)';
+const CLASSIFIER = 'an output [batch, classes] (or [batch, time, classes]) with 2 or more classes (softmax)';
 
 /** Whether the loss fits the output and the labels; reports E0405 at the loss field if not. */
 export function fitLossToLabels(c: LossFit): boolean {
@@ -48,14 +51,14 @@ export function fitLossToLabels(c: LossFit): boolean {
   const classes = out.dims[out.dims.length - 1];
   if (c.labels === 'ids' && c.classes === undefined && c.classesSeen !== undefined) {
     const units = classes?.value;
-    if (loss === 'sparse_categorical_crossentropy' && out.dims.length === 2 && units !== undefined && units > 1 && c.classesSeen > units) {
+    if (loss === 'sparse_categorical_crossentropy' && out.dims.length >= 2 && units !== undefined && units > 1 && c.classesSeen > units) {
       c.sink.report('E0419', c.file, c.dataSpan, { data: 'the data (in its first rows alone)', classes: c.classesSeen, model: c.modelName, units }, [{ ...c.model }]);
       return false;
     }
   }
   if (c.labels === 'ids' && c.classes !== undefined) {
     const units = classes?.value;
-    if (loss === 'sparse_categorical_crossentropy' && out.dims.length === 2 && units !== undefined && units !== 1 && units !== c.classes) {
+    if (loss === 'sparse_categorical_crossentropy' && out.dims.length >= 2 && units !== undefined && units !== 1 && units !== c.classes) {
       c.sink.report('E0419', c.file, c.dataSpan, { data: 'the data', classes: c.classes, model: c.modelName, units }, [{ ...c.model }]);
       return false;
     }
@@ -63,13 +66,17 @@ export function fitLossToLabels(c: LossFit): boolean {
       return problem('0/1 targets', `class ids of ${c.classes} classes`, 'binaryIds', true);
     }
   }
+  // No loss yet (evaluate takes its train task's later): class ids fit an output of classes.
+  if (loss === undefined && c.labels === 'ids') return c.idsFit();
   if (loss === 'categorical_crossentropy' || loss === 'sparse_categorical_crossentropy') {
-    if (out.dims.length !== 2 || classes?.value === 1) {
+    // [batch, classes], or one class per step of a sequence; an image-shaped output has
+    // most likely lost its flatten (Keras would take it with targets of its shape).
+    if (out.dims.length < 2 || out.dims.length > 3 || classes?.value === 1) {
       return problem(CLASSIFIER, formatShape(out), classes?.value === 1 && out.dims.length === 2 ? 'oneUnit' : undefined);
     }
   }
   if (loss === 'sparse_categorical_crossentropy') {
-    if (c.labels === 'ids') return true;
+    if (c.labels === 'ids') return out.dims.length === 2 || c.idsFit();
     if (c.labels === 'onehot') return c.yFits(); // taken by argmax at load time
     return problem('class labels (ids [n, 1] or one-hot [n, classes])', `values ${formatShape(y)}`, 'values', true);
   }

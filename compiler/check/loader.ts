@@ -28,6 +28,9 @@ export interface CompilerHost {
    *  the checker reads CSV headers, NumPy array headers and Parquet footers this way to type
    *  data statically. Hosts without files leave it out (data shapes stay symbolic). */
   readFileHead?(path: string, maxBytes: number, offset?: number): Uint8Array | undefined;
+  /** Why a path that exists is not a regular file (a folder, a FIFO, a device), or undefined;
+   *  the checker then says so (E0420) instead of "cannot find". */
+  notAFile?(path: string): string | undefined;
   /** Sub-folders of a folder, sorted, or undefined when it is not a readable folder. */
   listFolders?(path: string): string[] | undefined;
   /** Whether `path`, named by `file` (relative to it, or absolute), lies outside the file's

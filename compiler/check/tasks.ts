@@ -92,6 +92,11 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
     }
   }
   const bindings = new Map<string, Dim>();
+  if (data?.type.kind === 'dataset' && data.type.inputs && !(entry.subjectIsModel && entry.subjectData !== 'inputs')) {
+    sink.report('E0414', file, decl.on!.span, { source: entry.kind, expected: 'data of one input (examples of several named inputs go to train and evaluate)', found: `examples of the inputs ${data.type.inputs.map((i) => i.name).join(', ')}`, example: 'examples(x: d, y: t)' });
+    data = undefined;
+    ok = false;
+  }
   if (model && data) {
     ok = (entry.subjectData === 'inputs' ? fitInputsToModel(decl, file, model, data, bindings, sink) : fitDataToModel(decl, file, model, data, fields, bindings, checker)) && ok;
   }
@@ -131,17 +136,30 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
     sink.report('E0414', file, span, { source: decl.taskKind.name, expected: EXAMPLES, found: describeUnpaired(t), example: 'windows(...), char_sequences(...) or tokenize(...), which make them' });
     return false;
   }
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    sink.report('E0432', file, decl.subject!.span, { role: 'the model', model: model.name, expected: 'one input and one output', inputs: model.inputs.length, outputs: model.outputs.length }, [{ span: model.span, file: model.file }]);
+  if ((model.inputs.length !== 1 && !t.inputs) || model.outputs.length !== 1) {
+    sink.report('E0432', file, decl.subject!.span, { role: 'the model', model: model.name, expected: model.outputs.length !== 1 ? 'one output' : 'one input, or data that name its inputs (examples(x: {name: data, ...}, y: t))', inputs: model.inputs.length, outputs: model.outputs.length }, [{ span: model.span, file: model.file }]);
     return false;
   }
   const inShape = model.nodes[model.inputs[0]!.node]!.shape;
   const flexible = modelSymbols(model);
-  const mismatch = (part: 'x' | 'y', want: Shape, got: Shape) => {
-    sink.report('E0404', file, span, { data: `${part} of the data`, part: part === 'x' ? 'input' : 'output', model: model.name, expected: formatShape(want), found: formatShape(got) }, [{ span: model.span, file: model.file }]);
+  const mismatch = (part: 'x' | 'y', want: Shape, got: Shape, input?: string) => {
+    sink.report('E0404', file, span, { data: `${input ? `x.${input}` : part} of the data`, part: part === 'x' ? (input ? `input '${input}'` : 'input') : 'output', model: model.name, expected: formatShape(want), found: formatShape(got) }, [{ span: model.span, file: model.file }]);
     return false;
   };
-  if (unifyShapes(inShape, t.x, bindings, flexible) || inShape.dtype !== t.x.dtype) return mismatch('x', inShape, t.x);
+  if (t.inputs) {
+    // Several inputs: the data name each of the model's, in any order.
+    const names = model.inputs.map((i) => i.name), given = t.inputs.map((i) => i.name);
+    if (names.length !== given.length || names.some((nm) => !given.includes(nm))) {
+      const stray = given.find((g) => !names.includes(g));
+      const guess = stray ? didYouMean(stray, names.filter((nm) => !given.includes(nm))) : undefined;
+      sink.report('E0424', file, span, { model: model.name, inputs: names.join(', '), names: given.join(', '), guess: guess ? `'${stray}' may be '${guess}'` : undefined }, [{ span: model.span, file: model.file }]);
+      return false;
+    }
+    for (const input of model.inputs) {
+      const want = model.nodes[input.node]!.shape, got = t.inputs.find((i) => i.name === input.name)!.shape;
+      if (unifyShapes(want, got, bindings, flexible) || want.dtype !== got.dtype) return mismatch('x', want, got, input.name);
+    }
+  } else if (unifyShapes(inShape, t.x, bindings, flexible) || inShape.dtype !== t.x.dtype) return mismatch('x', inShape, t.x);
   const outRaw = model.nodes[model.outputs[0]!.node]!.shape;
   const out: Shape = { dtype: outRaw.dtype, dims: outRaw.dims.map((d) => d.substitute(bindings)) };
   const loss = fields.get('loss');
@@ -150,12 +168,16 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
     sink, file, loss: loss?.kind === 'enum' ? loss.name : undefined, lossSpan, dataSpan: span, out,
     model: { span: model.span, file: model.file }, modelName: model.name,
     y: t.y, labels: t.labels, classes: t.classes, classesSeen: t.classesSeen, yFits: () => !unifyShapes(out, t.y!, bindings, flexible) || mismatch('y', out, t.y!),
+    idsFit: () => {
+      const ids: Shape = { dtype: t.y!.dtype, dims: [...out.dims.slice(0, -1), Dim.const(1)] };
+      return !unifyShapes(ids, t.y!, bindings, flexible) || mismatch('y', ids, t.y!);
+    },
   })) return false;
   if (!fitValidationData(decl, file, fields.get('validation_data'), model, inShape, t.y, new Map(bindings), flexible, sink)) return false;
   // Weight sizes may come from data (`vocab`), never from the sample count.
   const samples = t.x.dims[0]!.symbols();
   const dataDims = new Set<string>();
-  for (const d of [...t.x.dims, ...t.y.dims]) d.symbols(dataDims);
+  for (const d of [...t.x.dims, ...t.y.dims, ...(t.inputs ?? []).flatMap((i) => i.shape.dims)]) d.symbols(dataDims);
   let ok = true;
   for (const r of model.requires) {
     const d = r.dim.substitute(bindings);
@@ -193,8 +215,9 @@ function fitValidationData(decl: TaskDecl, file: string, v: Value | undefined, m
   if (v?.kind !== 'data') return true;
   const span = decl.fields.find((f) => f.name.name === 'validation_data')?.value.span ?? decl.taskKind.span;
   const t = v.data.type;
-  if (t.kind !== 'dataset' || !t.y) {
-    sink.report('E0414', file, span, { source: 'validation_data', expected: EXAMPLES, found: describeUnpaired(t), example: 'windows(...), char_sequences(...) or tokenize(...), which make them' });
+  if (t.kind !== 'dataset' || !t.y || t.inputs || model.inputs.length !== 1) {
+    const several = t.kind === 'dataset' && t.y ? 'examples of several inputs: use validation_split' : undefined;
+    sink.report('E0414', file, span, { source: 'validation_data', expected: several ? 'examples of one input' : EXAMPLES, found: several ?? describeUnpaired(t), example: several ? 'validation_split: 0.2' : 'windows(...), char_sequences(...) or tokenize(...), which make them' });
     return false;
   }
   const samples = (s: Shape): Shape => ({ dtype: s.dtype, dims: s.dims.slice(1) });

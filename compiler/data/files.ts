@@ -2,14 +2,50 @@
 // class): the checker reads their headers through the host, so their shapes are static and
 // a file that does not fit is reported at the data line.
 import { didYouMean, RuleError } from '../diagnostics.js';
-import type { DataType, ParamSpec, Value } from '../ir.js';
+import { describeValue, type DataType, type ParamSpec, type Value } from '../ir.js';
 import { shape, type Shape } from '../shapes/shape.js';
 import { CSV_HEAD_BYTES, csvHead, DECIMAL, MISSING_CELLS, NPY_HEAD_BYTES, npyHeader, npzHeaders, type CsvHead, type NpyHeader } from './heads.js';
-import { columnCount, columnsParam, n, posInt, str, type DataCtx, type DataSourceDef } from './params.js';
+import { idsShape, n, posInt, str, type DataCtx, type DataSourceDef } from './params.js';
 import { PARQUET } from './parquet.js';
 
-const strings = (v: Value | undefined): string[] | undefined =>
-  v?.kind === 'list' ? v.items.map((i) => (i.kind === 'string' ? i.value : '')) : v?.kind === 'string' ? [v.value] : undefined;
+/** A column by header name or by 0-based number. */
+type ColumnRef = string | number;
+
+/** The columns an argument names: a name, a number, or a list of them (`range(0, 13)` is a
+ *  list of numbers, and may sit in a list beside names). */
+function columnRefs(ctx: DataCtx, param: string): ColumnRef[] | undefined {
+  const v = ctx.args.get(param);
+  if (!v || v.kind === 'null') return undefined;
+  const out: ColumnRef[] = [];
+  const add = (item: Value, depth: number): boolean => {
+    if (item.kind === 'string') out.push(item.value);
+    else if (item.kind === 'int' && item.value >= 0) out.push(item.value);
+    else if (item.kind === 'list' && depth < 2) return item.items.every((i) => add(i, depth + 1));
+    else return false;
+    return true;
+  };
+  if (!add(v, 0)) throw RuleError.of('E0207', { name: param, expected: 'column names or 0-based column numbers (`["a", "b"]`, `range(0, 13)`)', found: describeValue(v) }, { at: param });
+  return out;
+}
+
+/** Column numbers as the header's names, checked against the column count; settles the
+ *  argument to names so the run and predictions use names. Numbers stay numbers when the
+ *  header is not known (no host files): the runtime resolves them. */
+function resolveRefs(ctx: DataCtx, head: CsvHead | undefined, param: string, refs: ColumnRef[] | undefined): string[] | undefined {
+  if (!refs) return undefined;
+  if (refs.every((r) => typeof r === 'string')) return refs as string[];
+  const header = ctx.args.get('header')?.kind === 'bool' ? (ctx.args.get('header') as { value: boolean }).value : true;
+  if (!head && header) return refs.map(String);
+  const width = head?.columns.length;
+  const names = refs.map((r) => {
+    if (typeof r === 'string') return r;
+    if (width !== undefined && r >= width) throw RuleError.of('E0422', { path: stringArg(ctx, 'path') ?? '', count: width, last: width - 1, index: r }, { at: param });
+    return head ? head.columns[r]! : String(r);
+  });
+  const v = ctx.args.get(param)!;
+  ctx.settle(param, v.kind === 'list' || refs.length > 1 ? { kind: 'list', items: names.map((value) => ({ kind: 'string', value })) } : { kind: 'string', value: names[0]! });
+  return names;
+}
 const stringArg = (ctx: DataCtx, name: string): string | undefined => {
   const v = ctx.args.get(name);
   return v?.kind === 'string' ? v.value : undefined;
@@ -17,9 +53,9 @@ const stringArg = (ctx: DataCtx, name: string): string | undefined => {
 
 const CSV_PARAMS: readonly ParamSpec[] = [
   str('path', 'Path of the CSV file, relative to the .nn file.'),
-  { ...columnsParam(), doc: 'Numeric columns, by header name: a table `[n, columns]` (without `x`).', default: { kind: 'null' } },
-  { name: 'x', type: { kind: 'list', of: { kind: 'string' } }, doc: 'Input columns (numbers), by header name: makes a labelled dataset with `y`.', default: { kind: 'null' } },
-  { name: 'y', type: { kind: 'any' }, doc: 'The label column (`"species"`), or several 0/1 or numeric target columns (`["a", "b"]`, multi-label or multi-output).', default: { kind: 'null' } },
+  { name: 'columns', type: { kind: 'any' }, doc: 'Numeric columns, by header name or 0-based number (`range(0, 4)`): a table `[n, columns]` (without `x`).', default: { kind: 'null' } },
+  { name: 'x', type: { kind: 'any' }, doc: 'Input columns (numbers), by header name or 0-based number (`range(0, 13)` is columns 0..12; names and ranges mix in a list): makes a labelled dataset with `y`.', default: { kind: 'null' } },
+  { name: 'y', type: { kind: 'any' }, doc: 'The label column (`"species"` or its number), or several 0/1 or numeric target columns (`["a", "b"]`, multi-label or multi-output).', default: { kind: 'null' } },
   { name: 'labels', type: { kind: 'enum', values: ['ids', 'values'], nullable: true }, doc: 'How one y column is read: `ids` (class ids 0..k-1; a column of names becomes ids of the sorted names) or `values` (numbers to predict). By default a column of names is ids and a numeric column values.', default: { kind: 'null' } },
   { name: 'classes', type: { kind: 'int', min: 2 }, doc: 'The number of classes of `ids` labels, checked against the model\'s output units; otherwise known at run time.', default: { kind: 'null' } },
   { name: 'delimiter', type: { kind: 'string' }, doc: 'Field separator.', default: { kind: 'string', value: ',' } },
@@ -55,19 +91,20 @@ function checkColumns(ctx: DataCtx, head: CsvHead, param: string, names: readonl
 }
 
 function csvType(ctx: DataCtx): DataType {
-  const x = strings(ctx.args.get('x'));
-  const columns = strings(ctx.args.get('columns'));
-  const yArg = ctx.args.get('y');
-  const y = strings(yArg);
-  if (yArg && yArg.kind !== 'null' && !y) throw RuleError.of('E0414', { source: 'csv', expected: 'a column name or a list of them for y', found: yArg.kind, example: 'csv("iris.csv", x: ["sepal_length"], y: "species")' }, { at: 'y' });
+  const xRefs = columnRefs(ctx, 'x');
+  const columnsRefs = columnRefs(ctx, 'columns');
+  const yRefs = columnRefs(ctx, 'y');
   const example = 'csv("iris.csv", x: ["sepal_length", "petal_length"], y: "species")';
-  if (x && columns) throw RuleError.of('E0414', { source: 'csv', expected: 'either `columns:` (a table) or `x:` (inputs), not both', found: 'both', example }, { at: 'columns' });
-  if (y && !x) throw RuleError.of('E0414', { source: 'csv', expected: '`x: [...]` beside `y:` (the input columns)', found: 'y without x', example }, { at: 'y' });
-  if (!x && !columns) throw RuleError.of('E0414', { source: 'csv', expected: '`columns: [...]` (a table) or `x: [...]` with `y:` (labelled examples)', found: 'neither', example }, { at: 'path' });
+  if (xRefs && columnsRefs) throw RuleError.of('E0414', { source: 'csv', expected: 'either `columns:` (a table) or `x:` (inputs), not both', found: 'both', example }, { at: 'columns' });
+  if (yRefs && !xRefs) throw RuleError.of('E0414', { source: 'csv', expected: '`x: [...]` beside `y:` (the input columns)', found: 'y without x', example }, { at: 'y' });
+  if (!xRefs && !columnsRefs) throw RuleError.of('E0414', { source: 'csv', expected: '`columns: [...]` (a table) or `x: [...]` with `y:` (labelled examples)', found: 'neither', example }, { at: 'path' });
   const head = readHead(ctx);
+  const x = resolveRefs(ctx, head, 'x', xRefs);
+  const y = resolveRefs(ctx, head, 'y', yRefs);
   if (!x) {
-    if (head) checkColumns(ctx, head, 'columns', columns!, true);
-    return { kind: 'array', shape: shape([n, columnCount(ctx)]) };
+    const columns = resolveRefs(ctx, head, 'columns', columnsRefs)!;
+    if (head) checkColumns(ctx, head, 'columns', columns, true);
+    return { kind: 'array', shape: shape([n, columns.length]) };
   }
   if (head) checkColumns(ctx, head, 'x', x, true);
   if (!y) return { kind: 'array', shape: shape([n, x.length]) };
@@ -119,21 +156,23 @@ function npzType(ctx: DataCtx): DataType {
   requiredHead(ctx, 0);
   const headers = npzHeaders((offset, length) => ctx.head('path', length, offset, true) as Uint8Array | undefined);
   if (headers instanceof Error) throw RuleError.of('E0420', { path, reason: headers.message }, { at: 'path' });
+  const counts: number[] = [];
   const arrayOf = (param: 'x' | 'y', dtype: 'float32' | 'int32') => {
     const name = stringArg(ctx, param)!;
     const h = headers.get(name);
     if (!h) throw RuleError.of('E0417', { path, what: 'array', name, guess: didYouMean(name, headers.keys()), names: [...headers.keys()].join(', ') || 'none' }, { at: param });
-    return npyShape(h, `${path}:${name}`, param, dtype);
+    const s = npyShape(h, `${path}:${name}`, param, dtype);
+    counts.push((h as NpyHeader).shape[0]!);
+    return s;
   };
   const x = arrayOf('x', dtypeArg(ctx));
+  ctx.knowSamples(counts[0]!);
   if (stringArg(ctx, 'y') === undefined) return { kind: 'array', shape: x };
   const y = arrayOf('y', 'float32');
+  if (counts[0] !== counts[1]) throw RuleError.of('E0423', { x: `array '${stringArg(ctx, 'x')}' of ${path}`, xCount: counts[0]!, y: `array '${stringArg(ctx, 'y')}'`, yCount: counts[1]! }, { at: 'y' });
   const labels = (ctx.args.get('labels') as { name: string }).name;
   const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
-  if (labels === 'ids') {
-    if (y.dims.length !== 2 || y.dims[1]!.value !== 1) throw RuleError.of('E0414', { source: 'npz', expected: 'class ids [n] or [n, 1] for labels: ids', found: `y of ${y.dims.length} axes`, example: 'np.savez("d.npz", x=x, y=y.reshape(-1))' }, { at: 'y' });
-    return { kind: 'dataset', x, y, labels: 'ids', classes };
-  }
+  if (labels === 'ids') return { kind: 'dataset', x, y: idsShape(y), labels: 'ids', classes };
   return { kind: 'dataset', x, y, labels: labels === 'onehot' ? 'onehot' : undefined };
 }
 
@@ -167,7 +206,12 @@ export const FILE_SOURCES: DataSourceDef[] = [
     name: 'npy', module: 'core', files: ['path'],
     doc: 'Reads a NumPy `.npy` array (little-endian numbers or bool, C order) as float32 (or int32). Axis 0 is the samples; the checker reads the shape from the header. Type: the array\'s shape with `n` for axis 0 (`[n, 1]` for a 1-d array).',
     params: [str('path', 'Path of the .npy file, relative to the .nn file.'), DTYPE],
-    type: (ctx) => ({ kind: 'array', shape: npyShape(npyHeader(requiredHead(ctx, NPY_HEAD_BYTES)), stringArg(ctx, 'path') ?? '', 'path', dtypeArg(ctx)) }),
+    type(ctx) {
+      const h = npyHeader(requiredHead(ctx, NPY_HEAD_BYTES));
+      const t: DataType = { kind: 'array', shape: npyShape(h, stringArg(ctx, 'path') ?? '', 'path', dtypeArg(ctx)) };
+      if (!(h instanceof Error)) ctx.knowSamples(h.shape[0]!);
+      return t;
+    },
   },
   {
     name: 'npz', module: 'core', files: ['path'],

@@ -17,6 +17,10 @@ export interface DataCtx {
   folders(param: string): string[] | 'missing' | undefined;
   /** Reports a diagnostic without giving up the type (a warning, or an error whose type is still usable). */
   report(err: RuleError): void;
+  /** The sample count of a data argument, where its file's header gave it (npy, npz). */
+  samplesOf(param: string): number | undefined;
+  /** Records the sample count the file's header gives (axis 0 of a NumPy array). */
+  knowSamples(n: number): void;
   /** Fixes an argument the type rule decided from the file (a label encoding), so the
    *  runtime and emitted programs do what was checked. */
   settle(name: string, value: Value): void;
@@ -59,3 +63,9 @@ export function arrayOf(t: DataType, what: string, param: string, rank?: number)
   return t.shape;
 }
 
+/** Class ids as the checker types them: one id per sample [n, 1] (from [n] or [n, 1]), or
+ *  one per step of a sequence [n, time, 1] (from [n, time] or [n, time, 1]). */
+export function idsShape(y: Shape): Shape {
+  const last = y.dims[y.dims.length - 1]!;
+  return y.dims.length === 1 || last.value !== 1 ? { ...y, dims: [...y.dims, Dim.const(1)] } : y;
+}

@@ -2,13 +2,21 @@
 // function. The runtime registers one loader per entry under the same name.
 import { Dim } from '../shapes/dim.js';
 import { PACKAGED_PHOTOS } from './photos.js';
-import { formatShape, shape } from '../shapes/shape.js';
+import { formatShape, shape, type Shape } from '../shapes/shape.js';
 import { RuleError } from '../diagnostics.js';
-import { arrayOf, columnCount, columnsParam, dataParam, describeDataType, n, posInt, str, type DataSourceDef } from './params.js';
+import { arrayOf, columnCount, columnsParam, dataParam, describeDataType, idsShape, n, posInt, str, type DataSourceDef } from './params.js';
 import { FILE_SOURCES } from './files.js';
+import { describeValue, type DataType, type NamedInput, type Value } from '../ir.js';
 
 export { describeDataType, type DataCtx, type DataSourceDef } from './params.js';
 
+
+/** `npy("x.npy")`: a data argument by its source and file, for messages. */
+function describeSource(v: Value | undefined): string {
+  if (v?.kind !== 'data') return 'data';
+  const path = v.data.args.get('path');
+  return path?.kind === 'string' ? `${v.data.source}(${JSON.stringify(path.value)})` : v.data.source;
+}
 
 const defs: DataSourceDef[] = [
   ...FILE_SOURCES,
@@ -83,25 +91,43 @@ const defs: DataSourceDef[] = [
   {
     name: 'examples', module: 'core',
     doc: 'Input/target pairs from two arrays: `examples(x, y: t)` is Keras\'s `fit(x, t)`, and `examples(d, y: d)` trains an autoencoder on d (y is x). A dataset given for x or y gives its x. Type: `x: x`, `y: y` (class ids `[n, 1]` with `labels: ids`).',
-    params: [dataParam('x', 'The inputs.'), { name: 'y', type: { kind: 'data' }, doc: 'The targets, sample for sample; the same data as x for an autoencoder.' },
+    params: [{ name: 'x', type: { kind: 'any' }, doc: 'The inputs: data, or for a model of several inputs a map of data by input name (`x: {words: w, extra: e}`).', positional: true }, { name: 'y', type: { kind: 'data' }, doc: 'The targets, sample for sample; the same data as x for an autoencoder.' },
       { name: 'labels', type: { kind: 'enum', values: ['ids', 'onehot', 'values'] }, doc: 'What y holds: class ids (`[n]` or `[n, 1]`), one-hot rows, or values to predict (reconstructions, regression, multi-label 0/1).', default: { kind: 'enum', name: 'values' } },
       { name: 'classes', type: { kind: 'int', min: 2 }, doc: 'The class count of `ids` labels, checked against the output units.', default: { kind: 'null' } }],
     type(ctx) {
-      const inputs = (param: string) => {
-        const t = ctx.data(param);
-        if (t.kind === 'text') throw RuleError.of('E0414', { source: 'examples', expected: 'numeric data', found: 'text', example: 'examples(npy("x.npy"), y: npy("y.npy"))' }, { at: param });
+      const samplesOf = (t: DataType, param: string, what = param): Shape => {
+        if (t.kind === 'text') throw RuleError.of('E0414', { source: 'examples', expected: `numeric data for ${what}`, found: 'text', example: 'examples(npy("x.npy"), y: npy("y.npy"))' }, { at: param });
         return t.kind === 'array' ? t.shape : t.x;
       };
-      const x = inputs('x');
-      let y = inputs('y');
+      const yCount = ctx.samplesOf('y');
+      const sameCount = (xCount: number | undefined, xv: Value | undefined, what: string) => {
+        if (xCount !== undefined && yCount !== undefined && xCount !== yCount) {
+          throw RuleError.of('E0423', { x: `${what} (${describeSource(xv)})`, xCount, y: `y (${describeSource(ctx.args.get('y'))})`, yCount }, { at: 'y' });
+        }
+      };
+      const xArg = ctx.args.get('x');
+      let inputs: NamedInput[] | undefined;
+      let x: Shape;
+      if (xArg?.kind === 'map') {
+        inputs = [];
+        for (const [name, v] of xArg.entries) {
+          if (v.kind !== 'data') throw RuleError.of('E0414', { source: 'examples', expected: `data for the input '${name}'`, found: describeValue(v), example: 'examples(x: {words: tokens, extra: npy("extra.npy")}, y: t)' }, { at: 'x' });
+          inputs.push({ name, shape: samplesOf(v.data.type, 'x', `the input '${name}'`) });
+          sameCount(v.data.samples, v, `x.${name}`);
+        }
+        if (!inputs.length) throw RuleError.of('E0414', { source: 'examples', expected: 'one or more inputs in x', found: 'an empty map', example: 'examples(x: {a: da, b: db}, y: t)' }, { at: 'x' });
+        x = inputs[0]!.shape;
+      } else {
+        if (xArg?.kind !== 'data') throw RuleError.of('E0414', { source: 'examples', expected: 'data for x (or a map of data by input name)', found: xArg ? describeValue(xArg) : 'nothing', example: 'examples(npy("x.npy"), y: npy("y.npy"))' }, { at: 'x' });
+        x = samplesOf(ctx.data('x'), 'x');
+        sameCount(ctx.samplesOf('x'), xArg, 'x');
+      }
+      const y = samplesOf(ctx.data('y'), 'y');
+      const named = inputs ? { inputs } : {};
       const labels = (ctx.args.get('labels') as { name: string }).name;
       const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
-      if (labels === 'ids') {
-        if (y.dims.length === 1) y = shape([y.dims[0]!, 1]);
-        if (y.dims.length !== 2 || y.dims[1]!.value !== 1) throw RuleError.of('E0414', { source: 'examples', expected: 'class ids [n] or [n, 1] for labels: ids', found: formatShape(y), example: 'examples(x, y: ids, labels: ids)' }, { at: 'y' });
-        return { kind: 'dataset', x, y, labels: 'ids', classes };
-      }
-      return { kind: 'dataset', x, y, labels: labels === 'onehot' ? 'onehot' : undefined };
+      if (labels === 'ids') return { kind: 'dataset', x, y: idsShape(y), labels: 'ids', classes, ...named };
+      return { kind: 'dataset', x, y, labels: labels === 'onehot' ? 'onehot' : undefined, ...named };
     },
   },
   {

@@ -17,6 +17,24 @@ export interface Column {
   gather(rows: ArrayLike<number>): tf.Tensor;
 }
 
+/** The inputs of a model of several, by name (`examples(x: {a: da, b: db}, y: t)`): a batch
+ *  is one tensor per input, in the order of `inputs` (`ordered` puts it in the model's). */
+export class InputColumns {
+  readonly n: number;
+  constructor(readonly inputs: readonly { name: string; column: Column }[]) { this.n = inputs[0]?.column.n ?? 0; }
+  /** The inputs in the order of `names` (a model's input names); those not named keep theirs, after. */
+  ordered(names: readonly string[]): InputColumns {
+    const rank = (name: string) => { const i = names.indexOf(name); return i < 0 ? names.length : i; };
+    return new InputColumns([...this.inputs].sort((a, b) => rank(a.name) - rank(b.name)));
+  }
+  slice(start: number, end: number): InputColumns {
+    return new InputColumns(this.inputs.map((i) => ({ name: i.name, column: i.column.slice(start, end) })));
+  }
+  gather(rows: ArrayLike<number>): tf.Tensor[] {
+    return this.inputs.map((i) => i.column.gather(rows));
+  }
+}
+
 /** A numeric column over one typed array. Row i starts at `i * stride`; a stride smaller
  *  than the row size gives overlapping windows of a series without copying it. */
 export class DenseColumn implements Column {
@@ -71,8 +89,8 @@ export class OneHotColumn implements Column {
   }
 }
 
-/** One-hot labels [n, k] as class ids [n, 1] (their argmax), for sparse categorical
- *  cross-entropy on data whose labels are one-hot (mnist(), char_sequences). */
+/** One-hot labels [n, k] as class ids [n, 1] (their argmax; [n, time, k] as [n, time, 1]),
+ *  for sparse categorical cross-entropy on data whose labels are one-hot (mnist(), char_sequences). */
 export function classIds(c: Column): Column {
   // tfjs's sparse loss floors its labels, which it takes as float32 only.
   if (c instanceof OneHotColumn && c.ids.rowSize === 1) return c.ids.dtype === 'float32' ? c.ids : new DenseColumn(Float32Array.from(c.ids.data), c.ids.sampleShape, c.ids.stride);
@@ -81,8 +99,8 @@ export function classIds(c: Column): Column {
 
 class ArgMaxColumn implements Column {
   readonly dtype = 'float32';
-  readonly sampleShape = [1] as const;
-  constructor(readonly rows: Column) {}
+  readonly sampleShape: readonly number[];
+  constructor(readonly rows: Column) { this.sampleShape = [...rows.sampleShape.slice(0, -1), 1]; }
   get n(): number { return this.rows.n; }
   slice(start: number, end: number): ArgMaxColumn { return new ArgMaxColumn(this.rows.slice(start, end)); }
   gather(rows: ArrayLike<number>): tf.Tensor {
@@ -97,7 +115,7 @@ export type RuntimeData =
   | { kind: 'array'; column: DenseColumn }
   | { kind: 'text'; text: string }
   | { kind: 'texts'; texts: string[]; y: DenseColumn; classNames?: string[] }
-  | { kind: 'dataset'; x: Column; y?: Column; info: DatasetInfo };
+  | { kind: 'dataset'; x: Column; y?: Column; info: DatasetInfo; /** A model of several inputs' x, by name (x is the first). */ inputs?: InputColumns };
 
 /** What a prediction must repeat of the data's making (the model's saved signature reads these fields). */
 export interface DatasetInfo extends Pick<Preprocessing, 'columns' | 'normalize' | 'tokenizer'> {

@@ -1,71 +1,17 @@
-// A CSV file too big for memory, as a row source (stream.ts): read a chunk of bytes at a
-// time (cut after the last line break outside quotes, each piece parsed by csv-parse), a first
-// pass counting the rows, checking the cells and collecting the class names and the columns'
-// means, then one pass per epoch. The same rules as readTable (csv.ts).
-import { parse } from 'csv-parse/sync';
-import { closeSync, readSync } from 'node:fs';
-import { DECIMAL, MISSING_CELLS, type CsvOptions } from './csv.js';
+// A CSV file too big for memory, as a row source (stream.ts): its records a chunk at a time
+// (csv-records.ts), a first pass counting the rows, checking the cells and collecting the
+// class names and the columns' means, then one pass per epoch. The same rules as readTable
+// (csv.ts).
+import { csvRecords, CSV_CHUNK_BYTES, type CsvRecord as Record, type Mark } from './csv-records.js';
+import { columnIndex, DECIMAL, MISSING_CELLS, type ColumnRef, type CsvOptions } from './csv.js';
 import { StreamColumn, type RowSource, type StreamRow } from './stream.js';
 import type { RuntimeData } from './column.js';
 import { fault } from '../errors.js';
-import { openDataFile } from '../io/data-file.js';
 
-/** Bytes read at a time. */
-export const CSV_CHUNK_BYTES = 1 << 20;
 /** Rows held by the shuffle buffer unless `shuffle_buffer:` says otherwise. */
 export const SHUFFLE_BUFFER_ROWS = 10_000;
 /** Distinct label names a streamed file may hold. */
 const MAX_CLASS_NAMES = 65_536;
-
-interface Record { cells: string[]; line: number }
-
-/** The offset after the last line break outside double quotes (0: none), and the line breaks before it. */
-function recordEnd(data: Uint8Array): { cut: number; lines: number } {
-  let quoted = false, cut = 0, lines = 0, seen = 0;
-  for (let i = 0; i < data.length; i++) {
-    const b = data[i]!;
-    if (b === 0x22) quoted = !quoted;
-    else if (b === 0x0a && !quoted) { cut = i + 1; seen++; lines = seen; }
-    else if (b === 0x0a) seen++;
-  }
-  return { cut, lines };
-}
-
-/** A record boundary of a file: its byte offset and the line breaks before it. */
-export interface Mark { offset: number; line: number }
-
-/** Every record of a CSV file from `from` on, with its line number, reading `chunkBytes` at a
- *  time; `onPiece` hears of each record boundary a parsed piece starts at. */
-export function* csvRecords(path: string, delimiter: string, chunkBytes = CSV_CHUNK_BYTES, from: Mark = { offset: 0, line: 0 }, onPiece?: (m: Mark) => void): Generator<Record> {
-  const fd = openDataFile(path);
-  try {
-    const buf = Buffer.allocUnsafe(chunkBytes);
-    let carry: Buffer = Buffer.alloc(0), before = from.line, pos = from.offset, pieceAt = from.offset;
-    for (;;) {
-      const got = readSync(fd, buf, 0, chunkBytes, pos);
-      pos += got;
-      const data = Buffer.concat([carry, buf.subarray(0, got)]);
-      const { cut, lines } = got === 0 ? { cut: data.length, lines: 0 } : recordEnd(data);
-      if (cut > 0) {
-        let records: { record: string[]; info: { lines: number } }[];
-        try {
-          // csv-parse's typings give info records only with `columns`.
-          records = parse(data.subarray(0, cut), { delimiter, skip_empty_lines: true, trim: true, info: true, bom: true }) as unknown as typeof records;
-        } catch (err) {
-          throw fault('data', `${path}: ${(err as Error).message.split('\n')[0]} (near line ${before + 1})`);
-        }
-        onPiece?.({ offset: pieceAt, line: before });
-        for (const r of records) yield { cells: r.record, line: before + r.info.lines };
-        before += lines;
-        pieceAt += cut;
-      }
-      carry = data.subarray(cut);
-      if (got === 0) return;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 export interface StreamOptions extends CsvOptions {
   chunkBytes?: number;
@@ -82,11 +28,7 @@ export function streamTable(path: string, o: StreamOptions): RuntimeData {
   const records = csvRecords(path, delimiter, chunk, undefined, (m) => { if (m.offset > 0) marks.push({ ...m, row: n }); });
   let names: string[] = [];
   if (header) names = records.next().value?.cells ?? [];
-  const index = (c: string) => {
-    const k = names.indexOf(c);
-    if (k < 0) throw fault('data', `${path}: no column '${c}'; columns are ${names.join(', ')}`);
-    return k;
-  };
+  const index = (c: ColumnRef) => columnIndex(path, names, c);
   // The first pass: row count, checks, label names, sums for means.
   let n = 0, xs: number[] = [], ys: number[] = [], cols: number[] = [];
   const labelCells = new Set<string>();
@@ -155,5 +97,5 @@ export function streamTable(path: string, o: StreamOptions): RuntimeData {
   };
   const x = new StreamColumn(source, 'x', 0, n, [xs.length]);
   const y = new StreamColumn(source, 'y', 0, n, [ys.length]);
-  return { kind: 'dataset', x, y, info: { columns: [...o.columns], ...(classNames ? { classNames } : {}) } };
+  return { kind: 'dataset', x, y, info: { columns: xs.map((k) => names[k]!), ...(classNames ? { classNames } : {}) } };
 }

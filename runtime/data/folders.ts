@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkArrayFits } from './budget.js';
 import { DenseColumn, type Column, type RuntimeData } from './column.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { fault } from '../errors.js';
@@ -79,6 +80,7 @@ export function imageFolder(dir: string, height: number, width: number, color: '
   const y = new DenseColumn(Float32Array.from(order, (o) => o.id), [1]);
   const info = { classNames, where: (i: number) => order[i]!.file };
   if (stream ?? order.length * size * 4 > IMAGE_STREAM_BYTES) return { kind: 'dataset', x: new ImageFiles(order.map((o) => o.file), height, width, channels), y, info };
+  checkArrayFits(`the ${order.length} images of ${dir} at ${height} x ${width} x ${channels}`, order.length * size * 4, 'stream them: image_folder(..., stream: true)');
   const x = new Float32Array(order.length * size);
   order.forEach(({ file }, i) => decodeInto(file, height, width, channels, x, i * size));
   return { kind: 'dataset', x: new DenseColumn(x, [height, width, channels]), y, info };

@@ -3,6 +3,7 @@
 // numbers and bools, C order; every value becomes float32 (or int32 where asked).
 import { unzipSync } from 'fflate';
 
+import { checkArrayFits } from './budget.js';
 import { DenseColumn } from './column.js';
 import { fault } from '../errors.js';
 import { readDataFile } from '../io/data-file.js';
@@ -45,6 +46,7 @@ export function parseNpy(bytes: Uint8Array, what: string, dtype: 'float32' | 'in
   const count = shape.reduce((a, b) => a * b, 1);
   const offset = start + len;
   if (bytes.length < offset + count * kind.size) throw bad(`the file holds ${bytes.length - offset} bytes of data, the header promises ${count * kind.size}`);
+  checkArrayFits(what, count * 4 + bytes.length, 'save part of the samples (np.save(path, arr[:n]))');
   const data = dtype === 'int32' ? new Int32Array(count) : new Float32Array(count);
   for (let i = 0; i < count; i++) data[i] = kind.read(view, offset + i * kind.size);
   return { shape, data };
@@ -60,6 +62,17 @@ export function columnOf(a: NpyArray, what: string): DenseColumn {
 
 export function readNpy(path: string, dtype: 'float32' | 'int32' = 'float32'): NpyArray {
   return parseNpy(readBytes(path), path, dtype);
+}
+
+/** The names of a .npz archive's arrays (its members x.npy, ... without .npy). */
+export function npzArrayNames(path: string): string[] {
+  const names: string[] = [];
+  try {
+    unzipSync(readBytes(path), { filter: (f) => { if (f.name.endsWith('.npy')) names.push(f.name.slice(0, -4)); return false; } });
+  } catch (err) {
+    throw fault('data', `${path}: not a readable .npz (zip) archive: ${(err as Error).message}`);
+  }
+  return names;
 }
 
 /** Arrays of a .npz archive by name (`x` is the member x.npy, as np.savez(file, x=...) writes it). */

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { ParquetReadOptions } from 'hyparquet';
+import { PARQUET_HEAP_PER_VALUE, heapFault } from './budget.js';
 import { DenseColumn, type RuntimeData } from './column.js';
 import { fault } from '../errors.js';
 import { checkDataFile } from '../io/data-file.js';
@@ -17,14 +18,20 @@ export type ParquetColumn = { kind: 'numbers'; values: Float64Array } | { kind: 
 // The worker: CommonJS (an eval'd worker is), importing hyparquet by its resolved URL.
 const WORKER = `
 const { workerData } = require('node:worker_threads');
-const { lib, path, columns, port, flag } = workerData;
-const done = (message, transfer) => { port.postMessage(message, transfer); Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
+const { lib, path, columns, port, flag, perValue } = workerData;
+const beat = setInterval(() => Atomics.add(flag, 1, 1), 250);
+const done = (message, transfer) => { clearInterval(beat); port.postMessage(message, transfer); Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
 (async () => {
-  const { parquetRead, asyncBufferFromFile } = await import(lib);
+  const { parquetRead, parquetMetadataAsync, asyncBufferFromFile } = await import(lib);
   const file = await asyncBufferFromFile(path);
+  const metadata = await parquetMetadataAsync(file);
+  // This thread's heap is where the columns are decoded: a file that would not fit says so.
+  const need = Number(metadata.num_rows) * columns.length * perValue;
+  const heap = require('node:v8').getHeapStatistics();
+  if (need > heap.heap_size_limit - heap.used_heap_size) return done({ tooBig: { need, heap: { heap_size_limit: heap.heap_size_limit, used_heap_size: heap.used_heap_size }, rows: Number(metadata.num_rows) } });
   const chunks = new Map(columns.map((c) => [c, []]));
   // Column-wise: onChunk gives each column's values row group by row group.
-  await parquetRead({ file, columns, onChunk: ({ columnName, columnData, rowStart }) => chunks.get(columnName)?.push({ rowStart, columnData }) });
+  await parquetRead({ file, metadata, columns, onChunk: ({ columnName, columnData, rowStart }) => chunks.get(columnName)?.push({ rowStart, columnData }) });
   const out = columns.map((name) => {
     const list = chunks.get(name).sort((a, b) => a.rowStart - b.rowStart).flatMap((c) => Array.from(c.columnData));
     return list.some((v) => typeof v === 'string')
@@ -35,16 +42,33 @@ const done = (message, transfer) => { port.postMessage(message, transfer); Atomi
 })().catch((err) => done({ error: String(err && err.message || err) }));
 `;
 
+/** Seconds without a heartbeat after which the worker is taken for dead: a worker that ran
+ *  out of memory ends without a word to this thread, which is blocked and cannot hear its
+ *  'error' event. */
+const SILENT_SECONDS = 30;
+
+function waitForReader(flag: Int32Array, path: string): void {
+  let last = Atomics.load(flag, 1), silent = 0;
+  while (Atomics.wait(flag, 0, 0, 1000) === 'timed-out') {
+    const beat = Atomics.load(flag, 1);
+    silent = beat === last ? silent + 1 : 0;
+    last = beat;
+    if (silent >= SILENT_SECONDS) throw fault('data', `cannot read ${path}: the Parquet reader stopped answering (out of memory?); read fewer columns, or give Node more heap: NODE_OPTIONS=--max-old-space-size=...`);
+  }
+}
+
 /** The named columns of a Parquet file, read whole. */
 export function readParquetColumns(path: string, columns: readonly string[]): ParquetColumn[] {
   checkDataFile(path);
   const lib = pathToFileURL(createRequire(import.meta.url).resolve('hyparquet')).href;
-  const flag = new Int32Array(new SharedArrayBuffer(4));
+  // [0]: set when the reply is posted; [1]: the worker's heartbeat.
+  const flag = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(WORKER, { eval: true, workerData: { lib, path, columns: [...columns], port: port2, flag }, transferList: [port2] });
+  const worker = new Worker(WORKER, { eval: true, workerData: { lib, path, columns: [...columns], port: port2, flag, perValue: PARQUET_HEAP_PER_VALUE }, transferList: [port2] });
   try {
-    Atomics.wait(flag, 0, 0);
-    const reply = receiveMessageOnPort(port1)?.message as { columns?: ParquetColumn[]; error?: string } | undefined;
+    waitForReader(flag, path);
+    const reply = receiveMessageOnPort(port1)?.message as { columns?: ParquetColumn[]; error?: string; tooBig?: { need: number; heap: { heap_size_limit: number; used_heap_size: number }; rows: number } } | undefined;
+    if (reply?.tooBig) throw heapFault(`${path} (${reply.tooBig.rows} rows of ${columns.length} columns)`, reply.tooBig.need, reply.tooBig.heap, 'read fewer columns or rows');
     if (!reply?.columns) throw fault('data', `cannot read ${path}: ${reply?.error ?? 'the reader stopped'}`);
     return reply.columns;
   } finally {

@@ -5,7 +5,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
-import { readTable } from './csv.js';
+import { checkCsvFits } from './budget.js';
+import { readTable, type ColumnRef } from './csv.js';
 import { streamTable } from './csv-stream.js';
 import { StreamColumn, streamFeatureStats } from './stream.js';
 import { examples, one_hot } from './labels.js';
@@ -29,7 +30,7 @@ export interface DataCtx {
 const at = (ctx: DataCtx, path: string) => (isAbsolute(path) ? path : resolve(ctx.baseDir, path));
 
 export interface CsvArgs {
-  path: string; columns: string[] | null; x?: string[] | null; y?: string | string[] | null;
+  path: string; columns: ColumnRef | ColumnRef[] | null; x?: ColumnRef | ColumnRef[] | null; y?: ColumnRef | ColumnRef[] | null;
   labels?: 'ids' | 'values' | null; classes?: number | null; delimiter?: string; header?: boolean; missing?: 'error' | 'drop' | 'mean';
   stream?: boolean | null; shuffle_buffer?: number;
   /** Bytes read at a time when streaming (tests make it small). */
@@ -51,17 +52,20 @@ function fileBytes(path: string): number {
 /** A numeric table (`columns`), or labelled examples (`x`, `y`) with class names when the
  *  label column holds names; labelled examples stream from a file past CSV_STREAM_BYTES. */
 export function csv(a: CsvArgs, ctx: DataCtx): RuntimeData {
-  const y = a.y == null ? undefined : typeof a.y === 'string' ? [a.y] : a.y;
+  const list = (v: ColumnRef | ColumnRef[] | null | undefined) => (v == null ? undefined : Array.isArray(v) ? v : [v]);
+  const y = list(a.y), xs = list(a.x);
   const path = at(ctx, a.path);
-  const labelled = a.x != null && y !== undefined;
+  const labelled = xs !== undefined && y !== undefined;
   if (a.stream && !labelled) throw fault('data', `csv(${JSON.stringify(a.path)}, stream: true) streams labelled examples (x: [...], y: ...); a table of columns is read whole`);
   if (labelled && (a.stream ?? fileBytes(path) > CSV_STREAM_BYTES)) {
-    return streamTable(path, { ...a, columns: a.x!, y, shuffleBuffer: a.shuffle_buffer, chunkBytes: a.chunkBytes });
+    return streamTable(path, { ...a, columns: xs!, y, shuffleBuffer: a.shuffle_buffer, chunkBytes: a.chunkBytes });
   }
-  const t = readTable(path, { ...a, columns: a.x ?? a.columns ?? [], y });
-  const x = DenseColumn.of(t.x);
+  const columns = xs ?? list(a.columns) ?? [];
+  checkCsvFits(path, columns.length + (y?.length ?? 0), labelled ? 'stream it: csv(..., stream: true)' : 'a table of columns is read whole: keep fewer rows');
+  const t = readTable(path, { ...a, columns, y });
+  const x = new DenseColumn(t.x, [t.width]);
   if (!t.y) return { kind: 'array', column: x };
-  return { kind: 'dataset', x, y: DenseColumn.of(t.y), info: { columns: [...(a.x ?? [])], ...(t.classNames ? { classNames: t.classNames } : {}), where: (i) => `${path}:${t.lines[i]}` } };
+  return { kind: 'dataset', x, y: new DenseColumn(t.y, [t.yWidth]), info: { columns: t.columns, ...(t.classNames ? { classNames: t.classNames } : {}), where: (i) => `${path}:${t.lines[i]}` } };
 }
 
 export function npy(a: { path: string; dtype: 'float32' | 'int32' }, ctx: DataCtx): RuntimeData {

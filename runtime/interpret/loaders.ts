@@ -22,6 +22,7 @@ async function decode(v: Value, load: Load): Promise<unknown> {
     }
     case 'list': return Promise.all(v.items.map((i) => decode(i, load)));
     case 'data': return load(v.data);
+    case 'map': return Object.fromEntries(await Promise.all([...v.entries].map(async ([k, i]) => [k, await decode(i, load)] as const)));
     default: throw fault('data', `a data argument cannot be ${v.kind}`);
   }
 }

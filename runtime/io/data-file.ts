@@ -11,17 +11,29 @@ export function unreadable(path: string, err: unknown): NncError {
   return fault('data', `cannot read ${path}: ${why}`);
 }
 
-/** Refuses anything but a regular file, before it is opened. */
-export function checkDataFile(path: string): void {
+/** Why a path that exists is not a regular file ("it is a named pipe (FIFO), not a file; ..."),
+ *  or undefined for a regular file or a path that is not there. */
+export function notARegularFile(path: string): string | undefined {
   let st;
   try {
     st = statSync(path);
+  } catch {
+    return undefined;
+  }
+  if (st.isFile()) return undefined;
+  const what = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : 'a device';
+  return `it is ${what}, not a file; nnc reads data from regular files`;
+}
+
+/** Refuses anything but a regular file, before it is opened. */
+export function checkDataFile(path: string): void {
+  try {
+    statSync(path);
   } catch (err) {
     throw unreadable(path, err);
   }
-  if (st.isFile()) return;
-  const what = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : 'a device';
-  throw fault('data', `cannot read ${path}: it is ${what}, not a file; nnc reads data from regular files`);
+  const why = notARegularFile(path);
+  if (why) throw fault('data', `cannot read ${path}: ${why}`);
 }
 
 /** The whole file, as bytes or text. */

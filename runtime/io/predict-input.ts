@@ -1,5 +1,5 @@
 // New input for a trained model, as `nnc predict --input` reads it: a CSV (one sample per
-// row), an image or a folder of images (resized to the model's size), or a text file (one
+// row), a NumPy array of samples, an image or a folder of images (resized to the model's size), or a text file (one
 // sample per line, through the saved tokenizer). Each reader checks the input against the
 // model's saved signature before anything is predicted, and applies the preprocessing the
 // training data went through (categories, normalization). Every way the input can be wrong
@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { DenseColumn } from '../data/column.js';
+import { npzArrayNames, readNpy, readNpz, type NpyArray } from '../data/npy.js';
 import { readImage, resizeImage } from './image.js';
 import type { ModelSignature } from './signature.js';
 import { fault } from '../errors.js';
@@ -128,6 +129,38 @@ export function textInput(path: string, sig: ModelSignature): PredictInput {
   return { x: new DenseColumn(x, [tok.length]), ids: { name: 'text', values: lines } };
 }
 
+/** A NumPy array of samples (axis 0), or the array `x` (or the only array) of a .npz
+ *  archive, shaped as the model's input: `[n, ...one sample]`, a 1-d array for one value
+ *  per sample. A wrong shape says the reshape that would fit when the sizes agree. */
+export function npyInput(path: string, sig: ModelSignature): PredictInput {
+  refuseUnrepeatable(sig);
+  let a: NpyArray, what = path;
+  if (extname(path).toLowerCase() === '.npz') {
+    const names = npzArrayNames(path);
+    const name = names.includes('x') ? 'x' : names.length === 1 ? names[0]! : undefined;
+    if (name === undefined) throw fault('data', `${path} holds ${names.length ? `the arrays ${names.join(', ')}` : 'no arrays'}; nnc predict reads the array named x, or the only one (np.savez(file, x=samples))`);
+    what = `${path}:${name}`;
+    a = readNpz(path, [{ name, dtype: 'float32' }])[0]!;
+  } else a = readNpy(path);
+  const want = sig.input.shape;
+  const found = a.shape.length === 1 ? [1] : a.shape.slice(1);
+  const fits = a.shape.length >= 1 && found.length === want.length && found.every((d, i) => want[i]! < 0 || d === want[i]);
+  if (!fits) {
+    const shown = `[${a.shape.join(', ')}]`;
+    const size = sampleSize(found), wanted = sampleSize(want);
+    const hint = a.shape.length === want.length && a.shape.every((d, i) => want[i]! < 0 || d === want[i]) ? `; it looks like one sample without the sample axis: save arr[np.newaxis]`
+      : a.shape.length >= 1 && size === wanted && want.every((d) => d >= 0) ? `; arr.reshape(-1, ${want.join(', ')}) would fit` : '';
+    throw fault('data', `${what} holds an array of ${shown} but the model takes samples of ${shapeText(sig)}, so the array must be [n, ${want.map((d, i) => (d < 0 ? sig.input.dims[i + 1] ?? '?' : d)).join(', ')}]${hint}`);
+  }
+  const n = a.shape[0]!;
+  if (!n) throw fault('data', `${what} holds no samples (axis 0 has length 0)`);
+  const shape = want.map((d, i) => (d < 0 ? found[i]! : d));
+  if (sig.input.dtype !== 'int32') return { x: new DenseColumn(normalized(Float32Array.from(a.data), sig), shape) };
+  const at = a.data.findIndex((v) => !Number.isInteger(v));
+  if (at >= 0) throw fault('data', `${what} sample ${Math.floor(at / sampleSize(shape)) + 1}: the model takes whole numbers (int32 ids), found ${a.data[at]}`);
+  return { x: new DenseColumn(Int32Array.from(a.data), shape) };
+}
+
 /** The images of a folder, by name; where it has none, those of its subfolders (a folder
  *  of one subfolder per class), as `sub/name`. */
 function imagesIn(dir: string): string[] {
@@ -150,5 +183,6 @@ export function readPredictInput(path: string, sig: ModelSignature): PredictInpu
   const ext = extname(path).toLowerCase();
   if (ext === '.csv') return csvInput(path, sig);
   if (ext === '.txt') return textInput(path, sig);
-  throw fault('file', `${path}: nnc predict reads a .csv (one sample per row), a .txt (one text per line), a .png or .jpg image, or a folder of images; found ${ext || 'no extension'}`);
+  if (ext === '.npy' || ext === '.npz') return npyInput(path, sig);
+  throw fault('file', `${path}: nnc predict reads a .csv (one sample per row), a .txt (one text per line), a .npy or .npz array of samples, a .png or .jpg image, or a folder of images; found ${ext || 'no extension'}`);
 }

@@ -1,4 +1,4 @@
-// A model's predictions as CSV, one row per sample, as the predict task and `nnc predict`
+// A model's predictions as CSV, one row per sample (per step of a sequence output), as the predict task and `nnc predict`
 // write them: a classifier's predicted class and each class's probability (columns named by
 // class), a yes/no model's class and both probabilities, a multi-label model's labels over
 // 0.5 and each label's probability, a regression's values.
@@ -54,7 +54,16 @@ export function predictionsCsv(sig: ModelSignature, values: Float32Array, n: num
       row = (v) => Array.from(v, number);
       break;
   }
-  const lines = [[...(ids ? [ids.name] : []), ...header]];
-  for (let i = 0; i < n; i++) lines.push([...(ids ? [ids.values[i]!] : []), ...row(values.subarray(i * width, (i + 1) * width))]);
+  // A sequence output ([batch, time, units]): one row per step, numbered with its sample.
+  const units = sig.output.units;
+  const steps = sig.output.dims.length > 2 && units > 0 && width > units && width % units === 0 ? width / units : 1;
+  if (steps > 1 && sig.output.kind === 'values') header = units === 1 ? ['value'] : Array.from({ length: units }, (_, i) => `y${i}`);
+  const lines = [[...(ids ? [ids.name] : []), ...(steps > 1 ? ['sample', 'step'] : []), ...header]];
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < steps; t++) {
+      const at = i * width + t * (width / steps);
+      lines.push([...(ids ? [ids.values[i]!] : []), ...(steps > 1 ? [String(i), String(t)] : []), ...row(values.subarray(at, at + width / steps))]);
+    }
+  }
   return lines.map((l) => l.map(csvField).join(',')).join('\n') + '\n';
 }

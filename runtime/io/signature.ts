@@ -148,7 +148,7 @@ function modelFolder(path: string): string {
 
 /** A trained model and its signature from a train task's output folder: the best epoch's
  *  weights where train kept them (best/, restore_best), else the last saved. */
-export async function loadTrainedModel(path: string): Promise<TrainedModel> {
+export async function loadTrainedModel(path: string, how: { severalInputs?: boolean } = {}): Promise<TrainedModel> {
   const dir = modelFolder(path);
   const main = await loadCheckpoint(dir);
   if (!main) throw fault('checkpoint', `${dir} holds no trained model (no ${MODEL_JSON})`);
@@ -161,7 +161,7 @@ export async function loadTrainedModel(path: string): Promise<TrainedModel> {
       model = b.model;
     }
   }
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw fault('checkpoint', `the model in ${dir} has ${model.inputs.length} inputs and ${model.outputs.length} outputs; prediction takes a model of one input and one output, as train saves`);
+  if ((model.inputs.length !== 1 && !how.severalInputs) || model.outputs.length !== 1) throw fault('checkpoint', `the model in ${dir} has ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'} and ${model.outputs.length} output${model.outputs.length === 1 ? '' : 's'}; prediction takes a model of one input and one output (a model of several inputs is evaluated by an evaluate task in its .nn file)`);
   const saved = main.state['signature'];
   if (saved === undefined) return { model, signature: signatureFromModel(model, main.state), dir };
   const problem = problemInSignature(saved);

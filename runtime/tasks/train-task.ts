@@ -2,7 +2,7 @@
 // IR, the program `nnc compile` emits with the same values as literals. Seeding, the output
 // folder and the data checks live here so the two cannot drift apart.
 import type * as tf from '@tensorflow/tfjs';
-import { classIds, DenseColumn, type RuntimeData } from '../data/column.js';
+import { classIds, DenseColumn, InputColumns, type RuntimeData } from '../data/column.js';
 import { StreamColumn, type RowCheck } from '../data/stream.js';
 import type { Session } from '../session.js';
 import { taskSetup } from './setup.js';
@@ -45,36 +45,47 @@ export interface TrainTask {
 export function trainingData(d: RuntimeData, what: string, loss?: LossName): TrainData {
   if (d.kind !== 'dataset' || !d.y) throw fault('data', `${what} needs examples with targets`);
   // The checker lets sparse categorical cross-entropy take one-hot labels (compiler/check/labels.ts).
-  const y = loss === 'sparse_categorical_crossentropy' && d.y.sampleShape.length === 1 && d.y.sampleShape[0]! > 1 ? classIds(d.y) : d.y;
-  return { x: d.x, y, info: d.info };
+  const last = d.y.sampleShape[d.y.sampleShape.length - 1];
+  const y = loss === 'sparse_categorical_crossentropy' && last !== undefined && last > 1 ? classIds(d.y) : d.y;
+  return { x: d.inputs ?? d.x, y, info: d.info };
 }
 
 /** Data whose samples do not fit the model's input are refused before any training. */
 function refuseMisfit(name: string, model: tf.LayersModel, data: TrainData) {
-  const want = model.inputs[0]!.shape.slice(1);
-  const have = data.x.sampleShape;
-  if (want.length !== have.length || want.some((d, i) => d !== null && d !== have[i])) {
-    throw fault('data', `the data's samples are [${have.join(', ')}] but ${name} takes [${want.map((d) => d ?? '?').join(', ')}]`);
+  const inputs = data.x instanceof InputColumns ? data.x.inputs : [{ name: '', column: data.x }];
+  for (const { name: input, column } of inputs) {
+    const at = input ? model.inputNames.indexOf(input) : 0;
+    if (at < 0) throw fault('data', `the data give an input '${input}' but ${name}'s inputs are ${model.inputNames.join(', ')}`);
+    const want = model.inputs[at]!.shape.slice(1);
+    const have = column.sampleShape;
+    if (want.length !== have.length || want.some((d, i) => d !== null && d !== have[i])) {
+      throw fault('data', `the data's ${input ? `'${input}' ` : ''}samples are [${have.join(', ')}] but ${name} takes [${want.map((d) => d ?? '?').join(', ')}]`);
+    }
   }
 }
+
+/** One input's sample shape, or each named input's: "[3]" or "main [3], extra [1]". */
+export const describeSamples = (x: TrainData['x']): string => (x instanceof InputColumns
+  ? x.inputs.map((i) => `${i.name} [${i.column.sampleShape.join(', ')}]`).join(', ')
+  : `[${x.sampleShape.join(', ')}]`);
 
 /** Class ids past the model's softmax units (when the checker could not count the classes)
  *  would train on garbage: refused, naming the sample. In-memory ids are checked here, streamed
  *  ones as each row is read (the returned check). */
 function classIdGuard(name: string, model: tf.LayersModel, data: TrainData, loss: LossName): RowCheck | undefined {
-  if (loss !== 'sparse_categorical_crossentropy' || data.y.sampleShape.length !== 1 || data.y.sampleShape[0] !== 1) return undefined;
+  // One id per sample [1], or one per step [time, 1].
+  if (loss !== 'sparse_categorical_crossentropy' || data.y.sampleShape[data.y.sampleShape.length - 1] !== 1) return undefined;
   const units = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1];
   if (typeof units !== 'number') return undefined;
   const bad = (v: number) => !(v >= 0 && v < units && Number.isInteger(v));
   const refuse = (v: number, where: string) => fault('data', v >= units
     ? `${where}: class id ${v} is past ${name}'s ${units} output units (ids 0..${units - 1}); give the model ${v + 1} or more units, or fix the label`
     : `${where}: the label ${v} is not a class id 0..${units - 1} (${name} has ${units} output units)`);
-  const check: RowCheck = (y, where) => { if (bad(y[0]!)) throw refuse(y[0]!, where); };
+  const check: RowCheck = (y, where) => { for (const v of y) if (bad(v)) throw refuse(v, where); };
   if (data.y instanceof StreamColumn) return check;
   if (data.y instanceof DenseColumn) {
     for (let i = 0; i < data.y.n; i++) {
-      const v = data.y.row(i)[0]!;
-      if (bad(v)) throw refuse(v, data.info.where?.(i) ?? `sample ${i} (0-based) of the data`);
+      for (const v of data.y.row(i)) if (bad(v)) throw refuse(v, data.info.where?.(i) ?? `sample ${i} (0-based) of the data`);
     }
   }
   return undefined;
@@ -86,7 +97,7 @@ export async function runTrainTask(t: TrainTask, s: Session): Promise<TrainResul
   const f = t.fields;
   const { outDir, seed } = taskSetup(s, t.baseDir, f.save, f.seed);
   const dims = Object.entries(t.dims ?? {}).map(([k, v]) => `${k} = ${v}`);
-  s.reporter.line(`train ${t.name}: ${data.x.n} samples of [${data.x.sampleShape.join(', ')}]${dims.length ? ` (${dims.join(', ')})` : ''}, seed ${seed}, saving to ${outDir}`);
+  s.reporter.line(`train ${t.name}: ${data.x.n} samples of ${describeSamples(data.x)}${dims.length ? ` (${dims.join(', ')})` : ''}, seed ${seed}, saving to ${outDir}`);
   // Saved with every checkpoint: the model's signature (once built) and a text vocabulary.
   const extraState: Record<string, unknown> = data.info.vocab ? { vocab: data.info.vocab } : {};
   let checkRow: RowCheck | undefined;

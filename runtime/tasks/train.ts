@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { Column, DatasetInfo } from '../data/column.js';
-import { DenseColumn } from '../data/column.js';
+import { DenseColumn, InputColumns } from '../data/column.js';
 import { batchesOf, StreamColumn, type Batch, type RowCheck } from '../data/stream.js';
 import { fitWasmThreads } from '../backend.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -22,7 +22,9 @@ import { fault } from '../errors.js';
 import { fusedBackend } from '../kernels/memory.js';
 import { floatsOf, scalarsOf } from '../readback.js';
 
-export interface TrainData { x: Column; y: Column; info: DatasetInfo }
+/** x is one column, or for a model of several inputs one per input (in the model's order
+ *  once train has built it). */
+export interface TrainData { x: Column | InputColumns; y: Column; info: DatasetInfo }
 
 export interface TrainOptions {
   name: string;
@@ -71,7 +73,7 @@ function compile(model: tf.LayersModel, o: TrainOptions, optimizer: tf.Optimizer
  *  cost a fifth of a small recurrent model's step. `loss`, when it has a fused batch mean,
  *  replaces the composed one; metrics are computed after the gradient, off its tape. Models
  *  of several outputs keep trainOnBatch. */
-export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor, y: tf.Tensor) => Promise<number[]> {
+export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor | tf.Tensor[], y: tf.Tensor) => Promise<number[]> {
   const compiled = compiledModel(model);
   if (model.outputs.length !== 1 || compiled.lossFunctions?.length !== 1) {
     return async (x, y) => {
@@ -143,15 +145,17 @@ async function classifierBaseline(o: TrainOptions, val: TrainData | undefined, l
   if (!val || !['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy'].includes(o.loss) || last?.['val_accuracy'] === undefined) return undefined;
   const counts = new Map<number, number>();
   for (const b of batchesOf(val.x, val.y, 4096)) {
-    b.x.dispose();
+    tf.dispose(b.x);
     const y = await floatsOf(tf.tidy(() => {
       const t = b.y!;
-      return tf.cast(t.shape[1] === 1 ? t.reshape([-1]).round() : t.argMax(-1), 'float32');
+      // Ids [n, 1] (or [n, time, 1]) or one-hot rows: one class per sample, or per step.
+      return tf.cast(t.shape[t.rank - 1] === 1 ? t.reshape([-1]).round() : t.argMax(-1).reshape([-1]), 'float32');
     }));
     b.y!.dispose();
     for (const c of y) counts.set(c, (counts.get(c) ?? 0) + 1);
   }
-  return { name: 'majority class', metric: 'val_accuracy', baseline: Math.max(...counts.values()) / val.y.n, model: last['val_accuracy'] };
+  const labels = [...counts.values()].reduce((a, b) => a + b, 0);
+  return { name: 'majority class', metric: 'val_accuracy', baseline: Math.max(...counts.values()) / labels, model: last['val_accuracy'] };
 }
 
 async function resumeFrom(o: TrainOptions, model: tf.LayersModel): Promise<{ state: SavedState; optimizer: tf.Optimizer; note?: string } | undefined> {
@@ -177,7 +181,7 @@ interface Run {
   /** loss, then the metrics: the order of a step's values. */
   names: string[];
   monitor: 'loss' | 'val_loss';
-  step: (x: tf.Tensor, y: tf.Tensor) => Promise<number[]>;
+  step: (x: tf.Tensor | tf.Tensor[], y: tf.Tensor) => Promise<number[]>;
   /** Samples trained on and seconds spent, in finished epochs (or up to an interrupt). */
   seen: number;
   seconds: number;
@@ -205,9 +209,12 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 
 /** The model built (and resumed from its checkpoint with --resume), compiled, and the data split. */
 async function start(o: TrainOptions): Promise<Run> {
-  const { train: tr, val } = splitData(o);
-  if (tr.x.n < 1) throw fault('checkpoint', `${o.name}: no training samples left after the validation split`);
+  const split = splitData(o);
+  if (split.train.x.n < 1) throw fault('checkpoint', `${o.name}: no training samples left after the validation split`);
   const model = o.build();
+  // Several inputs are fed in the model's order of inputs.
+  const inOrder = (d: TrainData): TrainData => (d.x instanceof InputColumns ? { ...d, x: d.x.ordered(model.inputNames) } : d);
+  const tr = inOrder(split.train), val = split.val && inOrder(split.val);
   repairCheckpoint(o.outDir);
   let state: SavedState = { epoch: 0, history: [], best: Infinity, bestEpoch: 0, wait: 0 };
   let optimizer: tf.Optimizer | undefined;
@@ -232,7 +239,7 @@ const save = (r: Run, tag: string, improved = false) => saveTrainCheckpoint(r.mo
 
 /** The steps of one epoch over its batches: the epoch's mean loss and metrics, or how the run
  *  ended (a NaN, an interrupt). */
-async function trainEpoch(r: Run, epoch: number, batches: Iterator<Batch>, t0: number): Promise<Ending | { log: EpochLog }> {
+async function trainEpoch(r: Run, epoch: number, batches: Iterator<Batch<tf.Tensor | tf.Tensor[]>>, t0: number): Promise<Ending | { log: EpochLog }> {
   const { o, tr, names } = r;
   const steps = Math.ceil(tr.x.n / o.batchSize);
   const sums = names.map(() => 0);

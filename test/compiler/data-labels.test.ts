@@ -43,6 +43,27 @@ describe('csv types', () => {
     expect(typeOf('csv("t.csv", columns: ["a"], x: ["b"])')).toBe('E0414');
     expect(typeOf('csv("t.csv")')).toBe('E0414');
   });
+
+  it('columns by 0-based number and range(start, stop), resolved to the header\'s names', () => {
+    expect(typeOf('csv("t.csv", x: range(0, 2), y: 2)')).toBe('x [n, 2] y [n, 1] ids');
+    expect(typeOf('csv("t.csv", x: [range(4, 6), "a"], y: "price")')).toBe('x [n, 3] y [n, 1]');
+    expect(typeOf('csv("t.csv", columns: range(2))')).toBe('[n, 2]');
+    expect(typeOf('csv("t.csv", x: [0, 1], y: [4, 5])')).toBe('x [n, 2] y [n, 2]');
+    const r = checkText('data d = csv("t.csv", x: range(0, 2), y: 2)\n', { 't.csv': CSV });
+    const args = r.program.data.get('d')!.value.args;
+    expect(args.get('x')).toEqual({ kind: 'list', items: [{ kind: 'string', value: 'a' }, { kind: 'string', value: 'b' }] });
+    expect(args.get('y')).toEqual({ kind: 'string', value: 'kind' });
+  });
+
+  it('a column number past the last column, a non-numeric column by number, a bad range', () => {
+    expect(typeOf('csv("t.csv", x: range(0, 8), y: "kind")')).toBe('E0422');
+    expect(typeOf('csv("t.csv", x: [0, 2], y: "price")')).toBe('E0418');
+    expect(typeOf('csv("t.csv", x: range(3, 3), y: "kind")')).toBe('E0210');
+    expect(typeOf('csv("t.csv", x: range(-1, 3), y: "kind")')).toBe('E0210');
+    expect(typeOf('csv("t.csv", x: [1.5], y: "kind")')).toBe('E0207');
+    const r = checkText('data d = csv("t.csv", x: range(0, 9), y: "kind")\n', { 't.csv': CSV });
+    expect(r.diagnostics[0]!.message).toBe('column number past the last column: t.csv has 7 columns (numbered 0 to 6), so it has no column 7');
+  });
 });
 
 describe('losses against label encodings (as Keras)', () => {

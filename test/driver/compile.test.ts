@@ -169,6 +169,32 @@ train Flowers on flowers { loss: sparse_categorical_crossentropy, optimizer: ada
     expect(weights(join(dir, 'compiled')).equals(weights(join(dir, 'interpreted')))).toBe(true);
   });
 
+  it('a model of two named inputs, columns by range(): the emitted program trains to the same weights', () => {
+    const dir = project(`
+model Two {
+  input main: [batch, 2]
+  input extra: [batch, 1]
+  output concat(main -> dense(4, activation: relu), extra) -> dense(1)
+}
+data d = examples(x: {extra: csv("t.csv", columns: [2]), main: csv("t.csv", columns: range(0, 2))}, y: csv("t.csv", columns: ["y"]))
+train Two on d { loss: mse, optimizer: adam(lr: 0.01), epochs: 2, batch_size: 8, save: "out" }
+`);
+    const rows = Array.from({ length: 24 }, (_, i) => `${Math.sin(i)},${Math.cos(i)},${i % 3},${Math.sin(i) + (i % 3)}`);
+    writeFileSync(join(dir, 't.csv'), `a,b,c,y\n${rows.join('\n')}\n`);
+    const ran = nnc('run', join(dir, 'm.nn'), '--backend', 'cpu', '--seed', '5', '--out', join(dir, 'interpreted'));
+    expect(ran.stderr).toBe('');
+    expect(nnc('compile', join(dir, 'm.nn'), '-o', join(dir, 'emitted')).code).toBe(0);
+    // The checker settled the column numbers to the header's names.
+    expect(readFileSync(join(dir, 'emitted', 'm.ts'), 'utf8')).toMatch(/x: \{ extra: data\.csv\(\{ path: "t\.csv", columns: \["c"\][^}]*\}, ctx\), main: data\.csv\(\{ path: "t\.csv", columns: \["a", "b"\]/);
+    copyFileSync(join(dir, 't.csv'), join(dir, 'emitted', 't.csv'));
+    const typed = tsc(join(dir, 'emitted'));
+    expect(typed.stdout + typed.stderr).toBe('');
+    const run = node([tsx, 'main.ts', '--backend', 'cpu', '--seed', '5', '--out', join(dir, 'compiled')], join(dir, 'emitted'));
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/24 samples of extra \[1\], main \[2\]/);
+    expect(weights(join(dir, 'compiled')).equals(weights(join(dir, 'interpreted')))).toBe(true);
+  });
+
   it('vae and gan tasks: the emitted program trains all four models to the same weights as nnc run', () => {
     const dir = project(`
 import std.data

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { npyBytes } from '../npy-writer.js';
@@ -66,6 +67,20 @@ describe('labelled CSV', () => {
     const r = nnc('run', join(dir, 'f.nn'), '--backend', 'cpu');
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/train Flowers: 89 samples/);
+  });
+
+  it('columns by number and range(): trained, and the saved model predicts by the header names they stand for', () => {
+    const dir = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier('csv("flowers.csv", x: range(0, 2), y: 2, missing: drop)') });
+    const r = nnc('run', join(dir, 'f.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Flowers: 89 samples of \[2\]/);
+    writeFileSync(join(dir, 'new.csv'), 'width,length\n1,1\n4,2.5\n');
+    const p = nnc('predict', join(dir, 'out'), '--input', join(dir, 'new.csv'));
+    expect(p.stderr).toBe('');
+    expect(p.stdout.split('\n')[0]).toBe('class,blue,green,red');
+    expect(p.stdout.split('\n').slice(1, 3).map((l) => l.split(',')[0])).toEqual(['red', 'blue']);
+    const bad = folder({ 'flowers.csv': flowersCsv(), 'f.nn': classifier('csv("flowers.csv", x: [0, 5], y: 2)') });
+    expect(nnc('check', join(bad, 'f.nn')).stderr).toMatch(/error E0422: column number past the last column: flowers\.csv has 3 columns \(numbered 0 to 2\), so it has no column 5/);
   });
 
   it('the checker reads the header: an unknown column is an error at the data line, listing the columns', () => {
@@ -131,6 +146,149 @@ train M on d { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05),
     expect(r.stdout).toMatch(/train M: 60 samples of \[2\]/);
     const bad = nnc('check', join(dir, 'bad.nn'));
     expect(bad.stdout + bad.stderr).toMatch(/E0419: class count does not fit the output: the data has 3 classes but M has 4 output units/);
+  });
+
+  it('x and y of different sample counts are an error at the data line, before anything runs (npy, and npz arrays)', () => {
+    const program = (data: string) => `
+model M {
+  input x: [batch, 2]
+  dense(3, activation: softmax)
+}
+data d = ${data}
+train M on d { loss: sparse_categorical_crossentropy, epochs: 1 }
+`;
+    const dir = folder({
+      'x.npy': npyBytes('<f4', [6, 2], Array(12).fill(0.5)), 'y.npy': npyBytes('<f4', [5], [0, 1, 2, 0, 1]),
+      'd.npz': zipSync({ 'x.npy': npyBytes('<f4', [6, 2], Array(12).fill(0.5)), 'y.npy': npyBytes('<f4', [5], [0, 1, 2, 0, 1]) }),
+      'a.nn': program('examples(npy("x.npy"), y: npy("y.npy"), labels: ids)'),
+      'b.nn': program('npz("d.npz", x: "x", y: "y", labels: ids)'),
+      'c.nn': program('examples(normalize(npy("x.npy")), y: npy("y.npy"), labels: ids)'),
+    });
+    for (const [file, line, found] of [['a.nn', 6, 'x \\(npy\\("x.npy"\\)\\) holds 6 samples but y \\(npy\\("y.npy"\\)\\) holds 5 samples'], ['b.nn', 6, "array 'x' of d.npz holds 6 samples but array 'y' holds 5 samples"]] as const) {
+      const r = nnc('check', join(dir, file));
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).toMatch(new RegExp(`${file}\\(${line},\\d+\\): error E0423: inputs and targets differ in sample count: ${found}`));
+    }
+    // Through a transform the count is not known to the checker: the run stops with one line.
+    expect(nnc('check', join(dir, 'c.nn')).code).toBe(0);
+    const run = nnc('run', join(dir, 'c.nn'), '--backend', 'cpu');
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('sequence targets [n, time, k]', () => {
+  /** 48 sequences of 6 steps of 2 features; each step's class (0, 1, 2) is the first feature's band. */
+  function sequences() {
+    const n = 48, T = 6;
+    const x: number[] = [], ids: number[] = [], onehot: number[] = [];
+    for (let i = 0; i < n; i++) for (let t = 0; t < T; t++) {
+      const v = Math.sin(i * 0.7 + t * 1.1);
+      x.push(v, Math.cos(i + t));
+      const c = v > 0.3 ? 2 : v < -0.3 ? 0 : 1;
+      ids.push(c);
+      onehot.push(...[0, 1, 2].map((k) => (k === c ? 1 : 0)));
+    }
+    return { 'x.npy': npyBytes('<f4', [n, T, 2], x), 'ids.npy': npyBytes('<f4', [n, T], ids), 'onehot.npy': npyBytes('<f4', [n, T, 3], onehot), 'ids7.npy': npyBytes('<f4', [n, 7], Array(n * 7).fill(1)) };
+  }
+  const tagger = (y: string, loss: string, extra = '') => `
+model Tagger {
+  input x: [batch, 6, 2]
+  lstm(16, return_sequences: true)
+  time_distributed(dense(3, activation: softmax))
+}
+data d = examples(npy("x.npy"), y: ${y})
+train Tagger on d { loss: ${loss}, optimizer: adam(lr: 0.03), epochs: 20, batch_size: 16, validation_split: 0.25, metrics: [accuracy], seed: 1, save: "out" }
+${extra}`;
+
+  it('one class per step: ids [n, time] under the sparse loss and one-hot [n, time, k] under the categorical loss train alike; evaluate and predict give a row per step', () => {
+    const dir = folder({
+      ...sequences(),
+      'ids.nn': tagger('npy("ids.npy"), labels: ids, classes: 3', 'sparse_categorical_crossentropy', 'evaluate Tagger on d {}\npredict Tagger on npy("x.npy") { save: "preds.csv" }\n'),
+      'onehot.nn': tagger('npy("onehot.npy"), labels: onehot', 'categorical_crossentropy').replace('save: "out"', 'save: "out1"'),
+    });
+    const ids = nnc('run', join(dir, 'ids.nn'), '--backend', 'cpu');
+    expect(ids.stderr).toBe('');
+    expect(ids.stdout).toMatch(/train Tagger: 48 samples of \[6, 2\]/);
+    const figure = /val_accuracy: model ([\d.]+) vs majority class ([\d.]+)/.exec(ids.stdout)!;
+    expect(Number(figure[1])).toBeGreaterThan(0.7);
+    expect(Number(figure[2])).toBeLessThan(0.6);
+    expect(ids.stdout).toMatch(/evaluate Tagger on 48 samples .*accuracy [\d.]+/);
+    const rows = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('sample,step,class,0,1,2');
+    expect(rows.length).toBe(1 + 48 * 6);
+    expect(rows[7]!.split(',').slice(0, 2)).toEqual(['1', '0']);
+    const onehot = nnc('run', join(dir, 'onehot.nn'), '--backend', 'cpu');
+    expect(onehot.stderr).toBe('');
+    // The same seed and the same labels, encoded two ways: the same training.
+    expect(/val_accuracy: model ([\d.]+)/.exec(onehot.stdout)![1]).toBe(figure[1]);
+  });
+
+  it('ids with a step count the output does not have are an error at the train line; a class id past the units stops the run with its sample', () => {
+    const files = sequences();
+    const bad = new Float32Array(48 * 6).fill(1);
+    bad[100] = 3;
+    const dir = folder({ ...files, 'bad.npy': npyBytes('<f4', [48, 6], [...bad]), 'steps.nn': tagger('npy("ids7.npy"), labels: ids', 'sparse_categorical_crossentropy'), 'past.nn': tagger('npy("bad.npy"), labels: ids', 'sparse_categorical_crossentropy') });
+    const r = nnc('check', join(dir, 'steps.nn'));
+    expect(r.stdout + r.stderr).toMatch(/error E0404: data does not fit the model: y of the data does not fit the output of Tagger: expected \[n, 6, 1\], found \[n, 7, 1\]/);
+    const past = nnc('run', join(dir, 'past.nn'), '--backend', 'cpu');
+    expect(past.code).toBe(2);
+    expect(past.stderr).toMatch(/^nnc: .*sample 16 .*: class id 3 is past Tagger's 3 output units/);
+  });
+});
+
+describe('a model of several inputs', () => {
+  /** 80 samples: main [3] and extra [1] features; the class needs both (main[0] + extra > 0). */
+  function twoInputs() {
+    const n = 80;
+    const main: number[] = [], extra: number[] = [], y: number[] = [];
+    for (let i = 0; i < n; i++) {
+      main.push(Math.sin(i * 1.3), Math.cos(i * 0.7), Math.sin(i * 2.1));
+      extra.push(Math.cos(i * 1.9));
+      y.push(main[3 * i]! + extra[i]! > 0 ? 1 : 0);
+    }
+    return { 'main.npy': npyBytes('<f4', [n, 3], main), 'extra.npy': npyBytes('<f4', [n], extra), 'y.npy': npyBytes('<f4', [n], y) };
+  }
+  const program = (x: string, extra = '') => `
+model Two {
+  input main: [batch, 3]
+  input extra: [batch, 1]
+  h = concat(main -> dense(8, activation: relu), extra)
+  output h -> dense(2, activation: softmax)
+}
+data d = examples(x: ${x}, y: npy("y.npy"), labels: ids)
+train Two on d { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05), epochs: 30, batch_size: 16, validation_split: 0.25, metrics: [accuracy], seed: 1, save: "out" }
+${extra}`;
+
+  it('examples(x: {name: data, ...}) feeds each input by name, in any order: trains and evaluates; nnc predict refuses it in one line', () => {
+    const dir = folder({ ...twoInputs(), 'two.nn': program('{extra: npy("extra.npy"), main: npy("main.npy")}', 'evaluate Two on d {}\n') });
+    const r = nnc('run', join(dir, 'two.nn'), '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Two: 80 samples of extra \[1\], main \[3\]/);
+    const figure = /val_accuracy: model ([\d.]+) vs majority class ([\d.]+)/.exec(r.stdout)!;
+    expect(Number(figure[1])).toBeGreaterThan(0.85);
+    expect(r.stdout).toMatch(/evaluate Two on 80 samples .*accuracy 0\.9/);
+    // nnc predict takes models of one input: one line.
+    const p = nnc('predict', join(dir, 'out'), '--input', join(dir, 'main.npy'));
+    expect(p.code).toBe(2);
+    expect(p.stderr).toMatch(/^nnc: the model in .* has 2 inputs and 1 output; prediction takes a model of one input and one output/);
+  });
+
+  it('inputs named or shaped unlike the model\'s, one unnamed input, and a transform or predict over named inputs are errors at check time', () => {
+    const dir = folder({
+      ...twoInputs(),
+      'names.nn': program('{extras: npy("extra.npy"), main: npy("main.npy")}'),
+      'shapes.nn': program('{extra: npy("main.npy"), main: npy("extra.npy")}'),
+      'one.nn': program('npy("main.npy")'),
+      'normalize.nn': program('{extra: npy("extra.npy"), main: npy("main.npy")}').replace('data d = examples(', 'data d = normalize(examples(').replace('labels: ids)', 'labels: ids))'),
+      'predict.nn': program('{extra: npy("extra.npy"), main: npy("main.npy")}', 'predict Two on d {}\n'),
+    });
+    const out = (f: string) => { const r = nnc('check', join(dir, f)); expect(r.code).toBe(1); return r.stdout + r.stderr; };
+    expect(out('names.nn')).toMatch(/E0424: data inputs do not match the model's: Two takes the inputs main, extra, but the data gives extras, main\n[^]*'extras' may be 'extra'/);
+    expect(out('shapes.nn')).toMatch(/E0404: data does not fit the model: x\.main of the data does not fit the input 'main' of Two: expected \[batch, 3\], found \[n, 1\]/);
+    expect(out('one.nn')).toMatch(/E0432: .*the model Two must have one input, or data that name its inputs/);
+    expect(out('normalize.nn')).toMatch(/E0414: wrong kind of data: normalize needs data of one input, found examples of the inputs extra, main/);
+    expect(out('predict.nn')).toMatch(/E0414: wrong kind of data: predict needs data of one input/);
   });
 });
 

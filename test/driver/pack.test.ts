@@ -29,7 +29,7 @@ describe('npm pack → npm install → nnc', () => {
     writeFileSync(join(app, 'package.json'), '{ "name": "app", "private": true }\n');
     execFileSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(work, tarball)], { cwd: app, stdio: 'pipe' });
     const installed = join(app, 'node_modules', 'nnc');
-    expect(existsSync(join(installed, 'dist', 'driver', 'main.js'))).toBe(true);
+    expect(existsSync(join(installed, 'dist', 'cli', 'main.js'))).toBe(true);
     expect(existsSync(join(installed, 'test'))).toBe(false);
 
     // Without the driver's sources only the built code can run.

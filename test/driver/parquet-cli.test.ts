@@ -55,6 +55,18 @@ describe('parquet', () => {
     expect(signature).toMatch(/"blue".*"green".*"red"/s);
   });
 
+  it('a file whose columns would not fit the heap is one line with the figure, before it is decoded', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-parquet-'));
+    // 2M rows of three columns: ~190 MB of heap to read whole, past a 100 MB old space (155 MB heap).
+    const n = 2_000_000;
+    const u = Array.from({ length: n }, (_, i) => i % 10), kind = Array.from({ length: n }, (_, i) => ['red', 'green', 'blue'][i % 3]!);
+    writeFileSync(join(dir, 'points.parquet'), new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'u', data: u, type: 'DOUBLE' }, { name: 'v', data: u, type: 'DOUBLE' }, { name: 'kind', data: kind, type: 'STRING' }], rowGroupSize: 500_000 })));
+    writeFileSync(join(dir, 'p.nn'), program('parquet("points.parquet", x: ["u", "v"], y: "kind")'));
+    const r = spawnSync(process.execPath, ['--max-old-space-size=100', 'bin/nnc.js', 'run', join(dir, 'p.nn'), '--backend', 'cpu'], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
+    expect(r.stderr).toMatch(/^nnc: \S+points\.parquet \(2000000 rows of 3 columns\) needs ~\d+ MB of memory to read whole, more than the \d+ MB of heap this process has left; read fewer columns or rows, or give Node more heap: NODE_OPTIONS=--max-old-space-size=\d+\n$/);
+    expect(r.status).toBe(2);
+  }, 60_000);
+
   it('the checker reads the schema from the footer: an unknown column is E0417 with the columns there are', () => {
     const r = nnc('check', project('parquet("points.parquet", x: ["u", "w"], y: "kind")'));
     expect(r.code).not.toBe(0);

@@ -7,10 +7,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { zipSync } from 'fflate';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveTrainCheckpoint } from '../../runtime/io/checkpoint.js';
 import { signatureOf } from '../../runtime/io/signature.js';
+import { npyBytes } from '../npy-writer.js';
 
 function nnc(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: 'cpu' } });
@@ -111,6 +113,31 @@ describe('nnc predict', () => {
     expectProbabilities(out, 2);
   });
 
+  it('a .npy of samples and a .npz\'s array x are checked against the signature: a wrong shape is one line with the fix', () => {
+    const pixels = Array.from({ length: 3 * 784 }, (_, i) => (i % 17) / 17);
+    writeFileSync(join(dir, 'three.npy'), npyBytes('<f4', [3, 28, 28, 1], pixels));
+    const r = nnc('predict', model, '--input', join(dir, 'three.npy'));
+    expect(r.stderr).toBe('');
+    const rows = table(r.stdout);
+    expect(rows[0]).toEqual(['class', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(rows.length).toBe(4);
+    expectProbabilities(rows, 1);
+    writeFileSync(join(dir, 'three.npz'), zipSync({ 'ids.npy': npyBytes('<f4', [3], [1, 2, 3]), 'x.npy': npyBytes('<f4', [3, 28, 28, 1], pixels) }));
+    expect(nnc('predict', model, '--input', join(dir, 'three.npz')).stdout).toBe(r.stdout);
+    const cases: [string, Uint8Array, string][] = [
+      ['flat.npy', npyBytes('<f4', [3, 784], pixels), 'flat.npy holds an array of [3, 784] but the model takes samples of [28, 28, 1], so the array must be [n, 28, 28, 1]; arr.reshape(-1, 28, 28, 1) would fit'],
+      ['one.npy', npyBytes('<f4', [28, 28, 1], pixels.slice(0, 784)), 'one.npy holds an array of [28, 28, 1] but the model takes samples of [28, 28, 1], so the array must be [n, 28, 28, 1]; it looks like one sample without the sample axis: save arr[np.newaxis]'],
+      ['small.npy', npyBytes('<f4', [2, 14, 14, 1], pixels.slice(0, 392)), 'small.npy holds an array of [2, 14, 14, 1] but the model takes samples of [28, 28, 1], so the array must be [n, 28, 28, 1]'],
+      ['two.npz', zipSync({ 'a.npy': npyBytes('<f4', [1], [1]), 'b.npy': npyBytes('<f4', [1], [1]) }), 'two.npz holds the arrays a, b; nnc predict reads the array named x, or the only one (np.savez(file, x=samples))'],
+    ];
+    for (const [name, bytes, line] of cases) {
+      writeFileSync(join(dir, name), bytes);
+      const bad = nnc('predict', model, '--input', join(dir, name));
+      expect(bad.stderr).toBe(`nnc: ${join(dir, line)}\n`);
+      expect(bad.code).toBe(2);
+    }
+  });
+
   it('a yes/no model trained by nnc run on a CSV predicts a CSV of new rows: both probabilities', () => {
     const rows = Array.from({ length: 60 }, (_, i) => [(i * 37) % 11, (i * 13) % 7]).map(([a, b]) => `${a},${b},${a! > b! ? 1 : 0}`);
     writeFileSync(join(dir, 'rows.csv'), `a,b,on\n${rows.join('\n')}\n`);
@@ -183,7 +210,7 @@ train Switch on rows { loss: binary_crossentropy, epochs: 2, batch_size: 16, sav
       [[model, '--input', join(dir, 'none.csv')], `nnc: cannot read ${join(dir, 'none.csv')}: no such file or folder\n`],
       [[dir, '--input', join(dir, 'two.csv')], `nnc: ${dir} holds no trained model (no model.json); name the output folder of a train task\n`],
       [[join(dir, 'nowhere'), '--input', join(dir, 'two.csv')], `nnc: ${join(dir, 'nowhere')} does not exist: train the model first, or name the output folder of a train task (it holds model.json)\n`],
-      [[model, '--input', join(dir, 'digits.nn')], `nnc: ${join(dir, 'digits.nn')}: nnc predict reads a .csv (one sample per row), a .txt (one text per line), a .png or .jpg image, or a folder of images; found .nn\n`],
+      [[model, '--input', join(dir, 'digits.nn')], `nnc: ${join(dir, 'digits.nn')}: nnc predict reads a .csv (one sample per row), a .txt (one text per line), a .npy or .npz array of samples, a .png or .jpg image, or a folder of images; found .nn\n`],
       [[model, '--input', join(dir, 'two.csv'), '--batch-size', '0'], 'nnc: --batch-size must be a positive integer, not 0\n'],
     ];
     for (const [args, line] of cases) {

@@ -50,6 +50,26 @@ describe('nnc run', () => {
     expect(stderr).toBe('');
   });
 
+  it('auto prints what it picked and why it passed over the backends before it', () => {
+    const dir = project();
+    writeFileSync(join(dir, 'sine.nn'), readFileSync(join(dir, 'sine.nn'), 'utf8').replace('epochs: 3', 'epochs: 1'));
+    const r = nnc('run', join(dir, 'sine.nn'), '--seed', '3');
+    expect(r.code).toBe(0);
+    const [, picked] = /^backend: (\w+) \(.+\)$/m.exec(r.stdout) ?? [];
+    // wasm or cpu only after tensorflow and webgpu were passed over, each with its reason
+    // (on a machine without a GPU: no device files; with one: what its Vulkan setup lacks).
+    if (picked === 'wasm' || picked === 'cpu') expect(r.stdout).toMatch(/^backend: \w+ \(.+\)\n {2}auto passed over tensorflow \(.+\); webgpu \((no GPU device: neither \/dev\/dri\/renderD\* nor \/dev\/nvidia0|.+ present, but .+)\)$/m);
+    else expect(picked).toMatch(/^(tensorflow|webgpu)$/);
+  });
+
+  it('--backend webgpu where no Vulkan driver answers: one line saying what is missing', () => {
+    const dir = project();
+    // A manifest list naming no file: the Vulkan loader finds no driver, as on a machine without one.
+    const r = spawnSync(process.execPath, ['bin/nnc.js', 'run', join(dir, 'sine.nn'), '--backend', 'webgpu'], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '', VK_DRIVER_FILES: join(dir, 'none.json') } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^nnc: backend 'webgpu' cannot load \((no WebGPU adapter \((no GPU device: neither \/dev\/dri\/renderD\* nor \/dev\/nvidia0; |.+ present, but .+: )Dawn found no adapter\)|webgpu is not installed)\); it needs .+ and a Vulkan driver .+$/m);
+  });
+
   it('trains, prints the backend, one line per epoch and the baseline, and writes its outputs', () => {
     const dir = project();
     const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--seed', '3');
@@ -159,15 +179,51 @@ describe('the output folder is checked before any data are loaded', () => {
 });
 
 describe('data files are regular files', () => {
-  it('a CSV path that is a named pipe is one line before any reading (it would block forever)', () => {
+  it('a CSV path that is a named pipe is refused by the checker, before any reading (it would block forever)', () => {
     const dir = project();
     rmSync(join(dir, 'series.csv'));
     spawnSync('mkfifo', [join(dir, 'series.csv')]);
-    const r = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu');
-    expect(r.code).toBe(2);
-    // The checker warns that no regular file is there (W0416); the run then stops in one line.
-    expect(r.stderr).toMatch(/warning W0416/);
-    expect(r.stderr).toMatch(/\nnnc: cannot read \S+series\.csv: it is a named pipe \(FIFO\), not a file; nnc reads data from regular files\n$/);
+    for (const args of [['check'], ['run', '--backend', 'cpu']]) {
+      const r = nnc(args[0]!, join(dir, 'sine.nn'), ...args.slice(1));
+      expect(r.code, args[0]).toBe(1);
+      expect(r.stderr).toMatch(/error E0420: data file cannot be read: cannot read series\.csv: it is a named pipe \(FIFO\), not a file; nnc reads data from regular files/);
+      expect(r.stdout).not.toMatch(/epoch/);
+    }
+  });
+
+  it('a folder where a data file belongs, and a file where a folder of classes belongs, are E0420', () => {
+    const dir = project();
+    rmSync(join(dir, 'series.csv'));
+    mkdirSync(join(dir, 'series.csv'));
+    expect(nnc('check', join(dir, 'sine.nn')).stderr).toMatch(/error E0420: data file cannot be read: cannot read series\.csv: it is a folder, not a file/);
+    writeFileSync(join(dir, 'pics.nn'), 'data pics = image_folder("sine.nn", height: 8, width: 8)\n');
+    expect(nnc('check', join(dir, 'pics.nn')).stderr).toMatch(/error E0420: data file cannot be read: cannot read sine\.nn: it is a file, not a folder/);
+  });
+});
+
+describe('data that cannot fit memory', () => {
+  it('a CSV read whole that would not fit the heap is one line with the figure, before the parse', () => {
+    // 2M rows of six one-digit cells (24 MB): ~340 MB of heap to read whole, twice a 160 MB heap.
+    const dir = project();
+    writeFileSync(join(dir, 'wide.csv'), `a,b,c,d,e,f\n${'1,2,3,4,5,6\n'.repeat(2_000_000)}`);
+    writeFileSync(join(dir, 'wide.nn'), `
+model Line {
+  input x: [batch, 5]
+  dense(1)
+}
+data rows = csv("wide.csv", x: ["a", "b", "c", "d", "e"], y: "f", stream: false)
+train Line on rows {
+  loss: mse
+  optimizer: adam()
+  epochs: 1
+}
+`);
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, ['--max-old-space-size=160', 'bin/nnc.js', 'run', join(dir, 'wide.nn'), '--backend', 'cpu'], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
+    expect(r.stderr).toMatch(/^nnc: \S+wide\.csv \(23 MB\) needs ~\d+ MB of memory to read whole, more than the \d+ MB of heap this process has left; stream it: csv\(\.\.\., stream: true\), or give Node more heap: NODE_OPTIONS=--max-old-space-size=\d+\n$/);
+    expect(r.status).toBe(2);
+    expect(r.stdout).not.toMatch(/epoch/);
+    expect(Date.now() - t0).toBeLessThan(30_000);
   });
 });
 
@@ -192,24 +248,29 @@ describe('Ctrl-C while data load', () => {
 });
 
 describe('one run per output folder', () => {
-  it('a second run on a folder another run is writing refuses at once; a killed run\'s lock goes stale', async () => {
+  it('a second run on a folder another run is writing refuses at once; a killed run\'s lock is taken over at once', async () => {
     const dir = project();
     writeFileSync(join(dir, 'long.nn'), readFileSync(join(dir, 'sine.nn'), 'utf8').replace('epochs: 3', 'epochs: 500'));
     const first = spawn(process.execPath, ['bin/nnc.js', 'run', join(dir, 'long.nn'), '--backend', 'cpu', '--out', join(dir, 'out')], { env: { ...process.env, NNC_BACKEND: '' } });
     let stdout = '';
     await new Promise<void>((ready) => first.stdout.on('data', (b: Buffer) => { stdout += b; if (/epoch 1\/500/.test(stdout)) ready(); }));
+    // A live holder keeps its lock however old its mtime (a long synchronous data load
+    // cannot refresh it).
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'out', '.nnc-lock'), old, old);
     const second = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--out', join(dir, 'out'));
     first.kill('SIGKILL');
     await new Promise((gone) => first.on('exit', gone));
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(/^nnc: the output folder \S+out is in use by another nnc run; wait for it to end or choose another --out .*\n$/);
+    expect(second.stderr).toBe(`nnc: the output folder ${join(dir, 'out')} is in use by another nnc run (pid ${first.pid}); wait for it to end or choose another --out\n`);
     expect(second.stdout).not.toMatch(/epoch/);
-    // The killed run left its lock; once its mtime is older than the stale limit, a run takes it over.
-    const old = new Date(Date.now() - 60_000);
-    utimesSync(join(dir, 'out', '.nnc-lock'), old, old);
+    // The killed run left its lock and its pid; the next run sees the pid is gone and takes over.
+    expect(existsSync(join(dir, 'out', '.nnc-lock'))).toBe(true);
     const third = nnc('run', join(dir, 'sine.nn'), '--backend', 'cpu', '--out', join(dir, 'out'));
     expect(third.stderr).toBe('');
     expect(third.code).toBe(0);
-    expect(existsSync(join(dir, 'out', '.nnc-lock'))).toBe(false); // released at exit
+    // Released at exit, nothing of the lock left.
+    expect(existsSync(join(dir, 'out', '.nnc-lock'))).toBe(false);
+    expect(existsSync(join(dir, 'out', '.nnc-lock-owner'))).toBe(false);
   }, 60_000);
 });

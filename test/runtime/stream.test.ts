@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { DenseColumn, type Column, type RuntimeData } from '../../runtime/data/column.js';
-import { csvRecords } from '../../runtime/data/csv-stream.js';
+import { csvRecords } from '../../runtime/data/csv-records.js';
 import { batchesOf, StreamColumn } from '../../runtime/data/stream.js';
-import { csv, normalize, split, one_hot } from '../../runtime/data/sources.js';
+import { csv, examples, normalize, split, one_hot } from '../../runtime/data/sources.js';
 import { mulberry32 } from '../../runtime/random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nnc-stream-'));
@@ -40,6 +40,23 @@ describe('streamed CSV', () => {
     const path = join(dir, write('q.csv', text));
     const whole = (parse(text, { skip_empty_lines: true, trim: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[]).map((r) => ({ cells: r.record, line: r.info.lines }));
     for (const chunk of [7, 16, 1 << 20]) expect([...csvRecords(path, ',', chunk)]).toEqual(whole);
+  });
+
+  it('a streamed input of a model of several inputs is refused in one line (they are read whole)', () => {
+    const d = streamed(write('in.csv', table(20)));
+    const whole = csv({ path: 'in.csv', columns: null, x: ['f'], y: 'kind', stream: false }, { baseDir: dir });
+    expect(() => examples({ x: { main: d, extra: whole }, y: whole, labels: 'values', classes: null })).toThrow(/^examples: the input 'main' is streamed .*give it stream: false$/);
+  });
+
+  it('columns by number (as the runtime gets them where the checker read no header) stream and load alike', () => {
+    const name = write('num.csv', table(40));
+    for (const stream of [true, false]) {
+      const d = csv({ path: name, columns: null, x: [0, 1], y: 2, stream, chunkBytes: 64 }, { baseDir: dir }) as Dataset;
+      expect(d.info.columns).toEqual(['id', 'f']);
+      expect(d.info.classNames).toEqual(['a', 'b', 'c']);
+      expect(ids(d)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    }
+    expect(() => csv({ path: name, columns: null, x: [0, 3], y: 2, stream: false }, { baseDir: dir })).toThrow(/num\.csv: no column 3; its 3 columns are numbered 0 to 2/);
   });
 
   it('knows the row count and class names from a first pass; batches cover every row once per epoch', () => {
