@@ -2,19 +2,16 @@
 // batch of real images (label 1) and as many generated ones (label 0), both labels blurred
 // by uniform noise, then the generator through the discriminator (whose weights are not
 // updated) towards label 1. Every `sample_every` steps: a grid of samples from fixed latent
-// points, checkpoints of both models, and a line of averaged losses. With `ema`, the samples
-// come from a moving average of the generator's weights, saved in generator_ema/.
+// points, checkpoints of both models, and a line of averaged losses.
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { RuntimeData } from '../data/column.js';
-import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { writePng } from '../io/png.js';
 import { fmt } from '../progress.js';
 import type { Session } from '../session.js';
 import { attachOptimizer, beginGenerative, gridOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
 import { makeOptimizer, type OptimizerSpec } from './vocab.js';
-import { WeightAverage } from './weight-average.js';
 
 export interface GanFields {
   steps: number;
@@ -25,8 +22,6 @@ export interface GanFields {
   /** signed: data scaled to [-1, 1] for both networks (tanh generator); unit: [0, 1]. */
   pixels: 'signed' | 'unit';
   labelNoise: number;
-  /** Decay of the moving average of the generator's weights that draws the samples (0: none). */
-  ema: number;
   sampleEvery: number;
   grid: number;
   seed?: number;
@@ -103,20 +98,12 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
   attachOptimizer(generator, gOpt);
   const dVars = trainableVariables(discriminator), gVars = trainableVariables(generator);
   const b = f.batchSize;
-  const average = f.ema > 0 ? await generatorAverage(outDir, generator, gVars, f.ema, done, s) : undefined;
-  const emaDir = join(outDir, 'generator_ema');
-  /** Both models, and the averaged generator where there is one. */
-  const save = async (tag: string) => {
-    await saveModels(outDir, models, tag, { step: done, history });
-    await average?.swappedIn(() => saveCheckpoint(generator, emaDir, tag, { step: done }));
-  };
   const finish = (status: TaskOutcome['status'], message: string): GanResult => {
     writeSummary(outDir, `gan ${t.name}: losses per ${f.sampleEvery} steps`, `${f.sampleEvery} steps`, { task: t.name, kind: 'gan', status, message, steps: done, final: history[history.length - 1] ?? null, history }, [
       { name: 'd_loss', values: history.map((h) => h.d_loss) },
       { name: 'g_loss', values: history.map((h) => h.g_loss) },
     ]);
     points.dispose();
-    average?.dispose();
     return { status, message, history, generator, discriminator };
   };
   const chunks = Math.ceil(f.steps / f.sampleEvery);
@@ -142,7 +129,6 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
         const p = discriminator.apply(generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor, { training: true }) as tf.Tensor;
         return binaryCrossentropy(tf.ones([b, 1]), p);
       }, f.clipValue);
-      average?.update();
       if (!Number.isFinite(dLoss) || !Number.isFinite(gLoss)) {
         s.reporter.epochEnd();
         const kept = history.length ? `the last good checkpoint (step ${done - k}) is in ${outDir}` : 'no checkpoint was written yet';
@@ -154,29 +140,16 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
       await new Promise((resolve) => setImmediate(resolve));
       if (s.interrupt.requested) {
         s.reporter.epochEnd();
-        await save(`s${done}-interrupted`);
+        await saveModels(outDir, models, `s${done}-interrupted`, { step: done, history });
         return finish('interrupted', `interrupted at step ${done}; both models are saved in ${outDir} (nnc run --resume continues from there)`);
       }
     }
     s.reporter.epochEnd();
     const log: GanLog = { step: done, d_loss: sums.d_loss / chunkSteps, g_loss: sums.g_loss / chunkSteps, d_real: sums.d_real / chunkSteps, d_fake: sums.d_fake / chunkSteps };
     history.push(log);
-    await save(`s${done}`);
-    const draw = () => writeSamples(outDir, done, generator, points, f.grid, f.pixels);
-    const picture = average ? await average.swappedIn(draw) : await draw();
+    await saveModels(outDir, models, `s${done}`, { step: done, history });
+    const picture = await writeSamples(outDir, done, generator, points, f.grid, f.pixels);
     s.reporter.line(`step ${done}/${f.steps}  ${fmt({ d_loss: log.d_loss, g_loss: log.g_loss, d_real: log.d_real, d_fake: log.d_fake })}  (${((performance.now() - t0) / 1000).toFixed(1)} s) ${picture}`);
   }
   return finish('done', `trained gan ${t.name} for ${done} steps; samples in ${join(outDir, 'samples.png')}`);
-}
-
-/** The moving average of the generator's weights: from the checkpoint in generator_ema/ when
- *  resuming after step `done`, else from the generator's current weights. */
-async function generatorAverage(outDir: string, generator: tf.LayersModel, vars: tf.Variable[], decay: number, done: number, s: Session): Promise<WeightAverage> {
-  const dir = join(outDir, 'generator_ema');
-  const saved = done > 0 ? await loadCheckpoint(dir) : undefined;
-  const average = new WeightAverage(vars, decay, saved && saved.state['step'] === done ? done : 0);
-  if (saved && saved.state['step'] === done) average.load(saved.model.trainableWeights.map((w) => w.read()), dir);
-  else if (done > 0) s.reporter.line(`no averaged generator for step ${done} in ${dir}; the average starts from the generator's weights`);
-  saved?.model.dispose();
-  return average;
 }

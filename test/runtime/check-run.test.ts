@@ -335,7 +335,6 @@ ${fieldLines(f)}}
       clip_value: ['0', '-1'],
       pixels: ['unit', 'grey'],
       label_noise: ['0', '1', '2'],
-      ema: ['0.9', '2'],
       sample_every: ['5', '0'],
       grid: ['1', '3'],
       seed: ['4'],

@@ -13,7 +13,6 @@ import { gridCells, imageGrid, readPicture } from '../../runtime/io/png.js';
 import { silentReporter } from '../../runtime/progress.js';
 import type { Session } from '../../runtime/session.js';
 import { binaryCrossentropy, noisyLabels, runGanTask, type GanFields } from '../../runtime/tasks/gan.js';
-import { decayAt, WeightAverage } from '../../runtime/tasks/weight-average.js';
 import { klWeightAt, latentPoints, normalQuantile, runVaeTask, vaeLoss, type VaeFields } from '../../runtime/tasks/vae.js';
 
 beforeAll(async () => {
@@ -136,7 +135,7 @@ describe('vae', () => {
 
 const ganFields = (over: Partial<GanFields> = {}): GanFields => ({
   steps: 20, batchSize: 8, dOptimizer: adam(0.005), gOptimizer: adam(0.005),
-  clipValue: 1, pixels: 'unit', labelNoise: 0.05, ema: 0, sampleEvery: 10, grid: 2, save: 'unused', ...over,
+  clipValue: 1, pixels: 'unit', labelNoise: 0.05, sampleEvery: 10, grid: 2, save: 'unused', ...over,
 });
 
 function ganTask(fields: GanFields) {
@@ -171,45 +170,6 @@ describe('gan', () => {
     const more = await runGanTask(ganTask(ganFields({ steps: 30 })), session(a, true));
     expect(more.history.map((h) => h.step)).toEqual([10, 20, 30]);
     expect([await optimizerSteps(join(a, 'generator')), await optimizerSteps(join(a, 'discriminator'))]).toEqual([30, 30]);
-  });
-
-  it('ema: the same training, samples from the averaged generator saved in generator_ema/, which --resume continues', async () => {
-    const [plain, averaged] = [mkdtempSync(join(tmpdir(), 'nnc-gan-')), mkdtempSync(join(tmpdir(), 'nnc-gan-'))];
-    const r0 = await runGanTask(ganTask(ganFields()), session(plain));
-    const r1 = await runGanTask(ganTask(ganFields({ ema: 0.9 })), session(averaged));
-    expect(r1.history).toEqual(r0.history);
-    const raw = await loadCheckpoint(join(averaged, 'generator')), ema = await loadCheckpoint(join(averaged, 'generator_ema'));
-    expect(ema!.state['step']).toBe(20);
-    const [w, a] = [raw!.model.getWeights()[0]!.dataSync(), ema!.model.getWeights()[0]!.dataSync()];
-    expect(Math.max(...w.map((x, i) => Math.abs(x - a[i]!)))).toBeGreaterThan(1e-4);
-    // The samples are the averaged generator's, not the trained one's.
-    const drawn = gridCells(readPicture(join(averaged, 'samples.png'), 1), 6, 6);
-    expect(drawn.images).not.toEqual(gridCells(readPicture(join(plain, 'samples.png'), 1), 6, 6).images);
-    const more = await runGanTask(ganTask(ganFields({ ema: 0.9, steps: 30 })), session(averaged, true));
-    expect(more.history.map((h) => h.step)).toEqual([10, 20, 30]);
-    expect((await loadCheckpoint(join(averaged, 'generator_ema')))!.state['step']).toBe(30);
-  });
-});
-
-describe('moving average of weights (gan ema)', () => {
-  it('the decay warms up as (1 + n) / (10 + n), then stays', () => {
-    expect([0, 1, 8].map((n) => decayAt(0.999, n))).toEqual([0.1, 2 / 11, 0.5]);
-    expect(decayAt(0.9, 1000)).toBe(0.9);
-  });
-
-  it('averages as computed by hand; swappedIn lends the averages and puts the trained weights back', async () => {
-    const v = tf.variable(tf.tensor1d([0, 10]));
-    const average = new WeightAverage([v], 0.5);
-    v.assign(tf.tensor1d([2, 20]));
-    average.update(); // d = 0.1: 0.1 · [0, 10] + 0.9 · [2, 20]
-    v.assign(tf.tensor1d([4, 40]));
-    average.update(); // d = 2/11
-    const first = [1.8, 19], d = 2 / 11;
-    const want = first.map((x, i) => d * x + (1 - d) * [4, 40][i]!);
-    const seen = await average.swappedIn(async () => [...v.dataSync()]);
-    seen.forEach((x, i) => expect(x).toBeCloseTo(want[i]!, 5));
-    expect([...v.dataSync()]).toEqual([4, 40]);
-    expect(average.count).toBe(2);
   });
 });
 
