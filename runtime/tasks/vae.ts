@@ -5,10 +5,11 @@
 // the latent space is written.
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
-import type { RuntimeData } from '../data/column.js';
+import type { Column, RuntimeData } from '../data/column.js';
 import { writePng } from '../io/png.js';
 import { sampleLatent } from '../model/custom.js';
 import { fmt } from '../progress.js';
+import { floatsOf } from '../readback.js';
 import { permutation } from '../random.js';
 import type { Session } from '../session.js';
 import { attachOptimizer, beginGenerative, gridOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
@@ -24,6 +25,8 @@ export interface VaeFields {
   epochs: number;
   batchSize: number;
   grid: number;
+  /** Where a 2-D latent's picture lattice lies: over the prior's quantiles, or the encoded images'. */
+  lattice: 'prior' | 'data';
   seed?: number;
   save: string;
 }
@@ -77,15 +80,51 @@ export function normalQuantile(p: number): number {
   return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
 }
 
-/** Latent points for the picture: for a 2-D latent, a grid×grid lattice over the normal
- *  quantiles 0.05…0.95 (the classic figure; row = second coordinate, top = high); otherwise
- *  grid² random normal points. */
-export function latentPoints(grid: number, latent: number): tf.Tensor2D {
+/** The lattice's coordinates along one latent axis: the quantiles 0.05…0.95 of the unit
+ *  normal (the prior), or of `values` (the encoded images' z_mean along that axis). */
+export function axisQuantiles(grid: number, values?: ArrayLike<number>): number[] {
+  const ps = Array.from({ length: grid }, (_, i) => 0.05 + (0.9 * i) / Math.max(1, grid - 1));
+  if (!values?.length) return ps.map(normalQuantile);
+  const sorted = Float64Array.from(values).sort();
+  return ps.map((p) => sorted[Math.round(p * (sorted.length - 1))]!);
+}
+
+/** Latent points for the picture: for a 2-D latent, a grid×grid lattice over `axes` (by
+ *  default the normal quantiles 0.05…0.95, the classic figure; row = second coordinate, top =
+ *  high); otherwise grid² random normal points. */
+export function latentPoints(grid: number, latent: number, axes: [number[], number[]] = [axisQuantiles(grid), axisQuantiles(grid)]): tf.Tensor2D {
   if (latent !== 2) return tf.randomNormal([grid * grid, latent]);
-  const q = Array.from({ length: grid }, (_, i) => normalQuantile(0.05 + (0.9 * i) / Math.max(1, grid - 1)));
+  const [qx, qy] = axes;
   const pts: number[] = [];
-  for (let r = 0; r < grid; r++) for (let c = 0; c < grid; c++) pts.push(q[c]!, q[grid - 1 - r]!);
+  for (let r = 0; r < grid; r++) for (let c = 0; c < grid; c++) pts.push(qx[c]!, qy[grid - 1 - r]!);
   return tf.tensor2d(pts, [grid * grid, 2]);
+}
+
+/** Each latent axis's z_mean over all the images, encoded a batch at a time. */
+async function encodedMeans(encoder: tf.LayersModel, images: Column, batch: number, latent: number): Promise<Float32Array[]> {
+  const axes = Array.from({ length: latent }, () => new Float32Array(images.n));
+  for (let start = 0; start < images.n; start += batch) {
+    const x = images.gather(Int32Array.from({ length: Math.min(batch, images.n - start) }, (_, k) => start + k));
+    const mean = tf.tidy(() => (encoder.predict(x) as tf.Tensor[])[0]!);
+    x.dispose();
+    const values = await floatsOf(mean);
+    mean.dispose();
+    for (let i = 0; i < values.length; i++) axes[i % latent]![start + Math.floor(i / latent)] = values[i]!;
+  }
+  return axes;
+}
+
+/** The picture of the latent space: the decoder's images on the lattice (over the encoded
+ *  images' quantiles with `lattice: data`), or at `points`. */
+async function latentPicture(f: VaeFields, encoder: tf.LayersModel, decoder: tf.LayersModel, images: Column, latent: number, points: tf.Tensor) {
+  if (f.lattice !== 'data' || latent !== 2) return gridOf(decoder, points, f.grid);
+  const [xs, ys] = await encodedMeans(encoder, images, f.batchSize, latent);
+  const onData = latentPoints(f.grid, 2, [axisQuantiles(f.grid, xs), axisQuantiles(f.grid, ys)]);
+  try {
+    return await gridOf(decoder, onData, f.grid);
+  } finally {
+    onData.dispose();
+  }
 }
 
 export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
@@ -158,7 +197,7 @@ export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
     const log: VaeEpoch = { epoch: epoch + 1, loss: sums.loss / count, reconstruction: sums.reconstruction / count, kl: sums.kl / count };
     history.push(log);
     await saveModels(outDir, models, `e${epoch + 1}`, { epoch: epoch + 1, history });
-    writePng(join(outDir, 'grid.png'), await gridOf(decoder, points, f.grid));
+    writePng(join(outDir, 'grid.png'), await latentPicture(f, encoder, decoder, images, latent, points));
     s.reporter.line(`epoch ${epoch + 1}/${f.epochs}  ${fmt({ loss: log.loss, reconstruction: log.reconstruction, kl: log.kl })}  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
   return finish('done', `trained vae ${t.name} for ${history.length} epochs; the latent space is pictured in ${join(outDir, 'grid.png')}`);

@@ -13,7 +13,7 @@ import { gridCells, imageGrid, readPicture } from '../../runtime/io/png.js';
 import { silentReporter } from '../../runtime/progress.js';
 import type { Session } from '../../runtime/session.js';
 import { binaryCrossentropy, noisyLabels, runGanTask, type GanFields } from '../../runtime/tasks/gan.js';
-import { klWeightAt, latentPoints, normalQuantile, runVaeTask, vaeLoss, type VaeFields } from '../../runtime/tasks/vae.js';
+import { axisQuantiles, klWeightAt, latentPoints, normalQuantile, runVaeTask, vaeLoss, type VaeFields } from '../../runtime/tasks/vae.js';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -54,7 +54,7 @@ function denseModel(inShape: number[], units: number[], outShape: number[], head
 }
 
 const vaeFields = (over: Partial<VaeFields> = {}): VaeFields => ({
-  reconstruction: 'binary_crossentropy', klWeight: 1, klWarmup: 0, optimizer: adam(0.01), epochs: 4, batchSize: 16, grid: 3, save: 'unused', ...over,
+  reconstruction: 'binary_crossentropy', klWeight: 1, klWarmup: 0, optimizer: adam(0.01), epochs: 4, batchSize: 16, grid: 3, lattice: 'prior', save: 'unused', ...over,
 });
 
 function vaeTask(fields: VaeFields) {
@@ -92,6 +92,21 @@ describe('vae', () => {
     expect(pts[0]![1]).toBeCloseTo(1.644854, 5);
     expect(pts[4]).toEqual([0, 0].map((v) => expect.closeTo(v, 6)));
     expect(latentPoints(4, 8).shape).toEqual([16, 8]);
+  });
+
+  it('lattice: data puts the lattice over the quantiles 0.05…0.95 of the encoded images', async () => {
+    // 101 values 0…100: the quantiles at 0.05, 0.5 and 0.95 are the values 5, 50 and 95.
+    expect(axisQuantiles(3, Array.from({ length: 101 }, (_, i) => 100 - i))).toEqual([5, 50, 95]);
+    expect(axisQuantiles(3)[2]).toBeCloseTo(1.644854, 5);
+    const pts = latentPoints(3, 2, [[1, 2, 3], [10, 20, 30]]).arraySync();
+    expect([pts[0], pts[8]]).toEqual([[1, 30], [3, 10]]);
+    const [a, b] = [mkdtempSync(join(tmpdir(), 'nnc-vae-')), mkdtempSync(join(tmpdir(), 'nnc-vae-'))];
+    const prior = await runVaeTask(vaeTask(vaeFields({ epochs: 2 })), session(a));
+    const data = await runVaeTask(vaeTask(vaeFields({ epochs: 2, lattice: 'data' })), session(b));
+    expect(data.history).toEqual(prior.history); // the picture only
+    const [onPrior, onData] = [a, b].map((d) => gridCells(readPicture(join(d, 'grid.png'), 1), 6, 6)) as [ReturnType<typeof gridCells>, ReturnType<typeof gridCells>];
+    expect(onData.n).toBe(9);
+    expect(onData.images).not.toEqual(onPrior.images);
   });
 
   it('trains deterministically with a seed: the loss falls; both models, the grid, metrics and curve are written', async () => {
