@@ -4,7 +4,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import { fault } from '../errors.js';
+import { fault, type NncError } from '../errors.js';
 
 const GB = 2 ** 30, MB = 2 ** 20;
 const size = (bytes: number) => (bytes >= GB ? `${(bytes / GB).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / MB))} MB`);
@@ -51,7 +51,7 @@ export function checkCsvFits(path: string, columns: number, remedy: string): voi
 export const PARQUET_HEAP_PER_VALUE = 32;
 
 /** The one line for a read that would not fit the heap, with the heap size that would do. */
-export function heapFault(what: string, need: number, heap: { heap_size_limit: number; used_heap_size: number }, remedy: string): Error {
+export function heapFault(what: string, need: number, heap: { heap_size_limit: number; used_heap_size: number }, remedy: string): NncError {
   const room = heap.heap_size_limit - heap.used_heap_size;
   const mb = Math.ceil((heap.heap_size_limit + need - room) * 1.25 / MB);
   return fault('data', `${what} needs ~${size(need)} of memory to read whole, more than the ${size(room)} of heap this process has left; ${remedy}, or give Node more heap: NODE_OPTIONS=--max-old-space-size=${mb}`);

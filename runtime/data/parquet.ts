@@ -53,7 +53,7 @@ function waitForReader(flag: Int32Array, path: string): void {
     const beat = Atomics.load(flag, 1);
     silent = beat === last ? silent + 1 : 0;
     last = beat;
-    if (silent >= SILENT_SECONDS) throw fault('data', `cannot read ${path}: the Parquet reader stopped answering (out of memory?); read fewer columns, or give Node more heap: NODE_OPTIONS=--max-old-space-size=...`);
+    if (silent >= SILENT_SECONDS) throw fault('data', `cannot read ${path}: the Parquet reader stopped answering (out of memory?); read fewer columns or rows, or give Node more heap (NODE_OPTIONS=--max-old-space-size=MEGABYTES)`);
   }
 }
 

@@ -63,7 +63,8 @@ export function lockOutputFolder(dir: string): void {
   try {
     // A live holder on this host keeps its lock however old its mtime: stale only applies
     // to other hosts' locks, whose holders cannot be asked.
-    release = lockfile.lockSync(key, { lockfilePath: lockPath, stale: here && alive(owner.pid) ? Number.MAX_SAFE_INTEGER : STALE_MS, realpath: false,
+    // The refresh interval is set apart: by default it is half of `stale`.
+    release = lockfile.lockSync(key, { lockfilePath: lockPath, stale: here && alive(owner.pid) ? Number.MAX_SAFE_INTEGER : STALE_MS, update: STALE_MS / 2, realpath: false,
       // A lock removed or taken from under a live run (by hand): it goes on writing what it
       // owns; the default handler throws from a timer, a crash with a stack trace.
       onCompromised: () => {} });
