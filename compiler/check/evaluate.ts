@@ -473,8 +473,8 @@ export class Evaluator {
 
   /** The file a data source's string argument names, resolved against the module. */
   private dataPath(param: string, bound: { values: Map<string, Value> }, env: Env): string | undefined {
-    const v = bound.values.get(param);
-    return v?.kind === 'string' ? this.g.host.resolve(env.module.path, v.value) : undefined;
+    const path = this.stringValue(param, bound);
+    return path === undefined ? undefined : this.g.host.resolve(env.module.path, path);
   }
 
   /** A data file or folder that is not there: a warning (it may be made before the run). */

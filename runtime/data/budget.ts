@@ -1,21 +1,14 @@
 // Memory a whole load will take, checked before it starts: a file that cannot fit is one line
 // naming the figure and what to do, where it used to end in V8's "heap out of memory" abort
 // (exit 134) after a long parse, or in the kernel's OOM killer.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { fault, type NncError } from '../errors.js';
+import { dataFileSize } from '../io/data-file.js';
 
 const GB = 2 ** 30, MB = 2 ** 20;
 const size = (bytes: number) => (bytes >= GB ? `${(bytes / GB).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / MB))} MB`);
-
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0; // the reader says what is wrong with the path
-  }
-}
 
 /** V8 heap per value kept by a whole CSV read: a double in a growing array (8 bytes, and the
  *  old and the 1.5x new store side by side while it grows) and the float32 copy made from it.
@@ -28,7 +21,7 @@ const SAMPLE_BYTES = 64 * 1024;
 /** Refuses a whole CSV read that would not fit the V8 heap left: the rows are estimated
  *  from the length of the first ones, each keeping `columns` numbers and a line number. */
 export function checkCsvFits(path: string, columns: number, remedy: string): void {
-  const bytes = fileSize(path);
+  const bytes = dataFileSize(path);
   if (bytes <= SAMPLE_BYTES) return;
   const head = Buffer.alloc(SAMPLE_BYTES);
   let got = 0;

@@ -1,6 +1,6 @@
 // CSV tables through csv-parse: numeric columns, an optional label column (names become class
 // ids of the sorted names), missing cells by policy, errors that name file:line:column.
-import { csvRecords } from './csv-records.js';
+import { csvRecords, type CsvRecord } from './csv-records.js';
 import { fault } from '../errors.js';
 
 export interface NumericTable { columns: string[]; rows: number[][] }
@@ -19,6 +19,46 @@ export function columnIndex(path: string, header: readonly string[], c: ColumnRe
   if (k < 0) throw fault('data', typeof c === 'number' ? `${path}: no column ${c}; its ${header.length} columns are numbered 0 to ${header.length - 1}` : `${path}: no column '${c}'; columns are ${header.join(', ')}`);
   return k;
 }
+
+/** The x and y columns of a table by index, once its header (or first row) is known. */
+export interface BoundColumns { names: string[]; xs: number[]; ys: number[]; cols: number[] }
+
+/** Binds the options' columns to the header row, or to numbers read off the first record. */
+export function bindColumns(path: string, header: string[] | undefined, first: CsvRecord, o: CsvOptions): BoundColumns {
+  const names = header ?? first.cells.map((_, i) => String(i));
+  const xs = o.columns.map((c) => columnIndex(path, names, c));
+  const ys = (o.y ?? []).map((c) => columnIndex(path, names, c));
+  return { names, xs, ys, cols: [...xs, ...ys] };
+}
+
+/** The file:line and column of a cell, as the readers' faults name it. */
+export const cellAt = (path: string, b: BoundColumns, line: number, k: number): string => `${path}:${line}: column '${b.names[k] ?? k}'`;
+
+/** Whether a record is kept under the missing-cell policy: rows missing a label are dropped
+ *  under drop and mean; under error the first missing cell is a fault. */
+export function keepRecord(path: string, b: BoundColumns, r: CsvRecord, missing: 'error' | 'drop' | 'mean'): boolean {
+  const gaps = b.cols.filter((k) => MISSING_CELLS.has(r.cells[k] ?? ''));
+  if (!gaps.length) return true;
+  if (missing === 'error') throw fault('data', `${cellAt(path, b, r.line, gaps[0]!)} is missing (${JSON.stringify(r.cells[gaps[0]!] ?? '')}); fill it in, or choose csv(..., missing: drop) or missing: mean`);
+  return missing === 'mean' && !gaps.some((k) => b.ys.includes(k));
+}
+
+/** A cell's number; anything but a decimal number (0x10, 1_000, a name) is a fault. */
+export function cellNumber(path: string, b: BoundColumns, r: CsvRecord, k: number): number {
+  const cell = r.cells[k]!;
+  if (!DECIMAL.test(cell)) throw fault('data', `${cellAt(path, b, r.line, k)} is ${JSON.stringify(cell)}, not a number`);
+  return Number(cell);
+}
+
+/** The faults the two readers share past the rows. */
+export const tableFaults = {
+  noRows: (path: string, header: boolean) => fault('data', `${path}: no data rows${header ? ' under the header' : ''}`),
+  allDropped: (path: string) => fault('data', `${path}: no rows left after dropping those with missing cells`),
+  tooManyClasses: (path: string, column: string, classNames: readonly string[], declared: number) =>
+    fault('data', `${path}: column '${column}' has ${classNames.length} classes (${classNames.slice(0, 10).join(', ')}${classNames.length > 10 ? ', ...' : ''}) but classes: ${declared} was declared`),
+  notClassId: (at: string, value: string | number, classes: number | null | undefined) =>
+    fault('data', `${at} is ${value}, not a class id 0..${classes != null ? classes - 1 : 'k-1'}`),
+};
 
 export interface CsvOptions {
   /** Numeric columns (the x of a labelled table). */
@@ -54,42 +94,21 @@ export interface LabelledTable {
 export function readTable(path: string, o: CsvOptions): LabelledTable {
   const header = o.header ?? true;
   const records = csvRecords(path, o.delimiter ?? ',');
-  let names: string[] = [];
-  if (header) names = records.next().value?.cells ?? [];
-  const index = (c: ColumnRef) => columnIndex(path, names, c);
+  const headerRow = header ? records.next().value?.cells ?? [] : undefined;
   const missing = o.missing ?? 'error';
   // Labels may be names unless declared values: each distinct cell is kept once, and each
   // row holds its cell's index until the end says whether the column holds names.
   const mayBeNames = o.labels === 'ids' || o.labels == null;
-  let xs: number[] = [], ys: number[] = [], cols: number[] = [];
-  let bound = false;
+  let b: BoundColumns | undefined;
   const x: number[] = [], y: number[] = [], lines: number[] = [];
   const cellIndex = new Map<string, number>(), cells: string[] = [];
   let someNames = false;
-  const where = (line: number, k: number) => `${path}:${line}: column '${names[k] ?? k}'`;
   for (const r of records) {
-    if (!bound) {
-      if (!header) names = r.cells.map((_, i) => String(i));
-      xs = o.columns.map(index);
-      ys = (o.y ?? []).map(index);
-      cols = [...xs, ...ys];
-      bound = true;
-    }
-    const isMissing = (k: number) => MISSING_CELLS.has(r.cells[k] ?? '');
-    const gaps = cols.filter(isMissing);
-    if (gaps.length) {
-      // Rows missing a label are dropped under drop and mean; under error, stop at the first missing cell.
-      if (missing === 'error') throw fault('data', `${where(r.line, gaps[0]!)} is missing (${JSON.stringify(r.cells[gaps[0]!] ?? '')}); fill it in, or choose csv(..., missing: drop) or missing: mean`);
-      if (missing === 'drop' || gaps.some((k) => ys.includes(k))) continue;
-    }
-    for (const k of xs) {
-      if (isMissing(k)) { x.push(NaN); continue; }
-      const cell = r.cells[k]!;
-      if (!DECIMAL.test(cell)) throw fault('data', `${where(r.line, k)} is ${JSON.stringify(cell)}, not a number`);
-      x.push(Number(cell));
-    }
-    if (ys.length === 1 && mayBeNames) {
-      const cell = r.cells[ys[0]!]!;
+    b ??= bindColumns(path, headerRow, r, o);
+    if (!keepRecord(path, b, r, missing)) continue;
+    for (const k of b.xs) x.push(MISSING_CELLS.has(r.cells[k] ?? '') ? NaN : cellNumber(path, b, r, k));
+    if (b.ys.length === 1 && mayBeNames) {
+      const cell = r.cells[b.ys[0]!]!;
       let i = cellIndex.get(cell);
       if (i === undefined) {
         i = cells.push(cell) - 1;
@@ -98,16 +117,13 @@ export function readTable(path: string, o: CsvOptions): LabelledTable {
       }
       y.push(i);
     } else {
-      for (const k of ys) {
-        const cell = r.cells[k]!;
-        if (!DECIMAL.test(cell)) throw fault('data', `${where(r.line, k)} is ${JSON.stringify(cell)}, not a number`);
-        y.push(Number(cell));
-      }
+      for (const k of b.ys) y.push(cellNumber(path, b, r, k));
     }
     lines.push(r.line);
   }
-  if (!bound) throw fault('data', `${path}: no data rows${header ? ' under the header' : ''}`);
-  if (!lines.length) throw fault('data', `${path}: no rows left after dropping those with missing cells`);
+  if (!b) throw tableFaults.noRows(path, header);
+  if (!lines.length) throw tableFaults.allDropped(path);
+  const { names, xs, ys } = b;
   const width = xs.length;
   if (missing === 'mean') fillMeans(x, width);
   const table = { columns: xs.map((k) => names[k]!), x: Float32Array.from(x), width, yWidth: ys.length, lines: Int32Array.from(lines) };
@@ -115,7 +131,7 @@ export function readTable(path: string, o: CsvOptions): LabelledTable {
   if (ys.length === 1 && mayBeNames) {
     if (someNames) {
       const classNames = [...cells].sort();
-      if (o.classes != null && classNames.length > o.classes) throw fault('data', `${path}: column '${names[ys[0]!]}' has ${classNames.length} classes (${classNames.slice(0, 10).join(', ')}${classNames.length > 10 ? ', ...' : ''}) but classes: ${o.classes} was declared`);
+      if (o.classes != null && classNames.length > o.classes) throw tableFaults.tooManyClasses(path, names[ys[0]!]!, classNames, o.classes);
       const id = new Map(classNames.map((c, i) => [c, i]));
       const idOfCell = cells.map((c) => id.get(c)!);
       return { ...table, y: Float32Array.from(y, (i) => idOfCell[i]!), classNames };
@@ -126,7 +142,7 @@ export function readTable(path: string, o: CsvOptions): LabelledTable {
   if (o.labels === 'ids' || (o.classes != null && ys.length === 1)) {
     const limit = o.classes ?? Infinity;
     const bad = y.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= limit);
-    if (bad >= 0) throw fault('data', `${where(lines[bad]!, ys[0]!)} is ${y[bad]}, not a class id 0..${o.classes != null ? o.classes - 1 : 'k-1'}`);
+    if (bad >= 0) throw tableFaults.notClassId(cellAt(path, b, lines[bad]!, ys[0]!), y[bad]!, o.classes);
   }
   return { ...table, y: Float32Array.from(y) };
 }

@@ -2,7 +2,7 @@
 // under the entry's name, taking the entry's parameters as one object (snake_case, as in
 // .nn files) and a context with the .nn file's folder. `nnc run` decodes checked values into
 // these objects (loaders.ts); `nnc compile` prints them as literals. Same code, same data.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DenseColumn, OneHotColumn, type RuntimeData } from './column.js';
 import { checkCsvFits } from './budget.js';
@@ -17,7 +17,7 @@ import { idxImages } from './idx.js';
 import { readImage, resizeImage } from '../io/image.js';
 import { mnistLike, mobyDick, packageDir, sensorNetwork as sensorSeries, spamAssassin as spamEmails } from './packaged.js';
 import { fault } from '../errors.js';
-import { readDataFile } from '../io/data-file.js';
+import { dataFileSize, readDataFile } from '../io/data-file.js';
 
 export type { RuntimeData };
 export { examples, one_hot };
@@ -41,14 +41,6 @@ export interface CsvArgs {
  *  file's cells take several times its size on V8's heap). */
 export const CSV_STREAM_BYTES = 64 * 2 ** 20;
 
-function fileBytes(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
-
 /** A numeric table (`columns`), or labelled examples (`x`, `y`) with class names when the
  *  label column holds names; labelled examples stream from a file past CSV_STREAM_BYTES. */
 export function csv(a: CsvArgs, ctx: DataCtx): RuntimeData {
@@ -57,7 +49,7 @@ export function csv(a: CsvArgs, ctx: DataCtx): RuntimeData {
   const path = at(ctx, a.path);
   const labelled = xs !== undefined && y !== undefined;
   if (a.stream && !labelled) throw fault('data', `csv(${JSON.stringify(a.path)}, stream: true) streams labelled examples (x: [...], y: ...); a table of columns is read whole`);
-  if (labelled && (a.stream ?? fileBytes(path) > CSV_STREAM_BYTES)) {
+  if (labelled && (a.stream ?? dataFileSize(path) > CSV_STREAM_BYTES)) {
     return streamTable(path, { ...a, columns: xs!, y, shuffleBuffer: a.shuffle_buffer, chunkBytes: a.chunkBytes });
   }
   const columns = xs ?? list(a.columns) ?? [];

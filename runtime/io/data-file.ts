@@ -11,6 +11,15 @@ export function unreadable(path: string, err: unknown): NncError {
   return fault('data', `cannot read ${path}: ${why}`);
 }
 
+/** A data file's size in bytes, 0 when it cannot be read (its reader then says why). */
+export function dataFileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** Why a path that exists is not a regular file ("it is a named pipe (FIFO), not a file; ..."),
  *  or undefined for a regular file or a path that is not there. */
 export function notARegularFile(path: string): string | undefined {
