@@ -53,7 +53,8 @@ export function lockOutputFolder(dir: string): void {
   const lockPath = join(key, LOCK_NAME);
   const owner = readOwner(key);
   const here = owner?.host === hostname();
-  if (here && owner.pid !== process.pid && !alive(owner.pid)) {
+  const holderAlive = here && alive(owner.pid);
+  if (here && owner.pid !== process.pid && !holderAlive) {
     // Its holder was killed: the lock is ours to take now, not after STALE_MS. The owner
     // file goes first, so a run starting meanwhile finds no dead owner to take over from.
     rmSync(join(key, OWNER_NAME), { force: true });
@@ -64,7 +65,7 @@ export function lockOutputFolder(dir: string): void {
     // A live holder on this host keeps its lock however old its mtime: stale only applies
     // to other hosts' locks, whose holders cannot be asked.
     // The refresh interval is set apart: by default it is half of `stale`.
-    release = lockfile.lockSync(key, { lockfilePath: lockPath, stale: here && alive(owner.pid) ? Number.MAX_SAFE_INTEGER : STALE_MS, update: STALE_MS / 2, realpath: false,
+    release = lockfile.lockSync(key, { lockfilePath: lockPath, stale: holderAlive ? Number.MAX_SAFE_INTEGER : STALE_MS, update: STALE_MS / 2, realpath: false,
       // A lock removed or taken from under a live run (by hand): it goes on writing what it
       // owns; the default handler throws from a timer, a crash with a stack trace.
       onCompromised: () => {} });
