@@ -2,54 +2,12 @@
 // class): the checker reads their headers through the host, so their shapes are static and
 // a file that does not fit is reported at the data line.
 import { didYouMean, RuleError } from '../diagnostics.js';
-import { describeValue, type DataType, type ParamSpec, type Value } from '../ir.js';
+import type { DataType, ParamSpec } from '../ir.js';
+import { columnRefs, resolveRefs, stringArg } from './columns.js';
 import { shape, type Shape } from '../shapes/shape.js';
 import { CSV_HEAD_BYTES, csvHead, DECIMAL, MISSING_CELLS, NPY_HEAD_BYTES, npyHeader, npzHeaders, type CsvHead, type NpyHeader } from './heads.js';
 import { idsShape, n, posInt, str, type DataCtx, type DataSourceDef } from './params.js';
 import { PARQUET } from './parquet.js';
-
-/** A column by header name or by 0-based number. */
-type ColumnRef = string | number;
-
-/** The columns an argument names: a name, a number, or a list of them (`range(0, 13)` is a
- *  list of numbers, and may sit in a list beside names). */
-function columnRefs(ctx: DataCtx, param: string): ColumnRef[] | undefined {
-  const v = ctx.args.get(param);
-  if (!v || v.kind === 'null') return undefined;
-  const out: ColumnRef[] = [];
-  const add = (item: Value, depth: number): boolean => {
-    if (item.kind === 'string') out.push(item.value);
-    else if (item.kind === 'int' && item.value >= 0) out.push(item.value);
-    else if (item.kind === 'list' && depth < 2) return item.items.every((i) => add(i, depth + 1));
-    else return false;
-    return true;
-  };
-  if (!add(v, 0)) throw RuleError.of('E0207', { name: param, expected: 'column names or 0-based column numbers (`["a", "b"]`, `range(0, 13)`)', found: describeValue(v) }, { at: param });
-  return out;
-}
-
-/** Column numbers as the header's names, checked against the column count; settles the
- *  argument to names so the run and predictions use names. Numbers stay numbers when the
- *  header is not known (no host files): the runtime resolves them. */
-function resolveRefs(ctx: DataCtx, head: CsvHead | undefined, param: string, refs: ColumnRef[] | undefined): string[] | undefined {
-  if (!refs) return undefined;
-  if (refs.every((r) => typeof r === 'string')) return refs as string[];
-  const header = ctx.args.get('header')?.kind === 'bool' ? (ctx.args.get('header') as { value: boolean }).value : true;
-  if (!head && header) return refs.map(String);
-  const width = head?.columns.length;
-  const names = refs.map((r) => {
-    if (typeof r === 'string') return r;
-    if (width !== undefined && r >= width) throw RuleError.of('E0422', { path: stringArg(ctx, 'path') ?? '', count: width, last: width - 1, index: r }, { at: param });
-    return head ? head.columns[r]! : String(r);
-  });
-  const v = ctx.args.get(param)!;
-  ctx.settle(param, v.kind === 'list' || refs.length > 1 ? { kind: 'list', items: names.map((value) => ({ kind: 'string', value })) } : { kind: 'string', value: names[0]! });
-  return names;
-}
-const stringArg = (ctx: DataCtx, name: string): string | undefined => {
-  const v = ctx.args.get(name);
-  return v?.kind === 'string' ? v.value : undefined;
-};
 
 const CSV_PARAMS: readonly ParamSpec[] = [
   str('path', 'Path of the CSV file, relative to the .nn file.'),
@@ -99,10 +57,10 @@ function csvType(ctx: DataCtx): DataType {
   if (yRefs && !xRefs) throw RuleError.of('E0414', { source: 'csv', expected: '`x: [...]` beside `y:` (the input columns)', found: 'y without x', example }, { at: 'y' });
   if (!xRefs && !columnsRefs) throw RuleError.of('E0414', { source: 'csv', expected: '`columns: [...]` (a table) or `x: [...]` with `y:` (labelled examples)', found: 'neither', example }, { at: 'path' });
   const head = readHead(ctx);
-  const x = resolveRefs(ctx, head, 'x', xRefs);
-  const y = resolveRefs(ctx, head, 'y', yRefs);
+  const x = resolveRefs(ctx, head?.columns, 'x', xRefs);
+  const y = resolveRefs(ctx, head?.columns, 'y', yRefs);
   if (!x) {
-    const columns = resolveRefs(ctx, head, 'columns', columnsRefs)!;
+    const columns = resolveRefs(ctx, head?.columns, 'columns', columnsRefs)!;
     if (head) checkColumns(ctx, head, 'columns', columns, true);
     return { kind: 'array', shape: shape([n, columns.length]) };
   }

@@ -4,6 +4,7 @@
 import { didYouMean, RuleError } from '../diagnostics.js';
 import type { DataType, ParamSpec } from '../ir.js';
 import { shape } from '../shapes/shape.js';
+import { columnRefs, resolveRefs, stringArg } from './columns.js';
 import { n, str, type DataCtx, type DataSourceDef } from './params.js';
 import { parquetColumns } from './parquet-footer.js';
 
@@ -27,12 +28,14 @@ function columnsOf(ctx: DataCtx, path: string): Map<string, string> | undefined 
 }
 
 function parquetType(ctx: DataCtx): DataType {
-  const path = (ctx.args.get('path') as { value: string }).value;
-  const x = (ctx.args.get('x') as { items: { value: string }[] }).items.map((i) => i.value);
-  const yArg = ctx.args.get('y');
-  const y = yArg?.kind === 'string' ? yArg.value : undefined;
-  const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
+  const path = stringArg(ctx, 'path') ?? '';
   const columns = columnsOf(ctx, path);
+  const names = columns && [...columns.keys()];
+  const x = resolveRefs(ctx, names, 'x', columnRefs(ctx, 'x'))!;
+  const yRefs = columnRefs(ctx, 'y');
+  if (yRefs && yRefs.length !== 1) throw RuleError.of('E0207', { name: 'y', expected: 'one label column, by name or 0-based number', found: `${yRefs.length} columns` }, { at: 'y' });
+  const y = resolveRefs(ctx, names, 'y', yRefs)?.[0];
+  const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
   const known = (name: string, param: string) => {
     if (!columns || columns.has(name)) return;
     throw RuleError.of('E0417', { path, what: 'column', name, guess: didYouMean(name, columns.keys()), names: [...columns.keys()].join(', ') }, { at: param });
@@ -58,8 +61,8 @@ function parquetType(ctx: DataCtx): DataType {
 
 const PARAMS: readonly ParamSpec[] = [
   str('path', 'Path of the .parquet file, relative to the .nn file.'),
-  { name: 'x', type: { kind: 'list', of: { kind: 'string' } }, doc: 'Input columns (numbers), by name.' },
-  { name: 'y', type: { kind: 'string' }, doc: 'The label or target column: strings are class names (ids of the sorted names), numbers values to predict unless `labels: ids`.', default: { kind: 'null' } },
+  { name: 'x', type: { kind: 'any' }, doc: 'Input columns (numbers), by name or 0-based number (`range(0, 13)` is columns 0..12; names and ranges mix in a list).' },
+  { name: 'y', type: { kind: 'any' }, doc: 'The label or target column, by name or number: strings are class names (ids of the sorted names), numbers values to predict unless `labels: ids`.', default: { kind: 'null' } },
   { name: 'labels', type: { kind: 'enum', values: ['ids', 'values'], nullable: true }, doc: 'How a numeric y column is read: class ids or values to predict (by default: names are ids, numbers values).', default: { kind: 'null' } },
   { name: 'classes', type: { kind: 'int', min: 2 }, doc: 'The class count of `ids` labels, checked against the output units.', default: { kind: 'null' } },
 ];

@@ -80,3 +80,35 @@ describe('parquet', () => {
     expect(r.stderr + r.stdout).toMatch(/E0420.*column 'kind' holds strings, not numbers/);
   });
 });
+
+describe('parquet columns by number', () => {
+  it('x and y by 0-based number (range and names mix) train as the names would, and the saved model speaks of names', () => {
+    const nn = project('parquet("points.parquet", x: [range(0, 1), "v"], y: 2)');
+    expect(nnc('check', nn).code).toBe(0);
+    const r = nnc('run', nn, '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/train Points: 120 samples of \[2\]/);
+    const metrics = JSON.parse(readFileSync(join(nn, '..', 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number } };
+    expect(metrics.final.accuracy).toBeGreaterThan(0.9);
+    const signature = readFileSync(join(nn, '..', 'out', 'model.json'), 'utf8');
+    expect(signature).toMatch(/"u".*"v"/s);
+    expect(signature).toMatch(/"blue".*"green".*"red"/s);
+  });
+
+  it('a number past the last column is E0422 at the argument, with the count', () => {
+    const r = nnc('check', project('parquet("points.parquet", x: range(0, 2), y: 3)'));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/error E0422: column number past the last column: points\.parquet has 3 columns \(numbered 0 to 2\), so it has no column 3/);
+  });
+
+  it('the runtime resolves numbers the checker left (a host that reads no files) against the schema', async () => {
+    const { parquetTable } = await import('../../runtime/data/parquet.js');
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-parquet-'));
+    pointsParquet(dir);
+    const path = join(dir, 'points.parquet');
+    const t = parquetTable(path, { path, x: [0, 1], y: 2, labels: null, classes: null });
+    expect(t.kind === 'dataset' && t.info?.columns).toEqual(['u', 'v']);
+    expect(t.kind === 'dataset' && t.info?.classNames).toEqual(['blue', 'green', 'red']);
+    expect(() => parquetTable(path, { path, x: [0, 5], y: null, labels: null, classes: null })).toThrow(/no column 5; its 3 columns are numbered 0 to 2/);
+  });
+});
