@@ -1,5 +1,6 @@
 // Test helpers: check source text in memory, with files from a virtual map.
-import { dirname, join, normalize } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join, normalize, resolve } from 'node:path';
 import { check, type CheckResult } from '../compiler/check/checker.js';
 import type { CompilerHost } from '../compiler/check/loader.js';
 import { nodeHost } from '../driver/host.js';
@@ -24,4 +25,22 @@ export function checkText(text: string, files: Record<string, string> = {}): Che
 
 export function codes(text: string): string[] {
   return checkText(text).diagnostics.map((d) => d.code);
+}
+
+/** Folders inside the repository's git-ignored out/ (emitted programs must resolve this
+ *  package's node_modules from there), removed when the test file ends: register
+ *  `afterAll(scratch.removeAll)` once per file. */
+export function repoScratch() {
+  const made: string[] = [];
+  return {
+    make(prefix: string): string {
+      mkdirSync('out', { recursive: true });
+      const dir = mkdtempSync(join(resolve('out'), prefix));
+      made.push(dir);
+      return dir;
+    },
+    removeAll(): void {
+      for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

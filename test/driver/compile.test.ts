@@ -8,14 +8,16 @@ import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { ts } from 'ts-morph';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoScratch } from '../helpers.js';
 import { check } from '../../compiler/check/checker.js';
 import { DATA_SOURCES } from '../../compiler/data/sources.js';
 import { nodeHost } from '../../driver/host.js';
 import { emitProgram } from '../../compiler/emit/emit.js';
 import { compileCommand } from '../../driver/compile.js';
 
-mkdirSync('out', { recursive: true });
+const scratch = repoScratch();
+afterAll(scratch.removeAll);
 const node = (args: string[], cwd = '.') => {
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', cwd });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -26,7 +28,7 @@ const tsc = (dir: string) => node([resolve('node_modules/typescript/bin/tsc'), '
 
 /** A project inside the repo (so the emitted code resolves this package's node_modules). */
 function project(nn: string) {
-  const dir = mkdtempSync(join(resolve('out'), 'compile-'));
+  const dir = scratch.make('compile-');
   const rows = Array.from({ length: 160 }, (_, i) => `${Math.sin(i / 6).toFixed(4)}`);
   writeFileSync(join(dir, 'series.csv'), `value\n${rows.join('\n')}\n`);
   writeFileSync(join(dir, 'm.nn'), nn);
@@ -231,7 +233,7 @@ gan Duel on digits {
   });
 
   it('every example compiles to strictly type-checked code', () => {
-    const dir = mkdtempSync(join(resolve('out'), 'compile-examples-'));
+    const dir = scratch.make('compile-examples-');
     const examples = ['.', 'seed', 'data'].flatMap((sub) => readdirSync(join('examples', sub)).filter((f) => f.endsWith('.nn')).map((f) => join(sub, f.replace(/\.nn$/, ''))));
     expect(examples.length).toBeGreaterThanOrEqual(10);
     // The seed's dream and style snippets with RNNs are meant to be rejected (test/seed.test.ts).
@@ -325,7 +327,7 @@ model Tiny {
 
   it('the emitted folder moved outside the repo installs nothing it does not list, type-checks, trains and saves beside itself', () => {
     // Named main.nn: its module must not collide with the emitted main.ts.
-    const dir = mkdtempSync(join(resolve('out'), 'compile-moved-'));
+    const dir = scratch.make('compile-moved-');
     writeFileSync(join(dir, 'series.csv'), `value\n${Array.from({ length: 40 }, (_, i) => Math.sin(i / 4).toFixed(4)).join('\n')}\n`);
     writeFileSync(join(dir, 'main.nn'), `
 model Net {

@@ -1,14 +1,16 @@
 // `nnc graph` and the LSP's `nnc/graph` request, end to end (the picture itself is checked in
 // test/compiler/graph.test.ts).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoScratch } from '../helpers.js';
 import { startClient } from '../lsp-client.js';
 
-mkdirSync('out', { recursive: true });
-const dir = mkdtempSync(join(resolve('out'), 'graph-'));
+const scratch = repoScratch();
+afterAll(scratch.removeAll);
+const dir = scratch.make('graph-');
 
 function nnc(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8' });

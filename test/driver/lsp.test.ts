@@ -2,17 +2,18 @@
 // with `<|>` cursor markers in the text, and a session of random edits that must never
 // crash the server or leave a request unanswered.
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction, CompletionItem, DocumentSymbol, Hover, InlayHint, Location, SignatureHelp, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { checkText } from '../helpers.js';
+import { checkText, repoScratch } from '../helpers.js';
 import { startClient, type LspClient } from '../lsp-client.js';
 
 let client: LspClient;
-mkdirSync('out', { recursive: true });
-const dir = mkdtempSync(join(resolve('out'), 'lsp-'));
+const scratch = repoScratch();
+afterAll(scratch.removeAll);
+const dir = scratch.make('lsp-');
 let docs = 0;
 
 beforeAll(async () => {

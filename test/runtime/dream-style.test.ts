@@ -4,15 +4,19 @@
 // Gram matrix, total variation) against hand-computed values.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoScratch } from '../helpers.js';
 import { selectBackend } from '../../runtime/backend.js';
 import { readImage } from '../../runtime/io/image.js';
 import { encodePng } from '../../runtime/io/png.js';
 import { octaveSizes } from '../../runtime/tasks/dream.js';
 import { gram, totalVariation } from '../../runtime/tasks/style.js';
 import { writeKerasModel } from '../h5.js';
+
+const scratch = repoScratch();
+afterAll(scratch.removeAll);
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -34,7 +38,6 @@ describe('pieces', () => {
   });
 });
 
-mkdirSync('out', { recursive: true });
 const node = (args: string[], cwd = '.') => {
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', cwd });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -104,7 +107,7 @@ style_transfer Painted on photo {
 `;
 
 describe('dream and style_transfer, end to end', () => {
-  const dir = mkdtempSync(join(resolve('out'), 'dream-style-'));
+  const dir = scratch.make('dream-style-');
   beforeAll(async () => {
     mkdirSync(join(dir, 'net'));
     await saveConvnet(join(dir, 'net'));
@@ -159,7 +162,7 @@ describe('dream and style_transfer, end to end', () => {
 
 describe('a whole Keras model in HDF5', () => {
   it('is checked through its model_config and dreams exactly like its model.json twin', async () => {
-    const dir = mkdtempSync(join(resolve('out'), 'dream-h5-'));
+    const dir = scratch.make('dream-h5-');
     await saveConvnet(dir);
     writeFileSync(join(dir, 'photo.png'), picture(24, 32, 0));
     const program = (net: string, save: string) => `import std.dream
@@ -191,7 +194,7 @@ dream D on photo {
 
 describe('dreaming through a model of the file', () => {
   it('loads the weights its train task saved and names layers as the file does', async () => {
-    const dir = mkdtempSync(join(resolve('out'), 'dream-own-'));
+    const dir = scratch.make('dream-own-');
     writeFileSync(join(dir, 'photo.png'), picture(16, 16, 1));
     const source = `
 import std.dream

@@ -2,10 +2,14 @@
 // tiny corpus through the CLI: deterministic with a seed, and sampling again from the
 // checkpoint in a later run (the vocabulary travels with the weights).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoScratch } from '../helpers.js';
 import { draw, reweight } from '../../runtime/tasks/generate.js';
+
+const scratch = repoScratch();
+afterAll(scratch.removeAll);
 
 const nnc = (...args: string[]) => {
   const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8' });
@@ -32,8 +36,7 @@ describe('temperature', () => {
 });
 
 describe('generate_text', () => {
-  mkdirSync('out', { recursive: true });
-  const dir = mkdtempSync(join(resolve('out'), 'text-'));
+  const dir = scratch.make('text-');
   writeFileSync(join(dir, 'corpus.txt'), 'the cat sat on the mat. the dog sat on the log. '.repeat(12));
   writeFileSync(join(dir, 'gen.nn'), `import std.text
 let maxlen = 8

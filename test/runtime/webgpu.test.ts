@@ -6,10 +6,11 @@
 // (bin/install-lavapipe.sh provides a software one).
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoScratch } from '../helpers.js';
 import { check } from '../../compiler/check/checker.js';
 import { Dim } from '../../compiler/shapes/dim.js';
 import { nodeHost } from '../../driver/host.js';
@@ -24,6 +25,9 @@ import type { Session } from '../../runtime/session.js';
 import { dream, type DreamFields } from '../../runtime/tasks/dream.js';
 import { train, trainStep } from '../../runtime/tasks/train.js';
 import { makeOptimizer, type OptimizerSpec } from '../../runtime/tasks/vocab.js';
+
+const scratch = repoScratch();
+afterAll(scratch.removeAll);
 
 /** Why webgpu cannot run here, or undefined when it can. */
 async function webgpuMissing(): Promise<string | undefined> {
@@ -238,8 +242,7 @@ describe.skipIf(missing !== undefined)('the emitted program on webgpu', () => {
   // of ours, stock tfjs ops here), two epochs of three batches: the program `nnc compile`
   // writes, run as its user runs it, on cpu and on webgpu with the same seed.
   it('trains a couple of epochs with --backend webgpu, to the weights it reaches on cpu', () => {
-    mkdirSync('out', { recursive: true });
-    const dir = mkdtempSync(join(resolve('out'), 'webgpu-compile-'));
+    const dir = scratch.make('webgpu-compile-');
     writeFileSync(join(dir, 'm.nn'), `
 model Net {
   input x: [batch, 6, 1]
