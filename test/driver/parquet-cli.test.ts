@@ -42,16 +42,21 @@ function project(data: string): string {
   return join(dir, 'p.nn');
 }
 
+/** Checks and trains the points program on `data`; the saved model's signature. */
+function trainsOn(data: string): string {
+  const nn = project(data);
+  expect(nnc('check', nn).code).toBe(0);
+  const r = nnc('run', nn, '--backend', 'cpu');
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toMatch(/train Points: 120 samples of \[2\]/);
+  const metrics = JSON.parse(readFileSync(join(nn, '..', 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number } };
+  expect(metrics.final.accuracy).toBeGreaterThan(0.9);
+  return readFileSync(join(nn, '..', 'out', 'model.json'), 'utf8');
+}
+
 describe('parquet', () => {
   it('trains on a Parquet file: class names from a string column', () => {
-    const nn = project('parquet("points.parquet", x: ["u", "v"], y: "kind")');
-    expect(nnc('check', nn).code).toBe(0);
-    const r = nnc('run', nn, '--backend', 'cpu');
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/train Points: 120 samples of \[2\]/);
-    const metrics = JSON.parse(readFileSync(join(nn, '..', 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number } };
-    expect(metrics.final.accuracy).toBeGreaterThan(0.9);
-    const signature = readFileSync(join(nn, '..', 'out', 'model.json'), 'utf8');
+    const signature = trainsOn('parquet("points.parquet", x: ["u", "v"], y: "kind")');
     expect(signature).toMatch(/"blue".*"green".*"red"/s);
   });
 
@@ -83,14 +88,7 @@ describe('parquet', () => {
 
 describe('parquet columns by number', () => {
   it('x and y by 0-based number (range and names mix) train as the names would, and the saved model speaks of names', () => {
-    const nn = project('parquet("points.parquet", x: [range(0, 1), "v"], y: 2)');
-    expect(nnc('check', nn).code).toBe(0);
-    const r = nnc('run', nn, '--backend', 'cpu');
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/train Points: 120 samples of \[2\]/);
-    const metrics = JSON.parse(readFileSync(join(nn, '..', 'out', 'metrics.json'), 'utf8')) as { final: { accuracy: number } };
-    expect(metrics.final.accuracy).toBeGreaterThan(0.9);
-    const signature = readFileSync(join(nn, '..', 'out', 'model.json'), 'utf8');
+    const signature = trainsOn('parquet("points.parquet", x: [range(0, 1), "v"], y: 2)');
     expect(signature).toMatch(/"u".*"v"/s);
     expect(signature).toMatch(/"blue".*"green".*"red"/s);
   });
