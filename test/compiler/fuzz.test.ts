@@ -1,4 +1,4 @@
-// The parser, checker, summary, formatter, renderer and language server never throw: a
+// The parser, checker, summary, formatter, renderer, graph and language server never throw: a
 // fixed-seed fuzz run (test/fuzz/) and the pathological inputs of issue 22, scaled down.
 import { describe, expect, it } from 'vitest';
 import { checkText } from '../helpers.js';
@@ -17,7 +17,7 @@ const SEED = 20261125;
 const INPUTS = 1500;
 
 describe('fuzz', () => {
-  it(`${INPUTS} inputs through parse, check, summary, format, render and one language-server session`, async () => {
+  it(`${INPUTS} inputs through parse, check, summary, format, render, graph and one language-server session`, async () => {
     const report = await fuzz({ seed: SEED, runs: INPUTS });
     const failures = report.failures.filter((f) => f.outcome !== 'slow');
     const lines = failures.map((f) => `${f.phase} ${f.outcome} ×${f.count}: ${f.detail}\n  input ${f.index} (${f.family}): ${JSON.stringify(f.text.slice(0, 500))}`);
@@ -115,7 +115,7 @@ describe('pathological inputs', () => {
     try {
       for (const [name, make] of Object.entries(PATHOLOGICAL)) {
         const text = make(0.02);
-        const results = [...runPhases(text), await runLsp(session, fuzzPath(), text, [text.length >> 1, text.length])];
+        const results = [...(await runPhases(text)), await runLsp(session, fuzzPath(), text, [text.length >> 1, text.length])];
         expect(results.filter((r) => r.outcome === 'threw' || r.outcome === 'wrong').map((r) => `${name}: ${r.phase} ${r.detail}`)).toEqual([]);
       }
     } finally {

@@ -29,7 +29,7 @@ export async function fuzz({ seed, from = 0, runs, lsp = true, onProgress }: { s
     for (let i = from; i < from + runs; i++) {
       const { family, text, dir } = fuzzInput(seed, i);
       const path = fuzzPath(dir);
-      const results = runPhases(text, path);
+      const results = await runPhases(text, path);
       if (session) {
         const r = new Rng(seed ^ i);
         results.push(await runLsp(session, path, text, cursorOffsets(text, (n) => r.int(n))));
@@ -61,7 +61,7 @@ export async function fuzz({ seed, from = 0, runs, lsp = true, onProgress }: { s
 export async function reproducer(f: Failure): Promise<string> {
   if (f.outcome === 'slow') return f.text;
   const key = signature({ phase: f.phase, outcome: f.outcome, detail: f.detail, ms: 0 });
-  if (f.phase !== 'lsp') return shrink(f.text, (t) => runPhases(t, f.path).some((r) => signature(r) === key));
+  if (f.phase !== 'lsp') return shrink(f.text, async (t) => (await runPhases(t, f.path)).some((r) => signature(r) === key));
   const session = await LspSession.start();
   try {
     // Every offset of the shrunk text is a candidate cursor: the failure may need one.
