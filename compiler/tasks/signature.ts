@@ -21,6 +21,7 @@ export function staticSignature(task: TaskIR) {
   return {
     input: input.dims.map(String), dtype: input.dtype === 'int32' ? 'int32' as const : 'float32' as const, output: output.dims.map(String),
     ...(t?.kind === 'dataset' && t.labels ? { labels: t.labels } : {}),
+    ...(task.model!.outputs.length > 1 ? { outputs: task.model!.outputs.map((o, i) => ({ name: o.name ?? '', dims: outShape(task.model!, i).dims.map(String) })) } : {}),
     pipeline: pipeline(task.data),
   };
 }

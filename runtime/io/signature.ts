@@ -16,6 +16,8 @@ export interface StaticSignature {
   dtype: 'float32' | 'int32';
   output: string[];
   labels?: 'onehot' | 'ids';
+  /** A model of several outputs: each output's name and dims, in the model's order. */
+  outputs?: { name: string; dims: string[] }[];
   pipeline: string[];
 }
 
@@ -38,12 +40,18 @@ export interface ModelSignature {
   version: 1;
   /** dims: as written, batch first (`batch`, `4`); shape: one sample's sizes. */
   input: { dims: string[]; shape: number[]; dtype: 'float32' | 'int32' };
-  output: { dims: string[]; kind: OutputKind; units: number; classNames?: string[] };
+  output: OutputSignature;
+  /** A model of several outputs: each one by name with its loss, in the model's order (`output` is the first). */
+  outputs?: (OutputSignature & { name: string; loss: string })[];
+  /** The loss; absent for a model of several outputs trained with a loss per output. */
   loss?: string;
   /** The data's sources and transforms, outermost first. */
   pipeline: string[];
   preprocessing: Preprocessing;
 }
+
+/** What one output gives: dims as written, batch first; classes, yes/no, labels or values. */
+export interface OutputSignature { dims: string[]; kind: OutputKind; units: number; classNames?: string[] }
 
 const CLASS_LOSSES = ['categorical_crossentropy', 'sparse_categorical_crossentropy'];
 
@@ -71,20 +79,27 @@ function preprocessingOf(info: Record<string, unknown>): Preprocessing {
 }
 
 const sampleShape = (m: tf.LayersModel) => m.inputs[0]!.shape.slice(1).map((d) => d ?? -1);
-const units = (m: tf.LayersModel) => m.outputs[0]!.shape[m.outputs[0]!.shape.length - 1] ?? 1;
+const units = (m: tf.LayersModel, i = 0) => m.outputs[i]!.shape[m.outputs[i]!.shape.length - 1] ?? 1;
 
 /** The signature train saves: the checker's part, the built model's sizes, and what the
  *  data kept (`classNames` on the data or in its info; preprocessing fields in its info). */
-export function signatureOf(model: tf.LayersModel, s: StaticSignature | undefined, loss: string, data: { info: object; classNames?: unknown }): ModelSignature {
+export function signatureOf(model: tf.LayersModel, s: StaticSignature | undefined, loss: string | Readonly<Record<string, string>>, data: { info: object; classNames?: unknown }): ModelSignature {
   const info = data.info as Record<string, unknown>;
-  const kind = outputKind(loss, units(model));
-  const classNames = classNamesFor(kind, units(model), data.classNames ?? info['classNames']);
   const shape = sampleShape(model);
+  const lossOf = (name: string) => (typeof loss === 'string' ? loss : loss[name] ?? '');
+  const outputs = model.outputNames.map((name, i): OutputSignature & { name: string; loss: string } => {
+    const kind = outputKind(lossOf(name), units(model, i));
+    // The data's class names are those of a model of one output.
+    const classNames = classNamesFor(kind, units(model, i), model.outputs.length === 1 ? data.classNames ?? info['classNames'] : undefined);
+    const dims = (model.outputs.length === 1 ? s?.output : s?.outputs?.find((o) => o.name === name)?.dims) ?? ['batch', String(units(model, i))];
+    return { name, dims, kind, units: units(model, i), ...(classNames ? { classNames } : {}), loss: lossOf(name) };
+  });
+  const { name: _name, loss: _loss, ...output } = outputs[0]!;
   return {
     version: 1,
     input: { dims: s?.input ?? ['batch', ...shape.map(String)], shape, dtype: s?.dtype ?? (model.inputs[0]!.dtype === 'int32' ? 'int32' : 'float32') },
-    output: { dims: s?.output ?? ['batch', String(units(model))], kind, units: units(model), ...(classNames ? { classNames } : {}) },
-    loss, pipeline: s?.pipeline ?? [], preprocessing: preprocessingOf(info),
+    output, ...(outputs.length > 1 ? { outputs } : {}),
+    ...(typeof loss === 'string' ? { loss } : {}), pipeline: s?.pipeline ?? [], preprocessing: preprocessingOf(info),
   };
 }
 
@@ -127,6 +142,8 @@ function problemInSignature(v: unknown): string | undefined {
   if (!isObj(i) || !strings(i['dims']) || !sizes(i['shape']) || (i['dtype'] !== 'float32' && i['dtype'] !== 'int32')) return 'input needs dims, shape and dtype';
   if (!isObj(o) || !strings(o['dims']) || !OUTPUT_KINDS.includes(o['kind'] as OutputKind) || !Number.isInteger(o['units'])) return 'output needs dims, kind and units';
   if (o['classNames'] !== undefined && !strings(o['classNames'])) return 'output.classNames is not a list of names';
+  const os = v['outputs'];
+  if (os !== undefined && !(Array.isArray(os) && os.every((e) => isObj(e) && typeof e['name'] === 'string' && typeof e['loss'] === 'string' && strings(e['dims']) && OUTPUT_KINDS.includes(e['kind'] as OutputKind) && Number.isInteger(e['units'])))) return 'outputs needs a name, loss, dims, kind and units for each';
   if (!strings(v['pipeline'])) return 'pipeline is not a list of names';
   if (!isObj(p)) return 'preprocessing is not an object';
   return problemIn(p);
@@ -148,7 +165,7 @@ function modelFolder(path: string): string {
 
 /** A trained model and its signature from a train task's output folder: the best epoch's
  *  weights where train kept them (best/, restore_best), else the last saved. */
-export async function loadTrainedModel(path: string, how: { severalInputs?: boolean } = {}): Promise<TrainedModel> {
+export async function loadTrainedModel(path: string, how: { severalInputs?: boolean; severalOutputs?: boolean } = {}): Promise<TrainedModel> {
   const dir = modelFolder(path);
   const main = await loadCheckpoint(dir);
   if (!main) throw fault('checkpoint', `${dir} holds no trained model (no ${MODEL_JSON})`);
@@ -161,7 +178,7 @@ export async function loadTrainedModel(path: string, how: { severalInputs?: bool
       model = b.model;
     }
   }
-  if ((model.inputs.length !== 1 && !how.severalInputs) || model.outputs.length !== 1) throw fault('checkpoint', `the model in ${dir} has ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'} and ${model.outputs.length} output${model.outputs.length === 1 ? '' : 's'}; prediction takes a model of one input and one output (a model of several inputs is evaluated by an evaluate task in its .nn file)`);
+  if ((model.inputs.length !== 1 && !how.severalInputs) || (model.outputs.length !== 1 && !how.severalOutputs)) throw fault('checkpoint', `the model in ${dir} has ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'} and ${model.outputs.length} output${model.outputs.length === 1 ? '' : 's'}; prediction takes a model of one input and one output (a model of several inputs or outputs is evaluated by an evaluate task in its .nn file)`);
   const saved = main.state['signature'];
   if (saved === undefined) return { model, signature: signatureFromModel(model, main.state), dir };
   const problem = problemInSignature(saved);

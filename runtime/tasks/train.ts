@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { Column, DatasetInfo } from '../data/column.js';
-import { DenseColumn, InputColumns } from '../data/column.js';
+import { DenseColumn, NamedColumns } from '../data/column.js';
 import { batchesOf, StreamColumn, type Batch, type RowCheck } from '../data/stream.js';
 import { fitWasmThreads } from '../backend.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -15,16 +15,16 @@ import { refuseChangedModel, resumeOptimizer, savedState, type SavedState } from
 import { forwardMultiplyAdds } from '../model/work.js';
 import { fmt, type Reporter } from '../progress.js';
 import { mulberry32, permutation } from '../random.js';
-import { compiledModel, type LossOrMetric } from '../kernels/tfjs-internals.js';
+import { compiledModel, lossesByOutput, metricsByOutput, savableCompile, type LossOrMetric } from '../kernels/tfjs-internals.js';
 import type { Baseline, TaskOutcome } from './outcome.js';
-import { FUSED_BATCH_LOSSES, TFJS_LOSSES, TFJS_METRICS, type LossName } from './vocab.js';
+import { FUSED_BATCH_LOSSES, isClassLoss, lossFor, metricsFor, TFJS_LOSSES, TFJS_METRICS, type LossName, type Losses } from './vocab.js';
 import { fault } from '../errors.js';
 import { fusedBackend } from '../kernels/memory.js';
 import { floatsOf, scalarsOf } from '../readback.js';
 
-/** x is one column, or for a model of several inputs one per input (in the model's order
- *  once train has built it). */
-export interface TrainData { x: Column | InputColumns; y: Column; info: DatasetInfo }
+/** x is one column, or for a model of several inputs one per input; y likewise for a model
+ *  of several outputs (each in the model's order once train has built it). */
+export interface TrainData { x: Column | NamedColumns; y: Column | NamedColumns; info: DatasetInfo }
 
 export interface TrainOptions {
   name: string;
@@ -33,7 +33,7 @@ export interface TrainOptions {
   data: TrainData;
   validationData?: TrainData;
   validationSplit: number;
-  loss: LossName;
+  loss: Losses;
   optimizer: () => tf.Optimizer;
   metrics: string[];
   epochs: number;
@@ -63,8 +63,26 @@ export interface TrainResult extends TaskOutcome {
 }
 
 
-function compile(model: tf.LayersModel, o: TrainOptions, optimizer: tf.Optimizer) {
-  model.compile({ optimizer, loss: TFJS_LOSSES[o.loss], metrics: o.metrics.map((m) => TFJS_METRICS[m]!) });
+/** Compiled with the task's loss, or for a model of several outputs with each output's loss
+ *  and the metrics that apply to it (metricsFor). Returns the names of a step's values, as
+ *  Keras logs them: loss, then the metrics; for several outputs loss (their sum), each
+ *  output's loss (`price_loss`), then each output's metrics (`kind_accuracy`). */
+export function compileFor(model: tf.LayersModel, loss: Losses, metrics: readonly string[], optimizer: tf.Optimizer | string): string[] {
+  const outs = model.outputNames;
+  if (outs.length === 1 && typeof loss === 'string') {
+    model.compile({ optimizer, loss: TFJS_LOSSES[loss], metrics: metrics.map((m) => TFJS_METRICS[m]!) });
+    return ['loss', ...metrics];
+  }
+  const losses = outs.map((n) => {
+    const l = lossFor(loss, n);
+    if (!l) throw fault('data', `no loss for the output '${n}': the loss names ${Object.keys(loss).join(', ')}, the model's outputs are ${outs.join(', ')}`);
+    return l;
+  });
+  const perOutput = losses.map((l) => metricsFor(l, metrics));
+  const fns = losses.map((l) => TFJS_LOSSES[l]);
+  model.compile({ optimizer, loss: lossesByOutput(fns), metrics: metricsByOutput(Object.fromEntries(outs.map((n, i) => [n, perOutput[i]!.map((m) => TFJS_METRICS[m]!)]))) });
+  savableCompile(model, fns);
+  return ['loss', ...outs.map((n) => `${n}_loss`), ...outs.flatMap((n, i) => perOutput[i]!.map((m) => `${n}_${m}`))];
 }
 
 /** One optimizer step on a batch, returning [loss, ...metrics]: what trainOnBatch computes
@@ -73,7 +91,7 @@ function compile(model: tf.LayersModel, o: TrainOptions, optimizer: tf.Optimizer
  *  cost a fifth of a small recurrent model's step. `loss`, when it has a fused batch mean,
  *  replaces the composed one; metrics are computed after the gradient, off its tape. Models
  *  of several outputs keep trainOnBatch. */
-export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor | tf.Tensor[], y: tf.Tensor) => Promise<number[]> {
+export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[]) => Promise<number[]> {
   const compiled = compiledModel(model);
   if (model.outputs.length !== 1 || compiled.lossFunctions?.length !== 1) {
     return async (x, y) => {
@@ -85,7 +103,8 @@ export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor
   // The fused losses read the batch on the host: wasm and cpu only.
   const batchLoss = (loss && fusedBackend() && FUSED_BATCH_LOSSES[loss]) || ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.mean(lossFn(yTrue, yPred)) as tf.Scalar);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  return async (x, y) => {
+  return async (x, ys) => {
+    const y = Array.isArray(ys) ? ys[0]! : ys; // one output here
     let pred: tf.Tensor | undefined;
     const cost = model.optimizer.minimize(() => {
       pred = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
@@ -100,8 +119,13 @@ export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor
 /** Weighted means of [loss, ...metrics] over `rows` of a split, in batches, no training. */
 export async function evaluate(model: tf.LayersModel, d: TrainData, batchSize: number, check?: RowCheck): Promise<number[]> {
   const sums: number[] = [];
+  // tfjs-layers' evaluate gives a model of k outputs' running sums of their losses first
+  // (L1, L1 + L2, ...), then the metrics, whose first k are each output's loss: the total is
+  // the k-th value.
+  const k = model.outputs.length;
   for (const b of batchesOf(d.x, d.y, batchSize, { check })) {
-    const out = await scalarsOf(tf.tidy(() => [model.evaluate(b.x, b.y!, { batchSize: b.size })].flat()));
+    const values = await scalarsOf(tf.tidy(() => [model.evaluate(b.x, b.y!, { batchSize: b.size })].flat()));
+    const out = k > 1 ? [values[k - 1]!, ...values.slice(k)] : values;
     tf.dispose([b.x, b.y!]);
     out.forEach((s, i) => { sums[i] = (sums[i] ?? 0) + s * b.size; });
   }
@@ -122,6 +146,7 @@ function splitData(o: TrainOptions): { train: TrainData; val?: TrainData } {
 /** The figure a model must beat: the last value of the window (forecasts) or the majority
  *  class (classifiers), on the validation data. */
 async function baseline(model: tf.LayersModel, o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Promise<Baseline | undefined> {
+  if (typeof o.loss !== 'string' || val?.y instanceof NamedColumns) return undefined;
   if (!val || !(val.x instanceof DenseColumn) || !(val.y instanceof DenseColumn)) {
     return classifierBaseline(o, val, last);
   }
@@ -142,20 +167,68 @@ async function baseline(model: tf.LayersModel, o: TrainOptions, val: TrainData |
 }
 
 async function classifierBaseline(o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Promise<Baseline | undefined> {
-  if (!val || !['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy'].includes(o.loss) || last?.['val_accuracy'] === undefined) return undefined;
+  if (!val || typeof o.loss !== 'string' || !isClassLoss(o.loss) || last?.['val_accuracy'] === undefined || val.y instanceof NamedColumns) return undefined;
+  const share = await majorityShare(batchesOf(val.x, val.y, 4096));
+  return { name: 'majority class', metric: 'val_accuracy', baseline: share, model: last['val_accuracy'] };
+}
+
+/** The share of the most frequent class among a split's labels (the batches' y). */
+async function majorityShare(batches: Iterable<Batch<tf.Tensor | tf.Tensor[], tf.Tensor | tf.Tensor[]>>): Promise<number> {
   const counts = new Map<number, number>();
-  for (const b of batchesOf(val.x, val.y, 4096)) {
+  for (const b of batches) {
     tf.dispose(b.x);
     const y = await floatsOf(tf.tidy(() => {
-      const t = b.y!;
+      const t = b.y as tf.Tensor;
       // Ids [n, 1] (or [n, time, 1]) or one-hot rows: one class per sample, or per step.
       return tf.cast(t.shape[t.rank - 1] === 1 ? t.reshape([-1]).round() : t.argMax(-1).reshape([-1]), 'float32');
     }));
-    b.y!.dispose();
+    tf.dispose(b.y);
     for (const c of y) counts.set(c, (counts.get(c) ?? 0) + 1);
   }
   const labels = [...counts.values()].reduce((a, b) => a + b, 0);
-  return { name: 'majority class', metric: 'val_accuracy', baseline: Math.max(...counts.values()) / labels, model: last['val_accuracy'] };
+  return Math.max(...counts.values()) / labels;
+}
+
+/** A model of several outputs: each output's baseline on the validation data, the majority
+ *  class for an output trained with a cross-entropy (against its accuracy), else the mean of
+ *  the training targets (against its loss, under mse or mae). */
+async function outputBaselines(o: TrainOptions, tr: TrainData, val: TrainData | undefined, last: EpochLog | undefined): Promise<Baseline[]> {
+  if (!val || !last || !(val.y instanceof NamedColumns) || !(tr.y instanceof NamedColumns)) return [];
+  const out: Baseline[] = [];
+  for (const [k, { name, column }] of val.y.parts.entries()) {
+    const loss = lossFor(o.loss, name);
+    const accuracy = last[`val_${name}_accuracy`], lossValue = last[`val_${name}_loss`];
+    if (isClassLoss(loss) && accuracy !== undefined) {
+      out.push({ name: 'majority class', metric: `val_${name}_accuracy`, baseline: await majorityShare(batchesOf(column, column, 4096)), model: accuracy });
+    } else if ((loss === 'mse' || loss === 'mae') && lossValue !== undefined) {
+      const mean = await meanTarget(tr.y.parts[k]!.column);
+      let sum = 0, count = 0;
+      for (const b of batchesOf(column, undefined, 4096)) {
+        const t = b.x as tf.Tensor;
+        sum += (await scalarsOf([tf.tidy(() => { const d = tf.sub(t, mean); return tf.sum(loss === 'mse' ? tf.square(d) : tf.abs(d)); })]))[0]!;
+        count += t.size;
+        t.dispose();
+      }
+      mean.dispose();
+      out.push({ name: 'mean of the training targets', metric: `val_${name}_loss`, baseline: sum / count, model: lossValue });
+    }
+  }
+  return out;
+}
+
+/** The per-position mean of a column's samples (one sample's shape). */
+async function meanTarget(c: Column): Promise<tf.Tensor> {
+  let sum: tf.Tensor | undefined;
+  for (const b of batchesOf(c, undefined, 4096)) {
+    const t = b.x as tf.Tensor;
+    const next = tf.tidy(() => (sum ? tf.add(sum, tf.sum(t, 0)) : tf.sum(t, 0)));
+    sum?.dispose();
+    t.dispose();
+    sum = next;
+  }
+  const mean = tf.div(sum!, c.n);
+  sum!.dispose();
+  return mean;
 }
 
 async function resumeFrom(o: TrainOptions, model: tf.LayersModel): Promise<{ state: SavedState; optimizer: tf.Optimizer; note?: string } | undefined> {
@@ -181,7 +254,7 @@ interface Run {
   /** loss, then the metrics: the order of a step's values. */
   names: string[];
   monitor: 'loss' | 'val_loss';
-  step: (x: tf.Tensor | tf.Tensor[], y: tf.Tensor) => Promise<number[]>;
+  step: (x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[]) => Promise<number[]>;
   /** Samples trained on and seconds spent, in finished epochs (or up to an interrupt). */
   seen: number;
   seconds: number;
@@ -212,8 +285,10 @@ async function start(o: TrainOptions): Promise<Run> {
   const split = splitData(o);
   if (split.train.x.n < 1) throw fault('checkpoint', `${o.name}: no training samples left after the validation split`);
   const model = o.build();
-  // Several inputs are fed in the model's order of inputs.
-  const inOrder = (d: TrainData): TrainData => (d.x instanceof InputColumns ? { ...d, x: d.x.ordered(model.inputNames) } : d);
+  // Several inputs and outputs are fed in the model's order.
+  const inOrder = (d: TrainData): TrainData => ({
+    ...d, x: d.x instanceof NamedColumns ? d.x.ordered(model.inputNames) : d.x, y: d.y instanceof NamedColumns ? d.y.ordered(model.outputNames) : d.y,
+  });
   const tr = inOrder(split.train), val = split.val && inOrder(split.val);
   repairCheckpoint(o.outDir);
   let state: SavedState = { epoch: 0, history: [], best: Infinity, bestEpoch: 0, wait: 0 };
@@ -226,11 +301,11 @@ async function start(o: TrainOptions): Promise<Run> {
       if (r.note) o.reporter.line(r.note);
     } else o.reporter.line(`no checkpoint in ${o.outDir}; starting ${o.name} from scratch`);
   }
-  compile(model, o, optimizer ?? o.optimizer());
+  const names = compileFor(model, o.loss, o.metrics, optimizer ?? o.optimizer());
   const threads = fitWasmThreads(forwardMultiplyAdds(model) * o.batchSize);
   if (threads) o.reporter.line(threads);
   const monitor = o.earlyStopping?.monitor === 'loss' || !val ? 'loss' : 'val_loss';
-  return { o, model, tr, val, state, names: ['loss', ...o.metrics], monitor, step: trainStep(model, o.loss), seen: 0, seconds: 0, yielded: performance.now() };
+  return { o, model, tr, val, state, names, monitor, step: trainStep(model, typeof o.loss === 'string' ? o.loss : undefined), seen: 0, seconds: 0, yielded: performance.now() };
 }
 
 /** The epoch's checkpoint; best/ is replaced when the epoch `improved` (restore_best only). */
@@ -239,7 +314,7 @@ const save = (r: Run, tag: string, improved = false) => saveTrainCheckpoint(r.mo
 
 /** The steps of one epoch over its batches: the epoch's mean loss and metrics, or how the run
  *  ended (a NaN, an interrupt). */
-async function trainEpoch(r: Run, epoch: number, batches: Iterator<Batch<tf.Tensor | tf.Tensor[]>>, t0: number): Promise<Ending | { log: EpochLog }> {
+async function trainEpoch(r: Run, epoch: number, batches: Iterator<Batch<tf.Tensor | tf.Tensor[], tf.Tensor | tf.Tensor[]>>, t0: number): Promise<Ending | { log: EpochLog }> {
   const { o, tr, names } = r;
   const steps = Math.ceil(tr.x.n / o.batchSize);
   const sums = names.map(() => 0);
@@ -324,10 +399,11 @@ async function finish(r: Run, { status, message }: Ending): Promise<TrainResult>
     ...(val ? [{ name: 'val_loss', color: '#ff7f0e', values: state.history.map((h) => h['val_loss']!) }] : []),
   ]));
   const base = kept ? await baseline(model, o, val, kept) : undefined;
+  const baselines = await outputBaselines(o, r.tr, val, kept);
   const samplesPerSecond = r.seconds > 0 ? r.seen / r.seconds : 0;
   writeFileAtomic(join(o.outDir, 'metrics.json'), JSON.stringify({
     task: o.name, status, message, epochs: state.epoch, best_epoch: state.bestEpoch || null, final: state.history[state.history.length - 1] ?? null,
-    baseline: base ?? null, samplesPerSecond, history: state.history,
+    baseline: base ?? null, ...(baselines.length ? { baselines } : {}), samplesPerSecond, history: state.history,
   }, null, 2) + '\n');
-  return { status, message, history: state.history, baseline: base, samplesPerSecond, model };
+  return { status, message, history: state.history, baseline: base, ...(baselines.length ? { baselines } : {}), samplesPerSecond, model };
 }

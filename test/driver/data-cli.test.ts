@@ -284,7 +284,7 @@ ${extra}`;
       'predict.nn': program('{extra: npy("extra.npy"), main: npy("main.npy")}', 'predict Two on d {}\n'),
     });
     const out = (f: string) => { const r = nnc('check', join(dir, f)); expect(r.code).toBe(1); return r.stdout + r.stderr; };
-    expect(out('names.nn')).toMatch(/E0424: data inputs do not match the model's: Two takes the inputs main, extra, but the data gives extras, main\n[^]*'extras' may be 'extra'/);
+    expect(out('names.nn')).toMatch(/E0424: names do not match the model's inputs or outputs: Two takes the inputs main, extra, but the data gives extras, main\n[^]*'extras' may be 'extra'/);
     expect(out('shapes.nn')).toMatch(/E0404: data does not fit the model: x\.main of the data does not fit the input 'main' of Two: expected \[batch, 3\], found \[n, 1\]/);
     expect(out('one.nn')).toMatch(/E0432: .*the model Two must have one input, or data that name its inputs/);
     expect(out('normalize.nn')).toMatch(/E0414: wrong kind of data: normalize needs data of one input, found examples of the inputs extra, main/);
