@@ -24,7 +24,8 @@ export function examples(a: { x: RuntimeData | Record<string, RuntimeData>; y: R
   const ys = namedY?.parts ?? [{ name: '', column: inputs(a.y as RuntimeData, 'y').column }];
   for (const [param, parts] of [['x', namedX], ['y', namedY]] as const) {
     const streamed = parts?.parts.find((i) => i.column instanceof StreamColumn);
-    if (streamed) throw fault('data', `examples: ${param}.${streamed.name} is streamed (a CSV file past 64 MiB, or stream: true); the ${param === 'x' ? 'inputs' : 'targets'} of a model of several are read whole: give it stream: false`);
+    const role = param === 'x' ? 'input' : 'output';
+    if (streamed) throw fault('data', `examples: the ${role} '${streamed.name}' is streamed (a CSV file past 64 MiB, or stream: true); the ${role}s of a model of several are read whole: give it stream: false`);
   }
   const n = ys[0]!.column.n;
   for (const { name, column } of [...(namedX?.parts ?? [{ name: '', column: x }]).map((p) => ({ name: `x${p.name ? `.${p.name}` : ''}`, column: p.column })), ...ys.slice(1).map((p) => ({ name: `y.${p.name}`, column: p.column }))]) {

@@ -13,7 +13,7 @@ export const train = defineTaskKind({
   kind: 'train', module: 'core', subjectIsModel: true, needsData: true,
   doc: 'Fits a model to data with a loss and an optimizer; writes checkpoints, metrics and a loss curve.',
   fields: [
-    { name: 'loss', type: LOSS_TYPE, doc: 'Loss to minimise: one for all outputs, or one per output name for a model of several (`loss: {price: mse, kind: categorical_crossentropy}`); the total is their sum.' },
+    { name: 'loss', type: LOSS_TYPE, doc: 'Loss to minimise; for a model of several outputs one for all, or one per output name (`loss: {price: mse, kind: categorical_crossentropy}`), summed.' },
     optimizerParam('optimizer', 'adam(lr: ...), rmsprop(...) or sgd(...).', 'adam'),
     { name: 'epochs', type: { kind: 'int', min: 1 }, doc: 'Passes over the training data.', default: { kind: 'int', value: 10 } },
     { name: 'batch_size', type: { kind: 'int', min: 1 }, doc: 'Samples per gradient step.', default: { kind: 'int', value: 32 } },
