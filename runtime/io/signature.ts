@@ -87,7 +87,9 @@ export function signatureOf(model: tf.LayersModel, s: StaticSignature | undefine
   const info = data.info as Record<string, unknown>;
   const shape = sampleShape(model);
   const lossOf = (name: string) => (typeof loss === 'string' ? loss : loss[name] ?? '');
-  const outputs = model.outputNames.map((name, i): OutputSignature & { name: string; loss: string } => {
+  // A Sequential names its outputs once compiled: by index, so a fresh one has a signature too.
+  const outputs = model.outputs.map((_, i): OutputSignature & { name: string; loss: string } => {
+    const name = model.outputNames[i] ?? String(i);
     const kind = outputKind(lossOf(name), units(model, i));
     // The data's class names are those of a model of one output.
     const classNames = classNamesFor(kind, units(model, i), model.outputs.length === 1 ? data.classNames ?? info['classNames'] : undefined);

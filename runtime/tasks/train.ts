@@ -69,7 +69,7 @@ export interface TrainResult extends TaskOutcome {
  *  output's loss (`price_loss`), then each output's metrics (`kind_accuracy`). */
 export function compileFor(model: tf.LayersModel, loss: Losses, metrics: readonly string[], optimizer: tf.Optimizer | string): string[] {
   const outs = model.outputNames;
-  if (outs.length === 1 && typeof loss === 'string') {
+  if (model.outputs.length === 1 && typeof loss === 'string') {
     model.compile({ optimizer, loss: TFJS_LOSSES[loss], metrics: metrics.map((m) => TFJS_METRICS[m]!) });
     return ['loss', ...metrics];
   }
