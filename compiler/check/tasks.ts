@@ -251,7 +251,7 @@ function fitValidationData(decl: TaskDecl, file: string, v: Value | undefined, m
   const t = v.data.type;
   if (t.kind !== 'dataset' || !t.y || t.inputs || t.outputs || model.inputs.length !== 1 || model.outputs.length !== 1) {
     const several = t.kind === 'dataset' && t.y ? 'examples of several inputs or outputs: use validation_split' : undefined;
-    sink.report('E0414', file, span, { source: 'validation_data', expected: several ? 'examples of one input' : EXAMPLES, found: several ?? describeUnpaired(t), example: several ? 'validation_split: 0.2' : 'windows(...), char_sequences(...) or tokenize(...), which make them' });
+    sink.report('E0414', file, span, { source: 'validation_data', expected: several ? 'examples of one input and one output' : EXAMPLES, found: several ?? describeUnpaired(t), example: several ? 'validation_split: 0.2' : 'windows(...), char_sequences(...) or tokenize(...), which make them' });
     return false;
   }
   const samples = (s: Shape): Shape => ({ dtype: s.dtype, dims: s.dims.slice(1) });
