@@ -19,7 +19,7 @@ export async function predictCommand(model: string, opts: PredictOptions, io: Ou
   const { predictColumn, predictionsCsv } = await import('../runtime/io/predictions.js');
   const { writeFileAtomic } = await import('../runtime/io/atomic.js');
   await selectBackend(opts.backend);
-  const { model: net, signature } = await loadTrainedModel(model);
+  const { model: net, signature } = await loadTrainedModel(model, { severalOutputs: true });
   const input = readPredictInput(opts.input, signature);
   const values = await predictColumn(net, input.x, batchSize);
   net.dispose();

@@ -231,9 +231,8 @@ function fitInputsToModel(decl: TaskDecl, file: string, model: ModelIR, data: Da
     sink.report('E0414', file, span, { source: decl.taskKind.name, expected: `numeric samples for ${model.name}`, found: 'text', example: 'tokenize(...) or char_sequences(...), which make them' });
     return false;
   }
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    const expected = model.inputs.length !== 1 ? 'one input' : 'one output (a model of several outputs is checked by an evaluate task)';
-    sink.report('E0432', file, decl.subject!.span, { role: 'the model', model: model.name, expected, inputs: model.inputs.length, outputs: model.outputs.length }, [{ span: model.span, file: model.file }]);
+  if (model.inputs.length !== 1) {
+    sink.report('E0432', file, decl.subject!.span, { role: 'the model', model: model.name, expected: 'one input', inputs: model.inputs.length, outputs: model.outputs.length }, [{ span: model.span, file: model.file }]);
     return false;
   }
   const inShape = model.nodes[model.inputs[0]!.node]!.shape;

@@ -180,7 +180,7 @@ export async function loadTrainedModel(path: string, how: { severalInputs?: bool
       model = b.model;
     }
   }
-  if ((model.inputs.length !== 1 && !how.severalInputs) || (model.outputs.length !== 1 && !how.severalOutputs)) throw fault('checkpoint', `the model in ${dir} has ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'} and ${model.outputs.length} output${model.outputs.length === 1 ? '' : 's'}; prediction takes a model of one input and one output (a model of several inputs or outputs is evaluated by an evaluate task in its .nn file)`);
+  if ((model.inputs.length !== 1 && !how.severalInputs) || (model.outputs.length !== 1 && !how.severalOutputs)) throw fault('checkpoint', `the model in ${dir} has ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'} and ${model.outputs.length} output${model.outputs.length === 1 ? '' : 's'}; ${how.severalOutputs ? 'prediction takes a model of one input (a model of several inputs is evaluated by an evaluate task in its .nn file)' : 'this takes a model of one input and one output'}`);
   const saved = main.state['signature'];
   if (saved === undefined) return { model, signature: signatureFromModel(model, main.state), dir };
   const problem = problemInSignature(saved);

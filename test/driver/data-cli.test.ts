@@ -271,7 +271,7 @@ ${extra}`;
     // nnc predict takes models of one input: one line.
     const p = nnc('predict', join(dir, 'out'), '--input', join(dir, 'main.npy'));
     expect(p.code).toBe(2);
-    expect(p.stderr).toMatch(/^nnc: the model in .* has 2 inputs and 1 output; prediction takes a model of one input and one output/);
+    expect(p.stderr).toMatch(/^nnc: the model in .* has 2 inputs and 1 output; prediction takes a model of one input \(a model of several inputs is evaluated by an evaluate task/);
   });
 
   it('inputs named or shaped unlike the model\'s, one unnamed input, and a transform or predict over named inputs are errors at check time', () => {

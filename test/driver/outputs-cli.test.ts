@@ -43,7 +43,7 @@ ${extra}`;
 const Y = '{kind: npy("kind.npy"), price: npy("price.npy")}, labels: {kind: ids}';
 
 describe('a model of several outputs', () => {
-  it('trains a regression head and a 3-class head on targets named by output: per-output losses, metrics and baselines, evaluate, the signature', () => {
+  it('trains a regression head and a 3-class head on targets named by output: per-output losses, metrics and baselines, evaluate, the signature; predictions a group of columns per output', () => {
     const dir = folder({ ...heads(), 'heads.nn': program(Y, undefined, 'evaluate Heads on d {}\n') });
     const r = nnc('run', join(dir, 'heads.nn'), '--backend', 'cpu');
     expect(r.stderr).toBe('');
@@ -60,10 +60,20 @@ describe('a model of several outputs', () => {
     expect(metrics.baselines.map((b) => b.metric)).toEqual(['val_price_loss', 'val_kind_accuracy']);
     const saved = JSON.parse(readFileSync(join(dir, 'out', 'model.json'), 'utf8')) as { userDefinedMetadata: { nnc: { signature: { outputs: { name: string; kind: string; loss: string }[] } } } };
     expect(saved.userDefinedMetadata.nnc.signature.outputs.map((o) => [o.name, o.kind, o.loss])).toEqual([['price', 'values', 'mse'], ['kind', 'classes', 'sparse_categorical_crossentropy']]);
-    // nnc predict takes models of one output: one line that says what to use.
-    const p = nnc('predict', join(dir, 'out'), '--input', join(dir, 'x.npy'));
-    expect(p.code).toBe(2);
-    expect(p.stderr).toMatch(/^nnc: the model in .* has 1 input and 2 outputs; prediction takes a model of one input and one output \(a model of several inputs or outputs is evaluated by an evaluate task/);
+    // Predictions: a group of columns per output, from nnc predict and from a predict task alike.
+    const p = nnc('predict', join(dir, 'out'), '--input', join(dir, 'x.npy'), '-o', join(dir, 'preds.csv'), '--backend', 'cpu');
+    expect(p.stderr).toBe('120 predictions written to ' + join(dir, 'preds.csv') + '\n');
+    const rows = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    expect(rows[0]).toEqual(['price', 'kind_class', 'kind_0', 'kind_1', 'kind_2']);
+    expect(rows.length).toBe(121);
+    const truth = heads();
+    const kinds = Array.from(new Float32Array(truth['kind.npy'].buffer.slice(truth['kind.npy'].byteLength - 480)));
+    const right = rows.slice(1).filter((r, i) => Number(r[1]) === kinds[i]).length;
+    expect(right).toBeGreaterThan(100);
+    writeFileSync(join(dir, 'predict.nn'), readFileSync(join(dir, 'heads.nn'), 'utf8').replace(/evaluate Heads on d \{\}/, 'predict Heads on npy("x.npy") { checkpoint: "out", save: "task.csv" }').replace(/^train .*$/m, ''));
+    const task = nnc('run', join(dir, 'predict.nn'), '--backend', 'cpu');
+    expect(task.stderr).toBe('');
+    expect(readFileSync(join(dir, 'task.csv'), 'utf8')).toBe(readFileSync(join(dir, 'preds.csv'), 'utf8'));
   });
 
   it('targets named, shaped or counted unlike the model\'s outputs, a loss map unlike them, and a loss that does not fit one output\'s labels are errors at check time', () => {
