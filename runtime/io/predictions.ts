@@ -4,7 +4,7 @@
 // 0.5 and each label's probability, a regression's values; a model of several outputs a group
 // of columns for each.
 import * as tf from '@tensorflow/tfjs';
-import type { Column } from '../data/column.js';
+import type { Column, NamedColumns } from '../data/column.js';
 import { batchesOf } from '../data/stream.js';
 import { floatsOf } from '../readback.js';
 import type { ModelSignature, OutputSignature } from './signature.js';
@@ -12,13 +12,13 @@ import { fault } from '../errors.js';
 
 /** The model's outputs for samples `x`, in batches, flattened row after row: one array per
  *  output of the model. */
-export async function predictColumn(model: tf.LayersModel, x: Column, batchSize: number): Promise<Float32Array[]> {
+export async function predictColumn(model: tf.LayersModel, x: Column | NamedColumns, batchSize: number): Promise<Float32Array[]> {
   const parts: Float32Array[][] = model.outputs.map(() => []);
   // In file order, a batch at a time: streamed data too.
   for (const b of batchesOf(x, undefined, batchSize)) {
     const outs = await Promise.all(tf.tidy(() => [model.predict(b.x)].flat()).map(floatsOf));
     outs.forEach((o, k) => parts[k]!.push(o));
-    b.x.dispose();
+    tf.dispose(b.x);
   }
   return parts.map((chunks) => {
     const out = new Float32Array(chunks.reduce((n, p) => n + p.length, 0));

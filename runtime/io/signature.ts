@@ -18,6 +18,8 @@ export interface StaticSignature {
   labels?: 'onehot' | 'ids';
   /** A model of several outputs: each output's name and dims, in the model's order. */
   outputs?: { name: string; dims: string[] }[];
+  /** A model of several inputs: each input's name, dims, dtype and the sources and transforms of its data. */
+  inputs?: { name: string; dims: string[]; dtype: 'float32' | 'int32'; pipeline: string[] }[];
   pipeline: string[];
 }
 
@@ -39,7 +41,9 @@ export interface Preprocessing {
 export interface ModelSignature {
   version: 1;
   /** dims: as written, batch first (`batch`, `4`); shape: one sample's sizes. */
-  input: { dims: string[]; shape: number[]; dtype: 'float32' | 'int32' };
+  input: InputSignature;
+  /** A model of several inputs: each one by name with its data's sources and transforms, in the model's order (`input` is the first). */
+  inputs?: (InputSignature & { name: string; pipeline: string[] })[];
   output: OutputSignature;
   /** A model of several outputs: each one by name with its loss, in the model's order (`output` is the first). */
   outputs?: (OutputSignature & { name: string; loss: string })[];
@@ -49,6 +53,9 @@ export interface ModelSignature {
   pipeline: string[];
   preprocessing: Preprocessing;
 }
+
+/** What one input takes: dims as written, batch first (`batch`, `4`); shape: one sample's sizes. */
+export interface InputSignature { dims: string[]; shape: number[]; dtype: 'float32' | 'int32' }
 
 /** What one output gives: dims as written, batch first; classes, yes/no, labels or values. */
 export interface OutputSignature { dims: string[]; kind: OutputKind; units: number; classNames?: string[] }
@@ -97,9 +104,14 @@ export function signatureOf(model: tf.LayersModel, s: StaticSignature | undefine
     return { name, dims, kind, units: units(model, i), ...(classNames ? { classNames } : {}), loss: lossOf(name) };
   });
   const { name: _name, loss: _loss, ...output } = outputs[0]!;
+  const inputs = model.inputs.length > 1 ? model.inputs.map((t, i) => {
+    const given = s?.inputs?.find((g) => g.name === model.inputNames[i]), sizes = t.shape.slice(1).map((d) => d ?? -1);
+    return { name: model.inputNames[i] ?? String(i), dims: given?.dims ?? ['batch', ...sizes.map(String)], shape: sizes, dtype: given?.dtype ?? (t.dtype === 'int32' ? 'int32' as const : 'float32' as const), pipeline: given?.pipeline ?? [] };
+  }) : undefined;
   return {
     version: 1,
     input: { dims: s?.input ?? ['batch', ...shape.map(String)], shape, dtype: s?.dtype ?? (model.inputs[0]!.dtype === 'int32' ? 'int32' : 'float32') },
+    ...(inputs ? { inputs } : {}),
     output, ...(outputs.length > 1 ? { outputs } : {}),
     ...(typeof loss === 'string' ? { loss } : {}), pipeline: s?.pipeline ?? [], preprocessing: preprocessingOf(info),
   };
@@ -144,6 +156,8 @@ function problemInSignature(v: unknown): string | undefined {
   if (!isObj(i) || !strings(i['dims']) || !sizes(i['shape']) || (i['dtype'] !== 'float32' && i['dtype'] !== 'int32')) return 'input needs dims, shape and dtype';
   if (!isObj(o) || !strings(o['dims']) || !OUTPUT_KINDS.includes(o['kind'] as OutputKind) || !Number.isInteger(o['units'])) return 'output needs dims, kind and units';
   if (o['classNames'] !== undefined && !strings(o['classNames'])) return 'output.classNames is not a list of names';
+  const is = v['inputs'];
+  if (is !== undefined && !(Array.isArray(is) && is.every((e) => isObj(e) && typeof e['name'] === 'string' && strings(e['dims']) && sizes(e['shape']) && (e['dtype'] === 'float32' || e['dtype'] === 'int32') && strings(e['pipeline'])))) return 'inputs needs a name, dims, shape, dtype and pipeline for each';
   const os = v['outputs'];
   if (os !== undefined && !(Array.isArray(os) && os.every((e) => isObj(e) && typeof e['name'] === 'string' && typeof e['loss'] === 'string' && strings(e['dims']) && OUTPUT_KINDS.includes(e['kind'] as OutputKind) && Number.isInteger(e['units'])))) return 'outputs needs a name, loss, dims, kind and units for each';
   if (!strings(v['pipeline'])) return 'pipeline is not a list of names';
