@@ -86,6 +86,7 @@ describe('a model of several outputs', () => {
       'lossnames.nn': program(Y, '{price: mse, knd: sparse_categorical_crossentropy}'),
       'lossfit.nn': program(Y, '{price: mse, kind: categorical_crossentropy}'),
       'unnamed.nn': program('npy("price.npy")', 'mse'),
+      'ok.nn': program(Y),
     });
     const out = (f: string) => { const r = nnc('check', join(dir, f)); expect(r.code).toBe(1); return r.stdout + r.stderr; };
     expect(out('unknown.nn')).toMatch(/E0424: names do not match the model's inputs or outputs: Heads takes the outputs price, kind, but the data gives knd, price\n[^]*examples\(y: \.\.\.\) after the model's `output` lines, one each; 'knd' may be 'kind'/);
@@ -94,6 +95,10 @@ describe('a model of several outputs', () => {
     expect(out('count.nn')).toMatch(/E0423: inputs and targets differ in sample count: x \(npy\("x\.npy"\)\) holds 120 samples but y\.price \(npy\("short\.npy"\)\) holds 100 samples/);
     expect(out('lossnames.nn')).toMatch(/E0424: .*Heads takes the outputs price, kind, but loss gives price, knd\n[^]*'knd' may be 'kind'/);
     expect(out('lossfit.nn')).toMatch(/lossfit\.nn\(8,45\): error E0405: loss does not fit the output: categorical_crossentropy needs one-hot labels \[n, classes\], found class ids \[n, 1\]/);
+    // --target pytorch: one line.
+    const torch = nnc('compile', join(dir, 'ok.nn'), '--target', 'pytorch', '-o', join(dir, 'py'));
+    expect(torch.code).toBe(2);
+    expect(torch.stderr).toBe('nnc: train Heads: a model of several outputs cannot be compiled for PyTorch yet; nnc run and nnc compile (TypeScript) train it\n');
     expect(out('unnamed.nn')).toMatch(/E0432: .*the model Heads must have one output, or data that name its outputs \(examples\(x, y: \{name: data, \.\.\.\}\)\), found 1 input and 2 outputs/);
   });
 });
