@@ -174,6 +174,21 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
     }
     if (!sameNames(outputNames, [...loss.entries.keys()], (names, guess) => sink.report('E0424', file, lossField?.span ?? decl.taskKind.span, { model: model.name, role: 'outputs', expected: names, source: 'loss', names: [...loss.entries.keys()].join(', '), entries: 'loss: {...}', line: 'output', guess }, declared))) return false;
   }
+  const weights = fields.get('loss_weights'), weightsField = decl.fields.find((f) => f.name.name === 'loss_weights')?.value;
+  if (weights?.kind === 'map') {
+    const at = weightsField?.span ?? decl.taskKind.span;
+    if (!t.outputs) {
+      sink.report('E0406', file, at, { name: 'loss_weights', expected: `no weights (${model.name} has one output)`, found: 'weights by output name' });
+      return false;
+    }
+    // Outputs not named weigh 1.
+    const stray = [...weights.entries.keys()].find((k) => !outputNames.includes(k));
+    if (stray !== undefined) {
+      const near = didYouMean(stray, outputNames);
+      sink.report('E0424', file, at, { model: model.name, role: 'outputs', expected: outputNames.join(', '), source: 'loss_weights', names: [...weights.entries.keys()].join(', '), entries: 'loss_weights: {...}', line: 'output', guess: near ? `'${stray}' may be '${near}'` : undefined }, declared);
+      return false;
+    }
+  }
   for (const target of targets) {
     const index = t.outputs ? outputNames.indexOf(target.name) : 0;
     const outRaw = model.nodes[model.outputs[index]!.node]!.shape;

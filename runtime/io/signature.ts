@@ -49,6 +49,8 @@ export interface ModelSignature {
   outputs?: (OutputSignature & { name: string; loss: string })[];
   /** The loss; absent for a model of several outputs trained with a loss per output. */
   loss?: string;
+  /** A model of several outputs trained with loss weights: each output's weight in the total (1 where absent). */
+  lossWeights?: Record<string, number>;
   /** The data's sources and transforms, outermost first. */
   pipeline: string[];
   preprocessing: Preprocessing;
@@ -90,7 +92,7 @@ const units = (m: tf.LayersModel, i = 0) => m.outputs[i]!.shape[m.outputs[i]!.sh
 
 /** The signature train saves: the checker's part, the built model's sizes, and what the
  *  data kept (`classNames` on the data or in its info; preprocessing fields in its info). */
-export function signatureOf(model: tf.LayersModel, s: StaticSignature | undefined, loss: string | Readonly<Record<string, string>>, data: { info: object; classNames?: unknown }): ModelSignature {
+export function signatureOf(model: tf.LayersModel, s: StaticSignature | undefined, loss: string | Readonly<Record<string, string>>, data: { info: object; classNames?: unknown }, lossWeights?: Readonly<Record<string, number>>): ModelSignature {
   const info = data.info as Record<string, unknown>;
   const shape = sampleShape(model);
   const lossOf = (name: string) => (typeof loss === 'string' ? loss : loss[name] ?? '');
@@ -113,7 +115,7 @@ export function signatureOf(model: tf.LayersModel, s: StaticSignature | undefine
     input: { dims: s?.input ?? ['batch', ...shape.map(String)], shape, dtype: s?.dtype ?? (model.inputs[0]!.dtype === 'int32' ? 'int32' : 'float32') },
     ...(inputs ? { inputs } : {}),
     output, ...(outputs.length > 1 ? { outputs } : {}),
-    ...(typeof loss === 'string' ? { loss } : {}), pipeline: s?.pipeline ?? [], preprocessing: preprocessingOf(info),
+    ...(typeof loss === 'string' ? { loss } : {}), ...(lossWeights ? { lossWeights: { ...lossWeights } } : {}), pipeline: s?.pipeline ?? [], preprocessing: preprocessingOf(info),
   };
 }
 
@@ -156,6 +158,8 @@ function problemInSignature(v: unknown): string | undefined {
   if (!isObj(i) || !strings(i['dims']) || !sizes(i['shape']) || (i['dtype'] !== 'float32' && i['dtype'] !== 'int32')) return 'input needs dims, shape and dtype';
   if (!isObj(o) || !strings(o['dims']) || !OUTPUT_KINDS.includes(o['kind'] as OutputKind) || !Number.isInteger(o['units'])) return 'output needs dims, kind and units';
   if (o['classNames'] !== undefined && !strings(o['classNames'])) return 'output.classNames is not a list of names';
+  const lw = v['lossWeights'];
+  if (lw !== undefined && !(isObj(lw) && Object.values(lw).every((x) => typeof x === 'number' && x > 0))) return 'lossWeights is not a map of positive numbers';
   const is = v['inputs'];
   if (is !== undefined && !(Array.isArray(is) && is.every((e) => isObj(e) && typeof e['name'] === 'string' && strings(e['dims']) && sizes(e['shape']) && (e['dtype'] === 'float32' || e['dtype'] === 'int32') && strings(e['pipeline'])))) return 'inputs needs a name, dims, shape, dtype and pipeline for each';
   const os = v['outputs'];

@@ -97,8 +97,10 @@ export function inboundLayers(layer: tf.layers.Layer): tf.layers.Layer[] {
 
 export type LossOrMetric = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 
-/** Fields of a compiled LayersModel: its loss functions, one per output, and its metrics. */
-export interface CompiledModel { lossFunctions?: LossOrMetric[]; metricsTensors: [LossOrMetric, number][] }
+/** Fields of a compiled LayersModel: its loss functions, one per output, and its metrics;
+ *  `feedLossFns`, the losses its checks of the targets' shapes read (class ids [n, 1] pass
+ *  where the loss is tfjs's own sparse categorical cross-entropy). */
+export interface CompiledModel { lossFunctions?: LossOrMetric[]; metricsTensors: [LossOrMetric, number][]; feedLossFns?: LossOrMetric[] }
 
 /** A compiled model's losses and metrics (a Sequential keeps them on the functional model
  *  it wraps, its `model` field). */
@@ -109,7 +111,7 @@ export function compiledModel(model: tf.LayersModel): CompiledModel {
 
 /** Metrics by output name, a list each: tfjs-layers' compile takes them (collectMetrics
  *  wraps a lone one in a list) where its typings allow one metric per output. */
-export const metricsByOutput = (m: Record<string, string[]>): tf.ModelCompileArgs['metrics'] => m as unknown as tf.ModelCompileArgs['metrics'];
+export const metricsByOutput = (m: Record<string, (string | LossOrMetric)[]>): tf.ModelCompileArgs['metrics'] => m as unknown as tf.ModelCompileArgs['metrics'];
 
 /** Losses by output, names and functions mixed (huber is ours): compile resolves each
  *  (losses.get passes a function through) where its typings want all of one kind. */

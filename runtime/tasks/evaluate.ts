@@ -7,7 +7,8 @@ import { fmt } from '../progress.js';
 import type { Session } from '../session.js';
 import type { TaskOutcome } from './outcome.js';
 import { checkpointFolder } from './setup.js';
-import { compileFor, evaluate } from './train.js';
+import { evaluate } from './train.js';
+import { compileFor } from './compile.js';
 import { trainingData } from './train-task.js';
 import { TFJS_LOSSES, type LossName, type Losses } from './vocab.js';
 import { fault } from '../errors.js';
@@ -60,8 +61,9 @@ export async function runEvaluateTask(t: EvaluateTask, s: Session): Promise<Eval
     const names = data.y.parts.map((p) => p.name);
     if (names.join() !== model.outputNames.join()) throw fault('data', `evaluate ${t.name}: the data give the targets ${names.join(', ')} but the model in ${dir} has the outputs ${model.outputNames.join(', ')}`);
   } else if (model.outputs.length !== 1) throw fault('data', `evaluate ${t.name}: the model in ${dir} has ${model.outputs.length} outputs (${model.outputNames.join(', ')}); give the targets by name, examples(x, y: {${model.outputNames.join(': ..., ')}: ...})`);
-  const names = compileFor(model, loss, f.metrics, 'sgd');
-  const values = await evaluate(model, data, f.batchSize);
+  // Weighted as trained (Keras's evaluate reports the compiled loss weights' total).
+  const { names, unweighted } = compileFor(model, loss, f.metrics, 'sgd', signature.lossWeights);
+  const values = unweighted(await evaluate(model, data, f.batchSize));
   const figures = Object.fromEntries(names.map((n, i) => [n, values[i]!]));
   model.dispose();
   return { status: 'done', message: `evaluate ${t.name} on ${data.x.n} samples (${dir}): ${fmt(figures)}`, figures };

@@ -15,6 +15,8 @@ import { signatureOf, type StaticSignature } from '../io/signature.js';
 export interface TrainFields {
   /** One loss, or one per output name for a model of several. */
   loss: Losses;
+  /** A model of several outputs: weights of the outputs' losses in the total, by output name (1 where absent). */
+  lossWeights?: Record<string, number>;
   optimizer: OptimizerSpec;
   epochs: number;
   batchSize: number;
@@ -129,12 +131,12 @@ export async function runTrainTask(t: TrainTask, s: Session): Promise<TrainResul
     refuseMisfit(t.name, model, data);
     checkRow = classIdGuard(t.name, model, data, f.loss);
     if (validationData) classIdGuard(t.name, model, validationData, f.loss);
-    extraState['signature'] = signatureOf(model, f.signature, f.loss, { info: data.info, classNames: (t.data as { classNames?: unknown }).classNames });
+    extraState['signature'] = signatureOf(model, f.signature, f.loss, { info: data.info, classNames: (t.data as { classNames?: unknown }).classNames }, f.lossWeights);
     return model;
   };
   return train({
     name: t.name, build, data, validationData,
-    validationSplit: f.validationSplit, loss: f.loss, optimizer: () => makeOptimizer(f.optimizer),
+    validationSplit: f.validationSplit, loss: f.loss, ...(f.lossWeights ? { lossWeights: f.lossWeights } : {}), optimizer: () => makeOptimizer(f.optimizer),
     metrics: f.metrics, epochs: f.epochs, batchSize: f.batchSize, shuffle: f.shuffle, restoreBest: f.restoreBest,
     earlyStopping: f.earlyStopping, seed, outDir, resume: s.flags.resume, reporter: s.reporter, interrupt: s.interrupt,
     extraState, checkRow: (y, where) => checkRow?.(y, where),

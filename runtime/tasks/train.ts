@@ -15,10 +15,11 @@ import { refuseChangedModel, resumeOptimizer, savedState, type SavedState } from
 import { forwardMultiplyAdds } from '../model/work.js';
 import { fmt, type Reporter } from '../progress.js';
 import { mulberry32, permutation } from '../random.js';
-import { compiledModel, lossesByOutput, metricsByOutput, savableCompile, type LossOrMetric } from '../kernels/tfjs-internals.js';
+import { compiledModel, type LossOrMetric } from '../kernels/tfjs-internals.js';
 import type { TaskOutcome } from './outcome.js';
 import { baseline, outputBaselines } from './baselines.js';
-import { FUSED_BATCH_LOSSES, lossFor, metricsFor, TFJS_LOSSES, TFJS_METRICS, type LossName, type Losses } from './vocab.js';
+import { FUSED_BATCH_LOSSES, type LossName, type Losses } from './vocab.js';
+import { compileFor, type Compiled } from './compile.js';
 import { fault } from '../errors.js';
 import { fusedBackend } from '../kernels/memory.js';
 import { scalarsOf } from '../readback.js';
@@ -35,6 +36,8 @@ export interface TrainOptions {
   validationData?: TrainData;
   validationSplit: number;
   loss: Losses;
+  /** A model of several outputs: weights of the outputs' losses in the total (1 where not named). */
+  lossWeights?: Readonly<Record<string, number>>;
   optimizer: () => tf.Optimizer;
   metrics: string[];
   epochs: number;
@@ -63,28 +66,6 @@ export interface TrainResult extends TaskOutcome {
   model: tf.LayersModel;
 }
 
-
-/** Compiled with the task's loss, or for a model of several outputs with each output's loss
- *  and the metrics that apply to it (metricsFor). Returns the names of a step's values, as
- *  Keras logs them: loss, then the metrics; for several outputs loss (their sum), each
- *  output's loss (`price_loss`), then each output's metrics (`kind_accuracy`). */
-export function compileFor(model: tf.LayersModel, loss: Losses, metrics: readonly string[], optimizer: tf.Optimizer | string): string[] {
-  const outs = model.outputNames;
-  if (model.outputs.length === 1 && typeof loss === 'string') {
-    model.compile({ optimizer, loss: TFJS_LOSSES[loss], metrics: metrics.map((m) => TFJS_METRICS[m]!) });
-    return ['loss', ...metrics];
-  }
-  const losses = outs.map((n) => {
-    const l = lossFor(loss, n);
-    if (!l) throw fault('data', `no loss for the output '${n}': the loss names ${Object.keys(loss).join(', ')}, the model's outputs are ${outs.join(', ')}`);
-    return l;
-  });
-  const perOutput = losses.map((l) => metricsFor(l, metrics));
-  const fns = losses.map((l) => TFJS_LOSSES[l]);
-  model.compile({ optimizer, loss: lossesByOutput(fns), metrics: metricsByOutput(Object.fromEntries(outs.map((n, i) => [n, perOutput[i]!.map((m) => TFJS_METRICS[m]!)]))) });
-  savableCompile(model, fns);
-  return ['loss', ...outs.map((n) => `${n}_loss`), ...outs.flatMap((n, i) => perOutput[i]!.map((m) => `${n}_${m}`))];
-}
 
 /** One optimizer step on a batch, returning [loss, ...metrics]: what trainOnBatch computes
  *  (the compiled model's own loss and metric functions, its regularizer penalties, its
@@ -166,6 +147,8 @@ interface Run {
   state: SavedState;
   /** loss, then the metrics: the order of a step's values. */
   names: string[];
+  /** Each output's loss as Keras reports it, without its loss weight. */
+  unweighted: Compiled['unweighted'];
   monitor: 'loss' | 'val_loss';
   step: (x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[]) => Promise<number[]>;
   /** Samples trained on and seconds spent, in finished epochs (or up to an interrupt). */
@@ -214,11 +197,15 @@ async function start(o: TrainOptions): Promise<Run> {
       if (r.note) o.reporter.line(r.note);
     } else o.reporter.line(`no checkpoint in ${o.outDir}; starting ${o.name} from scratch`);
   }
-  const names = compileFor(model, o.loss, o.metrics, optimizer ?? o.optimizer());
+  const compiled = compileFor(model, o.loss, o.metrics, optimizer ?? o.optimizer(), o.lossWeights);
+  const step = trainStep(model, typeof o.loss === 'string' ? o.loss : undefined);
   const threads = fitWasmThreads(forwardMultiplyAdds(model) * o.batchSize);
   if (threads) o.reporter.line(threads);
   const monitor = o.earlyStopping?.monitor === 'loss' || !val ? 'loss' : 'val_loss';
-  return { o, model, tr, val, state, names, monitor, step: trainStep(model, typeof o.loss === 'string' ? o.loss : undefined), seen: 0, seconds: 0, yielded: performance.now() };
+  return {
+    o, model, tr, val, state, names: compiled.names, unweighted: compiled.unweighted, monitor,
+    step: async (x, y) => compiled.unweighted(await step(x, y)), seen: 0, seconds: 0, yielded: performance.now(),
+  };
 }
 
 /** The epoch's checkpoint; best/ is replaced when the epoch `improved` (restore_best only). */
@@ -272,7 +259,7 @@ async function trainEpoch(r: Run, epoch: number, batches: Iterator<Batch<tf.Tens
  *  the epoch's line; how the run ended if it did (a NaN in validation, early stopping). */
 async function evaluateEpoch(r: Run, epoch: number, log: EpochLog, t0: number): Promise<Ending | undefined> {
   const { o, state, monitor } = r;
-  if (r.val) (await evaluate(r.model, r.val, Math.max(o.batchSize, 256), o.checkRow)).forEach((v, i) => { log[`val_${r.names[i]}`] = v; });
+  if (r.val) r.unweighted(await evaluate(r.model, r.val, Math.max(o.batchSize, 256), o.checkRow)).forEach((v, i) => { log[`val_${r.names[i]}`] = v; });
   if (!Object.values(log).every(Number.isFinite)) {
     const kept = state.epoch ? `the last good checkpoint (epoch ${state.epoch}) is in ${o.outDir}` : 'no epoch finished, so there is no checkpoint';
     return { status: 'nan', message: `training ${o.name} stopped: validation loss became ${log['val_loss']} at epoch ${epoch + 1}; ${kept}` };

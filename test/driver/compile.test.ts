@@ -178,7 +178,7 @@ model Two {
   output value: h -> dense(1), kind: h -> dense(3, activation: softmax)
 }
 data d = examples(x: {extra: csv("t.csv", columns: [2]), main: csv("t.csv", columns: range(0, 2))}, y: {kind: csv("t.csv", columns: [2]), value: csv("t.csv", columns: ["y"])}, labels: {kind: ids})
-train Two on d { loss: {value: mse, kind: sparse_categorical_crossentropy}, metrics: [accuracy, mae], optimizer: adam(lr: 0.01), epochs: 2, batch_size: 8, validation_split: 0.25, save: "out" }
+train Two on d { loss: {value: mse, kind: sparse_categorical_crossentropy}, loss_weights: {kind: 2}, metrics: [accuracy, mae], optimizer: adam(lr: 0.01), epochs: 2, batch_size: 8, validation_split: 0.25, save: "out" }
 `);
     const rows = Array.from({ length: 24 }, (_, i) => `${Math.sin(i)},${Math.cos(i)},${i % 3},${Math.sin(i) + (i % 3)}`);
     writeFileSync(join(dir, 't.csv'), `a,b,c,y\n${rows.join('\n')}\n`);

@@ -43,8 +43,8 @@ ${extra}`;
 const Y = '{kind: npy("kind.npy"), price: npy("price.npy")}, labels: {kind: ids}';
 
 describe('a model of several outputs', () => {
-  it('trains a regression head and a 3-class head on targets named by output: per-output losses, metrics and baselines, evaluate, the signature; predictions a group of columns per output', () => {
-    const dir = folder({ ...heads(), 'heads.nn': program(Y, undefined, 'evaluate Heads on d {}\n') });
+  it('trains a regression head and a 3-class head on targets named by output: per-output losses (weighted by loss_weights), metrics and baselines, evaluate, the signature; predictions a group of columns per output', () => {
+    const dir = folder({ ...heads(), 'heads.nn': program(Y, '{price: mse, kind: sparse_categorical_crossentropy}, loss_weights: {kind: 0.5}', 'evaluate Heads on d {}\n') });
     const r = nnc('run', join(dir, 'heads.nn'), '--backend', 'cpu');
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/epoch 1\/30 {2}loss [\d.]+ {2}price_loss [\d.]+ {2}kind_loss [\d.]+ {2}price_mae [\d.]+ {2}kind_accuracy [\d.]+ {2}val_loss/);
@@ -52,11 +52,14 @@ describe('a model of several outputs', () => {
     expect(Number(price[1])).toBeLessThan(Number(price[2]) / 10);
     const kind = /val_kind_accuracy: model ([\d.]+) vs majority class ([\d.]+) \(beats the baseline\)/.exec(r.stdout)!;
     expect(Number(kind[1])).toBeGreaterThan(0.85);
-    expect(r.stdout).toMatch(/evaluate Heads on 120 samples .*: loss [\d.]+ {2}price_loss [\d.]+ {2}kind_loss [\d.]+ {2}price_mae [\d.]+ {2}kind_accuracy 0\.9/);
+    const evaluated = /evaluate Heads on 120 samples .*: loss ([\d.]+) {2}price_loss ([\d.]+) {2}kind_loss ([\d.]+) {2}price_mae [\d.]+ {2}kind_accuracy 0\.9/.exec(r.stdout)!.slice(1).map(Number);
+    expect(evaluated[0]).toBeCloseTo(evaluated[1]! + 0.5 * evaluated[2]!, 3);
     const metrics = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8')) as { history: Record<string, number>[]; baselines: { metric: string }[] };
     const first = metrics.history[0]!, last = metrics.history[metrics.history.length - 1]!;
     expect(last['loss']).toBeLessThan(first['loss']! / 3);
-    expect(last['loss']).toBeCloseTo(last['price_loss']! + last['kind_loss']!, 5);
+    // The total weighs kind's loss by 0.5 (loss_weights); each output's loss is reported unweighted.
+    expect(last['loss']).toBeCloseTo(last['price_loss']! + 0.5 * last['kind_loss']!, 5);
+    expect(last['val_loss']).toBeCloseTo(last['val_price_loss']! + 0.5 * last['val_kind_loss']!, 5);
     expect(metrics.baselines.map((b) => b.metric)).toEqual(['val_price_loss', 'val_kind_accuracy']);
     const saved = JSON.parse(readFileSync(join(dir, 'out', 'model.json'), 'utf8')) as { userDefinedMetadata: { nnc: { signature: { outputs: { name: string; kind: string; loss: string }[] } } } };
     expect(saved.userDefinedMetadata.nnc.signature.outputs.map((o) => [o.name, o.kind, o.loss])).toEqual([['price', 'values', 'mse'], ['kind', 'classes', 'sparse_categorical_crossentropy']]);
@@ -76,7 +79,7 @@ describe('a model of several outputs', () => {
     expect(readFileSync(join(dir, 'task.csv'), 'utf8')).toBe(readFileSync(join(dir, 'preds.csv'), 'utf8'));
   });
 
-  it('targets named, shaped or counted unlike the model\'s outputs, a loss map unlike them, and a loss that does not fit one output\'s labels are errors at check time', () => {
+  it('targets named, shaped or counted unlike the model\'s outputs, a loss or loss_weights map unlike them, and a loss that does not fit one output\'s labels are errors at check time', () => {
     const dir = folder({
       ...heads(),
       'unknown.nn': program(Y.replace('kind:', 'knd:').replace('{kind: ids}', '{knd: ids}')),
@@ -87,6 +90,7 @@ describe('a model of several outputs', () => {
       'lossfit.nn': program(Y, '{price: mse, kind: categorical_crossentropy}'),
       'unnamed.nn': program('npy("price.npy")', 'mse'),
       'ok.nn': program(Y),
+      'weights.nn': program(Y, '{price: mse, kind: sparse_categorical_crossentropy}, loss_weights: {knd: 0.5}'),
     });
     const out = (f: string) => { const r = nnc('check', join(dir, f)); expect(r.code).toBe(1); return r.stdout + r.stderr; };
     expect(out('unknown.nn')).toMatch(/E0424: names do not match the model's inputs or outputs: Heads takes the outputs price, kind, but the data gives knd, price\n[^]*examples\(y: \.\.\.\) after the model's `output` lines, one each; 'knd' may be 'kind'/);
@@ -95,6 +99,7 @@ describe('a model of several outputs', () => {
     expect(out('count.nn')).toMatch(/E0423: inputs and targets differ in sample count: x \(npy\("x\.npy"\)\) holds 120 samples but y\.price \(npy\("short\.npy"\)\) holds 100 samples/);
     expect(out('lossnames.nn')).toMatch(/E0424: .*Heads takes the outputs price, kind, but loss gives price, knd\n[^]*'knd' may be 'kind'/);
     expect(out('lossfit.nn')).toMatch(/lossfit\.nn\(8,45\): error E0405: loss does not fit the output: categorical_crossentropy needs one-hot labels \[n, classes\], found class ids \[n, 1\]/);
+    expect(out('weights.nn')).toMatch(/E0424: .*Heads takes the outputs price, kind, but loss_weights gives knd\n[^]*'knd' may be 'kind'/);
     // --target pytorch: one line.
     const torch = nnc('compile', join(dir, 'ok.nn'), '--target', 'pytorch', '-o', join(dir, 'py'));
     expect(torch.code).toBe(2);
