@@ -167,28 +167,7 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
   const targets = t.outputs ?? [{ name: '', shape: t.y, labels: t.labels, classes: t.classes }];
   const lossField = decl.fields.find((f) => f.name.name === 'loss')?.value;
   const loss = fields.get('loss');
-  if (loss?.kind === 'map') {
-    if (!t.outputs) {
-      sink.report('E0406', file, lossField?.span ?? decl.taskKind.span, { name: 'loss', expected: `one loss (${model.name} has one output)`, found: 'losses by output name' });
-      return false;
-    }
-    if (!sameNames(outputNames, [...loss.entries.keys()], (names, guess) => sink.report('E0424', file, lossField?.span ?? decl.taskKind.span, { model: model.name, role: 'outputs', expected: names, source: 'loss', names: [...loss.entries.keys()].join(', '), entries: 'loss: {...}', line: 'output', guess }, declared))) return false;
-  }
-  const weights = fields.get('loss_weights'), weightsField = decl.fields.find((f) => f.name.name === 'loss_weights')?.value;
-  if (weights?.kind === 'map') {
-    const at = weightsField?.span ?? decl.taskKind.span;
-    if (!t.outputs) {
-      sink.report('E0406', file, at, { name: 'loss_weights', expected: `no weights (${model.name} has one output)`, found: 'weights by output name' });
-      return false;
-    }
-    // Outputs not named weigh 1.
-    const stray = [...weights.entries.keys()].find((k) => !outputNames.includes(k));
-    if (stray !== undefined) {
-      const near = didYouMean(stray, outputNames);
-      sink.report('E0424', file, at, { model: model.name, role: 'outputs', expected: outputNames.join(', '), source: 'loss_weights', names: [...weights.entries.keys()].join(', '), entries: 'loss_weights: {...}', line: 'output', guess: near ? `'${stray}' may be '${near}'` : undefined }, declared);
-      return false;
-    }
-  }
+  if (!fitLossMaps(decl, file, model, fields, !!t.outputs, sink)) return false;
   for (const target of targets) {
     const index = t.outputs ? outputNames.indexOf(target.name) : 0;
     const outRaw = model.nodes[model.outputs[index]!.node]!.shape;
@@ -222,6 +201,34 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
     }
   }
   return ok;
+}
+
+/** `loss: {name: ...}` and `loss_weights: {name: ...}` against the model's outputs: only for
+ *  targets by output name; the loss map names each output once, the weights a subset (the
+ *  others weigh 1). */
+function fitLossMaps(decl: TaskDecl, file: string, model: ModelIR, fields: Map<string, Value>, severalTargets: boolean, sink: Sink): boolean {
+  const outputNames = model.outputs.map((o) => o.name ?? '');
+  const declared = [{ span: model.span, file: model.file }];
+  const spanOf = (name: string) => decl.fields.find((f) => f.name.name === name)?.value.span ?? decl.taskKind.span;
+  const loss = fields.get('loss'), weights = fields.get('loss_weights');
+  for (const [name, v] of [['loss', loss], ['loss_weights', weights]] as const) {
+    if (v?.kind !== 'map' || severalTargets) continue;
+    sink.report('E0406', file, spanOf(name), { name, expected: name === 'loss' ? `one loss (${model.name} has one output)` : `no weights (${model.name} has one output)`, found: `${name === 'loss' ? 'losses' : 'weights'} by output name` });
+    return false;
+  }
+  const report = (field: string, given: readonly string[]) => (names: string, guess: string | undefined) =>
+    sink.report('E0424', file, spanOf(field), { model: model.name, role: 'outputs', expected: names, source: field, names: given.join(', '), entries: `${field}: {...}`, line: 'output', guess }, declared);
+  if (loss?.kind === 'map' && !sameNames(outputNames, [...loss.entries.keys()], report('loss', [...loss.entries.keys()]))) return false;
+  if (weights?.kind === 'map') {
+    const given = [...weights.entries.keys()];
+    const stray = given.find((k) => !outputNames.includes(k));
+    if (stray !== undefined) {
+      const near = didYouMean(stray, outputNames);
+      report('loss_weights', given)(outputNames.join(', '), near ? `'${stray}' may be '${near}'` : undefined);
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Whether `given` names each of `names` once (in any order); reports through `report` with
