@@ -60,7 +60,7 @@ export function trainingData(d: RuntimeData, what: string, loss?: Losses): Train
 
 /** Each target column with the index of its output in the model and its loss (one for a
  *  model of one output). */
-export function targetsOf(model: tf.LayersModel, data: TrainData, loss: Losses): { name: string; column: Column; index: number; loss: LossName | undefined }[] {
+function targetsOf(model: tf.LayersModel, data: TrainData, loss: Losses): { name: string; column: Column; index: number; loss: LossName | undefined }[] {
   if (!(data.y instanceof NamedColumns)) return [{ name: model.outputNames[0]!, column: data.y, index: 0, loss: typeof loss === 'string' ? loss : lossFor(loss, model.outputNames[0]!) }];
   return data.y.parts.map((p) => ({ name: p.name, column: p.column, index: model.outputNames.indexOf(p.name), loss: lossFor(loss, p.name) }));
 }
