@@ -28,7 +28,11 @@ function heads(n = 120) {
     price.push(2 * f[0]! - f[1]! + 0.5 * f[2]!);
     kind.push(f[3]! > 0.4 ? 2 : f[3]! < -0.4 ? 0 : 1);
   }
-  return { 'x.npy': npyBytes('<f4', [n, 4], x), 'price.npy': npyBytes('<f4', [n, 1], price), 'kind.npy': npyBytes('<f4', [n], kind), 'short.npy': npyBytes('<f4', [n - 20, 1], price.slice(20)) };
+  const past = kind.map((k, i) => (i === 7 ? 3 : k));
+  return {
+    'x.npy': npyBytes('<f4', [n, 4], x), 'price.npy': npyBytes('<f4', [n, 1], price), 'kind.npy': npyBytes('<f4', [n], kind),
+    'short.npy': npyBytes('<f4', [n - 20, 1], price.slice(20)), 'past.npy': npyBytes('<f4', [n], past),
+  };
 }
 
 const program = (y: string, loss = '{price: mse, kind: sparse_categorical_crossentropy}', extra = '') => `
@@ -90,6 +94,7 @@ describe('a model of several outputs', () => {
       'lossfit.nn': program(Y, '{price: mse, kind: categorical_crossentropy}'),
       'unnamed.nn': program('npy("price.npy")', 'mse'),
       'ok.nn': program(Y),
+      'past.nn': program(Y.replace('kind.npy', 'past.npy')),
       'weights.nn': program(Y, '{price: mse, kind: sparse_categorical_crossentropy}, loss_weights: {knd: 0.5}'),
     });
     const out = (f: string) => { const r = nnc('check', join(dir, f)); expect(r.code).toBe(1); return r.stdout + r.stderr; };
@@ -100,6 +105,10 @@ describe('a model of several outputs', () => {
     expect(out('lossnames.nn')).toMatch(/E0424: .*Heads takes the outputs price, kind, but loss gives price, knd\n[^]*'knd' may be 'kind'/);
     expect(out('lossfit.nn')).toMatch(/lossfit\.nn\(8,45\): error E0405: loss does not fit the output: categorical_crossentropy needs one-hot labels \[n, classes\], found class ids \[n, 1\]/);
     expect(out('weights.nn')).toMatch(/E0424: .*Heads takes the outputs price, kind, but loss_weights gives knd\n[^]*'knd' may be 'kind'/);
+    // The class-id guard, per output: an id past the output's units is one line before any training.
+    const guard = nnc('run', join(dir, 'past.nn'), '--backend', 'cpu');
+    expect(guard.code).toBe(2);
+    expect(guard.stderr).toBe("nnc: sample 7 (0-based) of the data (y.kind): class id 3 is past Heads's output 'kind' and its 3 output units (ids 0..2); give it 4 or more units, or fix the label\n");
     // --target pytorch: one line.
     const torch = nnc('compile', join(dir, 'ok.nn'), '--target', 'pytorch', '-o', join(dir, 'py'));
     expect(torch.code).toBe(2);
