@@ -83,7 +83,7 @@ describe('a model of several outputs', () => {
     expect(readFileSync(join(dir, 'task.csv'), 'utf8')).toBe(readFileSync(join(dir, 'preds.csv'), 'utf8'));
   });
 
-  it('targets named, shaped or counted unlike the model\'s outputs, a loss or loss_weights map unlike them, and a loss that does not fit one output\'s labels are errors at check time', () => {
+  it('targets named, shaped or counted unlike the model\'s outputs, a loss or loss_weights map unlike them, and a loss that does not fit one output\'s labels are errors at check time; --target pytorch and an id past an output\'s units are one line', () => {
     const dir = folder({
       ...heads(),
       'unknown.nn': program(Y.replace('kind:', 'knd:').replace('{kind: ids}', '{knd: ids}')),
