@@ -77,8 +77,9 @@ export type ParamType =
   | { kind: 'data' }
   | { kind: 'call'; table: 'optimizer' }
   | { kind: 'map'; fields: readonly ParamSpec[] }
-  /** A map whose keys are the user's names (layer names), each value of one type. */
-  | { kind: 'dict'; of: ParamType; keys: string }
+  /** A map whose keys are the user's names (layer names), each value of one type; with
+   *  `orOne`, also one value of that type for every key (`loss: mse` or `loss: {a: mse, b: mae}`). */
+  | { kind: 'dict'; of: ParamType; keys: string; orOne?: boolean }
   | { kind: 'any' };
 
 export interface ParamSpec {
@@ -139,12 +140,17 @@ export interface DataValue {
 export type DataType =
   | { kind: 'array'; shape: Shape }
   | { kind: 'text' }
-  | { kind: 'dataset'; x: Shape; y?: Shape; labels?: LabelEncoding; classes?: number; classesSeen?: number; inputs?: readonly NamedInput[] };
+  | { kind: 'dataset'; x: Shape; y?: Shape; labels?: LabelEncoding; classes?: number; classesSeen?: number; inputs?: readonly NamedInput[]; outputs?: readonly NamedOutput[] };
 
 /** One input of a model of several (`examples(x: {words: w, extra: e}, y: t)`), matched to
  *  the model's `input` of that name; a dataset with inputs has `x` = the first one's shape,
  *  and only train and evaluate take it. */
 export interface NamedInput { name: string; shape: Shape }
+
+/** One target of a model of several outputs (`examples(x: d, y: {price: p, kind: k})`),
+ *  matched to the model's `output` of that name, with its own label encoding; a dataset with
+ *  outputs has `y`, `labels` and `classes` of the first one, and only train and evaluate take it. */
+export interface NamedOutput { name: string; shape: Shape; labels?: LabelEncoding; classes?: number }
 
 /** How a dataset's y encodes classes: one-hot rows [n, k], class ids [n, 1], or (absent)
  *  plain values such as a forecast's target or multi-label 0/1 rows. Losses read it
@@ -187,7 +193,7 @@ export function describeType(t: ParamType): string {
     case 'layer': return 'a layer';
     case 'model': return 'a model';
     case 'image_model': return 'a model that takes images (inception_v3(), load("model.json"), or a model of this file)';
-    case 'dict': return `a map from ${t.keys} to ${describeType(t.of)}`;
+    case 'dict': return `${t.orOne ? `${describeType(t.of)}, or ` : ''}a map from ${t.keys} to ${describeType(t.of)}`;
     case 'data': return 'data';
     case 'call': return `an ${t.table}`;
     case 'map': return `a map with fields ${t.fields.map((f) => f.name).join(', ')}`;

@@ -12,7 +12,7 @@ import { renderText } from '../compiler/render.js';
 import { TASK_KINDS } from '../compiler/tasks/index.js';
 import { emitPytorch, PYTORCH_HELPERS, pytorchRefusals, refusalDiagnostic, type ExportedColumn, type ExportedTaskData } from '../compiler/emit/pytorch/emit.js';
 import { pyIdent } from '../compiler/emit/pytorch/python.js';
-import { DenseColumn, InputColumns, OneHotColumn, type Column } from '../runtime/data/column.js';
+import { DenseColumn, NamedColumns, OneHotColumn, type Column } from '../runtime/data/column.js';
 import { fault } from '../runtime/errors.js';
 import { makeLoader } from '../runtime/interpret/loaders.js';
 import { procedureArgs } from '../runtime/interpret/task-args.js';
@@ -52,7 +52,7 @@ type Exports = { files: Map<string, Uint8Array>; byHash: Map<string, string> };
 async function exportTask(task: TaskIR, dataName: string, file: string, out: Exports): Promise<ExportedTaskData> {
   const args = await procedureArgs(TASK_KINDS.train, task, file, makeLoader(dirname(file)));
   const d = trainingData(args.data, `train ${task.name}`, args.fields.loss);
-  if (d.x instanceof InputColumns) throw fault('emit', `train ${task.name}: a model of several inputs cannot be compiled for PyTorch yet; nnc run trains it`);
+  if (d.x instanceof NamedColumns || d.y instanceof NamedColumns) throw fault('emit', `train ${task.name}: a model of several ${d.x instanceof NamedColumns ? 'inputs' : 'outputs'} cannot be compiled for PyTorch yet; nnc run and nnc compile (TypeScript) train it`);
   const folder = `data/${pyIdent(dataName)}`;
   const column = async (c: Column, name: string): Promise<ExportedColumn> => {
     const a = await columnArray(c);
@@ -64,7 +64,7 @@ async function exportTask(task: TaskIR, dataName: string, file: string, out: Exp
     return { file: rel, ...(a.oneHot && { oneHot: a.oneHot }) };
   };
   const v = args.validationData && trainingData(args.validationData, 'validation_data', args.fields.loss);
-  const validation = v && !(v.x instanceof InputColumns) && { x: await column(v.x, 'validation_x'), y: await column(v.y, 'validation_y') };
+  const validation = v && !(v.x instanceof NamedColumns) && !(v.y instanceof NamedColumns) && { x: await column(v.x, 'validation_x'), y: await column(v.y, 'validation_y') };
   return { x: await column(d.x, 'x'), y: await column(d.y, 'y'), ...(validation && { validation }), dims: args.dims ?? {} };
 }
 

@@ -81,7 +81,7 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
   program.command('predict')
     .description("Run a trained model (a train task's output folder) on new data: a CSV, a NumPy array, an image, a folder of images or a text file; writes class names and probabilities, or values, as CSV.")
     .argument('<model>', 'output folder of a train task (holds model.json)')
-    .requiredOption('--input <path>', '.csv (a sample per row), .npy/.npz (samples on axis 0), .png/.jpg, a folder of images, or .txt (a text per line)')
+    .requiredOption('--input <path>', '.csv (a sample per row), .npy/.npz (samples on axis 0), .png/.jpg, a folder of images, or .txt (a text per line); for a model of several inputs NAME=PATH once per input (.npy or .npz), or one .npz of arrays named like them', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('-o, --output <file>', 'CSV file to write (default: stdout)')
     .option('--backend <name>', 'auto, tensorflow, webgpu, wasm or cpu (default: $NNC_BACKEND or auto)')
     .option('--batch-size <n>', 'samples per forward pass', '256')

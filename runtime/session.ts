@@ -54,8 +54,7 @@ export async function startSession(flags: RunFlags, reporter: Reporter = console
     flags, reporter, interrupt,
     report(r) {
       reporter.line(r.message);
-      if (r.baseline) {
-        const b = r.baseline;
+      for (const b of [...(r.baseline ? [r.baseline] : []), ...(r.baselines ?? [])]) {
         const better = b.metric.endsWith('accuracy') ? b.model > b.baseline : b.model < b.baseline;
         reporter.line(`${b.metric}: model ${b.model.toFixed(4)} vs ${b.name} ${b.baseline.toFixed(4)} (${better ? 'beats' : 'does not beat'} the baseline)`);
       }

@@ -182,6 +182,7 @@ export function checkType(v: Value, t: ParamType, span: Span, name: string, sink
     }
     case 'image_model': return v.kind === 'pretrained' || (v.kind === 'layer' && v.layer.model) ? v : wrong();
     case 'dict': {
+      if (v.kind !== 'map' && t.orOne) return checkType(v, t.of, span, name, sink, file, wrongType);
       if (v.kind !== 'map') return wrong();
       const entries = new Map<string, Value>();
       for (const [key, item] of v.entries) {

@@ -126,7 +126,7 @@ export class Evaluator {
       case 'bool': return { kind: 'bool', value: e.value };
       case 'unknownDim': return { kind: 'dim', dim: Dim.UNKNOWN };
       case 'error': return POISON;
-      case 'name': return this.name(e.name, e.span, env, expected);
+      case 'name': return this.name(e.name, e.span, env, expected?.kind === 'dict' && expected.orOne ? expected.of : expected);
       case 'member': return this.member(e, env);
       case 'list': {
         const of = expected?.kind === 'list' ? expected.of : undefined;
@@ -435,8 +435,10 @@ export class Evaluator {
         data: (n) => {
           const v = bound.values.get(n)!;
           if (v.kind !== 'data') throw RuleError.of('E0414', { source: name, expected: `data for '${n}'`, found: describeValue(v) }, { at: n });
-          // Examples of several named inputs go to train and evaluate only.
-          if (v.data.type.kind === 'dataset' && v.data.type.inputs) throw RuleError.of('E0414', { source: name, expected: 'data of one input', found: `examples of the inputs ${v.data.type.inputs.map((i) => i.name).join(', ')}`, example: 'transform each input before examples(x: {a: normalize(da), b: db}, y: t)' }, { at: n });
+          // Examples of several named inputs or outputs go to train and evaluate only.
+          const t = v.data.type;
+          if (t.kind === 'dataset' && t.inputs) throw RuleError.of('E0414', { source: name, expected: 'data of one input', found: `examples of the inputs ${t.inputs.map((i) => i.name).join(', ')}`, example: 'transform each input before examples(x: {a: normalize(da), b: db}, y: t)' }, { at: n });
+          if (t.kind === 'dataset' && t.outputs) throw RuleError.of('E0414', { source: name, expected: 'data of one output', found: `examples of the outputs ${t.outputs.map((o) => o.name).join(', ')}`, example: 'transform the arrays before examples(x: normalize(dx), y: {a: ya, b: yb})' }, { at: n });
           return v.data.type;
         },
         head: (param, maxBytes, offset, quiet) => {

@@ -92,8 +92,10 @@ export function checkTask(decl: TaskDecl, mod: SourceModule, checker: TaskChecke
     }
   }
   const bindings = new Map<string, Dim>();
-  if (data?.type.kind === 'dataset' && data.type.inputs && !(entry.subjectIsModel && entry.subjectData !== 'inputs')) {
-    sink.report('E0414', file, decl.on!.span, { source: entry.kind, expected: 'data of one input (examples of several named inputs go to train and evaluate)', found: `examples of the inputs ${data.type.inputs.map((i) => i.name).join(', ')}`, example: 'examples(x: d, y: t)' });
+  const several = data?.type.kind === 'dataset' ? (data.type.inputs && ['inputs', data.type.inputs] as const) || (data.type.outputs && ['outputs', data.type.outputs] as const) : undefined;
+  if (several && !(entry.subjectIsModel && entry.subjectData !== 'inputs')) {
+    const [role, named] = several;
+    sink.report('E0414', file, decl.on!.span, { source: entry.kind, expected: `data of one ${role.slice(0, -1)} (examples of several named ${role} go to train and evaluate)`, found: `examples of the ${role} ${named.map((i) => i.name).join(', ')}`, example: 'examples(x: d, y: t)' });
     data = undefined;
     ok = false;
   }
@@ -136,48 +138,60 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
     sink.report('E0414', file, span, { source: decl.taskKind.name, expected: EXAMPLES, found: describeUnpaired(t), example: 'windows(...), char_sequences(...) or tokenize(...), which make them' });
     return false;
   }
-  if ((model.inputs.length !== 1 && !t.inputs) || model.outputs.length !== 1) {
-    sink.report('E0432', file, decl.subject!.span, { role: 'the model', model: model.name, expected: model.outputs.length !== 1 ? 'one output' : 'one input, or data that name its inputs (examples(x: {name: data, ...}, y: t))', inputs: model.inputs.length, outputs: model.outputs.length }, [{ span: model.span, file: model.file }]);
+  if ((model.inputs.length !== 1 && !t.inputs) || (model.outputs.length !== 1 && !t.outputs)) {
+    const expected = model.inputs.length !== 1 && !t.inputs
+      ? 'one input, or data that name its inputs (examples(x: {name: data, ...}, y: t))'
+      : 'one output, or data that name its outputs (examples(x, y: {name: data, ...}))';
+    sink.report('E0432', file, decl.subject!.span, { role: 'the model', model: model.name, expected, inputs: model.inputs.length, outputs: model.outputs.length }, [{ span: model.span, file: model.file }]);
     return false;
   }
   const inShape = model.nodes[model.inputs[0]!.node]!.shape;
   const flexible = modelSymbols(model);
-  const mismatch = (part: 'x' | 'y', want: Shape, got: Shape, input?: string) => {
-    sink.report('E0404', file, span, { data: `${input ? `x.${input}` : part} of the data`, part: part === 'x' ? (input ? `input '${input}'` : 'input') : 'output', model: model.name, expected: formatShape(want), found: formatShape(got) }, [{ span: model.span, file: model.file }]);
+  const declared = [{ span: model.span, file: model.file }];
+  const mismatch = (part: 'x' | 'y', want: Shape, got: Shape, name?: string) => {
+    const role = part === 'x' ? 'input' : 'output';
+    sink.report('E0404', file, span, { data: `${name ? `${part}.${name}` : part} of the data`, part: name ? `${role} '${name}'` : role, model: model.name, expected: formatShape(want), found: formatShape(got) }, declared);
     return false;
   };
   if (t.inputs) {
     // Several inputs: the data name each of the model's, in any order.
-    const names = model.inputs.map((i) => i.name), given = t.inputs.map((i) => i.name);
-    if (names.length !== given.length || names.some((nm) => !given.includes(nm))) {
-      const stray = given.find((g) => !names.includes(g));
-      const guess = stray ? didYouMean(stray, names.filter((nm) => !given.includes(nm))) : undefined;
-      sink.report('E0424', file, span, { model: model.name, inputs: names.join(', '), names: given.join(', '), guess: guess ? `'${stray}' may be '${guess}'` : undefined }, [{ span: model.span, file: model.file }]);
-      return false;
-    }
+    if (!sameNames(model.inputs.map((i) => i.name!), t.inputs.map((i) => i.name), (names, guess) => sink.report('E0424', file, span, { model: model.name, role: 'inputs', expected: names, source: 'the data', names: t.inputs!.map((i) => i.name).join(', '), entries: 'examples(x: ...)', line: 'input', guess }, declared))) return false;
     for (const input of model.inputs) {
       const want = model.nodes[input.node]!.shape, got = t.inputs.find((i) => i.name === input.name)!.shape;
       if (unifyShapes(want, got, bindings, flexible) || want.dtype !== got.dtype) return mismatch('x', want, got, input.name);
     }
   } else if (unifyShapes(inShape, t.x, bindings, flexible) || inShape.dtype !== t.x.dtype) return mismatch('x', inShape, t.x);
-  const outRaw = model.nodes[model.outputs[0]!.node]!.shape;
-  const out: Shape = { dtype: outRaw.dtype, dims: outRaw.dims.map((d) => d.substitute(bindings)) };
+  // One target, or one per named output, each with its loss.
+  const outputNames = model.outputs.map((o) => o.name ?? '');
+  if (t.outputs && !sameNames(outputNames, t.outputs.map((o) => o.name), (names, guess) => sink.report('E0424', file, span, { model: model.name, role: 'outputs', expected: names, source: 'the data', names: t.outputs!.map((o) => o.name).join(', '), entries: 'examples(y: ...)', line: 'output', guess }, declared))) return false;
+  const targets = t.outputs ?? [{ name: '', shape: t.y, labels: t.labels, classes: t.classes }];
+  const lossField = decl.fields.find((f) => f.name.name === 'loss')?.value;
   const loss = fields.get('loss');
-  const lossSpan = decl.fields.find((f) => f.name.name === 'loss')?.value.span ?? decl.taskKind.span;
-  if (!fitLossToLabels({
-    sink, file, loss: loss?.kind === 'enum' ? loss.name : undefined, lossSpan, dataSpan: span, out,
-    model: { span: model.span, file: model.file }, modelName: model.name,
-    y: t.y, labels: t.labels, classes: t.classes, classesSeen: t.classesSeen, yFits: () => !unifyShapes(out, t.y!, bindings, flexible) || mismatch('y', out, t.y!),
-    idsFit: () => {
-      const ids: Shape = { dtype: t.y!.dtype, dims: [...out.dims.slice(0, -1), Dim.const(1)] };
-      return !unifyShapes(ids, t.y!, bindings, flexible) || mismatch('y', ids, t.y!);
-    },
-  })) return false;
+  if (!fitLossMaps(decl, file, model, fields, !!t.outputs, sink)) return false;
+  for (const target of targets) {
+    const index = t.outputs ? outputNames.indexOf(target.name) : 0;
+    const outRaw = model.nodes[model.outputs[index]!.node]!.shape;
+    const out: Shape = { dtype: outRaw.dtype, dims: outRaw.dims.map((d) => d.substitute(bindings)) };
+    const name = t.outputs ? target.name : undefined;
+    const lossOf = loss?.kind === 'map' ? loss.entries.get(target.name) : loss;
+    const entrySpan = lossField?.kind === 'map' ? lossField.entries.find((e) => e.name.name === target.name)?.value.span : undefined;
+    const y = target.shape;
+    if (!fitLossToLabels({
+      sink, file, loss: lossOf?.kind === 'enum' ? lossOf.name : undefined, lossSpan: entrySpan ?? lossField?.span ?? decl.taskKind.span, dataSpan: span, out,
+      model: declared[0]!, modelName: model.name,
+      y, labels: target.labels, classes: target.classes, classesSeen: t.outputs ? undefined : t.classesSeen,
+      yFits: () => !unifyShapes(out, y, bindings, flexible) || mismatch('y', out, y, name),
+      idsFit: () => {
+        const ids: Shape = { dtype: y.dtype, dims: [...out.dims.slice(0, -1), Dim.const(1)] };
+        return !unifyShapes(ids, y, bindings, flexible) || mismatch('y', ids, y, name);
+      },
+    })) return false;
+  }
   if (!fitValidationData(decl, file, fields.get('validation_data'), model, inShape, t.y, new Map(bindings), flexible, sink)) return false;
   // Weight sizes may come from data (`vocab`), never from the sample count.
   const samples = t.x.dims[0]!.symbols();
   const dataDims = new Set<string>();
-  for (const d of [...t.x.dims, ...t.y.dims, ...(t.inputs ?? []).flatMap((i) => i.shape.dims)]) d.symbols(dataDims);
+  for (const d of [...t.x.dims, ...t.y.dims, ...[...(t.inputs ?? []), ...(t.outputs ?? [])].flatMap((i) => i.shape.dims)]) d.symbols(dataDims);
   let ok = true;
   for (const r of model.requires) {
     const d = r.dim.substitute(bindings);
@@ -187,6 +201,47 @@ function fitDataToModel(decl: TaskDecl, file: string, model: ModelIR, data: Data
     }
   }
   return ok;
+}
+
+/** `loss: {name: ...}` and `loss_weights: {name: ...}` against the model's outputs: only for
+ *  targets by output name; the loss map names each output once, the weights a subset (the
+ *  others weigh 1). */
+function fitLossMaps(decl: TaskDecl, file: string, model: ModelIR, fields: Map<string, Value>, severalTargets: boolean, sink: Sink): boolean {
+  const outputNames = model.outputs.map((o) => o.name ?? '');
+  const declared = [{ span: model.span, file: model.file }];
+  const spanOf = (name: string) => decl.fields.find((f) => f.name.name === name)?.value.span ?? decl.taskKind.span;
+  const loss = fields.get('loss'), weights = fields.get('loss_weights');
+  for (const [name, v] of [['loss', loss], ['loss_weights', weights]] as const) {
+    if (v?.kind !== 'map' || severalTargets) continue;
+    sink.report('E0406', file, spanOf(name), { name, expected: name === 'loss' ? `one loss (${model.name} has one output)` : `no weights (${model.name} has one output)`, found: `${name === 'loss' ? 'losses' : 'weights'} by output name` });
+    return false;
+  }
+  const report = (field: string, given: readonly string[]) => (names: string, guess: string | undefined) =>
+    sink.report('E0424', file, spanOf(field), { model: model.name, role: 'outputs', expected: names, source: field, names: given.join(', '), entries: `${field}: {...}`, line: 'output', guess }, declared);
+  if (loss?.kind === 'map' && !sameNames(outputNames, [...loss.entries.keys()], report('loss', [...loss.entries.keys()]))) return false;
+  if (weights?.kind === 'map') {
+    const given = [...weights.entries.keys()];
+    const stray = given.find((k) => !outputNames.includes(k));
+    if (stray !== undefined) {
+      const near = didYouMean(stray, outputNames);
+      report('loss_weights', given)(outputNames.join(', '), near ? `'${stray}' may be '${near}'` : undefined);
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Whether `given` names each of `names` once (in any order); reports through `report` with
+ *  the names expected and a hint (a near miss, a missing name) otherwise. */
+function sameNames(names: readonly string[], given: readonly string[], report: (expected: string, guess: string | undefined) => void): boolean {
+  const missing = names.filter((nm) => !given.includes(nm));
+  if (names.length === given.length && !missing.length) return true;
+  const stray = given.find((g) => !names.includes(g));
+  const near = stray !== undefined ? didYouMean(stray, missing) : undefined;
+  const guess = names.includes('') ? 'name each of the model\'s outputs (output a: ..., b: ...)'
+    : near ? `'${stray}' may be '${near}'` : missing.length ? `'${missing.join("', '")}' ${missing.length === 1 ? 'is' : 'are'} missing` : undefined;
+  report(names.map((nm) => nm || '(unnamed)').join(', '), guess);
+  return false;
 }
 
 /** A task that only feeds the model (predict): the data's samples, x of a dataset or an
@@ -215,9 +270,9 @@ function fitValidationData(decl: TaskDecl, file: string, v: Value | undefined, m
   if (v?.kind !== 'data') return true;
   const span = decl.fields.find((f) => f.name.name === 'validation_data')?.value.span ?? decl.taskKind.span;
   const t = v.data.type;
-  if (t.kind !== 'dataset' || !t.y || t.inputs || model.inputs.length !== 1) {
-    const several = t.kind === 'dataset' && t.y ? 'examples of several inputs: use validation_split' : undefined;
-    sink.report('E0414', file, span, { source: 'validation_data', expected: several ? 'examples of one input' : EXAMPLES, found: several ?? describeUnpaired(t), example: several ? 'validation_split: 0.2' : 'windows(...), char_sequences(...) or tokenize(...), which make them' });
+  if (t.kind !== 'dataset' || !t.y || t.inputs || t.outputs || model.inputs.length !== 1 || model.outputs.length !== 1) {
+    const several = t.kind === 'dataset' && t.y ? 'examples of several inputs or outputs: use validation_split' : undefined;
+    sink.report('E0414', file, span, { source: 'validation_data', expected: several ? 'examples of one input and one output' : EXAMPLES, found: several ?? describeUnpaired(t), example: several ? 'validation_split: 0.2' : 'windows(...), char_sequences(...) or tokenize(...), which make them' });
     return false;
   }
   const samples = (s: Shape): Shape => ({ dtype: s.dtype, dims: s.dims.slice(1) });

@@ -6,7 +6,9 @@ import { formatShape, shape, type Shape } from '../shapes/shape.js';
 import { RuleError } from '../diagnostics.js';
 import { arrayOf, columnCount, columnsParam, dataParam, describeDataType, idsShape, n, posInt, str, type DataSourceDef } from './params.js';
 import { FILE_SOURCES } from './files.js';
-import { describeValue, type DataType, type NamedInput, type Value } from '../ir.js';
+import { describeValue, type DataType, type NamedInput, type NamedOutput, type Value } from '../ir.js';
+
+const LABELS = ['ids', 'onehot', 'values'] as const;
 
 export { describeDataType, type DataCtx, type DataSourceDef } from './params.js';
 
@@ -90,44 +92,68 @@ const defs: DataSourceDef[] = [
   },
   {
     name: 'examples', module: 'core',
-    doc: 'Input/target pairs from two arrays: `examples(x, y: t)` is Keras\'s `fit(x, t)`, and `examples(d, y: d)` trains an autoencoder on d (y is x). A dataset given for x or y gives its x. Type: `x: x`, `y: y` (class ids `[n, 1]` with `labels: ids`).',
-    params: [{ name: 'x', type: { kind: 'any' }, doc: 'The inputs: data, or for a model of several inputs a map of data by input name (`x: {words: w, extra: e}`).', positional: true }, { name: 'y', type: { kind: 'data' }, doc: 'The targets, sample for sample; the same data as x for an autoencoder.' },
-      { name: 'labels', type: { kind: 'enum', values: ['ids', 'onehot', 'values'] }, doc: 'What y holds: class ids (`[n]` or `[n, 1]`), one-hot rows, or values to predict (reconstructions, regression, multi-label 0/1).', default: { kind: 'enum', name: 'values' } },
-      { name: 'classes', type: { kind: 'int', min: 2 }, doc: 'The class count of `ids` labels, checked against the output units.', default: { kind: 'null' } }],
+    doc: 'Input/target pairs from two arrays: `examples(x, y: t)` is Keras\'s `fit(x, t)`, and `examples(d, y: d)` trains an autoencoder on d (y is x). A dataset given for x or y gives its x. Type: `x: x`, `y: y` (class ids `[n, 1]` with `labels: ids`). For a model of several inputs or outputs, x or y is a map of data by the model\'s input or output names.',
+    params: [{ name: 'x', type: { kind: 'any' }, doc: 'The inputs: data, or for a model of several inputs a map of data by input name (`x: {words: w, extra: e}`).', positional: true },
+      { name: 'y', type: { kind: 'any' }, doc: 'The targets, sample for sample; the same data as x for an autoencoder; for a model of several outputs a map of data by output name (`y: {price: p, kind: k}`).' },
+      { name: 'labels', type: { kind: 'dict', of: { kind: 'enum', values: LABELS }, keys: 'output names', orOne: true }, doc: 'What y holds: class ids (`[n]` or `[n, 1]`), one-hot rows, or values to predict (reconstructions, regression, multi-label 0/1); for several outputs, by output name (`labels: {kind: ids}`; those not named hold values).', default: { kind: 'enum', name: 'values' } },
+      { name: 'classes', type: { kind: 'dict', of: { kind: 'int', min: 2 }, keys: 'output names', orOne: true }, doc: 'The class count of `ids` labels, checked against the output units; for several outputs, by output name.', default: { kind: 'null' } }],
     type(ctx) {
       const samplesOf = (t: DataType, param: string, what = param): Shape => {
         if (t.kind === 'text') throw RuleError.of('E0414', { source: 'examples', expected: `numeric data for ${what}`, found: 'text', example: 'examples(npy("x.npy"), y: npy("y.npy"))' }, { at: param });
         return t.kind === 'array' ? t.shape : t.x;
       };
-      const yCount = ctx.samplesOf('y');
-      const sameCount = (xCount: number | undefined, xv: Value | undefined, what: string) => {
-        if (xCount !== undefined && yCount !== undefined && xCount !== yCount) {
-          throw RuleError.of('E0423', { x: `${what} (${describeSource(xv)})`, xCount, y: `y (${describeSource(ctx.args.get('y'))})`, yCount }, { at: 'y' });
+      // Each array of x and y (one, or one per named input or output), with its sample count where known.
+      type Part = { name?: string; shape: Shape; count?: number; v: Value };
+      const parts = (param: 'x' | 'y', role: 'input' | 'output', example: string): Part[] => {
+        const arg = ctx.args.get(param);
+        if (arg?.kind === 'map') {
+          const out: Part[] = [];
+          for (const [name, v] of arg.entries) {
+            if (v.kind !== 'data') throw RuleError.of('E0414', { source: 'examples', expected: `data for the ${role} '${name}'`, found: describeValue(v), example }, { at: param });
+            out.push({ name, shape: samplesOf(v.data.type, param, `the ${role} '${name}'`), count: v.data.samples, v });
+          }
+          if (!out.length) throw RuleError.of('E0414', { source: 'examples', expected: `one or more ${role}s in ${param}`, found: 'an empty map', example }, { at: param });
+          return out;
         }
+        if (arg?.kind !== 'data') throw RuleError.of('E0414', { source: 'examples', expected: `data for ${param} (or a map of data by ${role} name)`, found: arg ? describeValue(arg) : 'nothing', example: 'examples(npy("x.npy"), y: npy("y.npy"))' }, { at: param });
+        return [{ shape: samplesOf(ctx.data(param), param), count: ctx.samplesOf(param), v: arg }];
       };
-      const xArg = ctx.args.get('x');
-      let inputs: NamedInput[] | undefined;
-      let x: Shape;
-      if (xArg?.kind === 'map') {
-        inputs = [];
-        for (const [name, v] of xArg.entries) {
-          if (v.kind !== 'data') throw RuleError.of('E0414', { source: 'examples', expected: `data for the input '${name}'`, found: describeValue(v), example: 'examples(x: {words: tokens, extra: npy("extra.npy")}, y: t)' }, { at: 'x' });
-          inputs.push({ name, shape: samplesOf(v.data.type, 'x', `the input '${name}'`) });
-          sameCount(v.data.samples, v, `x.${name}`);
-        }
-        if (!inputs.length) throw RuleError.of('E0414', { source: 'examples', expected: 'one or more inputs in x', found: 'an empty map', example: 'examples(x: {a: da, b: db}, y: t)' }, { at: 'x' });
-        x = inputs[0]!.shape;
-      } else {
-        if (xArg?.kind !== 'data') throw RuleError.of('E0414', { source: 'examples', expected: 'data for x (or a map of data by input name)', found: xArg ? describeValue(xArg) : 'nothing', example: 'examples(npy("x.npy"), y: npy("y.npy"))' }, { at: 'x' });
-        x = samplesOf(ctx.data('x'), 'x');
-        sameCount(ctx.samplesOf('x'), xArg, 'x');
+      const xs = parts('x', 'input', 'examples(x: {words: tokens, extra: npy("extra.npy")}, y: t)');
+      const ys = parts('y', 'output', 'examples(x, y: {price: npy("price.npy"), kind: npy("kind.npy")})');
+      const describe = (param: string, p: Part) => `${param}${p.name ? `.${p.name}` : ''} (${describeSource(p.v)})`;
+      // Every array pairs up with every other along axis 0.
+      const refY = ys.find((p) => p.count !== undefined), refX = xs.find((p) => p.count !== undefined);
+      for (const p of xs) {
+        if (refY && p.count !== undefined && p.count !== refY.count) throw RuleError.of('E0423', { x: describe('x', p), xCount: p.count, y: describe('y', refY), yCount: refY.count! }, { at: 'y' });
       }
-      const y = samplesOf(ctx.data('y'), 'y');
-      const named = inputs ? { inputs } : {};
-      const labels = (ctx.args.get('labels') as { name: string }).name;
-      const classes = ctx.args.get('classes')?.kind === 'int' ? ctx.int('classes') : undefined;
-      if (labels === 'ids') return { kind: 'dataset', x, y: idsShape(y), labels: 'ids', classes, ...named };
-      return { kind: 'dataset', x, y, labels: labels === 'onehot' ? 'onehot' : undefined, ...named };
+      for (const p of ys) {
+        const ref = refX ?? refY;
+        if (ref && p.count !== undefined && p.count !== ref.count) throw RuleError.of('E0423', { x: describe(refX ? 'x' : 'y', ref), xCount: ref.count!, y: describe('y', p), yCount: p.count }, { at: 'y' });
+      }
+      const named = xs[0]!.name !== undefined ? { inputs: xs.map((p): NamedInput => ({ name: p.name!, shape: p.shape })) } : {};
+      const labelsArg = ctx.args.get('labels'), classesArg = ctx.args.get('classes');
+      const severalY = ys[0]!.name !== undefined;
+      for (const [param, arg] of [['labels', labelsArg], ['classes', classesArg]] as const) {
+        if (arg?.kind !== 'map') continue;
+        const names = ys.map((p) => p.name);
+        const stray = [...arg.entries.keys()].find((k) => !names.includes(k));
+        if (!severalY || stray !== undefined) throw RuleError.of('E0414', { source: 'examples', expected: severalY ? `${param} by the names of y's entries (${names.join(', ')})` : `one ${param} value for y`, found: severalY ? `'${stray}'` : `${param} by name, but y is not a map by output name`, example: severalY ? `${param}: {${names[0]}: ${param === 'labels' ? 'ids' : '3'}}` : `${param}: ${param === 'labels' ? 'ids' : '3'}` }, { at: param });
+      }
+      // The label encoding and class count of one output (all of y's without names).
+      const target = (p: Part): NamedOutput => {
+        const pick = (arg: Value | undefined) => (arg?.kind === 'map' ? arg.entries.get(p.name!) : arg);
+        const labels = pick(labelsArg), classes = pick(classesArg);
+        const encoding = labels?.kind === 'enum' ? labels.name : 'values';
+        const count = classes?.kind === 'int' ? classes.value : undefined;
+        if (encoding === 'ids') return { name: p.name ?? '', shape: idsShape(p.shape), labels: 'ids', classes: count };
+        return { name: p.name ?? '', shape: p.shape, ...(encoding === 'onehot' ? { labels: 'onehot' as const } : {}) };
+      };
+      const outputs = ys.map(target);
+      const first = outputs[0]!;
+      return {
+        kind: 'dataset', x: xs[0]!.shape, y: first.shape, labels: first.labels, ...(first.labels === 'ids' ? { classes: first.classes } : {}),
+        ...named, ...(severalY ? { outputs } : {}),
+      };
     },
   },
   {

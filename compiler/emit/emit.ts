@@ -208,9 +208,10 @@ function dimsFromData(task: TaskIR, model: ModelIR): string {
   const t = task.data!.type;
   const parts = [...marks.keys()].map((k) => {
     const bound = task.bindings.get(k) ?? Dim.sym(k);
-    // x is one column, or one per input of a model of several (InputColumns, in the order written).
-    const xs = t.kind === 'dataset' ? (t.inputs ?? [{ shape: t.x }]).map((i, j) => [`('inputs' in d.x ? d.x.inputs[${j}]!.column : d.x)`, i.shape] as const) : [];
-    for (const [side, shape] of [...xs, ['d.y', t.kind === 'dataset' ? t.y : undefined]] as const) {
+    // x is one column, or one per input of a model of several (NamedColumns, in the order written); y likewise.
+    const xs = t.kind === 'dataset' ? (t.inputs ?? [{ shape: t.x }]).map((i, j) => [`('parts' in d.x ? d.x.parts[${j}]!.column : d.x)`, i.shape] as const) : [];
+    const ys = t.kind === 'dataset' ? (t.outputs ?? [{ shape: t.y }]).map((o, j) => [`('parts' in d.y ? d.y.parts[${j}]!.column : d.y)`, o.shape] as const) : [];
+    for (const [side, shape] of [...xs, ...ys]) {
       const axis = shape?.dims.findIndex((d, i) => i > 0 && d.equals(bound)) ?? -1;
       if (axis > 0) return `${ident(k)}: ${side}.sampleShape[${axis - 1}]!`;
     }

@@ -27,6 +27,13 @@ export function oneOf<T extends string>(v: Value | undefined, name: string, valu
 }
 export const enumField = <T extends string>(task: TaskIR, name: string, values: readonly T[]) => oneOf(task.fields.get(name), name, values);
 
+/** A field of one value or a map of them by name (`loss: mse`, `loss: {a: mse, b: mae}`). */
+export function enumOrMapField<T extends string>(task: TaskIR, name: string, values: readonly T[]): T | Record<string, T> {
+  const v = task.fields.get(name);
+  if (v?.kind === 'map') return Object.fromEntries([...v.entries].map(([k, e]) => [k, oneOf(e, `${name}.${k}`, values)]));
+  return oneOf(v, name, values);
+}
+
 export const seedField = (task: TaskIR) => field(task, 'seed', 'int')?.value;
 /** `save`, or out/ and the task's name in lower case. */
 export const saveField = (task: TaskIR, name = task.name) => field(task, 'save', 'string')?.value ?? `out/${name.toLowerCase()}`;

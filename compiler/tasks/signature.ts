@@ -6,6 +6,7 @@
 // sources and transforms, outermost first (`normalize`, `windows`, `csv`).
 import type { DataValue, TaskIR, Value } from '../ir.js';
 import { inShape, outShape } from './fit.js';
+import type { Shape } from '../shapes/shape.js';
 
 /** The sources of a data value, outermost first, following data-valued arguments. */
 function pipeline(d: DataValue | undefined): string[] {
@@ -16,11 +17,18 @@ function pipeline(d: DataValue | undefined): string[] {
 
 /** The fields the train procedure's `signature` takes (runtime/io/signature.ts's StaticSignature). */
 export function staticSignature(task: TaskIR) {
-  const input = inShape(task.model!), output = outShape(task.model!);
+  const m = task.model!;
+  const input = inShape(m), output = outShape(m);
   const t = task.data?.type;
+  const dtype = (s: Shape) => (s.dtype === 'int32' ? 'int32' as const : 'float32' as const);
+  // A model of several inputs: each input's data by name (examples(x: {name: data})), for its own pipeline.
+  const xs = task.data?.source === 'examples' ? task.data.args.get('x') : undefined;
+  const inputData = (name: string) => { const v = xs?.kind === 'map' ? xs.entries.get(name) : undefined; return v?.kind === 'data' ? v.data : undefined; };
   return {
+    ...(m.inputs.length > 1 ? { inputs: m.inputs.map((o, i) => ({ name: o.name ?? '', dims: inShape(m, i).dims.map(String), dtype: dtype(inShape(m, i)), pipeline: pipeline(inputData(o.name ?? '')) })) } : {}),
     input: input.dims.map(String), dtype: input.dtype === 'int32' ? 'int32' as const : 'float32' as const, output: output.dims.map(String),
     ...(t?.kind === 'dataset' && t.labels ? { labels: t.labels } : {}),
+    ...(task.model!.outputs.length > 1 ? { outputs: task.model!.outputs.map((o, i) => ({ name: o.name ?? '', dims: outShape(task.model!, i).dims.map(String) })) } : {}),
     pipeline: pipeline(task.data),
   };
 }

@@ -1,9 +1,12 @@
 // The vocabularies task fields draw on: losses, metrics and optimizers (runtime/tasks/vocab.ts
 // gives each its meaning; test/runtime/vocab.test.ts checks the two cover each other).
-import type { ParamSpec, Value } from '../ir.js';
+import type { ParamSpec, ParamType, Value } from '../ir.js';
 
 export const LOSSES = ['mse', 'mae', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'huber'] as const;
 export const METRICS = ['mae', 'mse', 'accuracy'] as const;
+
+/** A loss field: one loss, or for a model of several outputs one per output name. */
+export const LOSS_TYPE = { kind: 'dict', of: { kind: 'enum', values: LOSSES }, keys: 'output names', orOne: true } as const satisfies ParamType;
 
 const f = (name: string, lr: number, extra: ParamSpec[] = []) => ({
   name,

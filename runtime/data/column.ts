@@ -17,21 +17,22 @@ export interface Column {
   gather(rows: ArrayLike<number>): tf.Tensor;
 }
 
-/** The inputs of a model of several, by name (`examples(x: {a: da, b: db}, y: t)`): a batch
- *  is one tensor per input, in the order of `inputs` (`ordered` puts it in the model's). */
-export class InputColumns {
+/** Columns by name, one per input or output of a model of several (`examples(x: {a: da, b: db},
+ *  y: {c: dc, d: dd})`): a batch is one tensor per part, in the order of `parts` (`ordered`
+ *  puts it in the model's). */
+export class NamedColumns {
   readonly n: number;
-  constructor(readonly inputs: readonly { name: string; column: Column }[]) { this.n = inputs[0]?.column.n ?? 0; }
-  /** The inputs in the order of `names` (a model's input names); those not named keep theirs, after. */
-  ordered(names: readonly string[]): InputColumns {
+  constructor(readonly parts: readonly { name: string; column: Column }[]) { this.n = parts[0]?.column.n ?? 0; }
+  /** The parts in the order of `names` (a model's input or output names); those not named keep theirs, after. */
+  ordered(names: readonly string[]): NamedColumns {
     const rank = (name: string) => { const i = names.indexOf(name); return i < 0 ? names.length : i; };
-    return new InputColumns([...this.inputs].sort((a, b) => rank(a.name) - rank(b.name)));
+    return new NamedColumns([...this.parts].sort((a, b) => rank(a.name) - rank(b.name)));
   }
-  slice(start: number, end: number): InputColumns {
-    return new InputColumns(this.inputs.map((i) => ({ name: i.name, column: i.column.slice(start, end) })));
+  slice(start: number, end: number): NamedColumns {
+    return new NamedColumns(this.parts.map((i) => ({ name: i.name, column: i.column.slice(start, end) })));
   }
   gather(rows: ArrayLike<number>): tf.Tensor[] {
-    return this.inputs.map((i) => i.column.gather(rows));
+    return this.parts.map((i) => i.column.gather(rows));
   }
 }
 
@@ -115,7 +116,9 @@ export type RuntimeData =
   | { kind: 'array'; column: DenseColumn }
   | { kind: 'text'; text: string }
   | { kind: 'texts'; texts: string[]; y: DenseColumn; classNames?: string[] }
-  | { kind: 'dataset'; x: Column; y?: Column; info: DatasetInfo; /** A model of several inputs' x, by name (x is the first). */ inputs?: InputColumns };
+  | { kind: 'dataset'; x: Column; y?: Column; info: DatasetInfo;
+    /** A model of several inputs' x, by name (x is the first). */ inputs?: NamedColumns;
+    /** A model of several outputs' y, by name (y is the first). */ outputs?: NamedColumns };
 
 /** What a prediction must repeat of the data's making (the model's saved signature reads these fields). */
 export interface DatasetInfo extends Pick<Preprocessing, 'columns' | 'normalize' | 'tokenizer'> {

@@ -2,7 +2,7 @@
 // batches made from them as training asks (shuffled through a buffer, as tf.data's
 // shuffle(buffer_size)). Memory stays flat: the buffer and one batch, whatever the file size.
 import * as tf from '@tensorflow/tfjs';
-import type { Column, InputColumns } from './column.js';
+import type { Column, NamedColumns } from './column.js';
 import { fault } from '../errors.js';
 
 /** One row of a source: inputs, targets, and where it is in the file (for error messages). */
@@ -49,7 +49,7 @@ export class StreamColumn implements Column {
   }
 }
 
-export interface Batch<X = tf.Tensor> { x: X; y?: tf.Tensor; size: number }
+export interface Batch<X = tf.Tensor, Y = tf.Tensor> { x: X; y?: Y; size: number }
 
 /** A check on each target row as it is read (class ids within the model's outputs). */
 export type RowCheck = (y: Float32Array, where: string) => void;
@@ -130,8 +130,8 @@ export function streamFeatureStats(c: StreamColumn, rows: number): { mean: Float
  *  without one), streamed ones read in order or through the shuffle buffer with `random`. */
 type BatchOrder = { order?: Int32Array; random?: () => number; check?: RowCheck };
 export function batchesOf(x: Column, y: Column | undefined, batchSize: number, how?: BatchOrder): Generator<Batch>;
-export function batchesOf(x: Column | InputColumns, y: Column | undefined, batchSize: number, how?: BatchOrder): Generator<Batch<tf.Tensor | tf.Tensor[]>>;
-export function* batchesOf(x: Column | InputColumns, y: Column | undefined, batchSize: number, how: BatchOrder = {}): Generator<Batch<tf.Tensor | tf.Tensor[]>> {
+export function batchesOf(x: Column | NamedColumns, y: Column | NamedColumns | undefined, batchSize: number, how?: BatchOrder): Generator<Batch<tf.Tensor | tf.Tensor[], tf.Tensor | tf.Tensor[]>>;
+export function* batchesOf(x: Column | NamedColumns, y: Column | NamedColumns | undefined, batchSize: number, how: BatchOrder = {}): Generator<Batch<tf.Tensor | tf.Tensor[], tf.Tensor | tf.Tensor[]>> {
   if (x instanceof StreamColumn && (!y || y instanceof StreamColumn)) {
     yield* streamBatches(x, y, batchSize, how.random, how.check);
     return;

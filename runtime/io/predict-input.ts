@@ -7,7 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { DenseColumn } from '../data/column.js';
+import { DenseColumn, NamedColumns } from '../data/column.js';
 import { npzArrayNames, readNpy, readNpz, type NpyArray } from '../data/npy.js';
 import { readImage, resizeImage } from './image.js';
 import type { ModelSignature } from './signature.js';
@@ -132,12 +132,12 @@ export function textInput(path: string, sig: ModelSignature): PredictInput {
 /** A NumPy array of samples (axis 0), or the array `x` (or the only array) of a .npz
  *  archive, shaped as the model's input: `[n, ...one sample]`, a 1-d array for one value
  *  per sample. A wrong shape says the reshape that would fit when the sizes agree. */
-export function npyInput(path: string, sig: ModelSignature): PredictInput {
+export function npyInput(path: string, sig: ModelSignature, array = 'x'): PredictInput {
   refuseUnrepeatable(sig);
   let a: NpyArray, what = path;
   if (extname(path).toLowerCase() === '.npz') {
     const names = npzArrayNames(path);
-    const name = names.includes('x') ? 'x' : names.length === 1 ? names[0]! : undefined;
+    const name = names.includes(array) ? array : names.length === 1 ? names[0]! : undefined;
     if (name === undefined) throw fault('data', `${path} holds ${names.length ? `the arrays ${names.join(', ')}` : 'no arrays'}; nnc predict reads the array named x, or the only one (np.savez(file, x=samples))`);
     what = `${path}:${name}`;
     a = readNpz(path, [{ name, dtype: 'float32' }])[0]!;
@@ -159,6 +159,45 @@ export function npyInput(path: string, sig: ModelSignature): PredictInput {
   const at = a.data.findIndex((v) => !Number.isInteger(v));
   if (at >= 0) throw fault('data', `${what} sample ${Math.floor(at / sampleSize(shape)) + 1}: the model takes whole numbers (int32 ids), found ${a.data[at]}`);
   return { x: new DenseColumn(Int32Array.from(a.data), shape) };
+}
+
+/** The inputs of a model of several, as nnc predict takes them: NAME=PATH for each (a .npy,
+ *  or a .npz and its array of that name, else its x or only one), or one .npz whose arrays
+ *  are named like the inputs. Each is checked against its input's signature; an input whose
+ *  training data were normalized is refused (nnc predict keeps no statistics per input). */
+export function severalInputs(specs: readonly string[], sig: ModelSignature): { x: NamedColumns } {
+  const inputs = sig.inputs!;
+  const names = inputs.map((i) => i.name);
+  const usage = `a model of the inputs ${names.join(', ')} takes --input NAME=PATH for each (.npy or .npz), or one .npz of arrays named ${names.join(', ')}`;
+  const given = new Map<string, string>();
+  const one = specs.length === 1 ? specs[0]! : undefined;
+  if (one !== undefined && !/^[A-Za-z_]\w*=/.test(one)) {
+    if (extname(one).toLowerCase() !== '.npz') throw fault('flag', `--input ${one}: ${usage}`);
+    const held = npzArrayNames(one), missing = names.filter((n) => !held.includes(n));
+    if (missing.length) throw fault('data', `${one} holds the arrays ${held.join(', ') || '(none)'} but the model's inputs are ${names.join(', ')}: save them by name, np.savez(file, ${names.map((n) => `${n}=...`).join(', ')})`);
+    for (const n of names) given.set(n, one);
+  } else {
+    for (const spec of specs) {
+      const eq = spec.indexOf('=');
+      const name = eq > 0 ? spec.slice(0, eq) : '';
+      if (!names.includes(name)) throw fault('flag', `--input ${spec}: ${name ? `the model has no input '${name}'; ` : ''}${usage}`);
+      if (given.has(name)) throw fault('flag', `--input ${name}=... is given twice`);
+      given.set(name, spec.slice(eq + 1));
+    }
+    const missing = names.filter((n) => !given.has(n));
+    if (missing.length) throw fault('flag', `the model takes the inputs ${names.join(', ')}: give ${missing.map((n) => `--input ${n}=PATH`).join(' and ')} too`);
+  }
+  const parts = inputs.map((i) => {
+    const path = given.get(i.name)!;
+    if (!/\.np[yz]$/i.test(path)) throw fault('flag', `--input ${i.name}=${path}: ${usage}`);
+    if (i.pipeline.includes('normalize')) throw fault('checkpoint', `the input '${i.name}' was trained on normalize(...)d data, and nnc predict keeps no statistics for an input of a model of several; normalize that array with NumPy before training and predicting instead`);
+    // Each input read as a model of that one input would be, without the first input's preprocessing.
+    const one: ModelSignature = { ...sig, input: i, pipeline: i.pipeline, preprocessing: {} };
+    return { name: i.name, column: npyInput(path, one, i.name).x };
+  });
+  const n = parts[0]!.column.n, other = parts.find((p) => p.column.n !== n);
+  if (other) throw fault('data', `the input '${parts[0]!.name}' holds ${n} samples but '${other.name}' holds ${other.column.n}; they pair up sample by sample`);
+  return { x: new NamedColumns(parts) };
 }
 
 /** The images of a folder, by name; where it has none, those of its subfolders (a folder

@@ -16,6 +16,10 @@ export interface StaticSignature {
   dtype: 'float32' | 'int32';
   output: string[];
   labels?: 'onehot' | 'ids';
+  /** A model of several outputs: each output's name and dims, in the model's order. */
+  outputs?: { name: string; dims: string[] }[];
+  /** A model of several inputs: each input's name, dims, dtype and the sources and transforms of its data. */
+  inputs?: { name: string; dims: string[]; dtype: 'float32' | 'int32'; pipeline: string[] }[];
   pipeline: string[];
 }
 
@@ -37,13 +41,26 @@ export interface Preprocessing {
 export interface ModelSignature {
   version: 1;
   /** dims: as written, batch first (`batch`, `4`); shape: one sample's sizes. */
-  input: { dims: string[]; shape: number[]; dtype: 'float32' | 'int32' };
-  output: { dims: string[]; kind: OutputKind; units: number; classNames?: string[] };
+  input: InputSignature;
+  /** A model of several inputs: each one by name with its data's sources and transforms, in the model's order (`input` is the first). */
+  inputs?: (InputSignature & { name: string; pipeline: string[] })[];
+  output: OutputSignature;
+  /** A model of several outputs: each one by name with its loss, in the model's order (`output` is the first). */
+  outputs?: (OutputSignature & { name: string; loss: string })[];
+  /** The loss; absent for a model of several outputs trained with a loss per output. */
   loss?: string;
+  /** A model of several outputs trained with loss weights: each output's weight in the total (1 where absent). */
+  lossWeights?: Record<string, number>;
   /** The data's sources and transforms, outermost first. */
   pipeline: string[];
   preprocessing: Preprocessing;
 }
+
+/** What one input takes: dims as written, batch first (`batch`, `4`); shape: one sample's sizes. */
+export interface InputSignature { dims: string[]; shape: number[]; dtype: 'float32' | 'int32' }
+
+/** What one output gives: dims as written, batch first; classes, yes/no, labels or values. */
+export interface OutputSignature { dims: string[]; kind: OutputKind; units: number; classNames?: string[] }
 
 const CLASS_LOSSES = ['categorical_crossentropy', 'sparse_categorical_crossentropy'];
 
@@ -71,20 +88,34 @@ function preprocessingOf(info: Record<string, unknown>): Preprocessing {
 }
 
 const sampleShape = (m: tf.LayersModel) => m.inputs[0]!.shape.slice(1).map((d) => d ?? -1);
-const units = (m: tf.LayersModel) => m.outputs[0]!.shape[m.outputs[0]!.shape.length - 1] ?? 1;
+const units = (m: tf.LayersModel, i = 0) => m.outputs[i]!.shape[m.outputs[i]!.shape.length - 1] ?? 1;
 
 /** The signature train saves: the checker's part, the built model's sizes, and what the
  *  data kept (`classNames` on the data or in its info; preprocessing fields in its info). */
-export function signatureOf(model: tf.LayersModel, s: StaticSignature | undefined, loss: string, data: { info: object; classNames?: unknown }): ModelSignature {
+export function signatureOf(model: tf.LayersModel, s: StaticSignature | undefined, loss: string | Readonly<Record<string, string>>, data: { info: object; classNames?: unknown }, lossWeights?: Readonly<Record<string, number>>): ModelSignature {
   const info = data.info as Record<string, unknown>;
-  const kind = outputKind(loss, units(model));
-  const classNames = classNamesFor(kind, units(model), data.classNames ?? info['classNames']);
   const shape = sampleShape(model);
+  const lossOf = (name: string) => (typeof loss === 'string' ? loss : loss[name] ?? '');
+  // A Sequential names its outputs once compiled: by index, so a fresh one has a signature too.
+  const outputs = model.outputs.map((_, i): OutputSignature & { name: string; loss: string } => {
+    const name = model.outputNames[i] ?? String(i);
+    const kind = outputKind(lossOf(name), units(model, i));
+    // The data's class names are those of a model of one output.
+    const classNames = classNamesFor(kind, units(model, i), model.outputs.length === 1 ? data.classNames ?? info['classNames'] : undefined);
+    const dims = (model.outputs.length === 1 ? s?.output : s?.outputs?.find((o) => o.name === name)?.dims) ?? ['batch', String(units(model, i))];
+    return { name, dims, kind, units: units(model, i), ...(classNames ? { classNames } : {}), loss: lossOf(name) };
+  });
+  const { name: _name, loss: _loss, ...output } = outputs[0]!;
+  const inputs = model.inputs.length > 1 ? model.inputs.map((t, i) => {
+    const given = s?.inputs?.find((g) => g.name === model.inputNames[i]), sizes = t.shape.slice(1).map((d) => d ?? -1);
+    return { name: model.inputNames[i] ?? String(i), dims: given?.dims ?? ['batch', ...sizes.map(String)], shape: sizes, dtype: given?.dtype ?? (t.dtype === 'int32' ? 'int32' as const : 'float32' as const), pipeline: given?.pipeline ?? [] };
+  }) : undefined;
   return {
     version: 1,
     input: { dims: s?.input ?? ['batch', ...shape.map(String)], shape, dtype: s?.dtype ?? (model.inputs[0]!.dtype === 'int32' ? 'int32' : 'float32') },
-    output: { dims: s?.output ?? ['batch', String(units(model))], kind, units: units(model), ...(classNames ? { classNames } : {}) },
-    loss, pipeline: s?.pipeline ?? [], preprocessing: preprocessingOf(info),
+    ...(inputs ? { inputs } : {}),
+    output, ...(outputs.length > 1 ? { outputs } : {}),
+    ...(typeof loss === 'string' ? { loss } : {}), ...(lossWeights ? { lossWeights: { ...lossWeights } } : {}), pipeline: s?.pipeline ?? [], preprocessing: preprocessingOf(info),
   };
 }
 
@@ -127,6 +158,12 @@ function problemInSignature(v: unknown): string | undefined {
   if (!isObj(i) || !strings(i['dims']) || !sizes(i['shape']) || (i['dtype'] !== 'float32' && i['dtype'] !== 'int32')) return 'input needs dims, shape and dtype';
   if (!isObj(o) || !strings(o['dims']) || !OUTPUT_KINDS.includes(o['kind'] as OutputKind) || !Number.isInteger(o['units'])) return 'output needs dims, kind and units';
   if (o['classNames'] !== undefined && !strings(o['classNames'])) return 'output.classNames is not a list of names';
+  const lw = v['lossWeights'];
+  if (lw !== undefined && !(isObj(lw) && Object.values(lw).every((x) => typeof x === 'number' && x > 0))) return 'lossWeights is not a map of positive numbers';
+  const is = v['inputs'];
+  if (is !== undefined && !(Array.isArray(is) && is.every((e) => isObj(e) && typeof e['name'] === 'string' && strings(e['dims']) && sizes(e['shape']) && (e['dtype'] === 'float32' || e['dtype'] === 'int32') && strings(e['pipeline'])))) return 'inputs needs a name, dims, shape, dtype and pipeline for each';
+  const os = v['outputs'];
+  if (os !== undefined && !(Array.isArray(os) && os.every((e) => isObj(e) && typeof e['name'] === 'string' && typeof e['loss'] === 'string' && strings(e['dims']) && OUTPUT_KINDS.includes(e['kind'] as OutputKind) && Number.isInteger(e['units'])))) return 'outputs needs a name, loss, dims, kind and units for each';
   if (!strings(v['pipeline'])) return 'pipeline is not a list of names';
   if (!isObj(p)) return 'preprocessing is not an object';
   return problemIn(p);
@@ -148,7 +185,7 @@ function modelFolder(path: string): string {
 
 /** A trained model and its signature from a train task's output folder: the best epoch's
  *  weights where train kept them (best/, restore_best), else the last saved. */
-export async function loadTrainedModel(path: string, how: { severalInputs?: boolean } = {}): Promise<TrainedModel> {
+export async function loadTrainedModel(path: string, how: { severalInputs?: boolean; severalOutputs?: boolean } = {}): Promise<TrainedModel> {
   const dir = modelFolder(path);
   const main = await loadCheckpoint(dir);
   if (!main) throw fault('checkpoint', `${dir} holds no trained model (no ${MODEL_JSON})`);
@@ -161,7 +198,7 @@ export async function loadTrainedModel(path: string, how: { severalInputs?: bool
       model = b.model;
     }
   }
-  if ((model.inputs.length !== 1 && !how.severalInputs) || model.outputs.length !== 1) throw fault('checkpoint', `the model in ${dir} has ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'} and ${model.outputs.length} output${model.outputs.length === 1 ? '' : 's'}; prediction takes a model of one input and one output (a model of several inputs is evaluated by an evaluate task in its .nn file)`);
+  if ((model.inputs.length !== 1 && !how.severalInputs) || (model.outputs.length !== 1 && !how.severalOutputs)) throw fault('checkpoint', `the model in ${dir} has ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'} and ${model.outputs.length} output${model.outputs.length === 1 ? '' : 's'}; ${how.severalOutputs ? 'prediction takes a model of one input (a model of several inputs is evaluated by an evaluate task in its .nn file)' : 'this takes a model of one input and one output'}`);
   const saved = main.state['signature'];
   if (saved === undefined) return { model, signature: signatureFromModel(model, main.state), dir };
   const problem = problemInSignature(saved);

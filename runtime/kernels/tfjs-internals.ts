@@ -97,14 +97,34 @@ export function inboundLayers(layer: tf.layers.Layer): tf.layers.Layer[] {
 
 export type LossOrMetric = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 
-/** Fields of a compiled LayersModel: its loss functions, one per output, and its metrics. */
-export interface CompiledModel { lossFunctions?: LossOrMetric[]; metricsTensors: [LossOrMetric, number][] }
+/** Fields of a compiled LayersModel: its loss functions, one per output, and its metrics;
+ *  `feedLossFns`, the losses its checks of the targets' shapes read (class ids [n, 1] pass
+ *  where the loss is tfjs's own sparse categorical cross-entropy). */
+export interface CompiledModel { lossFunctions?: LossOrMetric[]; metricsTensors: [LossOrMetric, number][]; feedLossFns?: LossOrMetric[] }
 
 /** A compiled model's losses and metrics (a Sequential keeps them on the functional model
  *  it wraps, its `model` field). */
 export function compiledModel(model: tf.LayersModel): CompiledModel {
   const inner = model instanceof tf.Sequential ? (model as unknown as { model: tf.LayersModel }).model : model;
   return inner as unknown as CompiledModel;
+}
+
+/** Metrics by output name, a list each: tfjs-layers' compile takes them (collectMetrics
+ *  wraps a lone one in a list) where its typings allow one metric per output. */
+export const metricsByOutput = (m: Record<string, (string | LossOrMetric)[]>): tf.ModelCompileArgs['metrics'] => m as unknown as tf.ModelCompileArgs['metrics'];
+
+/** Losses by output, names and functions mixed (huber is ours): compile resolves each
+ *  (losses.get passes a function through) where its typings want all of one kind. */
+export const lossesByOutput = (l: (string | LossOrMetric)[]): tf.ModelCompileArgs['loss'] => l as unknown as tf.ModelCompileArgs['loss'];
+
+/** What a saved model of several outputs records of its compile (tfjs-layers' training
+ *  config, which tf.loadLayersModel compiles the loaded model with): each output's loss by
+ *  tfjs name, a function loss (huber) as mean squared error, and no metrics (tfjs cannot
+ *  name a list per output). nnc compiles a loaded model with its own losses before any use. */
+export function savableCompile(model: tf.LayersModel, losses: readonly (string | LossOrMetric)[]): void {
+  const m = model as unknown as { loss: unknown; metrics: unknown };
+  m.loss = losses.map((l) => (typeof l === 'string' ? l : 'meanSquaredError'));
+  m.metrics = [];
 }
 
 /** A class registered for (de)serialisation: tfjs types the constructor as taking no

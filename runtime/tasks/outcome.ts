@@ -6,4 +6,6 @@ export interface TaskOutcome {
   status: 'done' | 'early_stopped' | 'nan' | 'interrupted';
   message: string;
   baseline?: Baseline;
+  /** A model of several outputs: the baseline of each output that has one. */
+  baselines?: Baseline[];
 }

@@ -37,7 +37,7 @@ export async function runPredictTask(t: PredictTask, s: Session): Promise<Predic
   // --out names a folder for every task's outputs: the CSV goes there under its own name.
   const path = s.flags.out ? join(s.flags.out, basename(f.save)) : at(f.save);
   const x = samplesOf(t.data, `predict ${t.name}`);
-  const { model, signature } = await loadTrainedModel(dir);
+  const { model, signature } = await loadTrainedModel(dir, { severalOutputs: true });
   const wrong = misfit(signature, x.sampleShape);
   if (wrong) throw fault('data', `predict ${t.name}: ${wrong}`);
   const values = await predictColumn(model, x, f.batchSize);

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { Column, DatasetInfo } from '../data/column.js';
-import { DenseColumn, InputColumns } from '../data/column.js';
+import { NamedColumns } from '../data/column.js';
 import { batchesOf, StreamColumn, type Batch, type RowCheck } from '../data/stream.js';
 import { fitWasmThreads } from '../backend.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -16,15 +16,17 @@ import { forwardMultiplyAdds } from '../model/work.js';
 import { fmt, type Reporter } from '../progress.js';
 import { mulberry32, permutation } from '../random.js';
 import { compiledModel, type LossOrMetric } from '../kernels/tfjs-internals.js';
-import type { Baseline, TaskOutcome } from './outcome.js';
-import { FUSED_BATCH_LOSSES, TFJS_LOSSES, TFJS_METRICS, type LossName } from './vocab.js';
+import type { TaskOutcome } from './outcome.js';
+import { baseline, outputBaselines } from './baselines.js';
+import { FUSED_BATCH_LOSSES, type LossName, type Losses } from './vocab.js';
+import { compileFor, type Compiled } from './compile.js';
 import { fault } from '../errors.js';
 import { fusedBackend } from '../kernels/memory.js';
-import { floatsOf, scalarsOf } from '../readback.js';
+import { scalarsOf } from '../readback.js';
 
-/** x is one column, or for a model of several inputs one per input (in the model's order
- *  once train has built it). */
-export interface TrainData { x: Column | InputColumns; y: Column; info: DatasetInfo }
+/** x is one column, or for a model of several inputs one per input; y likewise for a model
+ *  of several outputs (each in the model's order once train has built it). */
+export interface TrainData { x: Column | NamedColumns; y: Column | NamedColumns; info: DatasetInfo }
 
 export interface TrainOptions {
   name: string;
@@ -33,7 +35,9 @@ export interface TrainOptions {
   data: TrainData;
   validationData?: TrainData;
   validationSplit: number;
-  loss: LossName;
+  loss: Losses;
+  /** A model of several outputs: weights of the outputs' losses in the total (1 where not named). */
+  lossWeights?: Readonly<Record<string, number>>;
   optimizer: () => tf.Optimizer;
   metrics: string[];
   epochs: number;
@@ -63,17 +67,13 @@ export interface TrainResult extends TaskOutcome {
 }
 
 
-function compile(model: tf.LayersModel, o: TrainOptions, optimizer: tf.Optimizer) {
-  model.compile({ optimizer, loss: TFJS_LOSSES[o.loss], metrics: o.metrics.map((m) => TFJS_METRICS[m]!) });
-}
-
 /** One optimizer step on a batch, returning [loss, ...metrics]: what trainOnBatch computes
  *  (the compiled model's own loss and metric functions, its regularizer penalties, its
  *  trainable weights), without trainOnBatch's per-call input checks and async reads, which
  *  cost a fifth of a small recurrent model's step. `loss`, when it has a fused batch mean,
  *  replaces the composed one; metrics are computed after the gradient, off its tape. Models
  *  of several outputs keep trainOnBatch. */
-export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor | tf.Tensor[], y: tf.Tensor) => Promise<number[]> {
+export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[]) => Promise<number[]> {
   const compiled = compiledModel(model);
   if (model.outputs.length !== 1 || compiled.lossFunctions?.length !== 1) {
     return async (x, y) => {
@@ -85,7 +85,8 @@ export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor
   // The fused losses read the batch on the host: wasm and cpu only.
   const batchLoss = (loss && fusedBackend() && FUSED_BATCH_LOSSES[loss]) || ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.mean(lossFn(yTrue, yPred)) as tf.Scalar);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  return async (x, y) => {
+  return async (x, ys) => {
+    const y = Array.isArray(ys) ? ys[0]! : ys; // one output here
     let pred: tf.Tensor | undefined;
     const cost = model.optimizer.minimize(() => {
       pred = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
@@ -100,8 +101,13 @@ export function trainStep(model: tf.LayersModel, loss?: LossName): (x: tf.Tensor
 /** Weighted means of [loss, ...metrics] over `rows` of a split, in batches, no training. */
 export async function evaluate(model: tf.LayersModel, d: TrainData, batchSize: number, check?: RowCheck): Promise<number[]> {
   const sums: number[] = [];
+  // tfjs-layers' evaluate gives a model of k outputs' running sums of their losses first
+  // (L1, L1 + L2, ...), then the metrics, whose first k are each output's loss: the total is
+  // the k-th value.
+  const k = model.outputs.length;
   for (const b of batchesOf(d.x, d.y, batchSize, { check })) {
-    const out = await scalarsOf(tf.tidy(() => [model.evaluate(b.x, b.y!, { batchSize: b.size })].flat()));
+    const values = await scalarsOf(tf.tidy(() => [model.evaluate(b.x, b.y!, { batchSize: b.size })].flat()));
+    const out = k > 1 ? [values[k - 1]!, ...values.slice(k)] : values;
     tf.dispose([b.x, b.y!]);
     out.forEach((s, i) => { sums[i] = (sums[i] ?? 0) + s * b.size; });
   }
@@ -117,45 +123,6 @@ function splitData(o: TrainOptions): { train: TrainData; val?: TrainData } {
   if (!nVal) return { train: o.data };
   const part = (a: number, b: number): TrainData => ({ x: o.data.x.slice(a, b), y: o.data.y.slice(a, b), info: o.data.info });
   return { train: part(0, n - nVal), val: part(n - nVal, n) };
-}
-
-/** The figure a model must beat: the last value of the window (forecasts) or the majority
- *  class (classifiers), on the validation data. */
-async function baseline(model: tf.LayersModel, o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Promise<Baseline | undefined> {
-  if (!val || !(val.x instanceof DenseColumn) || !(val.y instanceof DenseColumn)) {
-    return classifierBaseline(o, val, last);
-  }
-  const feature = val.info.lastValueFeature;
-  const [lookback, f] = val.x.sampleShape;
-  if (feature === undefined || f === undefined || val.y.rowSize !== 1 || val.x.sampleShape.length !== 2) return classifierBaseline(o, val, last);
-  let naive = 0, err = 0;
-  for (let start = 0; start < val.x.n; start += 1024) {
-    const rows = range(start, Math.min(val.x.n, start + 1024));
-    const pred = await floatsOf(tf.tidy(() => model.predict(val.x.gather(rows)) as tf.Tensor));
-    rows.forEach((r, i) => {
-      const y = val.y instanceof DenseColumn ? val.y.row(r)[0]! : NaN;
-      naive += Math.abs((val.x as DenseColumn).row(r)[(lookback! - 1) * f + feature]! - y);
-      err += Math.abs(pred[i]! - y);
-    });
-  }
-  return { name: 'naive last value', metric: 'val_mae', baseline: naive / val.x.n, model: err / val.x.n };
-}
-
-async function classifierBaseline(o: TrainOptions, val: TrainData | undefined, last: EpochLog | undefined): Promise<Baseline | undefined> {
-  if (!val || !['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy'].includes(o.loss) || last?.['val_accuracy'] === undefined) return undefined;
-  const counts = new Map<number, number>();
-  for (const b of batchesOf(val.x, val.y, 4096)) {
-    tf.dispose(b.x);
-    const y = await floatsOf(tf.tidy(() => {
-      const t = b.y!;
-      // Ids [n, 1] (or [n, time, 1]) or one-hot rows: one class per sample, or per step.
-      return tf.cast(t.shape[t.rank - 1] === 1 ? t.reshape([-1]).round() : t.argMax(-1).reshape([-1]), 'float32');
-    }));
-    b.y!.dispose();
-    for (const c of y) counts.set(c, (counts.get(c) ?? 0) + 1);
-  }
-  const labels = [...counts.values()].reduce((a, b) => a + b, 0);
-  return { name: 'majority class', metric: 'val_accuracy', baseline: Math.max(...counts.values()) / labels, model: last['val_accuracy'] };
 }
 
 async function resumeFrom(o: TrainOptions, model: tf.LayersModel): Promise<{ state: SavedState; optimizer: tf.Optimizer; note?: string } | undefined> {
@@ -180,8 +147,10 @@ interface Run {
   state: SavedState;
   /** loss, then the metrics: the order of a step's values. */
   names: string[];
+  /** Each output's loss as Keras reports it, without its loss weight. */
+  unweighted: Compiled['unweighted'];
   monitor: 'loss' | 'val_loss';
-  step: (x: tf.Tensor | tf.Tensor[], y: tf.Tensor) => Promise<number[]>;
+  step: (x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[]) => Promise<number[]>;
   /** Samples trained on and seconds spent, in finished epochs (or up to an interrupt). */
   seen: number;
   seconds: number;
@@ -212,8 +181,10 @@ async function start(o: TrainOptions): Promise<Run> {
   const split = splitData(o);
   if (split.train.x.n < 1) throw fault('checkpoint', `${o.name}: no training samples left after the validation split`);
   const model = o.build();
-  // Several inputs are fed in the model's order of inputs.
-  const inOrder = (d: TrainData): TrainData => (d.x instanceof InputColumns ? { ...d, x: d.x.ordered(model.inputNames) } : d);
+  // Several inputs and outputs are fed in the model's order.
+  const inOrder = (d: TrainData): TrainData => ({
+    ...d, x: d.x instanceof NamedColumns ? d.x.ordered(model.inputNames) : d.x, y: d.y instanceof NamedColumns ? d.y.ordered(model.outputNames) : d.y,
+  });
   const tr = inOrder(split.train), val = split.val && inOrder(split.val);
   repairCheckpoint(o.outDir);
   let state: SavedState = { epoch: 0, history: [], best: Infinity, bestEpoch: 0, wait: 0 };
@@ -226,11 +197,15 @@ async function start(o: TrainOptions): Promise<Run> {
       if (r.note) o.reporter.line(r.note);
     } else o.reporter.line(`no checkpoint in ${o.outDir}; starting ${o.name} from scratch`);
   }
-  compile(model, o, optimizer ?? o.optimizer());
+  const compiled = compileFor(model, o.loss, o.metrics, optimizer ?? o.optimizer(), o.lossWeights);
+  const step = trainStep(model, typeof o.loss === 'string' ? o.loss : undefined);
   const threads = fitWasmThreads(forwardMultiplyAdds(model) * o.batchSize);
   if (threads) o.reporter.line(threads);
   const monitor = o.earlyStopping?.monitor === 'loss' || !val ? 'loss' : 'val_loss';
-  return { o, model, tr, val, state, names: ['loss', ...o.metrics], monitor, step: trainStep(model, o.loss), seen: 0, seconds: 0, yielded: performance.now() };
+  return {
+    o, model, tr, val, state, names: compiled.names, unweighted: compiled.unweighted, monitor,
+    step: async (x, y) => compiled.unweighted(await step(x, y)), seen: 0, seconds: 0, yielded: performance.now(),
+  };
 }
 
 /** The epoch's checkpoint; best/ is replaced when the epoch `improved` (restore_best only). */
@@ -239,7 +214,7 @@ const save = (r: Run, tag: string, improved = false) => saveTrainCheckpoint(r.mo
 
 /** The steps of one epoch over its batches: the epoch's mean loss and metrics, or how the run
  *  ended (a NaN, an interrupt). */
-async function trainEpoch(r: Run, epoch: number, batches: Iterator<Batch<tf.Tensor | tf.Tensor[]>>, t0: number): Promise<Ending | { log: EpochLog }> {
+async function trainEpoch(r: Run, epoch: number, batches: Iterator<Batch<tf.Tensor | tf.Tensor[], tf.Tensor | tf.Tensor[]>>, t0: number): Promise<Ending | { log: EpochLog }> {
   const { o, tr, names } = r;
   const steps = Math.ceil(tr.x.n / o.batchSize);
   const sums = names.map(() => 0);
@@ -284,7 +259,7 @@ async function trainEpoch(r: Run, epoch: number, batches: Iterator<Batch<tf.Tens
  *  the epoch's line; how the run ended if it did (a NaN in validation, early stopping). */
 async function evaluateEpoch(r: Run, epoch: number, log: EpochLog, t0: number): Promise<Ending | undefined> {
   const { o, state, monitor } = r;
-  if (r.val) (await evaluate(r.model, r.val, Math.max(o.batchSize, 256), o.checkRow)).forEach((v, i) => { log[`val_${r.names[i]}`] = v; });
+  if (r.val) r.unweighted(await evaluate(r.model, r.val, Math.max(o.batchSize, 256), o.checkRow)).forEach((v, i) => { log[`val_${r.names[i]}`] = v; });
   if (!Object.values(log).every(Number.isFinite)) {
     const kept = state.epoch ? `the last good checkpoint (epoch ${state.epoch}) is in ${o.outDir}` : 'no epoch finished, so there is no checkpoint';
     return { status: 'nan', message: `training ${o.name} stopped: validation loss became ${log['val_loss']} at epoch ${epoch + 1}; ${kept}` };
@@ -324,10 +299,11 @@ async function finish(r: Run, { status, message }: Ending): Promise<TrainResult>
     ...(val ? [{ name: 'val_loss', color: '#ff7f0e', values: state.history.map((h) => h['val_loss']!) }] : []),
   ]));
   const base = kept ? await baseline(model, o, val, kept) : undefined;
+  const baselines = await outputBaselines(o, r.tr, val, kept);
   const samplesPerSecond = r.seconds > 0 ? r.seen / r.seconds : 0;
   writeFileAtomic(join(o.outDir, 'metrics.json'), JSON.stringify({
     task: o.name, status, message, epochs: state.epoch, best_epoch: state.bestEpoch || null, final: state.history[state.history.length - 1] ?? null,
-    baseline: base ?? null, samplesPerSecond, history: state.history,
+    baseline: base ?? null, ...(baselines.length ? { baselines } : {}), samplesPerSecond, history: state.history,
   }, null, 2) + '\n');
-  return { status, message, history: state.history, baseline: base, samplesPerSecond, model };
+  return { status, message, history: state.history, baseline: base, ...(baselines.length ? { baselines } : {}), samplesPerSecond, model };
 }

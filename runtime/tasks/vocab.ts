@@ -27,6 +27,20 @@ export const TFJS_LOSSES = {
 
 export type LossName = keyof typeof TFJS_LOSSES;
 
+/** A task's loss: one for every output, or one per output name (a model of several). */
+export type Losses = LossName | Readonly<Record<string, LossName>>;
+
+/** The loss of one output; a name the map lacks is refused before any work (train checks the names). */
+export const lossFor = (l: Losses, output: string): LossName | undefined => (typeof l === 'string' ? l : l[output]);
+
+const CROSS_ENTROPIES: readonly LossName[] = ['binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'];
+export const isClassLoss = (l: LossName | undefined): boolean => l !== undefined && CROSS_ENTROPIES.includes(l);
+
+/** The metrics an output of a model of several reports: accuracy where its loss is a
+ *  cross-entropy (classes), mae and mse where it is not (values). */
+export const metricsFor = (loss: LossName | undefined, metrics: readonly string[]): string[] =>
+  metrics.filter((m) => (m === 'accuracy') === isClassLoss(loss));
+
 /** The metrics by name, as tfjs-layers' compile takes them. */
 export const TFJS_METRICS: Record<string, string> = { mae: 'mae', mse: 'mse', accuracy: 'accuracy' };
 

@@ -171,15 +171,16 @@ train Flowers on flowers { loss: sparse_categorical_crossentropy, optimizer: ada
     expect(weights(join(dir, 'compiled')).equals(weights(join(dir, 'interpreted')))).toBe(true);
   });
 
-  it('a model of two named inputs, columns by range(): the emitted program trains to the same weights', () => {
+  it('a model of two named inputs and two named outputs, columns by range(): the emitted program trains to the same weights', () => {
     const dir = project(`
 model Two {
   input main: [batch, 2]
   input extra: [batch, 1]
-  output concat(main -> dense(4, activation: relu), extra) -> dense(1)
+  h = concat(main -> dense(4, activation: relu), extra)
+  output value: h -> dense(1), kind: h -> dense(3, activation: softmax)
 }
-data d = examples(x: {extra: csv("t.csv", columns: [2]), main: csv("t.csv", columns: range(0, 2))}, y: csv("t.csv", columns: ["y"]))
-train Two on d { loss: mse, optimizer: adam(lr: 0.01), epochs: 2, batch_size: 8, save: "out" }
+data d = examples(x: {extra: csv("t.csv", columns: [2]), main: csv("t.csv", columns: range(0, 2))}, y: {kind: csv("t.csv", columns: [2]), value: csv("t.csv", columns: ["y"])}, labels: {kind: ids})
+train Two on d { loss: {value: mse, kind: sparse_categorical_crossentropy}, loss_weights: {kind: 2}, metrics: [accuracy, mae], optimizer: adam(lr: 0.01), epochs: 2, batch_size: 8, validation_split: 0.25, save: "out" }
 `);
     const rows = Array.from({ length: 24 }, (_, i) => `${Math.sin(i)},${Math.cos(i)},${i % 3},${Math.sin(i) + (i % 3)}`);
     writeFileSync(join(dir, 't.csv'), `a,b,c,y\n${rows.join('\n')}\n`);
@@ -194,6 +195,10 @@ train Two on d { loss: mse, optimizer: adam(lr: 0.01), epochs: 2, batch_size: 8,
     const run = node([tsx, 'main.ts', '--backend', 'cpu', '--seed', '5', '--out', join(dir, 'compiled')], join(dir, 'emitted'));
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/24 samples of extra \[1\], main \[2\]/);
+    // The same per-output figures, to the digit.
+    const figures = (out: string) => /epoch 2\/2 {2}(loss .*) {2}\(/.exec(out)?.[1];
+    expect(figures(run.stdout)).toMatch(/^loss [\d.]+ {2}value_loss [\d.]+ {2}kind_loss [\d.]+ {2}value_mae [\d.]+ {2}kind_accuracy [\d.]+ {2}val_loss/);
+    expect(figures(run.stdout)).toBe(figures(ran.stdout));
     expect(weights(join(dir, 'compiled')).equals(weights(join(dir, 'interpreted')))).toBe(true);
   });
 

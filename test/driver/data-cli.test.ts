@@ -260,18 +260,30 @@ data d = examples(x: ${x}, y: npy("y.npy"), labels: ids)
 train Two on d { loss: sparse_categorical_crossentropy, optimizer: adam(lr: 0.05), epochs: 30, batch_size: 16, validation_split: 0.25, metrics: [accuracy], seed: 1, save: "out" }
 ${extra}`;
 
-  it('examples(x: {name: data, ...}) feeds each input by name, in any order: trains and evaluates; nnc predict refuses it in one line', () => {
-    const dir = folder({ ...twoInputs(), 'two.nn': program('{extra: npy("extra.npy"), main: npy("main.npy")}', 'evaluate Two on d {}\n') });
+  it('examples(x: {name: data, ...}) feeds each input by name, in any order: trains and evaluates; nnc predict takes NAME=PATH per input or one .npz of named arrays', () => {
+    const data = twoInputs();
+    const dir = folder({ ...data, 'two.nn': program('{extra: npy("extra.npy"), main: npy("main.npy")}', 'evaluate Two on d {}\n'), 'both.npz': zipSync({ 'main.npy': data['main.npy'], 'extra.npy': data['extra.npy'] }) });
     const r = nnc('run', join(dir, 'two.nn'), '--backend', 'cpu');
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/train Two: 80 samples of extra \[1\], main \[3\]/);
     const figure = /val_accuracy: model ([\d.]+) vs majority class ([\d.]+)/.exec(r.stdout)!;
     expect(Number(figure[1])).toBeGreaterThan(0.85);
     expect(r.stdout).toMatch(/evaluate Two on 80 samples .*accuracy 0\.9/);
-    // nnc predict takes models of one input: one line.
-    const p = nnc('predict', join(dir, 'out'), '--input', join(dir, 'main.npy'));
-    expect(p.code).toBe(2);
-    expect(p.stderr).toMatch(/^nnc: the model in .* has 2 inputs and 1 output; prediction takes a model of one input and one output/);
+    // nnc predict: each input by name, in any order, or one .npz whose arrays are named like them.
+    const model = join(dir, 'out');
+    const p = nnc('predict', model, '--input', `extra=${join(dir, 'extra.npy')}`, '--input', `main=${join(dir, 'main.npy')}`, '--backend', 'cpu');
+    expect(p.stderr).toBe('');
+    const rows = p.stdout.trim().split('\n').map((l) => l.split(','));
+    expect(rows[0]).toEqual(['class', '0', '1']);
+    expect(rows.length).toBe(81);
+    const y = Array.from(new Float32Array(data['y.npy'].buffer.slice(data['y.npy'].byteLength - 320)));
+    expect(rows.slice(1).filter((row, i) => Number(row[0]) === y[i]).length).toBeGreaterThan(70);
+    expect(nnc('predict', model, '--input', join(dir, 'both.npz'), '--backend', 'cpu').stdout).toBe(p.stdout);
+    const line = (...input: string[]) => { const q = nnc('predict', model, ...input.flatMap((i) => ['--input', i])); expect(q.code).toBe(2); return q.stderr; };
+    expect(line(join(dir, 'main.npy'))).toMatch(/^nnc: --input .*main\.npy: a model of the inputs main, extra takes --input NAME=PATH for each \(\.npy or \.npz\), or one \.npz of arrays named main, extra\n$/);
+    expect(line(`main=${join(dir, 'main.npy')}`)).toBe('nnc: the model takes the inputs main, extra: give --input extra=PATH too\n');
+    expect(line(`main=${join(dir, 'main.npy')}`, `extras=${join(dir, 'extra.npy')}`)).toMatch(/^nnc: --input extras=.*: the model has no input 'extras'; a model of the inputs main, extra takes/);
+    expect(line(`main=${join(dir, 'extra.npy')}`, `extra=${join(dir, 'extra.npy')}`)).toMatch(/^nnc: .*extra\.npy holds an array of \[80\] but the model takes samples of \[3\]/);
   });
 
   it('inputs named or shaped unlike the model\'s, one unnamed input, and a transform or predict over named inputs are errors at check time', () => {
@@ -284,7 +296,7 @@ ${extra}`;
       'predict.nn': program('{extra: npy("extra.npy"), main: npy("main.npy")}', 'predict Two on d {}\n'),
     });
     const out = (f: string) => { const r = nnc('check', join(dir, f)); expect(r.code).toBe(1); return r.stdout + r.stderr; };
-    expect(out('names.nn')).toMatch(/E0424: data inputs do not match the model's: Two takes the inputs main, extra, but the data gives extras, main\n[^]*'extras' may be 'extra'/);
+    expect(out('names.nn')).toMatch(/E0424: names do not match the model's inputs or outputs: Two takes the inputs main, extra, but the data gives extras, main\n[^]*'extras' may be 'extra'/);
     expect(out('shapes.nn')).toMatch(/E0404: data does not fit the model: x\.main of the data does not fit the input 'main' of Two: expected \[batch, 3\], found \[n, 1\]/);
     expect(out('one.nn')).toMatch(/E0432: .*the model Two must have one input, or data that name its inputs/);
     expect(out('normalize.nn')).toMatch(/E0414: wrong kind of data: normalize needs data of one input, found examples of the inputs extra, main/);

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { NncError } from '../../runtime/errors.js';
-import { readPredictInput } from '../../runtime/io/predict-input.js';
+import { readPredictInput, severalInputs } from '../../runtime/io/predict-input.js';
+import { DenseColumn, NamedColumns } from '../../runtime/data/column.js';
+import { npyBytes } from '../npy-writer.js';
 import { predictionsCsv } from '../../runtime/io/predictions.js';
 import type { ModelSignature, Preprocessing } from '../../runtime/io/signature.js';
 
@@ -86,11 +88,38 @@ describe('nnc predict input', () => {
   });
 });
 
+describe('nnc predict input of a model of several inputs', () => {
+  const two = (pipelineOfB: string[] = ['npy']): ModelSignature => ({
+    ...signature([2]),
+    inputs: [{ name: 'a', dims: ['batch', '2'], shape: [2], dtype: 'float32', pipeline: ['npy'] }, { name: 'b', dims: ['batch', '1'], shape: [1], dtype: 'float32', pipeline: pipelineOfB }],
+  });
+  writeFileSync(join(dir, 'a.npy'), npyBytes('<f4', [3, 2], [1, 2, 3, 4, 5, 6]));
+  writeFileSync(join(dir, 'b.npy'), npyBytes('<f4', [3], [7, 8, 9]));
+  writeFileSync(join(dir, 'b2.npy'), npyBytes('<f4', [2], [7, 8]));
+
+  it('NAME=PATH per input, in any order: one column per input, each checked against its own shape', () => {
+    const x = severalInputs([`b=${join(dir, 'b.npy')}`, `a=${join(dir, 'a.npy')}`], two()).x;
+    expect(x).toBeInstanceOf(NamedColumns);
+    expect(x.parts.map((p) => [p.name, (p.column instanceof DenseColumn ? rows(p.column) : [])])).toEqual([['a', [[1, 2], [3, 4], [5, 6]]], ['b', [[7], [8], [9]]]]);
+    expect(faultOf(() => severalInputs([`a=${join(dir, 'b.npy')}`, `b=${join(dir, 'b.npy')}`], two()))).toMatch(/b\.npy holds an array of \[3\] but the model takes samples of \[2\]/);
+    expect(faultOf(() => severalInputs([`a=${join(dir, 'a.npy')}`, `b=${join(dir, 'b2.npy')}`], two()))).toBe("the input 'a' holds 3 samples but 'b' holds 2; they pair up sample by sample");
+    expect(faultOf(() => severalInputs([`a=${join(dir, 'a.npy')}`, `b=${join(dir, 'b.npy')}`], two(['normalize', 'npy'])))).toMatch(/^the input 'b' was trained on normalize\(\.\.\.\)d data/);
+  });
+});
+
 describe('predictions as CSV', () => {
   it('multi-label rows name the labels over 0.5; values are columns; names with commas are quoted', () => {
     const labels = signature([1], { output: { kind: 'multilabel', units: 2, classNames: ['a,b', 'c'] } });
     expect(predictionsCsv(labels, Float32Array.of(0.9, 0.7, 0.1, 0.2), 2)).toBe('labels,"a,b",c\n"a,b;c",0.9,0.7\n,0.1,0.2\n');
     const values = signature([1], { output: { kind: 'values', units: 2, classNames: undefined } });
     expect(predictionsCsv(values, Float32Array.of(1.5, -2, 3, 4), 2, { name: 'file', values: ['x.png', 'y.png'] })).toBe('file,y0,y1\nx.png,1.5,-2\ny.png,3,4\n');
+  });
+
+  it('a model of several outputs: a group of columns per output, named after it', () => {
+    const sig: ModelSignature = {
+      ...signature([1]),
+      outputs: [{ name: 'price', dims: ['batch', '1'], kind: 'values', units: 1, loss: 'mse' }, { name: 'kind', dims: ['batch', '2'], kind: 'classes', units: 2, classNames: ['no', 'yes'], loss: 'categorical_crossentropy' }],
+    };
+    expect(predictionsCsv(sig, [Float32Array.of(1.5, -2), Float32Array.of(0.25, 0.75, 0.5, 0.25)], 2)).toBe('price,kind_class,kind_no,kind_yes\n1.5,yes,0.25,0.75\n-2,no,0.5,0.25\n');
   });
 });

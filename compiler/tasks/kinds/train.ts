@@ -2,18 +2,26 @@
 // The subject model against the data and the loss is checked for every kind with a subject
 // (compiler/check/tasks.ts), so train has no rules of its own.
 import { defineTaskKind } from '../kind.js';
-import { enumField, field, num, numField, oneOf, optimizerSpec, saveField, seedField } from '../lower.js';
+import type { TaskIR } from '../../ir.js';
+import { enumOrMapField, field, num, numField, oneOf, optimizerSpec, saveField, seedField } from '../lower.js';
 import { staticSignature } from '../signature.js';
-import { LOSSES, METRICS, optimizerParam } from '../vocab.js';
+import { LOSS_TYPE, LOSSES, METRICS, optimizerParam } from '../vocab.js';
 import { saveSpec } from '../paths.js';
 
 const MONITORS = ['val_loss', 'loss'] as const;
+
+/** `loss_weights`, where given, as numbers by output name. */
+const lossWeights = (task: TaskIR) => {
+  const m = field(task, 'loss_weights', 'map');
+  return m ? { lossWeights: Object.fromEntries([...m.entries].map(([k, v]) => [k, num(v, `loss_weights.${k}`)])) } : {};
+};
 
 export const train = defineTaskKind({
   kind: 'train', module: 'core', subjectIsModel: true, needsData: true,
   doc: 'Fits a model to data with a loss and an optimizer; writes checkpoints, metrics and a loss curve.',
   fields: [
-    { name: 'loss', type: { kind: 'enum', values: LOSSES }, doc: 'Loss to minimise.' },
+    { name: 'loss', type: LOSS_TYPE, doc: 'Loss to minimise; for a model of several outputs one for all, or one per output name (`loss: {price: mse, kind: categorical_crossentropy}`), summed.' },
+    { name: 'loss_weights', type: { kind: 'dict', of: { kind: 'float', min: 0, minExclusive: true }, keys: 'output names' }, doc: 'A model of several outputs: the weight of each output\'s loss in the total, by output name (1 where not named), as Keras\'s `loss_weights`; each output\'s own loss is reported unweighted.', default: { kind: 'null' } },
     optimizerParam('optimizer', 'adam(lr: ...), rmsprop(...) or sgd(...).', 'adam'),
     { name: 'epochs', type: { kind: 'int', min: 1 }, doc: 'Passes over the training data.', default: { kind: 'int', value: 10 } },
     { name: 'batch_size', type: { kind: 'int', min: 1 }, doc: 'Samples per gradient step.', default: { kind: 'int', value: 32 } },
@@ -35,7 +43,8 @@ export const train = defineTaskKind({
   lower: (task) => {
     const es = field(task, 'early_stopping', 'map');
     return {
-      loss: enumField(task, 'loss', LOSSES),
+      loss: enumOrMapField(task, 'loss', LOSSES),
+      ...lossWeights(task),
       optimizer: optimizerSpec(task, 'optimizer'),
       epochs: numField(task, 'epochs'),
       batchSize: numField(task, 'batch_size'),
