@@ -10,7 +10,7 @@ import { totalParams } from '../summary.js';
 
 export interface Box {
   id: string;
-  /** 'input', a layer-table name, or 'model' for a group's frame. */
+  /** 'input', a layer-table name, or 'model' for a group's frame or a nested model drawn as one box. */
   kind: string;
   /** Text lines, the first one the title. */
   lines: string[];
@@ -60,12 +60,17 @@ function modelArgsText(m: ModelIR): string {
   return [...m.args].map(([k, v]) => `${k}: ${argText(v)}`).join(', ');
 }
 
+/** Nested models deeper than this are drawn as one box each: a picture of hundreds of frames
+ *  inside each other says nothing (and its layout recursed past the stack); the box names
+ *  the model, which `nnc graph --model` draws on its own. */
+export const MAX_DRAWN_NESTING = 12;
+
 export function modelGraph(model: ModelIR): ModelGraph {
   const edges: Edge[] = [];
   let next = 0;
   /** Lays out one model's nodes into a group; returns, per node index, the box id that
    *  consumers of that node connect from, and the box ids its inputs connect to. */
-  function group(m: ModelIR, prefix: string, title: string): { group: Group; outOf: string[]; inputIds: string[] } {
+  function group(m: ModelIR, prefix: string, title: string, depth: number): { group: Group; outOf: string[]; inputIds: string[] } {
     const g: Group = { id: `${prefix}model`, title, params: count(totalParams(m)), boxes: [], groups: [] };
     const outOf: string[] = [];
     const entry: string[][] = []; // the boxes an edge into node i ends at
@@ -73,8 +78,12 @@ export function modelGraph(model: ModelIR): ModelGraph {
     const outputs = new Set(m.outputs.map((o) => o.node));
     m.nodes.forEach((n, i) => {
       const id = `${prefix}n${i}`;
-      if (n.model) {
-        const inner = group(n.model, `${id}.`, `${n.model.name}${n.model.args.size ? `(${modelArgsText(n.model)})` : ''}`);
+      if (n.model && depth >= MAX_DRAWN_NESTING) {
+        g.boxes.push({ id, kind: 'model', lines: [n.model.name, `→ ${formatShape(n.shape)}`, `${count(n.params)} params`, `nested too deep to draw here: nnc graph --model ${n.model.name}`], output: outputs.has(i) });
+        entry[i] = [id];
+        outOf[i] = id;
+      } else if (n.model) {
+        const inner = group(n.model, `${id}.`, `${n.model.name}${n.model.args.size ? `(${modelArgsText(n.model)})` : ''}`, depth + 1);
         g.groups.push(inner.group);
         entry[i] = inner.inputIds;
         outOf[i] = inner.outOf[n.model.outputs[0]!.node]!;
@@ -91,7 +100,7 @@ export function modelGraph(model: ModelIR): ModelGraph {
     });
     return { group: g, outOf, inputIds: m.inputs.map((inp) => outOf[inp.node]!) };
   }
-  const { group: root } = group(model, '', model.name);
+  const { group: root } = group(model, '', model.name, 0);
   return { root, edges };
 }
 

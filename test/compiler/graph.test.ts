@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../compiler/check/checker.js';
-import { modelGraph } from '../../compiler/graph/boxes.js';
+import { MAX_DRAWN_NESTING, modelGraph } from '../../compiler/graph/boxes.js';
 import { layoutGraph, type PlacedGroup, type Rect } from '../../compiler/graph/layout.js';
 import { layoutSvg, modelSvg } from '../../compiler/graph/svg.js';
 import type { ModelIR } from '../../compiler/ir.js';
@@ -136,4 +136,16 @@ model M {
     expect(s).not.toContain('activation: tanh');
     expect(svg).toMatch(/<g class="layer output" data-kind="dense"/);
   });
+
+  it('draws models nested past MAX_DRAWN_NESTING as one box that names them (3,000 deep overflowed the stack)', async () => {
+    const chain = (depth: number) => [`model M0 {\n  input x: [b, 4]\n  dense(4)\n}`, ...Array.from({ length: depth }, (_, i) => `model M${i + 1} {\n  input x: [b, 4]\n  M${i}\n}`)].join('\n');
+    for (const depth of [MAX_DRAWN_NESTING + 3, 3000]) {
+      const m = checkText(chain(depth)).program.models.get(`M${depth}`)!;
+      const svg = await modelSvg(m);
+      const frames = structure(svg).split('\n').filter((l) => l.includes('model: M')).length;
+      expect(frames).toBe(MAX_DRAWN_NESTING);
+      expect(svg).toContain(`nested too deep to draw here: nnc graph --model M${depth - MAX_DRAWN_NESTING - 1}`);
+      expect(svg).toContain('20 params');
+    }
+  }, 60_000);
 });
