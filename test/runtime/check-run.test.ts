@@ -311,7 +311,7 @@ ${fieldLines(f)}}
       epochs: ['2', '0'],
       batch_size: ['1', '100'],
       grid: ['1', '3', '0'],
-      lattice: ['data', 'grey'],
+      lattice: ['data', 'linear', 'grey'],
       seed: ['3'],
       save: ['"out/v"'],
     },
