@@ -27,7 +27,7 @@ export interface VaeFields {
   grid: number;
   /** Where a 2-D latent's picture lattice lies: over the prior's quantiles, the encoded
    *  images' quantiles, or evenly over [-1, 1] (the Keras example's plot_latent_space). */
-  lattice: 'prior' | 'data' | 'linear';
+  lattice: 'prior' | 'encoded' | 'linear';
   seed?: number;
   save: string;
 }
@@ -129,9 +129,9 @@ function fixedPoints(f: VaeFields, latent: number): tf.Tensor2D {
 }
 
 /** The picture of the latent space: the decoder's images on the lattice (over the encoded
- *  images' quantiles with `lattice: data`), or at `points`. */
+ *  images' quantiles with `lattice: encoded`), or at `points`. */
 async function latentPicture(f: VaeFields, encoder: tf.LayersModel, decoder: tf.LayersModel, images: Column, latent: number, points: tf.Tensor) {
-  if (f.lattice !== 'data' || latent !== 2) return gridOf(decoder, points, f.grid);
+  if (f.lattice !== 'encoded' || latent !== 2) return gridOf(decoder, points, f.grid);
   const [xs, ys] = await encodedMeans(encoder, images, f.batchSize, latent);
   const onData = latentPoints(f.grid, 2, [axisQuantiles(f.grid, xs), axisQuantiles(f.grid, ys)]);
   try {

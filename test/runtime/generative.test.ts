@@ -95,7 +95,7 @@ describe('vae', () => {
     expect(latentPoints(4, 8).shape).toEqual([16, 8]);
   });
 
-  it('lattice: data puts the lattice over the quantiles 0.05…0.95 of the encoded images', async () => {
+  it('lattice: encoded puts the lattice over the quantiles 0.05…0.95 of the encoded images', async () => {
     // 101 values 0…100: the quantiles at 0.05, 0.5 and 0.95 are the values 5, 50 and 95.
     expect(axisQuantiles(3, Array.from({ length: 101 }, (_, i) => 100 - i))).toEqual([5, 50, 95]);
     expect(axisQuantiles(3)[2]).toBeCloseTo(1.644854, 5);
@@ -103,7 +103,7 @@ describe('vae', () => {
     expect([pts[0], pts[8]]).toEqual([[1, 30], [3, 10]]);
     const [a, b] = [mkdtempSync(join(tmpdir(), 'nnc-vae-')), mkdtempSync(join(tmpdir(), 'nnc-vae-'))];
     const prior = await runVaeTask(vaeTask(vaeFields({ epochs: 2 })), session(a));
-    const data = await runVaeTask(vaeTask(vaeFields({ epochs: 2, lattice: 'data' })), session(b));
+    const data = await runVaeTask(vaeTask(vaeFields({ epochs: 2, lattice: 'encoded' })), session(b));
     expect(data.history).toEqual(prior.history); // the picture only
     const [onPrior, onData] = [a, b].map((d) => gridCells(readPicture(join(d, 'grid.png'), 1), 6, 6)) as [ReturnType<typeof gridCells>, ReturnType<typeof gridCells>];
     expect(onData.n).toBe(9);
