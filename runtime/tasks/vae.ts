@@ -25,8 +25,9 @@ export interface VaeFields {
   epochs: number;
   batchSize: number;
   grid: number;
-  /** Where a 2-D latent's picture lattice lies: over the prior's quantiles, or the encoded images'. */
-  lattice: 'prior' | 'data';
+  /** Where a 2-D latent's picture lattice lies: over the prior's quantiles, the encoded
+   *  images' quantiles, or evenly over [-1, 1] (the Keras example's plot_latent_space). */
+  lattice: 'prior' | 'encoded' | 'linear';
   seed?: number;
   save: string;
 }
@@ -89,6 +90,12 @@ export function axisQuantiles(grid: number, values?: ArrayLike<number>): number[
   return ps.map((p) => sorted[Math.round(p * (sorted.length - 1))]!);
 }
 
+/** The lattice's coordinates along one latent axis for `lattice: linear`: `grid` evenly
+ *  spaced values from -1 to 1, the span of the Keras VAE example's latent-space figure. */
+export function axisLinear(grid: number): number[] {
+  return Array.from({ length: grid }, (_, i) => (grid > 1 ? -1 + (2 * i) / (grid - 1) : 0));
+}
+
 /** Latent points for the picture: for a 2-D latent, a grid×grid lattice over `axes` (by
  *  default the normal quantiles 0.05…0.95, the classic figure; row = second coordinate, top =
  *  high); otherwise grid² random normal points. */
@@ -114,10 +121,17 @@ async function encodedMeans(encoder: tf.LayersModel, images: Column, batch: numb
   return axes;
 }
 
+/** The latent points of the picture drawn on every epoch: the lattice over the prior's
+ *  quantiles or over [-1, 1] (`lattice: linear`) for a 2-D latent, else random normal points. */
+function fixedPoints(f: VaeFields, latent: number): tf.Tensor2D {
+  if (latent === 2 && f.lattice === 'linear') return latentPoints(f.grid, 2, [axisLinear(f.grid), axisLinear(f.grid)]);
+  return latentPoints(f.grid, latent);
+}
+
 /** The picture of the latent space: the decoder's images on the lattice (over the encoded
- *  images' quantiles with `lattice: data`), or at `points`. */
+ *  images' quantiles with `lattice: encoded`), or at `points`. */
 async function latentPicture(f: VaeFields, encoder: tf.LayersModel, decoder: tf.LayersModel, images: Column, latent: number, points: tf.Tensor) {
-  if (f.lattice !== 'data' || latent !== 2) return gridOf(decoder, points, f.grid);
+  if (f.lattice !== 'encoded' || latent !== 2) return gridOf(decoder, points, f.grid);
   const [xs, ys] = await encodedMeans(encoder, images, f.batchSize, latent);
   const onData = latentPoints(f.grid, 2, [axisQuantiles(f.grid, xs), axisQuantiles(f.grid, ys)]);
   try {
@@ -132,7 +146,7 @@ export async function runVaeTask(t: VaeTask, s: Session): Promise<VaeResult> {
   const { images, outDir } = beginGenerative('vae', t.name, t.data, t.baseDir, f.save, f.seed, s);
   const encoder = t.encoder(), decoder = t.decoder();
   const latent = decoder.inputs[0]!.shape[1]!;
-  const points = latentPoints(f.grid, latent);
+  const points = fixedPoints(f, latent);
   const models = { encoder, decoder };
   let history: VaeEpoch[] = [];
   let restored: tf.Optimizer | undefined;

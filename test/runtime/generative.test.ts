@@ -12,8 +12,9 @@ import { loadCheckpoint } from '../../runtime/io/checkpoint.js';
 import { gridCells, imageGrid, readPicture } from '../../runtime/io/png.js';
 import { silentReporter } from '../../runtime/progress.js';
 import type { Session } from '../../runtime/session.js';
+import { gridOf } from '../../runtime/tasks/generative.js';
 import { binaryCrossentropy, noisyLabels, runGanTask, type GanFields } from '../../runtime/tasks/gan.js';
-import { axisQuantiles, klWeightAt, latentPoints, normalQuantile, runVaeTask, vaeLoss, type VaeFields } from '../../runtime/tasks/vae.js';
+import { axisLinear, axisQuantiles, klWeightAt, latentPoints, normalQuantile, runVaeTask, vaeLoss, type VaeFields } from '../../runtime/tasks/vae.js';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -94,7 +95,7 @@ describe('vae', () => {
     expect(latentPoints(4, 8).shape).toEqual([16, 8]);
   });
 
-  it('lattice: data puts the lattice over the quantiles 0.05…0.95 of the encoded images', async () => {
+  it('lattice: encoded puts the lattice over the quantiles 0.05…0.95 of the encoded images', async () => {
     // 101 values 0…100: the quantiles at 0.05, 0.5 and 0.95 are the values 5, 50 and 95.
     expect(axisQuantiles(3, Array.from({ length: 101 }, (_, i) => 100 - i))).toEqual([5, 50, 95]);
     expect(axisQuantiles(3)[2]).toBeCloseTo(1.644854, 5);
@@ -102,11 +103,25 @@ describe('vae', () => {
     expect([pts[0], pts[8]]).toEqual([[1, 30], [3, 10]]);
     const [a, b] = [mkdtempSync(join(tmpdir(), 'nnc-vae-')), mkdtempSync(join(tmpdir(), 'nnc-vae-'))];
     const prior = await runVaeTask(vaeTask(vaeFields({ epochs: 2 })), session(a));
-    const data = await runVaeTask(vaeTask(vaeFields({ epochs: 2, lattice: 'data' })), session(b));
+    const data = await runVaeTask(vaeTask(vaeFields({ epochs: 2, lattice: 'encoded' })), session(b));
     expect(data.history).toEqual(prior.history); // the picture only
     const [onPrior, onData] = [a, b].map((d) => gridCells(readPicture(join(d, 'grid.png'), 1), 6, 6)) as [ReturnType<typeof gridCells>, ReturnType<typeof gridCells>];
     expect(onData.n).toBe(9);
     expect(onData.images).not.toEqual(onPrior.images);
+  });
+
+  it('lattice: linear spans [-1, 1] evenly on both axes, as the Keras example\'s figure; training is the same', async () => {
+    expect(axisLinear(5)).toEqual([-1, -0.5, 0, 0.5, 1]);
+    expect(axisLinear(1)).toEqual([0]);
+    const [a, b] = [mkdtempSync(join(tmpdir(), 'nnc-vae-')), mkdtempSync(join(tmpdir(), 'nnc-vae-'))];
+    const prior = await runVaeTask(vaeTask(vaeFields({ epochs: 1 })), session(a));
+    const linear = await runVaeTask(vaeTask(vaeFields({ epochs: 1, lattice: 'linear' })), session(b));
+    expect(linear.history).toEqual(prior.history);
+    const onLinear = readPicture(join(b, 'grid.png'), 1);
+    const expected = await gridOf(linear.decoder, latentPoints(3, 2, [[-1, 0, 1], [-1, 0, 1]]), 3);
+    const bytes = (p: { data: Float32Array }) => Array.from(p.data, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+    expect(bytes(onLinear)).toEqual(bytes(expected));
+    expect(onLinear.data).not.toEqual(readPicture(join(a, 'grid.png'), 1).data);
   });
 
   it('trains deterministically with a seed: the loss falls; both models, the grid, metrics and curve are written', async () => {

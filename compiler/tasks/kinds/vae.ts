@@ -8,7 +8,8 @@ import { optimizerParam } from '../vocab.js';
 import { saveSpec } from '../paths.js';
 
 const RECONSTRUCTIONS = ['binary_crossentropy', 'mse'] as const;
-const LATTICES = ['prior', 'data'] as const;
+// `encoded`, not `data`: `data` is a keyword and could not be written as a field value.
+const LATTICES = ['prior', 'encoded', 'linear'] as const;
 
 export const vae = defineTaskKind({
   kind: 'vae', module: 'std.vae', subjectIsModel: false, needsData: true,
@@ -23,7 +24,7 @@ export const vae = defineTaskKind({
     { name: 'epochs', type: { kind: 'int', min: 1 }, doc: 'Passes over the images.', default: { kind: 'int', value: 10 } },
     { name: 'batch_size', type: { kind: 'int', min: 1 }, doc: 'Images per gradient step.', default: { kind: 'int', value: 128 } },
     { name: 'grid', type: { kind: 'int', min: 1 }, doc: 'Cells per side of the picture written after each epoch: a grid over the 2-D latent plane (see `lattice`), or decoded random latent points for a larger latent.', default: { kind: 'int', value: 15 } },
-    { name: 'lattice', type: { kind: 'enum', values: LATTICES }, doc: 'Where the 2-D picture\'s lattice lies: `prior`, over the quantiles 0.05 to 0.95 of the unit normal (the classic figure); `data`, over the same quantiles of the encoded images\' z_mean along each axis, i.e. where the data lies (each row and column of the lattice then covers as many images; the encoder runs over the images after each epoch).', default: { kind: 'enum', name: 'prior' } },
+    { name: 'lattice', type: { kind: 'enum', values: LATTICES }, doc: 'Where the 2-D picture\'s lattice lies: `prior`, over the quantiles 0.05 to 0.95 of the unit normal (the classic figure); `encoded`, over the same quantiles of the encoded images\' z_mean along each axis, i.e. where the data lies (each row and column of the lattice then covers as many images; the encoder runs over the images after each epoch); `linear`, evenly over [-1, 1] on both axes, the span of the Keras VAE example\'s plot_latent_space.', default: { kind: 'enum', name: 'prior' } },
     { name: 'seed', type: { kind: 'int', min: 0 }, doc: 'Random seed for weights, shuffling and latent draws.', default: { kind: 'null' } },
     saveSpec('Output folder (encoder/, decoder/, grid.png, metrics.json, loss.svg).'),
   ],
