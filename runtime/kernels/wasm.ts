@@ -4,6 +4,7 @@
 // returned from a kernel function are adopted as its outputs.
 import * as tf from '@tensorflow/tfjs';
 import { asAttrs, kernelAttrs, wasmBackend } from './tfjs-internals.js';
+import { leakyReluByStep, registerLeakyReluGradient } from './leaky-relu.js';
 import { memoryOf, transposed } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
 import { blockTile, broadcastComparison, leadingAxesSum, maxPoolGrad } from './wasm-loops.js';
@@ -465,6 +466,7 @@ const REPLACED: [string, (native: tf.KernelFunc) => tf.KernelFunc][] = [
   ['MaxPoolGrad', () => maxPoolGrad as tf.KernelFunc],
   ['Sum', leadingAxesSum],
   ['Identity', sharedIdentity],
+  ['LeakyRelu', leakyReluByStep],
   ['Tile', blockTile],
   ['Equal', broadcastComparison((p, q) => p === q)],
   ['NotEqual', broadcastComparison((p, q) => p !== q)],
@@ -477,6 +479,7 @@ const REPLACED: [string, (native: tf.KernelFunc) => tf.KernelFunc][] = [
 /** Registers our kernels for the wasm backend, once, skipping any a later tfjs provides, and
  *  replaces the native kernels of REPLACED (once: a replacement is never wrapped again). */
 export function registerWasmKernels(): void {
+  registerLeakyReluGradient();
   for (const [kernelName, kernelFunc] of KERNELS) {
     if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   }

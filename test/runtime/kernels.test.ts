@@ -246,6 +246,18 @@ describe('wasm kernels we supply', () => {
       }), { numRuns: 40 });
   });
 
+  it('leaky ReLU (x · step(x, alpha)) and its gradient give tfjs\' values bit for bit, zeros and both signs included', async () => {
+    const { cpu, wasm } = await onBoth([{ shape: [3, 5, 5, 4], seed: 3 }, { shape: [3, 5, 5, 4], seed: 4 }], (a, dy) => {
+      const x = a!.round(); // many exact zeros
+      return [0.2, 0.01].flatMap((alpha) => {
+        const grad = tf.grad((v: tf.Tensor) => tf.leakyRelu(v, alpha).mul(dy!).sum())(x);
+        return [tf.leakyRelu(x, alpha).sub(tf.where(tf.greater(x, 0), x, x.mul(alpha))), grad.sub(tf.where(tf.greater(x, 0), dy!, dy!.mul(alpha)))];
+      });
+    });
+    expect(wasm).toHaveLength(4);
+    for (const r of [...cpu, ...wasm]) expect((r as number[][][][]).flat(3).every((v) => v === 0)).toBe(true);
+  });
+
   it('MaxPoolGrad (our loop) equals cpu: tiling and overlapping windows, padding and ties included', async () => {
     await fc.assert(fc.asyncProperty(fc.record({
       b: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 9 }), w: fc.integer({ min: 1, max: 9 }), c: fc.constantFrom(1, 2, 3, 4, 5, 8),
