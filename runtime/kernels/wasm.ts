@@ -4,6 +4,9 @@
 // returned from a kernel function are adopted as its outputs.
 import * as tf from '@tensorflow/tfjs';
 import { asAttrs, kernelAttrs, wasmBackend } from './tfjs-internals.js';
+import { largerFirst } from './broadcast.js';
+import { leakyReluByStep, registerLeakyReluGradient } from './leaky-relu.js';
+import { meanBySum, registerMeanGradient } from './mean.js';
 import { memoryOf, transposed } from './memory.js';
 import { heapKernels, heapShared } from './native/heap.js';
 import { blockTile, broadcastComparison, leadingAxesSum, maxPoolGrad } from './wasm-loops.js';
@@ -464,7 +467,11 @@ const REPLACED: [string, (native: tf.KernelFunc) => tf.KernelFunc][] = [
   ['DepthwiseConv2dNative', (n) => coverStride(n, true)],
   ['MaxPoolGrad', () => maxPoolGrad as tf.KernelFunc],
   ['Sum', leadingAxesSum],
+  ['Mean', meanBySum],
+  ['Multiply', largerFirst],
+  ['Add', largerFirst],
   ['Identity', sharedIdentity],
+  ['LeakyRelu', leakyReluByStep],
   ['Tile', blockTile],
   ['Equal', broadcastComparison((p, q) => p === q)],
   ['NotEqual', broadcastComparison((p, q) => p !== q)],
@@ -477,6 +484,8 @@ const REPLACED: [string, (native: tf.KernelFunc) => tf.KernelFunc][] = [
 /** Registers our kernels for the wasm backend, once, skipping any a later tfjs provides, and
  *  replaces the native kernels of REPLACED (once: a replacement is never wrapped again). */
 export function registerWasmKernels(): void {
+  registerLeakyReluGradient();
+  registerMeanGradient();
   for (const [kernelName, kernelFunc] of KERNELS) {
     if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   }

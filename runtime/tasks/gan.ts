@@ -21,6 +21,10 @@ export interface GanFields {
   clipValue: number;
   /** signed: data scaled to [-1, 1] for both networks (tanh generator); unit: [0, 1]. */
   pixels: 'signed' | 'unit';
+  /** The discriminator's label for real images (one-sided smoothing below 1). */
+  realLabel: number;
+  /** Discriminator updates per step. */
+  dSteps: number;
   labelNoise: number;
   sampleEvery: number;
   grid: number;
@@ -50,13 +54,13 @@ export function binaryCrossentropy(labels: tf.Tensor, p: tf.Tensor): tf.Scalar {
   });
 }
 
-/** Discriminator labels: 1 for the `real` first rows, 0 for the rest, each moved towards the
- *  other class by uniform noise of size `noise`. */
-export function noisyLabels(real: number, fake: number, noise: number): tf.Tensor2D {
+/** Discriminator labels: `realLabel` for the `real` first rows, 0 for the rest, each moved
+ *  towards the other class by uniform noise of size `noise`. */
+export function noisyLabels(real: number, fake: number, noise: number, realLabel = 1): tf.Tensor2D {
   return tf.tidy(() => {
-    const clean = tf.concat([tf.ones([real, 1]), tf.zeros([fake, 1])]);
+    const isReal = tf.concat([tf.ones([real, 1]), tf.zeros([fake, 1])]);
     const jitter = tf.randomUniform([real + fake, 1], 0, noise);
-    return tf.add(clean, tf.mul(tf.sub(1, tf.mul(clean, 2)), jitter)) as tf.Tensor2D;
+    return tf.add(tf.mul(isReal, realLabel), tf.mul(tf.sub(1, tf.mul(isReal, 2)), jitter)) as tf.Tensor2D;
   });
 }
 
@@ -113,18 +117,21 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
     const t0 = performance.now();
     s.reporter.epochStart(Math.floor(done / f.sampleEvery) + 1, chunks, chunkSteps);
     for (let k = 0; k < chunkSteps; k++) {
-      const rows = Int32Array.from({ length: b }, () => Math.floor(Math.random() * images.n));
-      const gathered = images.gather(rows);
-      const real = fromUnit(gathered, f.pixels);
-      if (real !== gathered) gathered.dispose();
-      const [dLoss = NaN, ...scores] = await optimizeStep(dOpt, dVars, (watch) => {
-        const fake = generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor;
-        const p = discriminator.apply(tf.concat([real, fake]), { training: true }) as tf.Tensor;
-        watch(p.slice([0, 0], [b, 1]).mean());
-        watch(p.slice([b, 0], [b, 1]).mean());
-        return binaryCrossentropy(noisyLabels(b, b, f.labelNoise), p);
-      }, f.clipValue);
-      real.dispose();
+      let dLoss = NaN, scores: number[] = [];
+      for (let d = 0; d < f.dSteps; d++) {
+        const rows = Int32Array.from({ length: b }, () => Math.floor(Math.random() * images.n));
+        const gathered = images.gather(rows);
+        const real = fromUnit(gathered, f.pixels);
+        if (real !== gathered) gathered.dispose();
+        [dLoss = NaN, ...scores] = await optimizeStep(dOpt, dVars, (watch) => {
+          const fake = generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor;
+          const p = discriminator.apply(tf.concat([real, fake]), { training: true }) as tf.Tensor;
+          watch(p.slice([0, 0], [b, 1]).mean());
+          watch(p.slice([b, 0], [b, 1]).mean());
+          return binaryCrossentropy(noisyLabels(b, b, f.labelNoise, f.realLabel), p);
+        }, f.clipValue);
+        real.dispose();
+      }
       const [gLoss = NaN] = await optimizeStep(gOpt, gVars, () => {
         const p = discriminator.apply(generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor, { training: true }) as tf.Tensor;
         return binaryCrossentropy(tf.ones([b, 1]), p);

@@ -337,6 +337,8 @@ ${fieldLines(f)}}
       clip_value: ['0', '-1'],
       pixels: ['unit', 'grey'],
       label_noise: ['0', '1', '2'],
+      real_label: ['0.9', '0.4'],
+      d_steps: ['2', '0'],
       sample_every: ['5', '0'],
       grid: ['1', '3'],
       seed: ['4'],

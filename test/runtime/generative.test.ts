@@ -165,7 +165,7 @@ describe('vae', () => {
 
 const ganFields = (over: Partial<GanFields> = {}): GanFields => ({
   steps: 20, batchSize: 8, dOptimizer: adam(0.005), gOptimizer: adam(0.005),
-  clipValue: 1, pixels: 'unit', labelNoise: 0.05, sampleEvery: 10, grid: 2, save: 'unused', ...over,
+  clipValue: 1, pixels: 'unit', realLabel: 1, dSteps: 1, labelNoise: 0.05, sampleEvery: 10, grid: 2, save: 'unused', ...over,
 });
 
 function ganTask(fields: GanFields) {
@@ -184,6 +184,9 @@ describe('gan', () => {
     const noisy = noisyLabels(50, 50, 0.1).dataSync();
     expect(noisy.slice(0, 50).every((v) => v > 0.9 && v <= 1)).toBe(true);
     expect(noisy.slice(50).every((v) => v >= 0 && v < 0.1)).toBe(true);
+    const smoothed = noisyLabels(50, 50, 0.05, 0.9).dataSync();
+    expect(smoothed.slice(0, 50).every((v) => v > 0.85 - 1e-6 && v <= 0.9 + 1e-6)).toBe(true);
+    expect(smoothed.slice(50).every((v) => v >= 0 && v < 0.05)).toBe(true);
   });
 
   it('trains deterministically with a seed; sample grids every sample_every steps and both checkpoints', async () => {
@@ -200,6 +203,13 @@ describe('gan', () => {
     const more = await runGanTask(ganTask(ganFields({ steps: 30 })), session(a, true));
     expect(more.history.map((h) => h.step)).toEqual([10, 20, 30]);
     expect([await optimizerSteps(join(a, 'generator')), await optimizerSteps(join(a, 'discriminator'))]).toEqual([30, 30]);
+  });
+
+  it('d_steps updates the discriminator that many times a step, the generator once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-gan-'));
+    const r = await runGanTask(ganTask(ganFields({ steps: 10, dSteps: 3, realLabel: 0.9 })), session(dir));
+    expect(r.status).toBe('done');
+    expect([await optimizerSteps(join(dir, 'generator')), await optimizerSteps(join(dir, 'discriminator'))]).toEqual([10, 30]);
   });
 });
 

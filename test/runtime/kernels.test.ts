@@ -246,6 +246,35 @@ describe('wasm kernels we supply', () => {
       }), { numRuns: 40 });
   });
 
+  it('leaky ReLU (x · step(x, alpha)) and its gradient give tfjs\' values bit for bit, zeros and both signs included', async () => {
+    const { cpu, wasm } = await onBoth([{ shape: [3, 5, 5, 4], seed: 3 }, { shape: [3, 5, 5, 4], seed: 4 }], (a, dy) => {
+      const x = a!.round(); // many exact zeros
+      return [0.2, 0.01].flatMap((alpha) => {
+        const grad = tf.grad((v: tf.Tensor) => tf.leakyRelu(v, alpha).mul(dy!).sum())(x);
+        return [tf.leakyRelu(x, alpha).sub(tf.where(tf.greater(x, 0), x, x.mul(alpha))), grad.sub(tf.where(tf.greater(x, 0), dy!, dy!.mul(alpha)))];
+      });
+    });
+    expect(wasm).toHaveLength(4);
+    for (const r of [...cpu, ...wasm]) expect((r as number[][][][]).flat(3).every((v) => v === 0)).toBe(true);
+  });
+
+  it('Mean (our Sum / count) equals cpu over leading, inner and all axes; its gradient (a broadcast dy / count) gives tfjs\' values', async () => {
+    const { cpu, wasm } = await onBoth([{ shape: [4, 3, 5, 6], seed: 5 }, { shape: [6], seed: 6 }], (x, w) => {
+      const means = [[0, 1, 2], [0], [1, 3], [0, 1, 2, 3]].map((axes) => tf.mean(x!, axes, axes.length === 2));
+      const dx = tf.grad((v: tf.Tensor) => tf.mean(v, [0, 1, 2]).mul(w!).sum())(x!);
+      const tfjsDx = tf.div(tf.mul(w!.reshape([1, 1, 1, 6]), tf.ones(x!.shape)), 4 * 3 * 5);
+      return [...means, dx.sub(tfjsDx)];
+    });
+    cpu.slice(0, 4).forEach((r, i) => expectClose(r, wasm[i], 1e-5));
+    for (const r of [cpu[4], wasm[4]]) expect((r as number[][][][]).flat(3).every((v) => v === 0)).toBe(true);
+  });
+
+  it('Multiply and Add with the smaller operand first (swapped to broadcast the second) equal cpu bit for bit', async () => {
+    const { cpu, wasm } = await onBoth([{ shape: [2, 5, 5, 8], seed: 7 }, { shape: [8], seed: 8 }, { shape: [1, 5, 1, 8], seed: 9 }], (x, c, m) =>
+      [tf.mul(c!, x!), tf.add(c!, x!), tf.mul(m!, x!), tf.add(x!, m!), tf.mul(tf.scalar(3), x!), tf.mul(c!, c!)]);
+    expect(wasm).toEqual(cpu);
+  });
+
   it('MaxPoolGrad (our loop) equals cpu: tiling and overlapping windows, padding and ties included', async () => {
     await fc.assert(fc.asyncProperty(fc.record({
       b: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 9 }), w: fc.integer({ min: 1, max: 9 }), c: fc.constantFrom(1, 2, 3, 4, 5, 8),
