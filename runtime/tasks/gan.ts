@@ -125,10 +125,7 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
         if (real !== gathered) gathered.dispose();
         [dLoss = NaN, ...scores] = await optimizeStep(dOpt, dVars, (watch) => {
           const fake = generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor;
-          // Real and fake in separate passes, as the G step's D sees fakes alone: batch
-          // normalisation in D over a mixed batch lets D win on the mix while G fools the
-          // fake-only statistics (the samples stay noise).
-          const p = tf.concat([discriminator.apply(real, { training: true }) as tf.Tensor, discriminator.apply(fake, { training: true }) as tf.Tensor]);
+          const p = discriminator.apply(tf.concat([real, fake]), { training: true }) as tf.Tensor;
           watch(p.slice([0, 0], [b, 1]).mean());
           watch(p.slice([b, 0], [b, 1]).mean());
           return binaryCrossentropy(noisyLabels(b, b, f.labelNoise, f.realLabel), p);
