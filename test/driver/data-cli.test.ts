@@ -1,24 +1,15 @@
 // Bringing one's own data, end to end through the CLI: files made by the test, checked
 // (diagnostics at the data line) and trained a few steps.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { nnc, projectFolder } from '../cli.js';
 import { npyBytes } from '../npy-writer.js';
 
-function nnc(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function folder(files: Record<string, string | Uint8Array>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nnc-data-cli-'));
-  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
-  return dir;
-}
+const folder = (files: Record<string, string | Uint8Array>) => projectFolder('nnc-data-cli-', files);
 
 /** Three separable classes of two features, named, with one missing value in row 5. */
 function flowersCsv(): string {

@@ -1,23 +1,13 @@
 // A model of several outputs, end to end through the CLI: targets named by output
 // (examples(x, y: {name: data, ...})), a loss per output, per-output figures and baselines,
 // and the checker's diagnostics for targets that do not fit.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nnc, projectFolder } from '../cli.js';
 import { npyBytes } from '../npy-writer.js';
 
-function nnc(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function folder(files: Record<string, string | Uint8Array>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nnc-outputs-cli-'));
-  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
-  return dir;
-}
+const folder = (files: Record<string, string | Uint8Array>) => projectFolder('nnc-outputs-cli-', files);
 
 /** 120 samples of 4 features; a value to predict from three of them and a class (3) from the fourth. */
 function heads(n = 120) {

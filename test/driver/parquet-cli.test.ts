@@ -6,11 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
-
-function nnc(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { nnc } from '../cli.js';
 
 /** Three separable classes of two features, named, in a Parquet file (two row groups). */
 function pointsParquet(dir: string): void {

@@ -4,11 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, ut
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-function nnc(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { nnc } from '../cli.js';
 
 /** A folder with a sine series in series.csv and a forecaster over it. */
 function project(csv?: string) {

@@ -1,20 +1,10 @@
 // Streamed CSV and class ids past the model's outputs, end to end through the CLI.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nnc, projectFolder } from '../cli.js';
 
-function nnc(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/nnc.js', ...args], { encoding: 'utf8', env: { ...process.env, NNC_BACKEND: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nnc-stream-cli-'));
-  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
-  return dir;
-}
+const folder = (files: Record<string, string | Uint8Array>) => projectFolder('nnc-stream-cli-', files);
 
 /** Three separable classes of two features; `label` gives each row's class. */
 function pointsCsv(n: number, label = (i: number) => String(i % 3)): string {
