@@ -2,7 +2,9 @@
 // batch of real images (label 1) and as many generated ones (label 0), both labels blurred
 // by uniform noise, then the generator through the discriminator (whose weights are not
 // updated) towards label 1. Every `sample_every` steps: a grid of samples from fixed latent
-// points, checkpoints of both models, and a line of averaged losses.
+// points, checkpoints of both models, and a line of averaged losses. With `ema`, a second
+// generator holds a running average of the trained one's weights: it draws the grids and is
+// saved as generator/ (the trained weights, with their optimizer, as generator-training/).
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { RuntimeData } from '../data/column.js';
@@ -26,6 +28,8 @@ export interface GanFields {
   /** Discriminator updates per step. */
   dSteps: number;
   labelNoise: number;
+  /** Momentum of the running average of the generator's weights (0: none). */
+  ema: number;
   sampleEvery: number;
   grid: number;
   seed?: number;
@@ -76,13 +80,31 @@ async function writeSamples(outDir: string, step: number, generator: tf.LayersMo
   return path;
 }
 
+/** Moves each of `average`'s weights towards `model`'s: a ← m·a + (1 − m)·w. The momentum
+ *  ramps up over the first steps (as tf.train.ExponentialMovingAverage's num_updates), so
+ *  the average does not remember the random initial weights. */
+export function updateAverage(average: tf.LayersModel, model: tf.LayersModel, momentum: number, updates: number): void {
+  const m = Math.min(momentum, (1 + updates) / (10 + updates));
+  tf.tidy(() => {
+    model.weights.forEach((w, i) => {
+      const a = average.weights[i]!.read() as tf.Variable;
+      a.assign(tf.add(tf.mul(a, m), tf.mul(w.read(), 1 - m)));
+    });
+  });
+}
+
 export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
   const f = t.fields;
   const { images, outDir } = beginGenerative('gan', t.name, t.data, t.baseDir, f.save, f.seed, s);
   const generator = t.generator(), discriminator = t.discriminator();
+  const average = f.ema > 0 ? t.generator() : undefined;
+  average?.setWeights(generator.getWeights());
+  /** The generator that draws the grids and is saved as generator/. */
+  const drawing = average ?? generator;
+  const trainedName = average ? 'generator-training' : 'generator';
   const latent = generator.inputs[0]!.shape[1]!;
   const points = tf.randomNormal([f.grid * f.grid, latent]);
-  const models = { generator, discriminator };
+  const models: Record<string, tf.LayersModel> = average ? { generator: average, discriminator, [trainedName]: generator } : { generator, discriminator };
   let history: GanLog[] = [];
   let done = 0;
   let restored = new Map<string, tf.Optimizer>();
@@ -92,12 +114,12 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
       done = Number(loaded.state['step'] ?? 0);
       history = (loaded.state['history'] as GanLog[] | undefined) ?? [];
       restored = loaded.optimizers;
-      s.reporter.line(`resuming gan ${t.name} from ${outDir} after step ${done} (${restored.size === 2 ? 'with the optimizers\' state' : 'the optimizers start afresh'})`);
+      s.reporter.line(`resuming gan ${t.name} from ${outDir} after step ${done} (${restored.has(trainedName) && restored.has('discriminator') ? 'with the optimizers\' state' : 'the optimizers start afresh'})`);
     } else s.reporter.line(`no checkpoint in ${outDir}; starting gan ${t.name} from scratch`);
   }
   // Each optimizer is saved with the model it trains.
   const dOpt = restored.get('discriminator') ?? makeOptimizer(f.dOptimizer);
-  const gOpt = restored.get('generator') ?? makeOptimizer(f.gOptimizer);
+  const gOpt = restored.get(trainedName) ?? makeOptimizer(f.gOptimizer);
   attachOptimizer(discriminator, dOpt);
   attachOptimizer(generator, gOpt);
   const dVars = trainableVariables(discriminator), gVars = trainableVariables(generator);
@@ -108,7 +130,7 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
       { name: 'g_loss', values: history.map((h) => h.g_loss) },
     ]);
     points.dispose();
-    return { status, message, history, generator, discriminator };
+    return { status, message, history, generator: drawing, discriminator };
   };
   const chunks = Math.ceil(f.steps / f.sampleEvery);
   while (done < f.steps) {
@@ -141,6 +163,7 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
         const kept = history.length ? `the last good checkpoint (step ${done - k}) is in ${outDir}` : 'no checkpoint was written yet';
         return finish('nan', `gan ${t.name} stopped: a loss became NaN/Inf at step ${done + 1}; ${kept}. Try smaller learning rates or clip_value.`);
       }
+      if (average) updateAverage(average, generator, f.ema, done);
       sums.d_loss += dLoss; sums.g_loss += gLoss; sums.d_real += scores[0]!; sums.d_fake += scores[1]!;
       done++;
       s.reporter.step(k + 1, { d_loss: sums.d_loss / (k + 1), g_loss: sums.g_loss / (k + 1) });
@@ -155,8 +178,9 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
     const log: GanLog = { step: done, d_loss: sums.d_loss / chunkSteps, g_loss: sums.g_loss / chunkSteps, d_real: sums.d_real / chunkSteps, d_fake: sums.d_fake / chunkSteps };
     history.push(log);
     await saveModels(outDir, models, `s${done}`, { step: done, history });
-    const picture = await writeSamples(outDir, done, generator, points, f.grid, f.pixels);
-    s.reporter.line(`step ${done}/${f.steps}  ${fmt({ d_loss: log.d_loss, g_loss: log.g_loss, d_real: log.d_real, d_fake: log.d_fake })}  (${((performance.now() - t0) / 1000).toFixed(1)} s) ${picture}`);
+    const picture = await writeSamples(outDir, done, drawing, points, f.grid, f.pixels);
+    const seconds = (performance.now() - t0) / 1000;
+    s.reporter.line(`step ${done}/${f.steps}  ${fmt({ d_loss: log.d_loss, g_loss: log.g_loss, d_real: log.d_real, d_fake: log.d_fake })}  (${seconds.toFixed(1)} s, ${(chunkSteps / seconds).toFixed(2)} steps/s) ${picture}`);
   }
   return finish('done', `trained gan ${t.name} for ${done} steps; samples in ${join(outDir, 'samples.png')}`);
 }

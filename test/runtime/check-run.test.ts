@@ -339,6 +339,7 @@ ${fieldLines(f)}}
       label_noise: ['0', '1', '2'],
       real_label: ['0.9', '0.4'],
       d_steps: ['2', '0'],
+      ema: ['0.99', '1'],
       sample_every: ['5', '0'],
       grid: ['1', '3'],
       seed: ['4'],

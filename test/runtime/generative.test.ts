@@ -13,7 +13,7 @@ import { gridCells, imageGrid, readPicture } from '../../runtime/io/png.js';
 import { silentReporter } from '../../runtime/progress.js';
 import type { Session } from '../../runtime/session.js';
 import { gridOf } from '../../runtime/tasks/generative.js';
-import { binaryCrossentropy, noisyLabels, runGanTask, type GanFields } from '../../runtime/tasks/gan.js';
+import { binaryCrossentropy, noisyLabels, runGanTask, updateAverage, type GanFields } from '../../runtime/tasks/gan.js';
 import { axisLinear, axisQuantiles, klWeightAt, latentPoints, normalQuantile, runVaeTask, vaeLoss, type VaeFields } from '../../runtime/tasks/vae.js';
 
 beforeAll(async () => {
@@ -165,7 +165,7 @@ describe('vae', () => {
 
 const ganFields = (over: Partial<GanFields> = {}): GanFields => ({
   steps: 20, batchSize: 8, dOptimizer: adam(0.005), gOptimizer: adam(0.005),
-  clipValue: 1, pixels: 'unit', realLabel: 1, dSteps: 1, labelNoise: 0.05, sampleEvery: 10, grid: 2, save: 'unused', ...over,
+  clipValue: 1, pixels: 'unit', realLabel: 1, dSteps: 1, labelNoise: 0.05, ema: 0, sampleEvery: 10, grid: 2, save: 'unused', ...over,
 });
 
 function ganTask(fields: GanFields) {
@@ -223,5 +223,31 @@ describe('image grids', () => {
     expect(back.n).toBe(6); // the sixth cell is the white filler
     expect([...back.images.subarray(0, n * h * w)]).toEqual([...images]);
     expect(() => imageGrid(images, n, h, w, 2, 3)).toThrow(/1 or 3 channels/);
+  });
+
+  it('ema: a running average of the generator draws the grids and is saved as generator/', async () => {
+    const model = denseModel([2], [3], [3]), average = denseModel([2], [3], [3]);
+    const before = average.getWeights().map((w) => w.arraySync());
+    updateAverage(average, model, 0.5, 100);
+    average.getWeights().forEach((a, i) => {
+      const want = tf.add(tf.mul(before[i]!, 0.5), tf.mul(model.getWeights()[i]!, 0.5));
+      expect(tf.max(tf.abs(tf.sub(a, want))).dataSync()[0]).toBeLessThan(1e-6);
+    });
+    // The first updates weigh the trained weights most: 1 − 1/10 at the first.
+    updateAverage(average, model, 0.999, 0);
+    const first = tf.max(tf.abs(tf.sub(average.getWeights()[0]!, model.getWeights()[0]!))).dataSync()[0]!;
+    expect(first).toBeLessThan(0.1 * tf.max(tf.abs(tf.sub(tf.tensor(before[0]!), model.getWeights()[0]!))).dataSync()[0]! + 1e-6);
+
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-gan-'));
+    const r = await runGanTask(ganTask(ganFields({ ema: 0.9 })), session(dir));
+    expect(r.status).toBe('done');
+    const saved = (await loadCheckpoint(join(dir, 'generator')))!.model.getWeights(), trained = (await loadCheckpoint(join(dir, 'generator-training')))!.model.getWeights();
+    expect(saved.map((w) => w.shape)).toEqual(trained.map((w) => w.shape));
+    expect(tf.max(tf.abs(tf.sub(saved[0]!, trained[0]!))).dataSync()[0]).toBeGreaterThan(0);
+    expect(tf.max(tf.abs(tf.sub(saved[0]!, r.generator.getWeights()[0]!))).dataSync()[0]).toBe(0);
+    // --resume continues both: the trained weights with their optimizer, and the average.
+    const more = await runGanTask(ganTask(ganFields({ ema: 0.9, steps: 30 })), session(dir, true));
+    expect(more.history.map((h) => h.step)).toEqual([10, 20, 30]);
+    expect([await optimizerSteps(join(dir, 'generator-training')), await optimizerSteps(join(dir, 'discriminator'))]).toEqual([30, 30]);
   });
 });
