@@ -147,7 +147,10 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
         if (real !== gathered) gathered.dispose();
         [dLoss = NaN, ...scores] = await optimizeStep(dOpt, dVars, (watch) => {
           const fake = generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor;
-          const p = discriminator.apply(tf.concat([real, fake]), { training: true }) as tf.Tensor;
+          // Real and fake images in separate passes, as D sees fakes alone in the G step: a
+          // batch-normalised D fed a mixed batch wins on the mix's statistics while G fools
+          // the fake-only ones (the samples stay noise).
+          const p = tf.concat([discriminator.apply(real, { training: true }) as tf.Tensor, discriminator.apply(fake, { training: true }) as tf.Tensor]);
           watch(p.slice([0, 0], [b, 1]).mean());
           watch(p.slice([b, 0], [b, 1]).mean());
           return binaryCrossentropy(noisyLabels(b, b, f.labelNoise, f.realLabel), p);
