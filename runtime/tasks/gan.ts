@@ -6,6 +6,7 @@
 // generator holds a running average of the trained one's weights: it draws the grids and is
 // saved as generator/ (the trained weights, with their optimizer, as generator-training/).
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeData } from '../data/column.js';
 import { writePng } from '../io/png.js';
@@ -101,25 +102,34 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
   average?.setWeights(generator.getWeights());
   /** The generator that draws the grids and is saved as generator/. */
   const drawing = average ?? generator;
-  const trainedName = average ? 'generator-training' : 'generator';
   const latent = generator.inputs[0]!.shape[1]!;
   const points = tf.randomNormal([f.grid * f.grid, latent]);
-  const models: Record<string, tf.LayersModel> = average ? { generator: average, discriminator, [trainedName]: generator } : { generator, discriminator };
+  // What each checkpoint saves. generator-training/ is kept current once it exists, so a
+  // later --resume never picks up stale trained weights.
+  const hadTrainingFolder = existsSync(join(outDir, 'generator-training'));
+  const models: Record<string, tf.LayersModel> = average || hadTrainingFolder ? { generator: drawing, discriminator, 'generator-training': generator } : { generator, discriminator };
   let history: GanLog[] = [];
   let done = 0;
-  let restored = new Map<string, tf.Optimizer>();
+  let dRestored: tf.Optimizer | undefined, gRestored: tf.Optimizer | undefined;
   if (s.flags.resume) {
-    const loaded = await loadModels(outDir, models, 'step');
+    // The trained weights are in generator-training/ after a run with `ema`, in generator/
+    // after one without: resume from whichever the checkpoint holds, whatever `ema` is now.
+    const savedName = hadTrainingFolder ? 'generator-training' : 'generator';
+    const saved: Record<string, tf.LayersModel> = { [savedName]: generator, discriminator };
+    if (average && savedName === 'generator-training') saved['generator'] = average;
+    const loaded = await loadModels(outDir, saved, 'step');
     if (loaded) {
+      if (average && savedName === 'generator') average.setWeights(generator.getWeights());
       done = Number(loaded.state['step'] ?? 0);
       history = (loaded.state['history'] as GanLog[] | undefined) ?? [];
-      restored = loaded.optimizers;
-      s.reporter.line(`resuming gan ${t.name} from ${outDir} after step ${done} (${restored.has(trainedName) && restored.has('discriminator') ? 'with the optimizers\' state' : 'the optimizers start afresh'})`);
+      dRestored = loaded.optimizers.get('discriminator');
+      gRestored = loaded.optimizers.get(savedName);
+      s.reporter.line(`resuming gan ${t.name} from ${outDir} after step ${done} (${dRestored && gRestored ? 'with the optimizers\' state' : 'the optimizers start afresh'})`);
     } else s.reporter.line(`no checkpoint in ${outDir}; starting gan ${t.name} from scratch`);
   }
   // Each optimizer is saved with the model it trains.
-  const dOpt = restored.get('discriminator') ?? makeOptimizer(f.dOptimizer);
-  const gOpt = restored.get(trainedName) ?? makeOptimizer(f.gOptimizer);
+  const dOpt = dRestored ?? makeOptimizer(f.dOptimizer);
+  const gOpt = gRestored ?? makeOptimizer(f.gOptimizer);
   attachOptimizer(discriminator, dOpt);
   attachOptimizer(generator, gOpt);
   const dVars = trainableVariables(discriminator), gVars = trainableVariables(generator);

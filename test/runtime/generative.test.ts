@@ -249,5 +249,16 @@ describe('image grids', () => {
     const more = await runGanTask(ganTask(ganFields({ ema: 0.9, steps: 30 })), session(dir, true));
     expect(more.history.map((h) => h.step)).toEqual([10, 20, 30]);
     expect([await optimizerSteps(join(dir, 'generator-training')), await optimizerSteps(join(dir, 'discriminator'))]).toEqual([30, 30]);
+    // Without ema now: training continues from generator-training/, which stays current.
+    await runGanTask(ganTask(ganFields({ steps: 40 })), session(dir, true));
+    expect([await optimizerSteps(join(dir, 'generator-training')), await optimizerSteps(join(dir, 'generator'))]).toEqual([40, 40]);
+  });
+
+  it('ema can be turned on when resuming a run without it: the average starts from the trained weights', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-gan-'));
+    await runGanTask(ganTask(ganFields({ steps: 10 })), session(dir));
+    const r = await runGanTask(ganTask(ganFields({ ema: 0.9 })), session(dir, true));
+    expect(r.history.map((h) => h.step)).toEqual([10, 20]);
+    expect([await optimizerSteps(join(dir, 'generator-training')), await optimizerSteps(join(dir, 'discriminator'))]).toEqual([20, 20]);
   });
 });
