@@ -9,7 +9,8 @@
 //   npm run bench -- digits --fashion out/fashion/samples.png
 // A folder in place of a PNG is a gan's output (or a generator's checkpoint): its generator
 // draws SAMPLES images from fixed latent points (a steadier figure than a 64-cell grid, which
-// swings by ±6–10 points between checkpoints of one run).
+// swings by ±6–10 points between checkpoints of one run). A conditional gan's generator is
+// asked for each class in turn, and the row adds the share classified as the class asked for.
 //   npm run bench -- digits out/dcgan_digits
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, statSync } from 'node:fs';
@@ -46,8 +47,11 @@ async function classifier(pkg: Images, dir: string): Promise<tf.LayersModel> {
   return model;
 }
 
-/** Fraction of images classified with max probability ≥ CONFIDENT, and the count per digit. */
-function confidence(model: tf.LayersModel, images: tf.Tensor4D): { confident: number; perDigit: number[] } {
+interface Scores { confident: number; perDigit: number[]; asAsked?: number }
+
+/** Fraction of images classified with max probability ≥ CONFIDENT, the count per digit, and
+ *  with `asked` (the class each image was drawn as) the fraction classified as that class. */
+function confidence(model: tf.LayersModel, images: tf.Tensor4D, asked?: number[]): Scores {
   return tf.tidy(() => {
     const p = model.predict(images) as tf.Tensor2D;
     const max = p.max(1).dataSync(), arg = p.argMax(1).dataSync();
@@ -59,7 +63,8 @@ function confidence(model: tf.LayersModel, images: tf.Tensor4D): { confident: nu
         perDigit[arg[i]!]!++;
       }
     });
-    return { confident: confident / max.length, perDigit };
+    const asAsked = asked && asked.filter((c, i) => arg[i] === c).length / asked.length;
+    return { confident: confident / max.length, perDigit, ...(asAsked === undefined ? {} : { asAsked }) };
   });
 }
 
@@ -72,8 +77,8 @@ export async function benchDigits(args: string[]): Promise<void> {
   const what = pkg === 'mnist' ? 'digits' : 'clothes';
   const held = Int32Array.from({ length: TOTAL - TRAIN }, (_, i) => TRAIN + i);
   const acc = tf.tidy(() => (model.predict(x.gather(held)) as tf.Tensor).argMax(1).equal(y.gather(held).argMax(1)).mean().dataSync()[0]!);
-  const row = (name: string, r: { confident: number; perDigit: number[] }, n: number) =>
-    console.log(`${name.padEnd(44)} ${String(n).padStart(5)} cells  ${(100 * r.confident).toFixed(1).padStart(5)}% ≥ ${CONFIDENT}   classes ${r.perDigit.join(' ')}`);
+  const row = (name: string, r: Scores, n: number) =>
+    console.log(`${name.padEnd(44)} ${String(n).padStart(5)} cells  ${(100 * r.confident).toFixed(1).padStart(5)}% ≥ ${CONFIDENT}   classes ${r.perDigit.join(' ')}${r.asAsked === undefined ? '' : `   as asked ${(100 * r.asAsked).toFixed(1)}%`}`);
   console.log(`${pkg} classifier: held-out accuracy ${(100 * acc).toFixed(1)}% on ${TOTAL - TRAIN} real images`);
   row(`real ${what} (ceiling)`, confidence(model, x.gather(held) as tf.Tensor4D), TOTAL - TRAIN);
   seedGlobalRandom(1);
@@ -82,8 +87,8 @@ export async function benchDigits(args: string[]): Promise<void> {
   const blurred = tf.tidy(() => tf.avgPool(noise, 5, 1, 'same').sub(0.5).mul(4).sigmoid() as tf.Tensor4D);
   row('blurred noise (floor)', confidence(model, blurred), 500);
   for (const path of pngs) {
-    const images = statSync(path).isDirectory() ? await samples(path) : pictureCells(path);
-    row(path, confidence(model, images), images.shape[0]);
+    const { images, asked } = statSync(path).isDirectory() ? await samples(path) : { images: pictureCells(path), asked: undefined };
+    row(path, confidence(model, images, asked), images.shape[0]);
     images.dispose();
   }
 }
@@ -94,16 +99,21 @@ function pictureCells(png: string): tf.Tensor4D {
 }
 
 /** SAMPLES images from the generator in `dir` (a gan's output folder or the checkpoint
- *  itself), in [0, 1]: a tanh generator's pixels are mapped from [-1, 1]. */
-async function samples(dir: string): Promise<tf.Tensor4D> {
+ *  itself), in [0, 1]: a tanh generator's pixels are mapped from [-1, 1]. A conditional
+ *  generator (a second input of one-hot classes) draws image i as class i mod K. */
+async function samples(dir: string): Promise<{ images: tf.Tensor4D; asked?: number[] }> {
   const ckpt = await loadCheckpoint(existsSync(join(dir, 'generator')) ? join(dir, 'generator') : dir);
   if (!ckpt) throw new Error(`${dir} holds no generator checkpoint`);
   const generator = ckpt.model;
   // The activation nearest the output (a reshape may follow it).
   const last = [...generator.layers].reverse().map((l) => l.getConfig()['activation']).find((a) => a !== undefined && a !== 'linear');
   seedGlobalRandom(123);
-  return tf.tidy(() => {
-    const out = generator.predict(tf.randomNormal([SAMPLES, generator.inputs[0]!.shape[1]!])) as tf.Tensor4D;
-    return last === 'tanh' ? out.add(1).div(2) : out;
+  const classes = generator.inputs[1]?.shape[1];
+  const asked = classes ? Array.from({ length: SAMPLES }, (_, i) => i % classes) : undefined;
+  const images = tf.tidy(() => {
+    const z = tf.randomNormal([SAMPLES, generator.inputs[0]!.shape[1]!]);
+    const out = generator.predict(asked && classes ? [z, tf.oneHot(tf.tensor1d(asked, 'int32'), classes).toFloat()] : z) as tf.Tensor4D;
+    return last === 'tanh' ? out.add(1).div<tf.Tensor4D>(2) : out;
   });
+  return asked ? { images, asked } : { images };
 }

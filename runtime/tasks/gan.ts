@@ -5,6 +5,10 @@
 // points, checkpoints of both models, and a line of averaged losses. With `ema`, a second
 // generator holds a running average of the trained one's weights: it draws the grids and is
 // saved as generator/ (the trained weights, with their optimizer, as generator-training/).
+// A conditional gan (AC-GAN) has a generator with a second input, the one-hot class to draw,
+// and a discriminator with a second output, its class probabilities: the discriminator also
+// learns to classify real images (by the data's labels) and generated ones (by the class
+// they were drawn as), and the generator to draw images of the class it was given.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +35,8 @@ export interface GanFields {
   labelNoise: number;
   /** Momentum of the running average of the generator's weights (0: none). */
   ema: number;
+  /** Weight of the class cross-entropy in both losses of a conditional gan. */
+  classWeight: number;
   sampleEvery: number;
   grid: number;
   seed?: number;
@@ -49,7 +55,10 @@ export interface GanTask {
 /** Losses averaged over the `sample_every` steps ending at `step`; d_real/d_fake are the
  *  discriminator's mean scores of real and generated images. */
 export interface GanLog { step: number; d_loss: number; g_loss: number; d_real: number; d_fake: number }
-export interface GanResult extends TaskOutcome { history: GanLog[]; generator: tf.LayersModel; discriminator: tf.LayersModel }
+/** What a conditional gan logs besides: the share of real and of generated images whose
+ *  most probable class (by the discriminator) is their label or the class they were drawn as. */
+export interface ConditionalGanLog extends GanLog { class_real: number; class_fake: number }
+export interface GanResult extends TaskOutcome { history: (GanLog | ConditionalGanLog)[]; generator: tf.LayersModel; discriminator: tf.LayersModel }
 
 /** Mean binary cross-entropy of probabilities `p` against `labels`. */
 export function binaryCrossentropy(labels: tf.Tensor, p: tf.Tensor): tf.Scalar {
@@ -69,11 +78,28 @@ export function noisyLabels(real: number, fake: number, noise: number, realLabel
   });
 }
 
+/** Mean categorical cross-entropy of class probabilities `p` against one-hot `labels`. */
+export function categoricalCrossentropy(labels: tf.Tensor, p: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.log(tf.clipByValue(p, 1e-7, 1))), -1))) as tf.Scalar);
+}
+
+/** One-hot classes for `n` images: class i mod `classes` for the i-th (the sample grids
+ *  show every class in turn), or uniformly random ones. */
+export function classCodes(n: number, classes: number, random: boolean): tf.Tensor2D {
+  return tf.tidy(() => {
+    const ids = random ? tf.randomUniform([n], 0, classes, 'int32') : tf.tensor1d(Array.from({ length: n }, (_, i) => i % classes), 'int32');
+    return tf.oneHot(ids, classes).toFloat() as tf.Tensor2D;
+  });
+}
+
+/** The share of rows whose most probable class is the one-hot label's. */
+const hits = (labels: tf.Tensor, p: tf.Tensor) => tf.tidy(() => tf.mean(tf.equal(tf.argMax(p, -1), tf.argMax(labels, -1)).toFloat()));
+
 /** Pixels as the networks see them, from the data's [0, 1], and back. */
 const fromUnit = (t: tf.Tensor, pixels: GanFields['pixels']) => (pixels === 'signed' ? tf.tidy(() => t.mul(2).sub(1)) : t);
 const toUnit = (t: tf.Tensor, pixels: GanFields['pixels']) => (pixels === 'signed' ? t.add(1).div(2) : t);
 
-async function writeSamples(outDir: string, step: number, generator: tf.LayersModel, points: tf.Tensor, grid: number, pixels: GanFields['pixels']): Promise<string> {
+async function writeSamples(outDir: string, step: number, generator: tf.LayersModel, points: tf.Tensor | tf.Tensor[], grid: number, pixels: GanFields['pixels']): Promise<string> {
   const picture = await gridOf(generator, points, grid, (t) => toUnit(t, pixels));
   const path = join(outDir, `samples-${String(step).padStart(6, '0')}.png`);
   writePng(path, picture);
@@ -103,7 +129,23 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
   /** The generator that draws the grids and is saved as generator/. */
   const drawing = average ?? generator;
   const latent = generator.inputs[0]!.shape[1]!;
-  const points = tf.randomNormal([f.grid * f.grid, latent]);
+  // The checker lets a two-input generator through only with labelled data.
+  const classes = generator.inputs[1]?.shape[1] ?? 0;
+  const labels = classes && t.data.kind === 'dataset' ? t.data.y : undefined;
+  const cells = f.grid * f.grid;
+  const points = classes ? [tf.randomNormal([cells, latent]), classCodes(cells, classes, false)] : tf.randomNormal([cells, latent]);
+  /** `n` generated images, and the classes they were drawn as (conditional gan). */
+  const generate = (n: number): [tf.Tensor, tf.Tensor | undefined] => {
+    const z = tf.randomNormal([n, latent]);
+    if (!classes) return [generator.apply(z, { training: true }) as tf.Tensor, undefined];
+    const drawn = classCodes(n, classes, true);
+    return [generator.apply([z, drawn], { training: true }) as tf.Tensor, drawn];
+  };
+  /** The discriminator's scores, and its class probabilities (conditional gan). */
+  const judge = (images: tf.Tensor): [tf.Tensor, tf.Tensor | undefined] => {
+    const out = discriminator.apply(images, { training: true }) as tf.Tensor | tf.Tensor[];
+    return Array.isArray(out) ? [out[0]!, out[1]] : [out, undefined];
+  };
   // What each checkpoint saves. generator-training/ is kept current once it exists, so a
   // later --resume never picks up stale trained weights.
   const hadTrainingFolder = existsSync(join(outDir, 'generator-training'));
@@ -139,13 +181,13 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
       { name: 'd_loss', values: history.map((h) => h.d_loss) },
       { name: 'g_loss', values: history.map((h) => h.g_loss) },
     ]);
-    points.dispose();
+    tf.dispose(points);
     return { status, message, history, generator: drawing, discriminator };
   };
   const chunks = Math.ceil(f.steps / f.sampleEvery);
   while (done < f.steps) {
     const chunkSteps = Math.min(f.sampleEvery, f.steps - done);
-    const sums = { d_loss: 0, g_loss: 0, d_real: 0, d_fake: 0 };
+    const sums = { d_loss: 0, g_loss: 0, d_real: 0, d_fake: 0, class_real: 0, class_fake: 0 };
     const t0 = performance.now();
     s.reporter.epochStart(Math.floor(done / f.sampleEvery) + 1, chunks, chunkSteps);
     for (let k = 0; k < chunkSteps; k++) {
@@ -155,21 +197,29 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
         const gathered = images.gather(rows);
         const real = fromUnit(gathered, f.pixels);
         if (real !== gathered) gathered.dispose();
+        const realClasses = labels?.gather(rows);
         [dLoss = NaN, ...scores] = await optimizeStep(dOpt, dVars, (watch) => {
-          const fake = generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor;
+          const [fake, drawn] = generate(b);
           // Real and fake images in separate passes, as D sees fakes alone in the G step: a
           // batch-normalised D fed a mixed batch wins on the mix's statistics while G fools
           // the fake-only ones (the samples stay noise).
-          const p = tf.concat([discriminator.apply(real, { training: true }) as tf.Tensor, discriminator.apply(fake, { training: true }) as tf.Tensor]);
-          watch(p.slice([0, 0], [b, 1]).mean());
-          watch(p.slice([b, 0], [b, 1]).mean());
-          return binaryCrossentropy(noisyLabels(b, b, f.labelNoise, f.realLabel), p);
+          const [pReal, classesReal] = judge(real), [pFake, classesFake] = judge(fake);
+          watch(pReal.mean());
+          watch(pFake.mean());
+          const loss = binaryCrossentropy(noisyLabels(b, b, f.labelNoise, f.realLabel), tf.concat([pReal, pFake]));
+          if (!realClasses || !classesReal || !drawn || !classesFake) return loss;
+          watch(hits(realClasses, classesReal));
+          watch(hits(drawn, classesFake));
+          return loss.add(categoricalCrossentropy(realClasses, classesReal).add(categoricalCrossentropy(drawn, classesFake)).mul(f.classWeight)) as tf.Scalar;
         }, f.clipValue);
         real.dispose();
+        realClasses?.dispose();
       }
       const [gLoss = NaN] = await optimizeStep(gOpt, gVars, () => {
-        const p = discriminator.apply(generator.apply(tf.randomNormal([b, latent]), { training: true }) as tf.Tensor, { training: true }) as tf.Tensor;
-        return binaryCrossentropy(tf.ones([b, 1]), p);
+        const [fake, drawn] = generate(b);
+        const [p, classesFake] = judge(fake);
+        const loss = binaryCrossentropy(tf.ones([b, 1]), p);
+        return drawn && classesFake ? loss.add(categoricalCrossentropy(drawn, classesFake).mul(f.classWeight)) as tf.Scalar : loss;
       }, f.clipValue);
       if (!Number.isFinite(dLoss) || !Number.isFinite(gLoss)) {
         s.reporter.epochEnd();
@@ -178,6 +228,7 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
       }
       if (average) updateAverage(average, generator, f.ema, done);
       sums.d_loss += dLoss; sums.g_loss += gLoss; sums.d_real += scores[0]!; sums.d_fake += scores[1]!;
+      sums.class_real += scores[2] ?? 0; sums.class_fake += scores[3] ?? 0;
       done++;
       s.reporter.step(k + 1, { d_loss: sums.d_loss / (k + 1), g_loss: sums.g_loss / (k + 1) });
       await new Promise((resolve) => setImmediate(resolve));
@@ -188,12 +239,15 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
       }
     }
     s.reporter.epochEnd();
-    const log: GanLog = { step: done, d_loss: sums.d_loss / chunkSteps, g_loss: sums.g_loss / chunkSteps, d_real: sums.d_real / chunkSteps, d_fake: sums.d_fake / chunkSteps };
+    const mean = (sum: number) => sum / chunkSteps;
+    const log: GanLog | ConditionalGanLog = { step: done, d_loss: mean(sums.d_loss), g_loss: mean(sums.g_loss), d_real: mean(sums.d_real), d_fake: mean(sums.d_fake),
+      ...(classes ? { class_real: mean(sums.class_real), class_fake: mean(sums.class_fake) } : {}) };
     history.push(log);
     await saveModels(outDir, models, `s${done}`, { step: done, history });
     const picture = await writeSamples(outDir, done, drawing, points, f.grid, f.pixels);
     const seconds = (performance.now() - t0) / 1000;
-    s.reporter.line(`step ${done}/${f.steps}  ${fmt({ d_loss: log.d_loss, g_loss: log.g_loss, d_real: log.d_real, d_fake: log.d_fake })}  (${seconds.toFixed(1)} s, ${(chunkSteps / seconds).toFixed(2)} steps/s) ${picture}`);
+    const { step: _, ...figures } = log;
+    s.reporter.line(`step ${done}/${f.steps}  ${fmt(figures)}  (${seconds.toFixed(1)} s, ${(chunkSteps / seconds).toFixed(2)} steps/s) ${picture}`);
   }
   return finish('done', `trained gan ${t.name} for ${done} steps; samples in ${join(outDir, 'samples.png')}`);
 }

@@ -88,7 +88,7 @@ export async function loadModels(dir: string, models: Record<string, tf.LayersMo
 
 /** The images a generator or decoder makes from latent `points`, in [0, 1] after `toUnit`,
  *  tiled `grid` to a row. */
-export async function gridOf(model: tf.LayersModel, points: tf.Tensor, grid: number, toUnit: (t: tf.Tensor) => tf.Tensor = (t) => t): Promise<Picture> {
+export async function gridOf(model: tf.LayersModel, points: tf.Tensor | tf.Tensor[], grid: number, toUnit: (t: tf.Tensor) => tf.Tensor = (t) => t): Promise<Picture> {
   const images = tf.tidy(() => toUnit(model.predict(points) as tf.Tensor));
   const [n, h, w, c] = images.shape as number[];
   return imageGrid(await floatsOf(images), n!, h!, w!, c!, grid);

@@ -208,6 +208,8 @@ describe('train: what check accepts, run runs', () => {
 
 interface Kind {
   kind: string;
+  /** The test's name where one kind has two cases. */
+  title?: string;
   base: (fields: Record<string, string>) => string;
   fields: Record<string, string>;
   variants: Record<string, string[]>;
@@ -348,6 +350,27 @@ ${fieldLines(f)}}
     related: ['generator', 'discriminator'],
   },
   {
+    kind: 'gan',
+    title: 'conditional gan',
+    base: (f) => `import std.data
+import std.gan
+data d = idx("img.idx", labels: "lab.idx", height: 4, width: 4, classes: 3)
+gan G on d {
+${fieldLines(f)}}
+`,
+    fields: { generator: 'ConditionalDcganGenerator(latent: 2, classes: 3, height: 4, width: 4)', discriminator: 'ConditionalDcganDiscriminator(classes: 3, height: 4, width: 4)', steps: '1', batch_size: '4', sample_every: '1', grid: '2' },
+    variants: {
+      generator: ['ConditionalDcganGenerator(latent: 3, classes: 5, height: 4, width: 4)', 'ConditionalDcganGenerator(latent: 2, classes: 3, height: 8, width: 8)', 'DcganGenerator(latent: 2, height: 4, width: 4)', 'ConditionalDcganDiscriminator(classes: 3, height: 4, width: 4)'],
+      discriminator: ['ConditionalDcganDiscriminator(classes: 2, height: 4, width: 4)', 'DcganDiscriminator(height: 4, width: 4)', 'ConditionalDcganGenerator(latent: 2, classes: 3, height: 4, width: 4)'],
+      class_weight: ['0', '2.5', '-1'],
+      ema: ['0.9'],
+      grid: ['3'],
+      pixels: ['unit'],
+      save: ['"out/c"'],
+    },
+    related: ['generator', 'discriminator'],
+  },
+  {
     kind: 'dream',
     base: (f) => `import std.dream
 data photo = image("photo.png", height: 24, width: 24)
@@ -433,7 +456,7 @@ function enumValues(kind: string, field: string): readonly string[] {
 
 describe('every field of every task kind: accepted runs, rejected has a diagnostic at the field', () => {
   for (const k of KINDS) {
-    it(k.kind, async () => {
+    it(k.title ?? k.kind, async () => {
       const base = k.base(k.fields);
       expect(await checkAndRun(base), `the base ${k.kind} program`).toEqual({ accepted: true });
       for (const [field, values] of Object.entries(k.variants)) {

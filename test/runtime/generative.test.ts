@@ -13,7 +13,7 @@ import { gridCells, imageGrid, readPicture } from '../../runtime/io/png.js';
 import { silentReporter } from '../../runtime/progress.js';
 import type { Session } from '../../runtime/session.js';
 import { gridOf } from '../../runtime/tasks/generative.js';
-import { binaryCrossentropy, noisyLabels, runGanTask, updateAverage, type GanFields } from '../../runtime/tasks/gan.js';
+import { binaryCrossentropy, categoricalCrossentropy, classCodes, noisyLabels, runGanTask, updateAverage, type GanFields } from '../../runtime/tasks/gan.js';
 import { axisLinear, axisQuantiles, klWeightAt, latentPoints, normalQuantile, runVaeTask, vaeLoss, type VaeFields } from '../../runtime/tasks/vae.js';
 
 beforeAll(async () => {
@@ -36,14 +36,18 @@ function session(out: string, resume = false): Session {
   return { flags: { resume, out, seed: 5 }, reporter: silentReporter, interrupt: { requested: false }, report: () => 0, loading: async (load) => load(), close: () => {} };
 }
 
-/** 64 images of 6×6: a bright bar, horizontal or vertical, at a random place. */
-function bars(): RuntimeData {
+/** 64 images of 6×6: a bright bar, vertical for even rows and horizontal for odd ones, at one of four places. */
+function barImages(): DenseColumn {
   const n = 64, x = new Float32Array(n * 36);
   for (let i = 0; i < n; i++) {
     const at = 1 + (i % 4), vertical = i % 2 === 0;
     for (let k = 0; k < 6; k++) x[i * 36 + (vertical ? k * 6 + at : at * 6 + k)] = 1;
   }
-  return { kind: 'array', column: new DenseColumn(x, [6, 6, 1]) };
+  return new DenseColumn(x, [6, 6, 1]);
+}
+
+function bars(): RuntimeData {
+  return { kind: 'array', column: barImages() };
 }
 
 function denseModel(inShape: number[], units: number[], outShape: number[], heads = 1): tf.LayersModel {
@@ -167,7 +171,7 @@ describe('vae', () => {
 
 const ganFields = (over: Partial<GanFields> = {}): GanFields => ({
   steps: 20, batchSize: 8, dOptimizer: adam(0.005), gOptimizer: adam(0.005),
-  clipValue: 1, pixels: 'unit', realLabel: 1, dSteps: 1, labelNoise: 0.05, ema: 0, sampleEvery: 10, grid: 2, save: 'unused', ...over,
+  clipValue: 1, pixels: 'unit', realLabel: 1, dSteps: 1, labelNoise: 0.05, ema: 0, classWeight: 1, sampleEvery: 10, grid: 2, save: 'unused', ...over,
 });
 
 function ganTask(fields: GanFields) {
@@ -262,5 +266,61 @@ describe('image grids', () => {
     const r = await runGanTask(ganTask(ganFields({ ema: 0.9 })), session(dir, true));
     expect(r.history.map((h) => h.step)).toEqual([10, 20]);
     expect([await optimizerSteps(join(dir, 'generator-training')), await optimizerSteps(join(dir, 'discriminator'))]).toEqual([20, 20]);
+  });
+});
+
+/** 64 labelled bars of 6×6: class 0 vertical, class 1 horizontal, one-hot. */
+function labelledBars(): RuntimeData {
+  const y = Float32Array.from({ length: 64 * 2 }, (_, k) => Number(k % 2 === Math.floor(k / 2) % 2));
+  return { kind: 'dataset', x: barImages(), y: new DenseColumn(y, [2]), info: {} };
+}
+
+/** A generator of [z, one-hot class] and a discriminator with a score and class probabilities. */
+function conditionalTask(fields: GanFields) {
+  return {
+    name: 'Bars', baseDir: '.', data: labelledBars(), fields,
+    generator: () => {
+      const z = tf.input({ shape: [4] }), kind = tf.input({ shape: [2] });
+      const h = tf.layers.dense({ units: 16, activation: 'relu' }).apply(tf.layers.concatenate().apply([z, kind])) as tf.SymbolicTensor;
+      const image = tf.layers.reshape({ targetShape: [6, 6, 1] }).apply(tf.layers.dense({ units: 36, activation: 'sigmoid' }).apply(h)) as tf.SymbolicTensor;
+      return tf.model({ inputs: [z, kind], outputs: image });
+    },
+    discriminator: () => {
+      const image = tf.input({ shape: [6, 6, 1] });
+      const h = tf.layers.dense({ units: 16, activation: 'relu' }).apply(tf.layers.flatten().apply(image)) as tf.SymbolicTensor;
+      const score = tf.layers.dense({ units: 1, activation: 'sigmoid' }).apply(h) as tf.SymbolicTensor;
+      const kind = tf.layers.dense({ units: 2, activation: 'softmax' }).apply(h) as tf.SymbolicTensor;
+      return tf.model({ inputs: image, outputs: [score, kind] });
+    },
+  };
+}
+
+describe('conditional gan', () => {
+  it('categorical cross-entropy and class codes, by hand', () => {
+    expect(value(categoricalCrossentropy(tf.tensor2d([[0, 1], [1, 0]]), tf.tensor2d([[0.2, 0.8], [0.6, 0.4]])))).toBeCloseTo(-(Math.log(0.8) + Math.log(0.6)) / 2, 5);
+    expect(classCodes(5, 3, false).arraySync()).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]]);
+    const random = classCodes(300, 3, true);
+    expect(random.sum(1).arraySync()).toEqual(Array(300).fill(1));
+    expect((random.sum(0).arraySync() as number[]).every((count) => count > 60)).toBe(true);
+  });
+
+  it('the generator learns to draw the class it is asked for; the discriminator classifies real and generated images', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-gan-'));
+    const r = await runGanTask(conditionalTask(ganFields({ steps: 300, sampleEvery: 100, batchSize: 16, ema: 0.9 })), session(dir));
+    expect(r.status).toBe('done');
+    const last = r.history[r.history.length - 1]!;
+    expect(last).toMatchObject({ class_real: expect.any(Number), class_fake: expect.any(Number) });
+    expect('class_real' in last && last.class_real).toBeGreaterThan(0.9);
+    expect('class_fake' in last && last.class_fake).toBeGreaterThan(0.9);
+    // Asked for 32 of each class, the saved generator's images lean the way of the class:
+    // (brightest column − brightest row) is higher for every one asked for class 0 (vertical
+    // bars) than for any asked for class 1 (horizontal).
+    const generator = (await loadCheckpoint(join(dir, 'generator')))!.model;
+    const images = tf.tidy(() => generator.predict([tf.randomNormal([64, 4]), classCodes(64, 2, false)]) as tf.Tensor4D);
+    const brightest = (axis: number) => images.mean(axis).max(1).reshape([64]).arraySync() as number[];
+    const columns = brightest(1), rows = brightest(2);
+    const lean = (kind: number) => columns.map((c, i) => c - rows[i]!).filter((_, i) => i % 2 === kind);
+    expect(Math.min(...lean(0))).toBeGreaterThan(Math.max(...lean(1)));
+    expect(existsSync(join(dir, 'samples-000300.png'))).toBe(true);
   });
 });

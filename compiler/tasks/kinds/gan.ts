@@ -26,6 +26,7 @@ export const gan = defineTaskKind({
     { name: 'real_label', type: { kind: 'float', min: 0.5, max: 1 }, doc: 'The discriminator\'s label for real images (one-sided label smoothing: 0.9 keeps it from growing over-confident; generated images stay at 0).', default: { kind: 'float', value: 1 } },
     { name: 'd_steps', type: { kind: 'int', min: 1 }, doc: 'Discriminator updates per step, each on a fresh batch, before the generator\'s one.', default: { kind: 'int', value: 1 } },
     { name: 'ema', type: { kind: 'float', min: 0, max: 0.99999 }, doc: 'Momentum of a running average of the generator\'s weights (0.999: about the last thousand steps; 0 turns it off). The sample grids and generator/ come from the average, which is steadier and cleaner than the weights of any one step; the weights being trained are kept in generator-training/ for --resume.', default: { kind: 'float', value: 0 } },
+    { name: 'class_weight', type: { kind: 'float', min: 0 }, doc: 'Weight of the class cross-entropy in both losses of a conditional gan (AC-GAN: a generator with a second input, the one-hot class to draw, and a discriminator with a second output, its class probabilities; the data must have one-hot labels).', default: { kind: 'float', value: 1 } },
     { name: 'label_noise', type: { kind: 'float', min: 0, max: 1 }, doc: 'Uniform noise of this size added to the discriminator\'s labels (an important trick).', default: { kind: 'float', value: 0.05 } },
     { name: 'sample_every', type: { kind: 'int', min: 1 }, doc: 'Steps between sample grids and checkpoints.', default: { kind: 'int', value: 200 } },
     { name: 'grid', type: { kind: 'int', min: 1 }, doc: 'Cells per side of the sample grids (fixed latent points, so grids are comparable).', default: { kind: 'int', value: 8 } },
@@ -43,6 +44,7 @@ export const gan = defineTaskKind({
     realLabel: numField(task, 'real_label'),
     dSteps: numField(task, 'd_steps'),
     ema: numField(task, 'ema'),
+    classWeight: numField(task, 'class_weight'),
     labelNoise: numField(task, 'label_noise'),
     sampleEvery: numField(task, 'sample_every'),
     grid: numField(task, 'grid'),
@@ -54,12 +56,18 @@ export const gan = defineTaskKind({
 });
 
 /** The generator maps [b, L] to an image, the discriminator an image to [b, 1]; generated
- *  images, the discriminator's input and the data agree (one message names all three). */
+ *  images, the discriminator's input and the data agree (one message names all three). A
+ *  conditional gan's generator also takes [b, K] classes and its discriminator also gives
+ *  [b, K] class probabilities, K the classes of the data's one-hot labels. */
 function fitGan(c: FitCtx): boolean {
   const gen = modelIn(c.fields, 'generator'), disc = modelIn(c.fields, 'discriminator'), images = imagesOf(c);
   if (!gen || !disc || !images) return false;
-  if (!arity(c, 'generator', gen, 1, 1, 'one input (a latent vector) and one output (an image)') || !arity(c, 'discriminator', disc, 1, 1, 'one input (an image) and one output (its score)')) return false;
+  const conditional = gen.inputs.length === 2 || disc.outputs.length === 2;
+  const genWant = conditional ? `two inputs (a latent vector and the one-hot class to draw${gen.inputs.length === 2 ? '' : `, as discriminator ${disc.name} gives class probabilities`}) and one output (an image)` : 'one input (a latent vector) and one output (an image)';
+  const discWant = conditional ? `one input (an image) and two outputs (its score and the class probabilities${disc.outputs.length === 2 ? '' : `, as generator ${gen.name} takes a class`})` : 'one input (an image) and one output (its score)';
+  if (!arity(c, 'generator', gen, conditional ? 2 : 1, 1, genWant) || !arity(c, 'discriminator', disc, 1, conditional ? 2 : 1, discWant)) return false;
   const flexible = new Set([...modelSymbols(gen), ...modelSymbols(disc)]);
+  if (conditional && !fitClasses(c, gen, disc, flexible)) return false;
   if (inShape(gen).dims.length !== 2) {
     c.sink.report('E0408', c.file, fieldSpan(c, 'generator'), { part: 'input', role: 'generator', target: 'a latent vector', model: gen.name, expected: '[batch, latent]', found: formatShape(inShape(gen)) }, [{ span: gen.span, file: gen.file }]);
     return false;
@@ -88,6 +96,33 @@ function fitGan(c: FitCtx): boolean {
   }
   return true;
 }
+/** The generator's class input, the discriminator's class output and the data's labels are
+ *  all [batch, K]; blame falls on the one that differs from the other two, as for images. */
+function fitClasses(c: FitCtx, gen: ModelIR, disc: ModelIR, flexible: ReadonlySet<string>): boolean {
+  const drawn = inShape(gen, 1), judged = outShape(disc, 1);
+  const parts = [['generator', gen, 'second input', drawn, 'the one-hot class to draw'], ['discriminator', disc, 'second output', judged, 'the class probabilities']] as const;
+  for (const [role, m, part, shape, target] of parts) {
+    if (shape.dims.length === 2) continue;
+    c.sink.report('E0408', c.file, fieldSpan(c, role), { part, role, target, model: m.name, expected: '[batch, classes]', found: formatShape(shape) }, [{ span: m.span, file: m.file }]);
+    return false;
+  }
+  const labels = c.data.type.kind === 'dataset' ? c.data.type.y : undefined;
+  if (!labels) {
+    c.sink.report('E0404', c.file, c.decl.on!.span, { data: 'the data', part: 'second input', model: gen.name, expected: `one-hot labels ${formatShape(drawn)}`, found: 'images without labels', hint: 'unlabelled' }, [{ span: gen.span, file: gen.file }]);
+    return false;
+  }
+  const fits = parts.map(([, , , shape]) => sameSamples(shape, labels, c, flexible));
+  const perBatch = formatShape({ ...labels, dims: [drawn.dims[0]!, ...labels.dims.slice(1)] });
+  if (fits.every(Boolean)) return true;
+  if (!fits.some(Boolean) && sameSamples(drawn, judged, c, flexible)) {
+    c.sink.report('E0404', c.file, c.decl.on!.span, { data: 'the data', part: 'second input', model: gen.name, expected: formatShape(drawn), found: `labels ${formatShape(labels)}`, other: disc.name, hint: 'bothModels' }, [{ span: gen.span, file: gen.file }]);
+    return false;
+  }
+  const [role, m, part, shape, target] = parts[fits[0] ? 1 : 0];
+  c.sink.report('E0408', c.file, fieldSpan(c, role), { part, role, target: `${target}, one per class of the data's labels`, model: m.name, expected: perBatch, found: formatShape(shape) }, [{ span: m.span, file: m.file }]);
+  return false;
+}
+
 /** The activation a model's output ends in (`dense(784, activation: tanh)` or a `tanh` line). */
 function finalActivation(m: ModelIR): string | undefined {
   const last = m.nodes[m.outputs[0]!.node]!;
