@@ -10,7 +10,8 @@
 // A folder in place of a PNG is a gan's output (or a generator's checkpoint): its generator
 // draws SAMPLES images from fixed latent points (a steadier figure than a 64-cell grid, which
 // swings by ±6–10 points between checkpoints of one run). A conditional gan's generator is
-// asked for each class in turn, and the row adds the share classified as the class asked for.
+// asked for each class in turn, and with ten classes the row adds the share classified as the
+// class asked for.
 //   npm run bench -- digits out/dcgan_digits
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, statSync } from 'node:fs';
@@ -98,6 +99,15 @@ function pictureCells(png: string): tf.Tensor4D {
   return tf.tensor4d(cells.images, [cells.n, 28, 28, 1]);
 }
 
+/** The activation nearest a model's output (a reshape may follow it; a nested model is searched inside). */
+function finalActivation(model: tf.LayersModel): string | undefined {
+  for (const layer of [...model.layers].reverse()) {
+    const found = layer instanceof tf.LayersModel ? finalActivation(layer) : layer.getConfig()['activation'];
+    if (typeof found === 'string' && found !== 'linear') return found;
+  }
+  return undefined;
+}
+
 /** SAMPLES images from the generator in `dir` (a gan's output folder or the checkpoint
  *  itself), in [0, 1]: a tanh generator's pixels are mapped from [-1, 1]. A conditional
  *  generator (a second input of one-hot classes) draws image i as class i mod K. */
@@ -105,15 +115,16 @@ async function samples(dir: string): Promise<{ images: tf.Tensor4D; asked?: numb
   const ckpt = await loadCheckpoint(existsSync(join(dir, 'generator')) ? join(dir, 'generator') : dir);
   if (!ckpt) throw new Error(`${dir} holds no generator checkpoint`);
   const generator = ckpt.model;
-  // The activation nearest the output (a reshape may follow it).
-  const last = [...generator.layers].reverse().map((l) => l.getConfig()['activation']).find((a) => a !== undefined && a !== 'linear');
+  const last = finalActivation(generator);
   seedGlobalRandom(123);
   const classes = generator.inputs[1]?.shape[1];
+  // Generated image i is asked for class i mod K; scored against the digit i mod K only for
+  // ten classes, as a conditional gan on the labels (clusters' numbers are not digits).
   const asked = classes ? Array.from({ length: SAMPLES }, (_, i) => i % classes) : undefined;
   const images = tf.tidy(() => {
     const z = tf.randomNormal([SAMPLES, generator.inputs[0]!.shape[1]!]);
     const out = generator.predict(asked && classes ? [z, tf.oneHot(tf.tensor1d(asked, 'int32'), classes).toFloat()] : z) as tf.Tensor4D;
     return last === 'tanh' ? out.add(1).div<tf.Tensor4D>(2) : out;
   });
-  return asked ? { images, asked } : { images };
+  return asked && classes === 10 ? { images, asked } : { images };
 }

