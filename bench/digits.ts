@@ -10,9 +10,10 @@
 // A folder in place of a PNG is a gan's output (or a generator's checkpoint): its generator
 // draws SAMPLES images from fixed latent points (a steadier figure than a 64-cell grid, which
 // swings by ±6–10 points between checkpoints of one run). A conditional gan's generator is
-// asked for each class in turn, and with ten classes the row adds the share classified as the
-// class asked for.
+// asked for each class in turn; with --asked (classes that are the digits, or the kinds of
+// clothing, in the classifier's order) the row adds the share classified as the one asked for.
 //   npm run bench -- digits out/dcgan_digits
+//   npm run bench -- digits --asked out/cgan_digits
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,7 +72,8 @@ function confidence(model: tf.LayersModel, images: tf.Tensor4D, asked?: number[]
 
 export async function benchDigits(args: string[]): Promise<void> {
   const pkg: Images = args.includes('--fashion') ? 'fashion-mnist' : 'mnist';
-  const pngs = args.filter((a) => a !== '--fashion');
+  const pngs = args.filter((a) => a !== '--fashion' && a !== '--asked');
+  const scoreAsked = args.includes('--asked');
   await selectBackend('wasm');
   const model = await classifier(pkg, pkg === 'mnist' ? 'out/bench/digit-classifier' : 'out/bench/fashion-classifier');
   const { x, y } = mnistLike(pkg, TOTAL);
@@ -89,7 +91,7 @@ export async function benchDigits(args: string[]): Promise<void> {
   row('blurred noise (floor)', confidence(model, blurred), 500);
   for (const path of pngs) {
     const { images, asked } = statSync(path).isDirectory() ? await samples(path) : { images: pictureCells(path), asked: undefined };
-    row(path, confidence(model, images, asked), images.shape[0]);
+    row(path, confidence(model, images, scoreAsked ? asked : undefined), images.shape[0]);
     images.dispose();
   }
 }
@@ -118,13 +120,12 @@ async function samples(dir: string): Promise<{ images: tf.Tensor4D; asked?: numb
   const last = finalActivation(generator);
   seedGlobalRandom(123);
   const classes = generator.inputs[1]?.shape[1];
-  // Generated image i is asked for class i mod K; scored against the digit i mod K only for
-  // ten classes, as a conditional gan on the labels (clusters' numbers are not digits).
+  // Generated image i is asked for class i mod K.
   const asked = classes ? Array.from({ length: SAMPLES }, (_, i) => i % classes) : undefined;
   const images = tf.tidy(() => {
     const z = tf.randomNormal([SAMPLES, generator.inputs[0]!.shape[1]!]);
     const out = generator.predict(asked && classes ? [z, tf.oneHot(tf.tensor1d(asked, 'int32'), classes).toFloat()] : z) as tf.Tensor4D;
     return last === 'tanh' ? out.add(1).div<tf.Tensor4D>(2) : out;
   });
-  return asked && classes === 10 ? { images, asked } : { images };
+  return asked ? { images, asked } : { images };
 }

@@ -112,7 +112,8 @@ export const DIAGNOSTIC_CODES = {
   } },
   E0404: { severity: 'error', title: 'data does not fit the model', message: '{data} does not fit the {part} of {model}: expected {expected}, found {found}', label: '{model} is declared here',
     hints: { bothModels: "{other} takes {expected} too: change both models' arguments to the data's shape, or use data of theirs",
-      unlabelled: 'a conditional gan draws the classes of the data\'s labels: use labelled images (mnist(), idx(FILE, labels: FILE, ...)), or a generator with one input and a discriminator with one output' } },
+      unlabelled: 'a conditional gan draws the classes of the data\'s labels: use labelled images (mnist(), idx(FILE, labels: FILE, ...)), label them by k-means cluster (clusters(DATA, K)), or use a generator with one input and a discriminator with one output',
+      classIds: 'the data gives class ids; a conditional gan reads one-hot labels: one_hot(DATA, classes: {classes})' } },
   E0405: { severity: 'error', title: 'loss does not fit the output', message: '{loss} needs {expected}, found {found}',
     label: { model: "{model}'s output is {output}", data: 'the labels come from this data: y is {y}' }, hints: {
       binaryIds: 'use sparse_categorical_crossentropy with dense({classes}, activation: softmax)',

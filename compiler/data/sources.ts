@@ -172,14 +172,18 @@ const defs: DataSourceDef[] = [
   },
   {
     name: 'clusters', module: 'std.data',
-    doc: 'Labels each sample by its k-means cluster (k-means++ seeding, then Lloyd\'s iterations over the flattened samples; the same clusters every run): `y: [n, k]` one-hot, in place of any labels. A conditional gan on clustered images draws one compact kind of image at a time without labels (a self-conditioned GAN): `gan G on clusters(mnist(), 20) { generator: ConditionalDcganGenerator(classes: 20) ... }`.',
+    doc: 'Labels each sample by its k-means cluster (k-means++ seeding, then Lloyd\'s iterations over the flattened samples; the same clusters every run on one backend): `y: [n, k]` one-hot, in place of any labels. A conditional gan on clustered images draws one compact kind of image at a time without labels (a self-conditioned GAN): `gan G on clusters(mnist(), 20) { generator: ConditionalDcganGenerator(classes: 20) ... }`.',
     params: [dataParam('data', 'Images or other numeric samples: an array, or a dataset (its x).'),
       { name: 'k', type: { kind: 'int', min: 2 }, doc: 'The number of clusters.', positional: true },
       { name: 'iterations', type: { kind: 'int', min: 1 }, doc: 'At most this many of Lloyd\'s iterations (fewer once no sample changes cluster).', default: { kind: 'int', value: 50 } }],
     type(ctx) {
       const t = ctx.data('data');
       const x = t.kind === 'dataset' && !t.inputs ? t.x : t.kind === 'array' ? t.shape : undefined;
-      if (!x) throw RuleError.of('E0414', { source: 'clusters', expected: 'images or other numeric samples', found: describeDataType(t), example: 'clusters(mnist(), 20)' }, { at: 'data' });
+      // Raw texts are a dataset of x [n]; token ids (int32) are no points to average either.
+      if (!x || x.dims.length < 2 || x.dtype !== 'float32') {
+        const found = t.kind === 'dataset' && t.inputs ? 'a dataset of several inputs' : t.kind === 'dataset' && t.x.dims.length === 1 ? 'labelled texts' : t.kind === 'dataset' && t.x.dtype === 'int32' ? `token ids ${formatShape(t.x)}` : describeDataType(t);
+        throw RuleError.of('E0414', { source: 'clusters', expected: 'images or other numeric samples', found, example: 'clusters(mnist(), 20)' }, { at: 'data' });
+      }
       const k = ctx.int('k');
       return { kind: 'dataset', x, y: shape([x.dims[0]!, k]), labels: 'onehot', classes: k };
     },

@@ -12,41 +12,62 @@ const distances = (x: tf.Tensor2D, squares: tf.Tensor2D, centres: tf.Tensor2D): 
 
 /** k-means++ seeding (each next centre drawn with probability ∝ its squared distance to the
  *  nearest chosen one), then Lloyd's iterations until no sample changes cluster. Returns
- *  each row's cluster. Deterministic: its own seeded generator, not the run's seed. */
+ *  each row's cluster. Deterministic on one backend: its own seeded generator, not the run's. */
 export function kMeans(x: tf.Tensor2D, k: number, iterations: number): Int32Array {
   const n = x.shape[0], random = mulberry32(1);
   const squares = tf.tidy(() => x.square().sum(1).expandDims(1) as tf.Tensor2D);
   const rowsOf = (ids: number[]) => tf.gather(x, ids) as tf.Tensor2D;
+  const tooFew = () => fault('data', `clusters: the data has fewer than ${k} distinct samples; use a smaller k`);
   const chosen = [Math.floor(random() * n)];
+  // Each sample's squared distance to the nearest chosen centre, updated with the newest one.
+  let nearest = tf.tidy(() => distances(x, squares, rowsOf(chosen)).reshape([n]));
   while (chosen.length < k) {
-    const nearest = tf.tidy(() => distances(x, squares, rowsOf(chosen)).min(1));
     const d = nearest.dataSync() as Float32Array;
-    nearest.dispose();
-    let r = random() * d.reduce((a, b) => a + b, 0), i = 0;
+    const total = d.reduce((a, b) => a + b, 0);
+    if (!(total > 0)) throw tooFew();
+    let r = random() * total, i = 0;
     while (i < n - 1 && (r -= d[i]!) > 0) i++;
     chosen.push(i);
+    const closer = tf.tidy(() => tf.minimum(nearest, distances(x, squares, rowsOf([i])).reshape([n])));
+    nearest.dispose();
+    nearest = closer;
   }
+  nearest.dispose();
   let centres = rowsOf(chosen);
   let assigned = new Int32Array(n).fill(-1);
   for (let it = 0; it < iterations; it++) {
-    const nearest = tf.tidy(() => distances(x, squares, centres).argMin(1));
-    const next = Int32Array.from(nearest.dataSync());
-    nearest.dispose();
+    const [ids, gaps] = tf.tidy(() => { const d = distances(x, squares, centres); return [d.argMin(1), d.min(1)]; });
+    const next = Int32Array.from(ids.dataSync()), gap = Float32Array.from(gaps.dataSync());
+    tf.dispose([ids, gaps]);
+    fillEmptyClusters(next, gap, k, tooFew);
     if (next.every((c, i) => c === assigned[i])) break;
     assigned = next;
     const moved = tf.tidy(() => {
       const members = tf.oneHot(tf.tensor1d(assigned, 'int32'), k).toFloat();
-      const counts = members.sum(0).expandDims(1);
-      // An emptied cluster keeps its centre.
-      const means = members.transpose().matMul(x).div(counts.maximum(1));
-      const kept = counts.greater(0).toFloat();
-      return means.mul(kept).add(centres.mul(tf.sub(1, kept))) as tf.Tensor2D;
+      return members.transpose().matMul(x).div(members.sum(0).expandDims(1)) as tf.Tensor2D;
     });
     centres.dispose();
     centres = moved;
   }
   tf.dispose([centres, squares]);
   return assigned;
+}
+
+/** Gives each cluster no sample chose the sample farthest from its own centre, taken from a
+ *  cluster of several (Lloyd's iterations would leave an emptied cluster empty for good). */
+function fillEmptyClusters(assigned: Int32Array, gap: Float32Array, k: number, tooFew: () => Error): void {
+  const counts = new Int32Array(k);
+  assigned.forEach((c) => counts[c]!++);
+  for (let j = 0; j < k; j++) {
+    if (counts[j]! > 0) continue;
+    let far = -1;
+    gap.forEach((g, i) => { if (counts[assigned[i]!]! > 1 && g > 0 && (far < 0 || g > gap[far]!)) far = i; });
+    if (far < 0) throw tooFew();
+    counts[assigned[far]!]!--;
+    assigned[far] = j;
+    counts[j] = 1;
+    gap[far] = 0;
+  }
 }
 
 /** The samples a clustering reads: an array's, or a dataset's x. */

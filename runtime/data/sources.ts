@@ -21,7 +21,7 @@ import { fault } from '../errors.js';
 import { dataFileSize, readDataFile } from '../io/data-file.js';
 
 export type { RuntimeData };
-export { examples, one_hot };
+export { examples, one_hot, clusters };
 
 export interface DataCtx {
   /** Folder of the .nn file; data paths are relative to it. */

@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeData } from '../data/column.js';
 import { writePng } from '../io/png.js';
+import { fault } from '../errors.js';
 import { fmt } from '../progress.js';
 import type { Session } from '../session.js';
 import { attachOptimizer, beginGenerative, gridOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
@@ -129,9 +130,10 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
   /** The generator that draws the grids and is saved as generator/. */
   const drawing = average ?? generator;
   const latent = generator.inputs[0]!.shape[1]!;
-  // The checker lets a two-input generator through only with labelled data.
   const classes = generator.inputs[1]?.shape[1] ?? 0;
-  const labels = classes && t.data.kind === 'dataset' ? t.data.y : undefined;
+  const labels = t.data.kind === 'dataset' ? t.data.y : undefined;
+  // The checker lets a two-input generator through only with one-hot labels of its classes.
+  if (classes && labels?.sampleShape.join() !== String(classes)) throw fault('data', `gan ${t.name}: the conditional generator draws ${classes} classes, but the data has ${labels ? `labels of [${labels.sampleShape.join(', ')}]` : 'no labels'}`);
   const cells = f.grid * f.grid;
   const points = classes ? [tf.randomNormal([cells, latent]), classCodes(cells, classes, false)] : tf.randomNormal([cells, latent]);
   /** `n` generated images, and the classes they were drawn as (conditional gan). */
@@ -197,7 +199,7 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
         const gathered = images.gather(rows);
         const real = fromUnit(gathered, f.pixels);
         if (real !== gathered) gathered.dispose();
-        const realClasses = labels?.gather(rows);
+        const realClasses = classes ? labels?.gather(rows) : undefined;
         [dLoss = NaN, ...scores] = await optimizeStep(dOpt, dVars, (watch) => {
           const [fake, drawn] = generate(b);
           // Real and fake images in separate passes, as D sees fakes alone in the G step: a

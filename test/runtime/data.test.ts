@@ -223,4 +223,14 @@ describe('clusters: k-means labels', () => {
   it('a k above the sample count is a one-line error', () => {
     expect(() => clusters({ data: blobs(), k: 31, iterations: 5 })).toThrow(/k is 31, but the data has only 30 samples/);
   });
+
+  it('as many clusters as distinct samples, every one used; more is a one-line error', () => {
+    // Three distinct points, each ten times.
+    const repeated = (): RuntimeData => ({ kind: 'array', column: new DenseColumn(Float32Array.from({ length: 60 }, (_, k) => (Math.floor(k / 2) % 3) * (k % 2 ? 1 : 5)), [2]) });
+    const three = clusters({ data: repeated(), k: 3, iterations: 50 });
+    if (three.kind !== 'dataset') throw new Error('a dataset');
+    const counts = rows(three.y!.gather(Array.from({ length: 30 }, (_, i) => i)).sum(0));
+    expect(counts).toEqual([10, 10, 10]);
+    expect(() => clusters({ data: repeated(), k: 4, iterations: 50 })).toThrow(/fewer than 4 distinct samples; use a smaller k/);
+  });
 });

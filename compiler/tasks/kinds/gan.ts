@@ -26,7 +26,7 @@ export const gan = defineTaskKind({
     { name: 'real_label', type: { kind: 'float', min: 0.5, max: 1 }, doc: 'The discriminator\'s label for real images (one-sided label smoothing: 0.9 keeps it from growing over-confident; generated images stay at 0).', default: { kind: 'float', value: 1 } },
     { name: 'd_steps', type: { kind: 'int', min: 1 }, doc: 'Discriminator updates per step, each on a fresh batch, before the generator\'s one.', default: { kind: 'int', value: 1 } },
     { name: 'ema', type: { kind: 'float', min: 0, max: 0.99999 }, doc: 'Momentum of a running average of the generator\'s weights (0.999: about the last thousand steps; 0 turns it off). The sample grids and generator/ come from the average, which is steadier and cleaner than the weights of any one step; the weights being trained are kept in generator-training/ for --resume.', default: { kind: 'float', value: 0 } },
-    { name: 'class_weight', type: { kind: 'float', min: 0 }, doc: 'Weight of the class cross-entropy in both losses of a conditional gan (AC-GAN: a generator with a second input, the one-hot class to draw, and a discriminator with a second output, its class probabilities; the data must have one-hot labels).', default: { kind: 'float', value: 1 } },
+    { name: 'class_weight', type: { kind: 'float', min: 0 }, doc: 'Weight of the class cross-entropy in both losses of a conditional gan (AC-GAN: a generator with a second input, the one-hot class to draw, and a discriminator with a second output, its class probabilities by softmax; the data must have one-hot labels). An unconditional gan has no class loss to weigh.', default: { kind: 'float', value: 1 } },
     { name: 'label_noise', type: { kind: 'float', min: 0, max: 1 }, doc: 'Uniform noise of this size added to the discriminator\'s labels (an important trick).', default: { kind: 'float', value: 0.05 } },
     { name: 'sample_every', type: { kind: 'int', min: 1 }, doc: 'Steps between sample grids and checkpoints.', default: { kind: 'int', value: 200 } },
     { name: 'grid', type: { kind: 'int', min: 1 }, doc: 'Cells per side of the sample grids (fixed latent points, so grids are comparable).', default: { kind: 'int', value: 8 } },
@@ -106,9 +106,22 @@ function fitClasses(c: FitCtx, gen: ModelIR, disc: ModelIR, flexible: ReadonlySe
     c.sink.report('E0408', c.file, fieldSpan(c, role), { part, role, target, model: m.name, expected: '[batch, classes]', found: formatShape(shape) }, [{ span: m.span, file: m.file }]);
     return false;
   }
-  const labels = c.data.type.kind === 'dataset' ? c.data.type.y : undefined;
-  if (!labels) {
-    c.sink.report('E0404', c.file, c.decl.on!.span, { data: 'the data', part: 'second input', model: gen.name, expected: `one-hot labels ${formatShape(drawn)}`, found: 'images without labels', hint: 'unlabelled' }, [{ span: gen.span, file: gen.file }]);
+  const classes = drawn.dims[1]!.value;
+  if (classes !== undefined && classes < 2) {
+    c.sink.report('E0408', c.file, fieldSpan(c, 'generator'), { part: 'second input', role: 'generator', target: 'the one-hot class to draw, of at least two classes', model: gen.name, expected: '[batch, classes ≥ 2]', found: formatShape(drawn) }, [{ span: gen.span, file: gen.file }]);
+    return false;
+  }
+  const kind = finalActivation(disc, 1);
+  if (kind !== undefined && kind !== 'softmax') {
+    c.sink.report('E0408', c.file, fieldSpan(c, 'discriminator'), { part: 'second output', role: 'discriminator', target: 'the class probabilities (softmax)', model: disc.name, expected: `${formatShape(judged)} by softmax`, found: `${formatShape(judged)} by ${kind}` }, [{ span: disc.span, file: disc.file }]);
+    return false;
+  }
+  const data = c.data.type.kind === 'dataset' ? c.data.type : undefined;
+  const labels = data?.y;
+  if (!labels || data?.labels !== 'onehot') {
+    const found = !labels ? 'images without labels' : data?.labels === 'ids' ? `class ids ${formatShape(labels)}` : `values ${formatShape(labels)}`;
+    const hint = data?.labels === 'ids' ? { hint: 'classIds' as const, classes: String(classes ?? 'K') } : { hint: 'unlabelled' as const };
+    c.sink.report('E0404', c.file, c.decl.on!.span, { data: 'the data', part: 'second input', model: gen.name, expected: `one-hot labels ${formatShape(drawn)}`, found, ...hint }, [{ span: gen.span, file: gen.file }]);
     return false;
   }
   const fits = parts.map(([, , , shape]) => sameSamples(shape, labels, c, flexible));
@@ -123,13 +136,16 @@ function fitClasses(c: FitCtx, gen: ModelIR, disc: ModelIR, flexible: ReadonlySe
   return false;
 }
 
-/** The activation a model's output ends in (`dense(784, activation: tanh)` or a `tanh` line). */
-function finalActivation(m: ModelIR): string | undefined {
-  const last = m.nodes[m.outputs[0]!.node]!;
+/** The activation a model's output (the first, or the `output`-th) ends in
+ *  (`dense(784, activation: tanh)` or a `tanh` line). */
+function finalActivation(m: ModelIR, output = 0): string | undefined {
+  const last = m.nodes[m.outputs[output]!.node]!;
   const def = last.layer === undefined ? undefined : LAYERS.get(last.layer);
   if (def?.activation) return def.activation;
   const act = last.args?.get('activation');
   if (act?.kind === 'enum') return act.name;
+  // A layer that takes an activation and was given none is linear.
+  if (def?.params.some((p) => p.name === 'activation')) return 'linear';
   if (def?.keepsValues && last.inputs.length === 1) return finalActivation({ ...m, outputs: [{ node: last.inputs[0]! }] });
   return undefined;
 }
