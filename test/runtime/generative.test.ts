@@ -324,19 +324,21 @@ describe('conditional gan', () => {
     expect(existsSync(join(dir, 'samples-000300.png'))).toBe(true);
   });
 
-  it('--resume continues a conditional gan with ema; a step leaks no tensor', async () => {
+  it('--resume continues a conditional gan with ema', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nnc-gan-'));
-    const tensors = async (steps: number, resume: boolean) => {
-      const before = tf.memory().numTensors;
-      const r = await runGanTask(conditionalTask(ganFields({ steps, ema: 0.9 })), session(dir, resume));
-      return { r, kept: tf.memory().numTensors - before };
-    };
-    const first = await tensors(20, false);
-    const more = await tensors(40, true);
-    // Models and optimizer state stay after a run, the same whatever its length.
-    expect(more.kept).toBe(first.kept);
-    expect(more.r.history.map((h) => h.step)).toEqual([10, 20, 30, 40]);
-    expect(more.r.history.every((h) => 'class_real' in h && 'class_fake' in h)).toBe(true);
+    await runGanTask(conditionalTask(ganFields({ steps: 20, ema: 0.9 })), session(dir));
+    const more = await runGanTask(conditionalTask(ganFields({ steps: 40, ema: 0.9 })), session(dir, true));
+    expect(more.history.map((h) => h.step)).toEqual([10, 20, 30, 40]);
+    expect(more.history.every((h) => 'class_real' in h && 'class_fake' in h)).toBe(true);
     expect([await optimizerSteps(join(dir, 'generator-training')), await optimizerSteps(join(dir, 'discriminator'))]).toEqual([40, 40]);
+  });
+
+  it('a step leaks no tensor: a run of 30 steps keeps as many as one of 10 (its models and optimizers)', async () => {
+    const kept = async (steps: number) => {
+      const before = tf.memory().numTensors;
+      await runGanTask(conditionalTask(ganFields({ steps, ema: 0.9 })), session(mkdtempSync(join(tmpdir(), 'nnc-gan-'))));
+      return tf.memory().numTensors - before;
+    };
+    expect(await kept(30)).toBe(await kept(10));
   });
 });
