@@ -356,13 +356,18 @@ ${fieldLines(f)}}
     base: (f) => `import std.data
 import std.gan
 data d = idx("img.idx", labels: "lab.idx", height: 4, width: 4, classes: 3)
+model RawHead {
+  input image: [batch, 4, 4, 1]
+  h = image -> flatten -> dense(4)
+  output score: h -> dense(1, activation: sigmoid), class: h -> dense(3)
+}
 gan G on d {
 ${fieldLines(f)}}
 `,
     fields: { generator: 'ConditionalDcganGenerator(latent: 2, classes: 3, height: 4, width: 4)', discriminator: 'ConditionalDcganDiscriminator(classes: 3, height: 4, width: 4)', steps: '1', batch_size: '4', sample_every: '1', grid: '2' },
     variants: {
-      generator: ['ConditionalDcganGenerator(latent: 3, classes: 5, height: 4, width: 4)', 'ConditionalDcganGenerator(latent: 2, classes: 3, height: 8, width: 8)', 'DcganGenerator(latent: 2, height: 4, width: 4)', 'ConditionalDcganDiscriminator(classes: 3, height: 4, width: 4)'],
-      discriminator: ['ConditionalDcganDiscriminator(classes: 2, height: 4, width: 4)', 'DcganDiscriminator(height: 4, width: 4)', 'ConditionalDcganGenerator(latent: 2, classes: 3, height: 4, width: 4)'],
+      generator: ['ConditionalDcganGenerator(latent: 2, classes: 1, height: 4, width: 4)', 'ConditionalDcganGenerator(latent: 3, classes: 5, height: 4, width: 4)', 'ConditionalDcganGenerator(latent: 2, classes: 3, height: 8, width: 8)', 'DcganGenerator(latent: 2, height: 4, width: 4)', 'ConditionalDcganDiscriminator(classes: 3, height: 4, width: 4)'],
+      discriminator: ['ConditionalDcganDiscriminator(classes: 2, height: 4, width: 4)', 'DcganDiscriminator(height: 4, width: 4)', 'ConditionalDcganGenerator(latent: 2, classes: 3, height: 4, width: 4)', 'RawHead'],
       class_weight: ['0', '2.5', '-1'],
       ema: ['0.9'],
       grid: ['3'],
