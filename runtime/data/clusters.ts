@@ -1,6 +1,6 @@
 // `clusters(data, k)`: labels each sample by its k-means cluster, so a conditional gan can
-// draw one compact kind of image at a time from unlabelled images (a self-conditioned GAN:
-// fewer samples fall between kinds than with an unconditional generator).
+// draw one compact kind of image at a time from unlabelled images (a self-conditioned GAN;
+// on MNIST fewer samples fall between two digits than with an unconditional generator).
 import * as tf from '@tensorflow/tfjs';
 import { DenseColumn, type Column, type RuntimeData } from './column.js';
 import { fault } from '../errors.js';
