@@ -22,6 +22,7 @@ import { mnistLike } from '../runtime/data/packaged.js';
 import { loadCheckpoint, saveCheckpoint } from '../runtime/io/checkpoint.js';
 import { gridCells, readPicture } from '../runtime/io/png.js';
 import { seedGlobalRandom } from '../runtime/random.js';
+import { classCodes } from '../runtime/tasks/gan.js';
 
 const CONFIDENT = 0.8;
 const TRAIN = 7000, TOTAL = 8000;
@@ -124,7 +125,7 @@ async function samples(dir: string): Promise<{ images: tf.Tensor4D; asked?: numb
   const asked = classes ? Array.from({ length: SAMPLES }, (_, i) => i % classes) : undefined;
   const images = tf.tidy(() => {
     const z = tf.randomNormal([SAMPLES, generator.inputs[0]!.shape[1]!]);
-    const out = generator.predict(asked && classes ? [z, tf.oneHot(tf.tensor1d(asked, 'int32'), classes).toFloat()] : z) as tf.Tensor4D;
+    const out = generator.predict(classes ? [z, classCodes(SAMPLES, classes, false)] : z) as tf.Tensor4D;
     return last === 'tanh' ? out.add(1).div<tf.Tensor4D>(2) : out;
   });
   return asked ? { images, asked } : { images };

@@ -19,7 +19,7 @@ import { fmt } from '../progress.js';
 import type { Session } from '../session.js';
 import { attachOptimizer, beginGenerative, gridOf, loadModels, optimizeStep, saveModels, trainableVariables, writeSummary } from './generative.js';
 import type { TaskOutcome } from './outcome.js';
-import { makeOptimizer, type OptimizerSpec } from './vocab.js';
+import { categoricalCrossentropyOfBatch, makeOptimizer, type OptimizerSpec } from './vocab.js';
 
 export interface GanFields {
   steps: number;
@@ -79,11 +79,6 @@ export function noisyLabels(real: number, fake: number, noise: number, realLabel
   });
 }
 
-/** Mean categorical cross-entropy of class probabilities `p` against one-hot `labels`. */
-export function categoricalCrossentropy(labels: tf.Tensor, p: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.log(tf.clipByValue(p, 1e-7, 1))), -1))) as tf.Scalar);
-}
-
 /** One-hot classes for `n` images: class i mod `classes` for the i-th (the sample grids
  *  show every class in turn), or uniformly random ones. */
 export function classCodes(n: number, classes: number, random: boolean): tf.Tensor2D {
@@ -94,7 +89,7 @@ export function classCodes(n: number, classes: number, random: boolean): tf.Tens
 }
 
 /** The share of rows whose most probable class is the one-hot label's. */
-const hits = (labels: tf.Tensor, p: tf.Tensor) => tf.tidy(() => tf.mean(tf.equal(tf.argMax(p, -1), tf.argMax(labels, -1)).toFloat()));
+const hits = (labels: tf.Tensor, p: tf.Tensor) => tf.tidy(() => tf.metrics.categoricalAccuracy(labels, p).mean());
 
 /** Pixels as the networks see them, from the data's [0, 1], and back. */
 const fromUnit = (t: tf.Tensor, pixels: GanFields['pixels']) => (pixels === 'signed' ? tf.tidy(() => t.mul(2).sub(1)) : t);
@@ -212,7 +207,7 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
           if (!realClasses || !classesReal || !drawn || !classesFake) return loss;
           watch(hits(realClasses, classesReal));
           watch(hits(drawn, classesFake));
-          return loss.add(categoricalCrossentropy(realClasses, classesReal).add(categoricalCrossentropy(drawn, classesFake)).mul(f.classWeight)) as tf.Scalar;
+          return loss.add(categoricalCrossentropyOfBatch(realClasses, classesReal).add(categoricalCrossentropyOfBatch(drawn, classesFake)).mul(f.classWeight)) as tf.Scalar;
         }, f.clipValue);
         real.dispose();
         realClasses?.dispose();
@@ -221,7 +216,7 @@ export async function runGanTask(t: GanTask, s: Session): Promise<GanResult> {
         const [fake, drawn] = generate(b);
         const [p, classesFake] = judge(fake);
         const loss = binaryCrossentropy(tf.ones([b, 1]), p);
-        return drawn && classesFake ? loss.add(categoricalCrossentropy(drawn, classesFake).mul(f.classWeight)) as tf.Scalar : loss;
+        return drawn && classesFake ? loss.add(categoricalCrossentropyOfBatch(drawn, classesFake).mul(f.classWeight)) as tf.Scalar : loss;
       }, f.clipValue);
       if (!Number.isFinite(dLoss) || !Number.isFinite(gLoss)) {
         s.reporter.epochEnd();

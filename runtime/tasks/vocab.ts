@@ -70,7 +70,7 @@ const EPSILON = 1e-7;
  *  dp = g / Σp − (Σ g·p) / (Σp)². Composed, the loss and its gradient were some 25 kernels,
  *  the broadcasting multiplies and divides among them 0.1–0.4 ms each on wasm (MNIST's
  *  step); here the gradient is one tensor made with the value. */
-function categoricalCrossentropyOfBatch(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+export function categoricalCrossentropyOfBatch(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
   const fused = customGrad1((pred: tf.Tensor, save: tf.GradSaveFunc) => {
     const p = pred.dataSync() as Float32Array, y = yTrue.dataSync() as Float32Array;
     const classes = pred.shape[pred.rank - 1]!, rows = p.length / classes;
